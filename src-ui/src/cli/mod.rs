@@ -1,0 +1,52 @@
+//! The headless subcommands.
+
+pub mod fmt;
+pub mod validate;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Stepcraft: design, run and ship AWS Step Functions workflows.
+///
+/// With no command, opens the studio (on FILE, or on a bundled example).
+#[derive(Debug, Parser)]
+#[command(name = "stepcraft", version, about, long_about = None)]
+pub struct Args {
+    /// A definition to open in the studio.
+    pub file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// A headless command.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check definitions against the States Language and AWS's rules.
+    ///
+    /// Exit status: 0 when every file is valid (warnings allowed), 1 when any has an error,
+    /// 2 when a file cannot be read.
+    Validate(validate::ValidateArgs),
+    /// Format definitions (JSON or YAML), keeping every field and the key order.
+    ///
+    /// Prints the result, or with --write rewrites the files; --check only reports which files
+    /// would change (exit 1 if any).
+    Fmt(fmt::FmtArgs),
+}
+
+/// Runs a command and returns its exit status.
+pub fn run(command: Command) -> ExitCode {
+    let code = match command {
+        Command::Validate(args) => validate::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
+    };
+    ExitCode::from(code)
+}
+
+/// What happened to one file, for the exit status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    Ok = 0,
+    Invalid = 1,
+    Unreadable = 2,
+}

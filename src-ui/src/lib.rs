@@ -1,0 +1,6 @@
+//! Stepcraft studio: the egui desktop app and the headless command line, both over the
+//! `stepcraft` engine.
+
+pub mod app;
+pub mod cli;
+pub mod files;

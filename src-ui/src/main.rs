@@ -1,0 +1,22 @@
+//! `stepcraft`: the studio with no arguments (or a file), headless subcommands otherwise.
+
+use clap::Parser;
+use std::process::ExitCode;
+use stepcraft_studio::{app, cli};
+
+fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    match args.command {
+        Some(command) => cli::run(command),
+        None => match app::run(args.file) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                #[allow(clippy::print_stderr)]
+                {
+                    eprintln!("stepcraft: could not open the studio: {e}");
+                }
+                ExitCode::from(2)
+            }
+        },
+    }
+}

@@ -1,0 +1,193 @@
+//! The `stepcraft` command line, run as a user runs it, on real files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn stepcraft(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stepcraft"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("stepcraft-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self(dir)
+    }
+
+    fn file(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).expect("write");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+const VALID: &str =
+    "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Succeed\"}\n  }\n}\n";
+const INVALID: &str = "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"Nope\"}\n  }\n}\n";
+
+#[test]
+fn validate_exit_codes_and_locations() {
+    let dir = TempDir::new("validate");
+    let valid = dir.file("ok.asl.json", VALID);
+    let invalid = dir.file("bad.asl.json", INVALID);
+    let malformed = dir.file(
+        "broken.asl.json",
+        "{\n  \"StartAt\": \"A\"\n  \"States\": {}\n}",
+    );
+
+    let out = stepcraft(&["validate", s(&valid)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("1 of 1 file valid"));
+
+    let out = stepcraft(&["validate", s(&invalid)]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "{}:4:27: error[MISSING_TRANSITION_TARGET]",
+            s(&invalid)
+        )),
+        "{text}"
+    );
+    assert!(text.contains("(at /States/A/Next)"), "{text}");
+
+    let out = stepcraft(&["validate", s(&malformed)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains(&format!("{}:3:3: error[INVALID_JSON]", s(&malformed))),
+        "{}",
+        stdout(&out)
+    );
+
+    let out = stepcraft(&["validate", s(&valid), s(&dir.0.join("missing.json"))]);
+    assert_eq!(out.status.code(), Some(2), "a missing file is unreadable");
+}
+
+#[test]
+fn validate_json_output() {
+    let dir = TempDir::new("json");
+    let invalid = dir.file("bad.asl.json", INVALID);
+    let out = stepcraft(&["validate", "--format", "json", s(&invalid)]);
+    assert_eq!(out.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON output");
+    let d = &value["files"][0]["diagnostics"][0];
+    assert_eq!(value["files"][0]["valid"], false);
+    assert_eq!(d["code"], "MISSING_TRANSITION_TARGET");
+    assert_eq!(d["pointer"], "/States/A/Next");
+    assert_eq!(d["line"], 4);
+    assert_eq!(d["severity"], "error");
+}
+
+#[test]
+fn validate_workflow_type() {
+    let dir = TempDir::new("type");
+    let def = dir.file(
+        "cb.asl.json",
+        r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}"#,
+    );
+    assert_eq!(stepcraft(&["validate", s(&def)]).status.code(), Some(0));
+    let out = stepcraft(&["validate", "--type", "express", s(&def)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("NOT_ALLOWED_IN_WORKFLOW_TYPE"));
+}
+
+#[test]
+fn fmt_prints_checks_and_writes() {
+    let dir = TempDir::new("fmt");
+    let messy = dir.file(
+        "m.asl.json",
+        r#"{"StartAt":"A","X":{"b":1,"a":2},"States":{"A":{"Type":"Succeed"}}}"#,
+    );
+    let out = stepcraft(&["fmt", s(&messy)]);
+    assert_eq!(out.status.code(), Some(0));
+    let printed = stdout(&out);
+    assert!(
+        printed.starts_with("{\n  \"StartAt\": \"A\",\n  \"X\": {\n    \"b\": 1,"),
+        "{printed}"
+    );
+
+    assert_eq!(
+        stepcraft(&["fmt", "--check", s(&messy)]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        stepcraft(&["fmt", "--write", s(&messy)]).status.code(),
+        Some(0)
+    );
+    assert_eq!(std::fs::read_to_string(&messy).expect("written"), printed);
+    assert_eq!(
+        stepcraft(&["fmt", "--check", s(&messy)]).status.code(),
+        Some(0)
+    );
+
+    let out = stepcraft(&["fmt", "--yaml", s(&messy)]);
+    let yaml = stdout(&out);
+    assert!(yaml.contains("StartAt: A\n"), "{yaml}");
+    let out = stepcraft(&["fmt", "--yaml", "--write", s(&messy)]);
+    assert_eq!(out.status.code(), Some(0));
+    let written =
+        std::fs::read_to_string(dir.0.join("m.asl.yaml")).expect("YAML file beside the JSON");
+    assert_eq!(written, yaml);
+    let back = stepcraft(&["fmt", "--json", s(&dir.0.join("m.asl.yaml"))]);
+    assert_eq!(
+        stdout(&back),
+        printed,
+        "JSON -> YAML -> JSON gives the same text"
+    );
+}
+
+#[test]
+fn fmt_reports_malformed_input_with_a_location() {
+    let dir = TempDir::new("fmtbad");
+    let bad = dir.file("b.yaml", "StartAt: A\nStates: [\n");
+    let out = stepcraft(&["fmt", s(&bad)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains(&format!("{}:3:1: error[INVALID_YAML]", s(&bad))),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn bundled_examples_validate_clean() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/examples");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("assets/examples")
+        .filter_map(Result::ok)
+        .map(|e| e.path().display().to_string())
+        .collect();
+    files.sort();
+    let mut args = vec!["validate"];
+    args.extend(files.iter().map(String::as_str));
+    let out = stepcraft(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(&format!(
+            "{n} of {n} files valid; 0 errors, 0 warnings",
+            n = files.len()
+        )),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -1,0 +1,115 @@
+//! A definition as the user wrote it: its text, the lossless JSON value it denotes, and where each
+//! value sits in the text.
+
+use crate::diag::{Diagnostic, Location};
+use crate::model::StateMachine;
+use crate::pointer::Pointer;
+use crate::source::{self, Format, SourceMap};
+use crate::write;
+use serde_json::Value;
+
+/// A definition, lossless: unknown fields, key order and (until it is edited) the exact text.
+#[derive(Clone, Debug)]
+pub struct Document {
+    text: String,
+    format: Format,
+    value: Value,
+    map: SourceMap,
+    read_warnings: Vec<Diagnostic>,
+    edited: bool,
+}
+
+impl Document {
+    /// Reads a definition from text. A text that is not JSON (or YAML) gives one diagnostic with
+    /// its line:column.
+    pub fn parse(text: &str, format: Format) -> Result<Self, Diagnostic> {
+        let parsed = source::parse(text, format)?;
+        Ok(Self {
+            text: text.to_owned(),
+            format,
+            value: parsed.value,
+            map: parsed.map,
+            read_warnings: parsed.warnings,
+            edited: false,
+        })
+    }
+
+    /// Reads a definition, guessing JSON or YAML from the text.
+    pub fn parse_any(text: &str) -> Result<Self, Diagnostic> {
+        Self::parse(text, Format::sniff(text))
+    }
+
+    /// A new document holding `value`, written in `format`.
+    pub fn from_value(value: Value, format: Format) -> Self {
+        let text = write::to_string(&value, format);
+        let map = source::parse(&text, format)
+            .map(|p| p.map)
+            .unwrap_or_default();
+        Self {
+            text,
+            format,
+            value,
+            map,
+            read_warnings: Vec::new(),
+            edited: false,
+        }
+    }
+
+    /// The JSON value of the definition.
+    pub fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// Replaces the value (an edit); the text is regenerated when saved.
+    pub fn set_value(&mut self, value: Value) {
+        self.value = value;
+        self.edited = true;
+    }
+
+    /// The format the definition was read in.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Whether the value changed since it was read.
+    pub fn is_edited(&self) -> bool {
+        self.edited
+    }
+
+    /// The text as read.
+    pub fn source_text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text to save: byte for byte the original until the document is edited, then the value
+    /// written out in the document's format.
+    pub fn to_text(&self) -> String {
+        if self.edited {
+            write::to_string(&self.value, self.format)
+        } else {
+            self.text.clone()
+        }
+    }
+
+    /// The value written out in `format`, normalised (what `stepcraft fmt` prints).
+    pub fn formatted(&self, format: Format) -> String {
+        write::to_string(&self.value, format)
+    }
+
+    /// Where a pointer sits in the source text (for an edited document, in the text as read).
+    pub fn locate(&self, pointer: &Pointer) -> Option<Location> {
+        self.map.locate(pointer)
+    }
+
+    /// Problems found while reading that did not stop it (duplicate keys).
+    pub fn read_warnings(&self) -> &[Diagnostic] {
+        &self.read_warnings
+    }
+
+    /// The typed view of the definition and the problems found while reading it.
+    pub fn model(&self) -> (StateMachine, Vec<Diagnostic>) {
+        let mut diags = crate::diag::Diagnostics::default();
+        let machine = StateMachine::read(&self.value, &mut diags);
+        (machine, diags.0)
+    }
+}

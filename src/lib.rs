@@ -1,0 +1,40 @@
+//! Stepcraft's engine: the Amazon States Language document model, validator and expressions,
+//! with no GUI dependency.
+//!
+//! The pipeline reads text into a lossless [`Document`], derives the typed [`model`], and checks
+//! it with the [`validate`] rules. Every problem is a [`Diagnostic`] with a code, a JSON pointer
+//! and a line:column; the engine never prints.
+//!
+//! ```
+//! use stepcraft::{Document, Format, validate};
+//!
+//! let text = r#"{
+//!   "StartAt": "Hello",
+//!   "States": {
+//!     "Hello": { "Type": "Pass", "Result": "world", "Next": "Missing" }
+//!   }
+//! }"#;
+//! let doc = Document::parse(text, Format::Json).expect("valid JSON");
+//! let diagnostics = validate::validate(&doc, &validate::Options::default());
+//! let first = &diagnostics[0];
+//! assert_eq!(first.code.as_str(), "MISSING_TRANSITION_TARGET");
+//! assert_eq!(first.pointer.as_str(), "/States/Hello/Next");
+//! assert_eq!(first.location.map(|l| l.line), Some(4));
+//!
+//! // Nothing was edited, so saving gives back the exact text.
+//! assert_eq!(doc.to_text(), text);
+//! ```
+
+pub mod diag;
+pub mod document;
+pub mod expr;
+pub mod model;
+pub mod pointer;
+pub mod source;
+pub mod validate;
+pub mod write;
+
+pub use diag::{Code, Diagnostic, Location, Severity};
+pub use document::Document;
+pub use pointer::Pointer;
+pub use source::Format;

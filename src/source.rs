@@ -1,0 +1,676 @@
+//! Source text: reading JSON or YAML into a JSON value, and mapping JSON pointers back to line:column.
+
+use crate::diag::{Code, Diagnostic, Location};
+use crate::pointer::Pointer;
+use serde_json::{Map, Number, Value};
+use std::collections::HashMap;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// The two text formats a definition can be written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Format {
+    /// JSON, the format AWS stores.
+    #[default]
+    Json,
+    /// YAML, as SAM and CloudFormation templates embed it.
+    Yaml,
+}
+
+impl Format {
+    /// The format a file name implies, if its extension says.
+    pub fn from_path(path: &std::path::Path) -> Option<Self> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "json" => Some(Self::Json),
+            "yaml" | "yml" => Some(Self::Yaml),
+            _ => None,
+        }
+    }
+
+    /// Guesses the format from the text: JSON starts with `{` or `[`.
+    pub fn sniff(text: &str) -> Self {
+        match text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .as_bytes()
+            .first()
+        {
+            Some(b'{' | b'[') => Self::Json,
+            _ => Self::Yaml,
+        }
+    }
+}
+
+/// Where a value sits in the source text: the byte offset of its key (for object members) and of
+/// the value itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    key: Option<u32>,
+    value: u32,
+}
+
+/// Maps JSON pointers to positions in the text they were read from.
+#[derive(Clone, Debug, Default)]
+pub struct SourceMap {
+    spans: HashMap<Box<str>, Span>,
+    line_starts: Vec<u32>,
+    text: String,
+}
+
+impl SourceMap {
+    fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| to_u32(i + 1)),
+        );
+        Self {
+            spans: HashMap::new(),
+            line_starts,
+            text: text.to_owned(),
+        }
+    }
+
+    /// The line and column of a byte offset.
+    pub fn location_of_offset(&self, offset: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        let line = self
+            .line_starts
+            .partition_point(|&start| start as usize <= offset)
+            .max(1);
+        let start = self.line_starts[line - 1] as usize;
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        Location {
+            line: to_u32(line),
+            column: to_u32(column + 1),
+        }
+    }
+
+    /// The line:column of the value at `pointer` (its key, for object members), or of the nearest
+    /// enclosing value that exists in the text.
+    pub fn locate(&self, pointer: &Pointer) -> Option<Location> {
+        let mut p = pointer.clone();
+        loop {
+            if let Some(span) = self.spans.get(p.as_str()) {
+                return Some(self.location_of_offset(span.key.unwrap_or(span.value) as usize));
+            }
+            if p.as_str().is_empty() {
+                return None;
+            }
+            p = p.parent();
+        }
+    }
+
+    /// The line:column of the value itself at `pointer` (not its key), if it is in the text.
+    pub fn locate_value(&self, pointer: &Pointer) -> Option<Location> {
+        self.spans
+            .get(pointer.as_str())
+            .map(|span| self.location_of_offset(span.value as usize))
+    }
+
+    fn record(&mut self, pointer: &str, key: Option<usize>, value: usize) -> bool {
+        let span = Span {
+            key: key.map(to_u32),
+            value: to_u32(value),
+        };
+        self.spans.insert(pointer.into(), span).is_none()
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A definition's text read into a JSON value, with its source map and any warnings found while
+/// reading (duplicate keys).
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    /// The value the text denotes.
+    pub value: Value,
+    /// Where each value sits in the text.
+    pub map: SourceMap,
+    /// Problems that did not stop reading.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Nesting deeper than this is rejected, in both formats, so no input can exhaust the stack.
+pub const MAX_DEPTH: usize = 128;
+
+/// Reads `text` in `format`. A text that cannot be read gives one error with its line:column.
+pub fn parse(text: &str, format: Format) -> Result<Parsed, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match format {
+        Format::Json => parse_json(text),
+        Format::Yaml => parse_yaml(text),
+    }
+}
+
+fn parse_json(text: &str) -> Result<Parsed, Diagnostic> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        let location = Location {
+            line: to_u32(e.line().max(1)),
+            column: to_u32(e.column().max(1)),
+        };
+        let mut d = Diagnostic::new(
+            Code::InvalidJson,
+            Pointer::root(),
+            format!(
+                "The text is not valid JSON: {}.",
+                strip_position(&e.to_string())
+            ),
+        );
+        d.location = Some(location);
+        d
+    })?;
+    let mut scanner = JsonScanner {
+        bytes: text.as_bytes(),
+        at: 0,
+        map: SourceMap::new(text),
+        warnings: Vec::new(),
+    };
+    let mut pointer = String::new();
+    scanner.value(&mut pointer, None);
+    let JsonScanner { map, warnings, .. } = scanner;
+    Ok(Parsed {
+        value,
+        map,
+        warnings,
+    })
+}
+
+/// serde_json appends " at line L column C"; the location is carried separately.
+fn strip_position(message: &str) -> &str {
+    message
+        .find(" at line ")
+        .map_or(message, |at| &message[..at])
+}
+
+/// Walks JSON text that serde_json has already accepted, recording where each value starts.
+struct JsonScanner<'t> {
+    bytes: &'t [u8],
+    at: usize,
+    map: SourceMap,
+    warnings: Vec<Diagnostic>,
+}
+
+impl JsonScanner<'_> {
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    fn value(&mut self, pointer: &mut String, key_at: Option<usize>) {
+        self.skip_ws();
+        if !self.map.record(pointer, key_at, self.at) {
+            let p = Pointer::from_escaped(pointer).unwrap_or_default();
+            let mut d = Diagnostic::new(
+                Code::DuplicateKey,
+                p.clone(),
+                format!(
+                    "The key \"{}\" appears more than once in this object; only the last one counts.",
+                    p.tokens().last().unwrap_or_default()
+                ),
+            );
+            d.location = Some(self.map.location_of_offset(key_at.unwrap_or(self.at)));
+            self.warnings.push(d);
+        }
+        match self.bytes.get(self.at) {
+            Some(b'{') => self.object(pointer),
+            Some(b'[') => self.array(pointer),
+            Some(b'"') => {
+                self.string();
+            }
+            _ => self.scalar(),
+        }
+    }
+
+    fn object(&mut self, pointer: &mut String) {
+        self.at += 1;
+        loop {
+            self.skip_ws();
+            match self.bytes.get(self.at) {
+                Some(b'}') | None => {
+                    self.at += 1;
+                    return;
+                }
+                Some(b',') => {
+                    self.at += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let key_at = self.at;
+            let key = self.string();
+            self.skip_ws();
+            self.at += 1; // ':'
+            let len = pointer.len();
+            pointer.push('/');
+            for c in key.chars() {
+                match c {
+                    '~' => pointer.push_str("~0"),
+                    '/' => pointer.push_str("~1"),
+                    c => pointer.push(c),
+                }
+            }
+            self.value(pointer, Some(key_at));
+            pointer.truncate(len);
+        }
+    }
+
+    fn array(&mut self, pointer: &mut String) {
+        self.at += 1;
+        let mut index = 0usize;
+        loop {
+            self.skip_ws();
+            match self.bytes.get(self.at) {
+                Some(b']') | None => {
+                    self.at += 1;
+                    return;
+                }
+                Some(b',') => {
+                    self.at += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let len = pointer.len();
+            pointer.push('/');
+            pointer.push_str(&index.to_string());
+            self.value(pointer, None);
+            pointer.truncate(len);
+            index += 1;
+        }
+    }
+
+    /// Skips a string and returns its decoded text.
+    fn string(&mut self) -> String {
+        let start = self.at;
+        self.at += 1;
+        let mut escaped = false;
+        while let Some(&b) = self.bytes.get(self.at) {
+            self.at += 1;
+            match b {
+                b'\\' => {
+                    escaped = true;
+                    self.at += 1;
+                }
+                b'"' => break,
+                _ => {}
+            }
+        }
+        let raw = &self.bytes[start..self.at.min(self.bytes.len())];
+        if escaped {
+            serde_json::from_slice(raw).unwrap_or_default()
+        } else {
+            String::from_utf8_lossy(&raw[1..raw.len().saturating_sub(1).max(1)]).into_owned()
+        }
+    }
+
+    fn scalar(&mut self) {
+        while let Some(&b) = self.bytes.get(self.at) {
+            if matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                break;
+            }
+            self.at += 1;
+        }
+    }
+}
+
+fn parse_yaml(text: &str) -> Result<Parsed, Diagnostic> {
+    let mut builder = YamlBuilder {
+        map: SourceMap::new(text),
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+        documents: 0,
+        error: None,
+        warnings: Vec::new(),
+    };
+    let mut parser = Parser::new_from_str(text);
+    let outcome = parser.load(&mut builder, true);
+    let error = |builder: &YamlBuilder, offset: usize, message: String| {
+        let mut d = Diagnostic::new(Code::InvalidYaml, Pointer::root(), message);
+        d.location = Some(builder.map.location_of_offset(offset));
+        d
+    };
+    if let Err(e) = outcome {
+        let byte = e.marker().index().min(text.len());
+        return Err(error(
+            &builder,
+            byte,
+            format!("The text is not valid YAML: {}.", e.info()),
+        ));
+    }
+    if let Some((offset, message)) = builder.error.take() {
+        return Err(error(&builder, offset, message));
+    }
+    let Some(value) = builder.root.take() else {
+        return Err(error(
+            &builder,
+            0,
+            "The file is empty: a definition is a JSON or YAML object.".to_owned(),
+        ));
+    };
+    let YamlBuilder { map, warnings, .. } = builder;
+    Ok(Parsed {
+        value,
+        map,
+        warnings,
+    })
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Value>,
+        anchor: usize,
+        tag: Option<Tag>,
+    },
+    Map {
+        entries: Map<String, Value>,
+        anchor: usize,
+        tag: Option<Tag>,
+        key: Option<String>,
+    },
+}
+
+/// Builds a JSON value from YAML parser events, recording positions as it goes.
+struct YamlBuilder {
+    map: SourceMap,
+    stack: Vec<(Frame, String)>,
+    anchors: HashMap<usize, Value>,
+    root: Option<Value>,
+    documents: usize,
+    error: Option<(usize, String)>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl YamlBuilder {
+    fn fail(&mut self, offset: usize, message: impl Into<String>) {
+        if self.error.is_none() {
+            self.error = Some((offset, message.into()));
+        }
+    }
+
+    /// The pointer of the value about to be added, and the offset of its key if it has one.
+    fn child_pointer(&self) -> (String, Option<Box<str>>) {
+        match self.stack.last() {
+            None => (String::new(), None),
+            Some((Frame::Seq { items, .. }, p)) => (format!("{p}/{}", items.len()), None),
+            Some((Frame::Map { key: Some(k), .. }, p)) => {
+                let child = Pointer::from_escaped(p).unwrap_or_default().key(k);
+                (child.as_str().to_owned(), Some(child.as_str().into()))
+            }
+            Some((Frame::Map { key: None, .. }, p)) => (p.clone(), None),
+        }
+    }
+
+    fn expecting_key(&self) -> bool {
+        matches!(self.stack.last(), Some((Frame::Map { key: None, .. }, _)))
+    }
+
+    fn add(&mut self, value: Value, anchor: usize) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, value.clone());
+        }
+        match self.stack.last_mut() {
+            None => {
+                self.documents += 1;
+                if self.root.is_none() {
+                    self.root = Some(value);
+                }
+            }
+            Some((Frame::Seq { items, .. }, _)) => items.push(value),
+            Some((Frame::Map { entries, key, .. }, _)) => {
+                if let Some(k) = key.take() {
+                    entries.insert(k, value);
+                }
+            }
+        }
+    }
+
+    fn start(&mut self, frame: Frame, mark: Marker) {
+        if self.stack.len() >= MAX_DEPTH {
+            self.fail(self.byte(mark), "The YAML nests deeper than 128 levels.");
+            return;
+        }
+        let (pointer, key) = self.child_pointer();
+        let key_at = key.and_then(|k| self.map.spans.get(&k).and_then(|s| s.key));
+        self.map
+            .record(&pointer, key_at.map(|k| k as usize), self.byte(mark));
+        self.stack.push((frame, pointer));
+    }
+
+    fn byte(&self, mark: Marker) -> usize {
+        mark.index().min(self.map.text.len())
+    }
+
+    fn scalar(
+        &mut self,
+        text: String,
+        style: TScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        mark: Marker,
+    ) {
+        let at = self.byte(mark);
+        if self.expecting_key() {
+            let (parent, _) = self.child_pointer();
+            let child = Pointer::from_escaped(&parent)
+                .unwrap_or_default()
+                .key(&text);
+            if let Some((Frame::Map { entries, key, .. }, _)) = self.stack.last_mut() {
+                if entries.contains_key(&text) {
+                    let mut d = Diagnostic::new(
+                        Code::DuplicateKey,
+                        child.clone(),
+                        format!(
+                            "The key \"{text}\" appears more than once in this mapping; only the last one counts."
+                        ),
+                    );
+                    d.location = Some(self.map.location_of_offset(at));
+                    self.warnings.push(d);
+                }
+                *key = Some(text);
+            }
+            // Remember where the key is; the value's own position is added when it arrives.
+            self.map.spans.insert(
+                child.as_str().into(),
+                Span {
+                    key: Some(to_u32(at)),
+                    value: to_u32(at),
+                },
+            );
+            return;
+        }
+        let value = match resolve_scalar(&text, style, tag) {
+            Ok(v) => v,
+            Err(message) => {
+                self.fail(at, message);
+                Value::Null
+            }
+        };
+        let (pointer, key) = self.child_pointer();
+        let key_at = key.and_then(|k| self.map.spans.get(&k).and_then(|s| s.key));
+        self.map.record(&pointer, key_at.map(|k| k as usize), at);
+        let value = wrap_tag(value, tag);
+        self.add(value, anchor);
+    }
+}
+
+impl MarkedEventReceiver for YamlBuilder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.error.is_some() {
+            return;
+        }
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                self.scalar(text, style, anchor, tag.as_ref(), mark);
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.expecting_key() => {
+                self.fail(
+                    self.byte(mark),
+                    "A mapping key must be a plain string, not a list or a mapping.",
+                );
+            }
+            Event::SequenceStart(anchor, tag) => self.start(
+                Frame::Seq {
+                    items: Vec::new(),
+                    anchor,
+                    tag,
+                },
+                mark,
+            ),
+            Event::MappingStart(anchor, tag) => self.start(
+                Frame::Map {
+                    entries: Map::new(),
+                    anchor,
+                    tag,
+                    key: None,
+                },
+                mark,
+            ),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((frame, _)) = self.stack.pop() {
+                    let (value, anchor) = match frame {
+                        Frame::Seq { items, anchor, tag } => {
+                            (wrap_tag(Value::Array(items), tag.as_ref()), anchor)
+                        }
+                        Frame::Map {
+                            entries,
+                            anchor,
+                            tag,
+                            ..
+                        } => (wrap_tag(Value::Object(entries), tag.as_ref()), anchor),
+                    };
+                    self.add(value, anchor);
+                }
+            }
+            Event::Alias(id) => {
+                if self.expecting_key() {
+                    self.fail(self.byte(mark), "An alias cannot be used as a mapping key.");
+                    return;
+                }
+                match self.anchors.get(&id).cloned() {
+                    Some(v) => self.add(v, 0),
+                    None => self.fail(self.byte(mark), "This alias refers to an unknown anchor."),
+                }
+            }
+            Event::DocumentStart
+            | Event::DocumentEnd
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::Nothing => {}
+        }
+        if self.documents > 1 {
+            self.fail(
+                self.byte(mark),
+                "The file holds more than one YAML document; a definition is one document.",
+            );
+        }
+    }
+}
+
+/// Turns a YAML scalar into JSON by the YAML 1.2 core schema: plain scalars may be null, booleans
+/// or numbers; quoted ones are always strings.
+fn resolve_scalar(text: &str, style: TScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+    if let Some(tag) = tag
+        && (tag.handle == "!!" || tag.handle == "tag:yaml.org,2002:")
+    {
+        return match tag.suffix.as_str() {
+            "str" => Ok(Value::String(text.to_owned())),
+            "null" => Ok(Value::Null),
+            "bool" | "int" | "float" => resolve_plain(text)
+                .filter(|v| !v.is_string())
+                .ok_or_else(|| format!("\"{text}\" is not a valid !!{}.", tag.suffix)),
+            other => Err(format!("The YAML tag !!{other} has no JSON equivalent.")),
+        };
+    }
+    if style != TScalarStyle::Plain {
+        return Ok(Value::String(text.to_owned()));
+    }
+    resolve_plain(text).ok_or_else(|| {
+        format!("The number \"{text}\" (infinity or NaN) cannot be represented in JSON.")
+    })
+}
+
+/// Whether a plain (unquoted) YAML scalar with this text reads as the string itself.
+pub(crate) fn resolves_as_plain_string(text: &str) -> bool {
+    matches!(resolve_plain(text), Some(Value::String(_)))
+}
+
+fn resolve_plain(text: &str) -> Option<Value> {
+    Some(match text {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"
+        | ".nan" | ".NaN" | ".NAN" => return None,
+        _ => parse_yaml_number(text).unwrap_or_else(|| Value::String(text.to_owned())),
+    })
+}
+
+fn parse_yaml_number(text: &str) -> Option<Value> {
+    let bytes = text.as_bytes();
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if digits.is_empty() {
+        return None;
+    }
+    if let Some(hex) = digits.strip_prefix("0x") {
+        return i64::from_str_radix(hex, 16)
+            .ok()
+            .map(|n| Value::Number(n.into()));
+    }
+    let is_int = digits.bytes().all(|b| b.is_ascii_digit());
+    if is_int {
+        if let Ok(n) = text.parse::<i64>() {
+            return Some(Value::Number(n.into()));
+        }
+        if let Ok(n) = text.trim_start_matches('+').parse::<u64>() {
+            return Some(Value::Number(n.into()));
+        }
+    }
+    let float_shaped = bytes.iter().any(u8::is_ascii_digit)
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && digits.bytes().filter(|&b| b == b'.').count() <= 1;
+    if float_shaped {
+        let f: f64 = text.parse().ok()?;
+        return Number::from_f64(f).map(Value::Number);
+    }
+    None
+}
+
+/// CloudFormation's short-form tags become their long form, so `!Ref X` reads as `{"Ref": "X"}`
+/// and `!GetAtt A.Arn` as `{"Fn::GetAtt": ["A", "Arn"]}`.
+fn wrap_tag(value: Value, tag: Option<&Tag>) -> Value {
+    let Some(tag) = tag else { return value };
+    if tag.handle != "!" || tag.suffix.is_empty() {
+        return value;
+    }
+    let name = tag.suffix.as_str();
+    let (key, value) = match name {
+        "Ref" | "Condition" => (name.to_owned(), value),
+        "GetAtt" => {
+            let value = match value {
+                Value::String(s) => match s.split_once('.') {
+                    Some((a, b)) => Value::Array(vec![a.into(), b.into()]),
+                    None => Value::String(s),
+                },
+                other => other,
+            };
+            ("Fn::GetAtt".to_owned(), value)
+        }
+        _ => (format!("Fn::{name}"), value),
+    };
+    let mut map = Map::new();
+    map.insert(key, value);
+    Value::Object(map)
+}

@@ -1,0 +1,81 @@
+//! The validator: every MUST of the States Language and what AWS enforces on top, as diagnostics.
+//!
+//! Rules are grouped by what they look at: the graph of states ([`structure`]), the fields of each
+//! state ([`fields`]), Choice rules ([`choice`]), expressions ([`expr`]) and the workflow type
+//! ([`workflow_type`]). Each returns every problem it finds; none stops at the first.
+
+mod choice;
+mod expr;
+mod fields;
+mod structure;
+mod workflow_type;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::document::Document;
+use crate::model::StateMachine;
+
+/// The two workflow types, whose limits differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkflowType {
+    /// Long-running, exactly-once, with a 25,000-event history.
+    Standard,
+    /// Short (five minutes at most), at-least-once, request-response integrations only.
+    Express,
+}
+
+impl WorkflowType {
+    /// Parses `STANDARD` or `EXPRESS` (any case).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.to_ascii_uppercase().as_str() {
+            "STANDARD" => Some(Self::Standard),
+            "EXPRESS" => Some(Self::Express),
+            _ => None,
+        }
+    }
+}
+
+/// What to validate against.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Check the restrictions of this workflow type too.
+    pub workflow_type: Option<WorkflowType>,
+}
+
+/// Validates a document: reading problems, then every rule. Diagnostics come back located
+/// (line:column) and ordered by position.
+pub fn validate(doc: &Document, options: &Options) -> Vec<Diagnostic> {
+    let mut diags = Diagnostics(doc.read_warnings().to_vec());
+    let machine = StateMachine::read(doc.value(), &mut diags);
+    check(&machine, options, &mut diags);
+    let mut out = diags.0;
+    for d in &mut out {
+        if d.location.is_none() {
+            d.location = doc.locate(&d.pointer);
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.location, a.severity, a.pointer.as_str()).cmp(&(
+            b.location,
+            b.severity,
+            b.pointer.as_str(),
+        ))
+    });
+    out.dedup_by(|a, b| a.code == b.code && a.pointer == b.pointer && a.message == b.message);
+    out
+}
+
+/// Runs every rule over a model already read.
+pub fn check(machine: &StateMachine, options: &Options, diags: &mut Diagnostics) {
+    structure::check(machine, diags);
+    fields::check(machine, diags);
+    choice::check(machine, diags);
+    expr::check(machine, diags);
+    if let Some(ty) = options.workflow_type {
+        workflow_type::check(machine, ty, diags);
+    }
+}
+
+/// Whether a string holds a deploy-time placeholder such as `${OrdersTable}`.
+pub(crate) fn has_placeholder(text: &str) -> bool {
+    text.find("${").is_some_and(|at| text[at..].contains('}'))
+}
