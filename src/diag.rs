@@ -129,8 +129,9 @@ codes! {
     InvalidIntrinsic = "INVALID_INTRINSIC", Error;
     /// A JSONata expression does not parse.
     InvalidJsonata = "INVALID_JSONATA", Error;
-    /// `{%` and `%}` do not enclose the whole string.
-    JsonataNotWholeString = "JSONATA_NOT_WHOLE_STRING", Error;
+    /// A string holds `{%` and `%}` but not as the whole string, so it is plain text, not an
+    /// expression (AWS accepts it as text).
+    JsonataNotWholeString = "JSONATA_NOT_WHOLE_STRING", Warning;
     /// An `Assign` variable name is invalid or reserved.
     InvalidVariableName = "INVALID_VARIABLE_NAME", Error;
     /// A field needs a Map in DISTRIBUTED mode.

@@ -27,11 +27,19 @@
 
 pub mod diag;
 pub mod document;
+pub mod edit;
 pub mod expr;
+pub mod graph;
+pub mod history;
+pub mod interp;
+pub mod layout;
 pub mod model;
 pub mod pointer;
+pub mod render_svg;
 pub mod source;
+pub mod tasks;
 pub mod validate;
+pub mod value;
 pub mod write;
 
 pub use diag::{Code, Diagnostic, Location, Severity};

@@ -204,6 +204,13 @@ fn read_rule(r: &mut Reader<'_>, item: &Value, pointer: Pointer, nested: bool) -
     .chain(Operator::ALL.iter().map(|o| o.name()))
     .collect();
     rr.unknown_fields(&known, "a Choice rule");
+    if !nested && !obj.contains_key("Next") {
+        rr.diags.push(
+            Code::InvalidChoiceRule,
+            pointer.clone(),
+            "This Choice rule has no Next: name the state to go to when it matches.",
+        );
+    }
     ChoiceRule {
         next: rr.string("Next").map(StateName),
         assign: rr.value("Assign"),

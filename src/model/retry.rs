@@ -150,16 +150,29 @@ pub(crate) fn read_catch(r: &mut Reader<'_>) -> Vec<Catcher> {
     out
 }
 
+/// Reads `ErrorEquals`. A missing or empty list is reported here, once: the validator checks only
+/// the names a list holds.
 fn error_equals(r: &mut Reader<'_>) -> Vec<String> {
-    if !r.has("ErrorEquals") {
-        missing(
-            r.diags,
-            &r.pointer,
-            "ErrorEquals",
-            "a list of error names, such as [\"States.ALL\"]",
-        );
+    match r.obj.get("ErrorEquals") {
+        None => {
+            missing(
+                r.diags,
+                &r.pointer,
+                "ErrorEquals",
+                "a list of error names, such as [\"States.ALL\"]",
+            );
+            Vec::new()
+        }
+        Some(Value::Array(items)) if items.is_empty() => {
+            r.diags.push(
+                Code::InvalidErrorEquals,
+                r.pointer.key("ErrorEquals"),
+                "ErrorEquals needs at least one error name, such as \"States.ALL\".",
+            );
+            Vec::new()
+        }
+        Some(_) => r.strings("ErrorEquals").unwrap_or_default(),
     }
-    r.strings("ErrorEquals").unwrap_or_default()
 }
 
 pub(crate) fn missing(diags: &mut Diagnostics, pointer: &Pointer, key: &str, want: &str) {

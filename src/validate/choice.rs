@@ -34,13 +34,9 @@ fn check_rule(rule: &ChoiceRule, language: QueryLanguage, diags: &mut Diagnostic
                 );
             }
         }
-    } else if rule.next.is_none() {
-        diags.push(
-            Code::InvalidChoiceRule,
-            rule.pointer.clone(),
-            "This Choice rule has no Next: name the state to go to when it matches.",
-        );
     }
+    // A top-level rule without Next is reported by the reader, which knows whether the rule was an
+    // object at all (a rule that is not one has its WRONG_TYPE and nothing more).
     if rule.output.is_some() && language == QueryLanguage::JsonPath && !rule.nested {
         diags.push(
             Code::FieldNotInQueryLanguage,
@@ -139,13 +135,20 @@ fn check_operand(
         }
         (Operand::Path, Value::String(_)) => None,
         (Operand::String, _) => Some(format!("{name} takes a string.")),
+        (Operand::Number, Value::String(s)) => Some(format!("{name} takes a number, not the string \"{s}\": write it without quotes.")),
+        (Operand::Boolean, Value::String(s)) => Some(format!("{name} takes true or false, not the string \"{s}\": write it without quotes.")),
         (Operand::Number, _) => Some(format!("{name} takes a number.")),
         (Operand::Boolean, _) => Some(format!("{name} takes true or false.")),
         (Operand::Timestamp, _) => Some(format!("{name} takes a timestamp string.")),
         (Operand::Path, _) => Some(format!("{name} takes a path string, such as \"$.limit\".")),
     };
     if let Some(message) = problem {
-        let code = if matches!(operand, Value::String(_)) {
+        // A string is the right type for a Timestamp operator, just not a timestamp; for any other
+        // operator a value of the wrong JSON type ("1" for NumericEquals) is a wrong type.
+        let code = if matches!(
+            (operator.operand(), operand),
+            (Operand::Timestamp, Value::String(_))
+        ) {
             Code::InvalidValue
         } else {
             Code::WrongType

@@ -2,7 +2,7 @@
 //! functions, JSONata `{% %}` strings, and variable names in `Assign`.
 
 use crate::diag::{Code, Diagnostics};
-use crate::expr::intrinsic::{self, Call};
+use crate::expr::intrinsic::{self, Arg, Call, Function};
 use crate::expr::jsonata;
 use crate::expr::path::{Path, Root, is_variable_name};
 use crate::model::read::MaybeExpr;
@@ -11,9 +11,21 @@ use crate::model::{
 };
 use crate::pointer::Pointer;
 use serde_json::Value;
+use std::collections::HashSet;
 
 /// The longest variable name AWS accepts, in characters.
 pub const MAX_VARIABLE_NAME_CHARS: usize = 80;
+
+/// The intrinsic functions a Fail state's ErrorPath and CausePath may call.
+pub const FAIL_PATH_FUNCTIONS: &[Function] = &[
+    Function::Format,
+    Function::JsonToString,
+    Function::ArrayGetItem,
+    Function::Base64Encode,
+    Function::Base64Decode,
+    Function::Hash,
+    Function::Uuid,
+];
 
 pub(super) fn check(machine: &StateMachine, diags: &mut Diagnostics) {
     for state in machine.states() {
@@ -198,7 +210,20 @@ fn check_jsonpath_state(state: &State, diags: &mut Diagnostics) {
                 if let Some(text) = value {
                     let pointer = state.pointer.key(field);
                     if intrinsic::looks_like_call(text) {
-                        check_intrinsic(text, &pointer, field, diags);
+                        if let Some(call) = check_intrinsic(text, &pointer, field, diags)
+                            && !FAIL_PATH_FUNCTIONS.contains(&call.function)
+                        {
+                            let allowed = FAIL_PATH_FUNCTIONS
+                                .iter()
+                                .map(|f| f.name())
+                                .collect::<Vec<_>>()
+                                .join(", ");
+                            diags.push(
+                                Code::InvalidIntrinsic,
+                                pointer,
+                                format!("{field} cannot call {}: a Fail state's {field} takes a Reference Path or one of {allowed}.", call.function.name()),
+                            );
+                        }
                     } else {
                         check_path(text, PathKind::Reference, &pointer, field, diags);
                     }
@@ -309,35 +334,108 @@ fn check_rule_paths(rule: &ChoiceRule, diags: &mut Diagnostics) {
             }
         }
         Condition::And(rules) | Condition::Or(rules) => {
-            rules.iter().for_each(|r| check_rule_paths(r, diags))
+            rules.iter().for_each(|r| check_rule_paths(r, diags));
         }
         Condition::Not(inner) => check_rule_paths(inner, diags),
         Condition::Jsonata(_) | Condition::Invalid => {}
     }
 }
 
-fn check_intrinsic(text: &str, pointer: &Pointer, field: &str, diags: &mut Diagnostics) {
+/// Checks an intrinsic call; returns it when it parses (and is not a deploy-time placeholder).
+fn check_intrinsic(
+    text: &str,
+    pointer: &Pointer,
+    field: &str,
+    diags: &mut Diagnostics,
+) -> Option<Call> {
     if super::has_placeholder(text) {
-        return;
+        return None;
     }
-    if let Err(e) = Call::parse(text) {
-        diags.push(
-            Code::InvalidIntrinsic,
-            pointer.clone(),
-            format!("{field}: {e}."),
-        );
+    match Call::parse(text) {
+        Ok(call) => {
+            check_format_templates(&call, pointer, field, diags);
+            Some(call)
+        }
+        Err(e) => {
+            diags.push(
+                Code::InvalidIntrinsic,
+                pointer.clone(),
+                format!("{field}: {e}."),
+            );
+            None
+        }
     }
+}
+
+/// Checks that every States.Format call with a literal template, nested ones included, has one
+/// argument per `{}` of its template.
+fn check_format_templates(call: &Call, pointer: &Pointer, field: &str, diags: &mut Diagnostics) {
+    if call.function == Function::Format
+        && let Some(Arg::String(template)) = call.args.first()
+    {
+        let want = format_placeholders(template);
+        let given = call.args.len() - 1;
+        if want != given {
+            let plural =
+                |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+            diags.push(
+                Code::InvalidIntrinsic,
+                pointer.clone(),
+                format!(
+                    "{field}: the States.Format template '{template}' has {} but {} follow it: give one argument per {{}} (write \\{{ and \\}} for literal braces).",
+                    plural(want, "{} placeholder"),
+                    plural(given, "argument"),
+                ),
+            );
+        }
+    }
+    for arg in &call.args {
+        if let Arg::Call(inner) = arg {
+            check_format_templates(inner, pointer, field, diags);
+        }
+    }
+}
+
+/// The number of `{}` placeholders in a parsed States.Format template. The parser keeps `\{` and
+/// `\}` escaped, so a backslash escapes the character after it.
+fn format_placeholders(template: &str) -> usize {
+    let mut count = 0;
+    let mut chars = template.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '{' if chars.peek() == Some(&'}') => {
+                chars.next();
+                count += 1;
+            }
+            _ => {}
+        }
+    }
+    count
 }
 
 /// Checks a JSONPath payload template: each `.$` key's value must be a path or an intrinsic call.
 fn check_template(value: &Value, pointer: &Pointer, diags: &mut Diagnostics) {
     match value {
         Value::Object(map) => {
+            let mut names: HashSet<&str> = HashSet::new();
             for (key, v) in map {
                 let at = pointer.key(key);
+                let stripped = key.strip_suffix(".$").unwrap_or(key);
+                if !names.insert(stripped) {
+                    diags.push(
+                        Code::ConflictingFields,
+                        at.clone(),
+                        format!("\"{key}\" and another key both give \"{stripped}\" once .$ is removed: keep one."),
+                    );
+                }
                 if let Some(name) = key.strip_suffix(".$") {
                     match v {
-                        Value::String(s) if intrinsic::looks_like_call(s) => check_intrinsic(s, &at, name, diags),
+                        Value::String(s) if intrinsic::looks_like_call(s) => {
+                            check_intrinsic(s, &at, name, diags);
+                        }
                         Value::String(s) => check_path(s, PathKind::Path, &at, name, diags),
                         other => diags.push(
                             Code::WrongType,
@@ -465,6 +563,28 @@ fn check_jsonata_state(state: &State, diags: &mut Diagnostics) {
             if let Some(MaybeExpr::Expr(s)) = &map.tolerated_failure_percentage {
                 fields.push(("ToleratedFailurePercentage", Value::String(s.clone())));
             }
+            if let Some(reader) = &map.item_reader {
+                let at = state.pointer.key("ItemReader");
+                for (name, v) in [
+                    ("ReaderConfig", &reader.reader_config),
+                    ("Arguments", &reader.arguments),
+                ] {
+                    if let Some(v) = v {
+                        walk_strings(v, &at.key(name), diags);
+                    }
+                }
+            }
+            if let Some(writer) = &map.result_writer {
+                let at = state.pointer.key("ResultWriter");
+                for (name, v) in [
+                    ("WriterConfig", &writer.writer_config),
+                    ("Arguments", &writer.arguments),
+                ] {
+                    if let Some(v) = v {
+                        walk_strings(v, &at.key(name), diags);
+                    }
+                }
+            }
         }
         StateKind::Choice(choice) => {
             for (i, rule) in choice.choices.iter().enumerate() {
@@ -526,7 +646,7 @@ fn check_jsonata_string(s: &str, pointer: &Pointer, diags: &mut Diagnostics) {
         diags.push(
             Code::JsonataNotWholeString,
             pointer.clone(),
-            "A JSONata expression must be the whole string, from {% to %}: to build text, concatenate inside it, as in \"{% 'Total: ' & $total %}\".",
+            "This string is plain text, not a JSONata expression: an expression must be the whole string, from {% to %} with nothing around it; to build text, concatenate inside it, as in \"{% 'Total: ' & $total %}\".",
         );
     }
 }

@@ -2,18 +2,25 @@
 //! each other, and the ranges of numbers.
 
 use crate::diag::{Code, Diagnostics};
+use crate::expr::jsonata;
 use crate::model::fields::state_field;
 use crate::model::map::ProcessorMode;
+use crate::model::read::{as_uint, type_name};
 use crate::model::{
     ErrorName, Map, MaybeExpr, QueryLanguage, Retrier, State, StateKind, StateMachine,
 };
 use crate::pointer::Pointer;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// The largest value AWS accepts for timeouts, heartbeats, waits and retry intervals.
 pub const MAX_SECONDS: u64 = 99_999_999;
 /// The largest `MaxDelaySeconds` AWS accepts (one year and a day).
 pub const MAX_DELAY_SECONDS: u64 = 31_622_400;
+/// The largest `MaxInputBytesPerBatch` AWS accepts (256 KiB, the payload limit).
+pub const MAX_INPUT_BYTES_PER_BATCH: u64 = 262_144;
+/// The longest Map `Label` AWS accepts, in characters.
+pub const MAX_LABEL_CHARS: usize = 40;
 
 pub(super) fn check(machine: &StateMachine, diags: &mut Diagnostics) {
     if let Some(v) = &machine.version
@@ -37,9 +44,57 @@ pub(super) fn check(machine: &StateMachine, diags: &mut Diagnostics) {
             MAX_SECONDS,
         );
     }
+    let mut labels: HashMap<&str, &Pointer> = HashMap::new();
     for state in machine.states() {
         check_state(machine, state, diags);
+        if let StateKind::Map(map) = &state.kind
+            && let Some(label) = map.label.as_deref()
+            && !skip_label(label, state.language)
+        {
+            let at = state.pointer.key("Label");
+            if let Some(problem) = label_problem(label) {
+                diags.push(Code::InvalidValue, at.clone(), problem);
+            }
+            if let Some(first) = labels.get(label) {
+                diags.push(
+                    Code::InvalidValue,
+                    at,
+                    format!("Another Map already has the Label \"{label}\" (at {first}): labels name child executions, so each must be unique in the state machine."),
+                );
+            } else {
+                labels.insert(label, &state.pointer);
+            }
+        }
     }
+}
+
+/// Labels that are placeholders or (in JSONata) expressions are not checked.
+fn skip_label(label: &str, language: QueryLanguage) -> bool {
+    super::has_placeholder(label)
+        || (language == QueryLanguage::Jsonata && jsonata::expression(label).is_some())
+}
+
+/// What is wrong with a Map `Label`: at most 40 characters, none of them whitespace, a control
+/// character, or one AWS forbids in names.
+fn label_problem(label: &str) -> Option<String> {
+    const FORBIDDEN: &str = "?*<>{}[]:;,\\|^~$#%&`\"";
+    let chars = label.chars().count();
+    if chars > MAX_LABEL_CHARS {
+        return Some(format!(
+            "The Label is {chars} characters long; AWS allows at most {MAX_LABEL_CHARS}."
+        ));
+    }
+    let bad = label
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || FORBIDDEN.contains(*c))?;
+    let shown = if bad.is_whitespace() || bad.is_control() {
+        format!("U+{:04X}", u32::from(bad))
+    } else {
+        format!("'{bad}'")
+    };
+    Some(format!(
+        "The Label \"{label}\" contains {shown}: a Label cannot contain whitespace, control characters or any of ? * < > {{ }} [ ] : ; , \\ | ^ ~ $ # % & ` \"."
+    ))
 }
 
 fn range(diags: &mut Diagnostics, pointer: &Pointer, field: &str, value: u64, min: u64, max: u64) {
@@ -78,6 +133,10 @@ fn check_state(machine: &StateMachine, state: &State, diags: &mut Diagnostics) {
             continue;
         };
         if !spec.allowed_in(ty) {
+            // Next and End on Choice, Succeed and Fail are TRANSITION_NOT_ALLOWED (structure.rs).
+            if matches!(field.as_str(), "Next" | "End") && !ty.needs_transition() {
+                continue;
+            }
             diags.push(
                 Code::FieldNotAllowed,
                 state.pointer.key(field),
@@ -102,6 +161,14 @@ fn check_state(machine: &StateMachine, state: &State, diags: &mut Diagnostics) {
     for (i, retrier) in state.retry.iter().enumerate() {
         check_retrier(retrier, i + 1 == state.retry.len(), diags);
     }
+    check_unreachable_rules(
+        state
+            .retry
+            .iter()
+            .map(|r| (r.error_equals.as_slice(), &r.pointer)),
+        "Retry",
+        diags,
+    );
     for (i, catcher) in state.catch.iter().enumerate() {
         check_error_equals(
             &catcher.error_equals,
@@ -117,7 +184,28 @@ fn check_state(machine: &StateMachine, state: &State, diags: &mut Diagnostics) {
                 "A catcher needs Next: the state to go to when it catches an error.",
             );
         }
+        match state.language {
+            QueryLanguage::JsonPath if catcher.output.is_some() => diags.push(
+                Code::FieldNotInQueryLanguage,
+                catcher.pointer.key("Output"),
+                "Output on a catcher is a JSONata field, but this state uses JSONPath: place the error output with ResultPath, or set \"QueryLanguage\": \"JSONata\".",
+            ),
+            QueryLanguage::Jsonata if catcher.result_path.is_some() => diags.push(
+                Code::FieldNotInQueryLanguage,
+                catcher.pointer.key("ResultPath"),
+                "ResultPath on a catcher is a JSONPath field, but this state uses JSONata: shape the output with Output and $states.errorOutput instead.",
+            ),
+            _ => {}
+        }
     }
+    check_unreachable_rules(
+        state
+            .catch
+            .iter()
+            .map(|c| (c.error_equals.as_slice(), &c.pointer)),
+        "Catch",
+        diags,
+    );
     match &state.kind {
         StateKind::Task(task) => {
             if task.resource.is_none() && !state.has("Resource") {
@@ -132,6 +220,8 @@ fn check_state(machine: &StateMachine, state: &State, diags: &mut Diagnostics) {
             }
             exclusive(state, "TimeoutSeconds", "TimeoutSecondsPath", diags);
             exclusive(state, "HeartbeatSeconds", "HeartbeatSecondsPath", diags);
+            number_string(&task.timeout_seconds, state, "TimeoutSeconds", diags);
+            number_string(&task.heartbeat_seconds, state, "HeartbeatSeconds", diags);
             let timeout = task.timeout_seconds.as_ref().and_then(MaybeExpr::literal);
             let heartbeat = task.heartbeat_seconds.as_ref().and_then(MaybeExpr::literal);
             if let Some(t) = timeout {
@@ -182,6 +272,7 @@ fn check_state(machine: &StateMachine, state: &State, diags: &mut Diagnostics) {
                     format!("A Wait state takes exactly one of Seconds, Timestamp, SecondsPath and TimestampPath, not {}.", given.join(" and ")),
                 ),
             }
+            number_string(&wait.seconds, state, "Seconds", diags);
             if let Some(MaybeExpr::Literal(s)) = wait.seconds {
                 range(
                     diags,
@@ -193,7 +284,7 @@ fn check_state(machine: &StateMachine, state: &State, diags: &mut Diagnostics) {
                 );
             }
             if let Some(ts) = &wait.timestamp
-                && crate::expr::jsonata::expression(ts).is_none()
+                && jsonata::expression(ts).is_none()
                 && !super::has_placeholder(ts)
                 && !is_timestamp(ts)
             {
@@ -254,7 +345,15 @@ fn language_hint(field: &str, language: QueryLanguage) -> &'static str {
 }
 
 fn check_resource(resource: &str, pointer: &Pointer, diags: &mut Diagnostics) {
-    if super::has_placeholder(resource) || crate::expr::jsonata::expression(resource).is_some() {
+    if super::has_placeholder(resource) {
+        return;
+    }
+    if jsonata::expression(resource).is_some() {
+        diags.push(
+            Code::InvalidResource,
+            pointer.clone(),
+            "Resource must be a constant ARN: it is never evaluated as JSONata. To choose what runs at run time, keep a fixed Resource (such as arn:aws:states:::lambda:invoke) and pass the dynamic part in Arguments (such as FunctionName).",
+        );
         return;
     }
     let parts: Vec<&str> = resource.split(':').collect();
@@ -276,12 +375,8 @@ pub(super) fn check_error_equals(
     diags: &mut Diagnostics,
 ) {
     let at = pointer.key("ErrorEquals");
+    // A missing or empty ErrorEquals is reported once, by the reader.
     if names.is_empty() {
-        diags.push(
-            Code::InvalidErrorEquals,
-            at.clone(),
-            "ErrorEquals needs at least one error name, such as \"States.ALL\".",
-        );
         return;
     }
     let has_all = names.iter().any(|n| n == "States.ALL");
@@ -307,6 +402,125 @@ pub(super) fn check_error_equals(
                 Code::UnknownStatesError,
                 at.index(i),
                 format!("\"{name}\" is not an error Step Functions raises; names starting with States. are reserved (custom errors must not use that prefix)."),
+            );
+        }
+    }
+}
+
+/// Reports a Retry or Catch rule whose every error name an earlier rule of the same list already
+/// names: the earlier rule always matches first, so this one never runs. Rules after a States.ALL
+/// rule are left to INVALID_ERROR_EQUALS (States.ALL must come last).
+fn check_unreachable_rules<'a>(
+    rules: impl Iterator<Item = (&'a [String], &'a Pointer)>,
+    what: &str,
+    diags: &mut Diagnostics,
+) {
+    let mut earlier: Vec<&str> = Vec::new();
+    for (names, pointer) in rules {
+        if names.is_empty() {
+            continue;
+        }
+        if earlier.contains(&"States.ALL") {
+            return;
+        }
+        if names.iter().all(|n| earlier.contains(&n.as_str())) {
+            let list = names
+                .iter()
+                .map(|n| format!("\"{n}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            diags.push(
+                Code::UnreachableRule,
+                pointer.clone(),
+                format!("An earlier {what} rule already handles {list}, so this rule never runs: remove it, or merge it into the earlier rule."),
+            );
+        }
+        earlier.extend(names.iter().map(String::as_str));
+    }
+}
+
+/// What is wrong with `text` given where a number is expected (`None`: nothing). A JSONPath state
+/// takes a number only; a JSONata state also takes a `{% %}` expression. Deploy-time placeholders
+/// are never wrong, and misplaced `{% %}` delimiters have their own diagnostic.
+fn number_string_problem(text: &str, field: &str, language: QueryLanguage) -> Option<String> {
+    if super::has_placeholder(text) {
+        return None;
+    }
+    match language {
+        QueryLanguage::JsonPath => Some(format!(
+            "{field} must be a number, not the string \"{text}\": write it without quotes (a JSONPath state does not evaluate strings here)."
+        )),
+        QueryLanguage::Jsonata => (jsonata::expression(text).is_none()
+            && !jsonata::misplaced_delimiters(text))
+        .then(|| {
+            format!("{field} must be a number or a JSONata expression such as \"{{% $states.input.n %}}\", not the string \"{text}\".")
+        }),
+    }
+}
+
+/// Reports a number field of a state (`TimeoutSeconds`, `Seconds`, `MaxConcurrency`...) given as a
+/// string that is not allowed in the state's language.
+fn number_string<T>(
+    value: &Option<MaybeExpr<T>>,
+    state: &State,
+    field: &str,
+    diags: &mut Diagnostics,
+) {
+    if let Some(MaybeExpr::Expr(text)) = value
+        && let Some(problem) = number_string_problem(text, field, state.language)
+    {
+        diags.push(Code::WrongType, state.pointer.key(field), problem);
+    }
+}
+
+/// Checks a whole-number field inside an object the model keeps as written (`MaxItems`,
+/// `MaxItemsPerBatch`, `MaxInputBytesPerBatch`): its type, and its range when it is a literal.
+fn whole_number_in(
+    obj: &serde_json::Map<String, Value>,
+    key: &str,
+    pointer: &Pointer,
+    (min, max): (u64, u64),
+    language: QueryLanguage,
+    diags: &mut Diagnostics,
+) {
+    let at = pointer.key(key);
+    match obj.get(key) {
+        None => {}
+        Some(Value::String(text)) => {
+            if let Some(problem) = number_string_problem(text, key, language) {
+                diags.push(Code::WrongType, at, problem);
+            }
+        }
+        Some(v @ Value::Number(_)) => match as_uint(v) {
+            Some(n) => range(diags, &at, key, n, min, max),
+            None => diags.push(
+                Code::InvalidValue,
+                at,
+                format!("{key} must be a whole number of {min} or more, not {v}."),
+            ),
+        },
+        Some(other) => diags.push(
+            Code::WrongType,
+            at,
+            format!("{key} must be a whole number, not {}.", type_name(other)),
+        ),
+    }
+}
+
+/// Reports each of the JSONPath-only `*Path` keys present in `obj`, in a JSONata state.
+fn path_keys_in_jsonata(
+    obj: &serde_json::Map<String, Value>,
+    keys: &[&str],
+    pointer: &Pointer,
+    diags: &mut Diagnostics,
+) {
+    for key in keys {
+        if obj.contains_key(*key) {
+            let plain = key.strip_suffix("Path").unwrap_or(key);
+            diags.push(
+                Code::FieldNotInQueryLanguage,
+                pointer.key(key),
+                format!("{key} is a JSONPath field, but this state uses JSONata: give {plain} instead, as a JSONata expression if needed."),
             );
         }
     }
@@ -370,6 +584,19 @@ fn check_map(state: &State, map: &Map, diags: &mut Diagnostics) {
         diags,
     );
     exclusive(state, "ItemSelector", "Parameters", diags);
+    number_string(&map.max_concurrency, state, "MaxConcurrency", diags);
+    number_string(
+        &map.tolerated_failure_count,
+        state,
+        "ToleratedFailureCount",
+        diags,
+    );
+    number_string(
+        &map.tolerated_failure_percentage,
+        state,
+        "ToleratedFailurePercentage",
+        diags,
+    );
     if let Some(MaybeExpr::Literal(p)) = map.tolerated_failure_percentage
         && !(0.0..=100.0).contains(&p)
     {
@@ -386,16 +613,9 @@ fn check_map(state: &State, map: &Map, diags: &mut Diagnostics) {
     });
     match map.mode {
         ProcessorMode::Inline => {
-            for field in [
-                "ItemReader",
-                "ItemBatcher",
-                "ResultWriter",
-                "ToleratedFailurePercentage",
-                "ToleratedFailurePercentagePath",
-                "ToleratedFailureCount",
-                "ToleratedFailureCountPath",
-                "Label",
-            ] {
+            // AWS accepts ToleratedFailure* on an inline Map (recorded executions show it), so
+            // only the dataset fields and Label need distributed mode.
+            for field in ["ItemReader", "ItemBatcher", "ResultWriter", "Label"] {
                 if state.has(field) {
                     diags.push(
                         Code::RequiresDistributedMap,
@@ -420,53 +640,66 @@ fn check_map(state: &State, map: &Map, diags: &mut Diagnostics) {
                     "A distributed Map needs ExecutionType in its ProcessorConfig: \"STANDARD\" or \"EXPRESS\" child workflows.",
                 );
             }
-            if state.has("Iterator") {
-                diags.push(
-                    Code::FieldNotAllowed,
-                    state.pointer.key("Iterator"),
-                    "A distributed Map takes ItemProcessor, not the older Iterator: rename the field.",
-                );
-            }
         }
     }
+    let language = state.language;
+    let (own_payload, other_payload) = match language {
+        QueryLanguage::JsonPath => ("Parameters", "Arguments"),
+        QueryLanguage::Jsonata => ("Arguments", "Parameters"),
+    };
     if let Some(reader) = &map.item_reader {
+        let at = state.pointer.key("ItemReader");
         if reader.resource.is_none() {
             diags.push(
                 Code::MissingField,
-                state.pointer.key("ItemReader"),
+                at.clone(),
                 "An ItemReader needs a Resource, such as arn:aws:states:::s3:getObject.",
             );
         }
+        let other = match language {
+            QueryLanguage::JsonPath => &reader.arguments,
+            QueryLanguage::Jsonata => &reader.parameters,
+        };
+        if other.is_some() {
+            payload_in_other_language(
+                "an ItemReader",
+                other_payload,
+                own_payload,
+                &at,
+                language,
+                diags,
+            );
+        }
         if let Some(Value::Object(config)) = &reader.reader_config {
+            let p = at.key("ReaderConfig");
             check_enum(
                 config,
                 "InputType",
                 &["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"],
-                &state.pointer.key("ItemReader").key("ReaderConfig"),
+                &p,
                 diags,
             );
             check_enum(
                 config,
                 "CSVHeaderLocation",
                 &["FIRST_ROW", "GIVEN"],
-                &state.pointer.key("ItemReader").key("ReaderConfig"),
+                &p,
                 diags,
             );
             check_enum(
                 config,
                 "CSVDelimiter",
                 &["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"],
-                &state.pointer.key("ItemReader").key("ReaderConfig"),
+                &p,
                 diags,
             );
-            if config.contains_key("MaxItems") && config.contains_key("MaxItemsPath") {
+            whole_number_in(config, "MaxItems", &p, (1, u64::MAX), language, diags);
+            if language == QueryLanguage::Jsonata {
+                path_keys_in_jsonata(config, &["MaxItemsPath"], &p, diags);
+            } else if config.contains_key("MaxItems") && config.contains_key("MaxItemsPath") {
                 diags.push(
                     Code::ConflictingFields,
-                    state
-                        .pointer
-                        .key("ItemReader")
-                        .key("ReaderConfig")
-                        .key("MaxItemsPath"),
+                    p.key("MaxItemsPath"),
                     "MaxItems and MaxItemsPath exclude each other: keep one.",
                 );
             }
@@ -483,6 +716,30 @@ fn check_map(state: &State, map: &Map, diags: &mut Diagnostics) {
         if !max_fields.iter().any(|f| batcher.contains_key(*f)) {
             diags.push(Code::MissingField, p.clone(), "An ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch (or their Path forms).");
         }
+        whole_number_in(
+            batcher,
+            "MaxItemsPerBatch",
+            &p,
+            (1, u64::MAX),
+            language,
+            diags,
+        );
+        whole_number_in(
+            batcher,
+            "MaxInputBytesPerBatch",
+            &p,
+            (1, MAX_INPUT_BYTES_PER_BATCH),
+            language,
+            diags,
+        );
+        if language == QueryLanguage::Jsonata {
+            path_keys_in_jsonata(
+                batcher,
+                &["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"],
+                &p,
+                diags,
+            );
+        }
         let mut r = crate::model::read::Reader::new(batcher, p, diags);
         r.unknown_fields(
             &[
@@ -495,19 +752,72 @@ fn check_map(state: &State, map: &Map, diags: &mut Diagnostics) {
             "an ItemBatcher",
         );
     }
-    if let Some(writer) = &map.result_writer
-        && let Some(Value::Object(config)) = &writer.writer_config
-    {
-        let p = state.pointer.key("ResultWriter").key("WriterConfig");
-        check_enum(config, "OutputType", &["JSON", "JSONL"], &p, diags);
-        check_enum(
-            config,
-            "Transformation",
-            &["NONE", "COMPACT", "FLATTEN"],
-            &p,
-            diags,
-        );
+    if let Some(writer) = &map.result_writer {
+        let at = state.pointer.key("ResultWriter");
+        let payload = writer.parameters.is_some() || writer.arguments.is_some();
+        if writer.resource.is_none() && writer.writer_config.is_none() && !payload {
+            diags.push(
+                Code::MissingField,
+                at.clone(),
+                format!("A ResultWriter cannot be empty: give WriterConfig, or a Resource (arn:aws:states:::s3:putObject) with {own_payload} naming the Bucket and Prefix, or all three."),
+            );
+        } else if writer.resource.is_none() && payload {
+            diags.push(
+                Code::MissingField,
+                at.clone(),
+                "A ResultWriter that names a Bucket and Prefix needs a Resource: arn:aws:states:::s3:putObject.",
+            );
+        }
+        let other = match language {
+            QueryLanguage::JsonPath => &writer.arguments,
+            QueryLanguage::Jsonata => &writer.parameters,
+        };
+        if other.is_some() {
+            payload_in_other_language(
+                "a ResultWriter",
+                other_payload,
+                own_payload,
+                &at,
+                language,
+                diags,
+            );
+        }
+        if let Some(Value::Object(config)) = &writer.writer_config {
+            let p = at.key("WriterConfig");
+            check_enum(config, "OutputType", &["JSON", "JSONL"], &p, diags);
+            check_enum(
+                config,
+                "Transformation",
+                &["NONE", "COMPACT", "FLATTEN"],
+                &p,
+                diags,
+            );
+        }
     }
+}
+
+/// Reports an ItemReader or ResultWriter `Parameters` in a JSONata state, or `Arguments` in a
+/// JSONPath one.
+fn payload_in_other_language(
+    what: &str,
+    field: &str,
+    instead: &str,
+    pointer: &Pointer,
+    language: QueryLanguage,
+    diags: &mut Diagnostics,
+) {
+    let other = match language {
+        QueryLanguage::JsonPath => "JSONata",
+        QueryLanguage::Jsonata => "JSONPath",
+    };
+    diags.push(
+        Code::FieldNotInQueryLanguage,
+        pointer.key(field),
+        format!(
+            "{field} of {what} is a {other} field, but this state uses {}: use {instead} instead.",
+            language.as_str()
+        ),
+    );
 }
 
 fn check_enum(
@@ -520,7 +830,7 @@ fn check_enum(
     match obj.get(key) {
         None => {}
         Some(Value::String(s)) if allowed.contains(&s.as_str()) || super::has_placeholder(s) => {}
-        Some(Value::String(s)) if crate::expr::jsonata::expression(s).is_some() => {}
+        Some(Value::String(s)) if jsonata::expression(s).is_some() => {}
         Some(other) => diags.push(
             Code::InvalidValue,
             pointer.key(key),
@@ -569,17 +879,31 @@ pub fn is_timestamp(s: &str) -> bool {
             && zb[1..3].iter().all(u8::is_ascii_digit)
             && zb[3] == b':'
             && zb[4..6].iter().all(u8::is_ascii_digit));
+    let year: u32 = s[0..4].parse().unwrap_or(0);
     let month: u32 = s[5..7].parse().unwrap_or(0);
     let day: u32 = s[8..10].parse().unwrap_or(0);
     let hour: u32 = s[11..13].parse().unwrap_or(99);
     let minute: u32 = s[14..16].parse().unwrap_or(99);
     let second: u32 = s[17..19].parse().unwrap_or(99);
     valid_zone
-        && (1..=12).contains(&month)
-        && (1..=31).contains(&day)
+        && (1..=days_in_month(year, month)).contains(&day)
         && hour < 24
         && minute < 60
         && second < 61
+}
+
+/// The number of days in `month` (1 to 12) of `year` in the Gregorian calendar; 0 for any other
+/// month.
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        _ => 0,
+    }
 }
 
 #[cfg(test)]
@@ -592,6 +916,9 @@ mod tests {
             "2026-03-14T01:59:00Z",
             "2026-03-14T01:59:00.123Z",
             "2026-03-14T01:59:00+05:30",
+            "2024-02-29T00:00:00Z",
+            "2000-02-29T00:00:00Z",
+            "2026-12-31T23:59:59Z",
         ] {
             assert!(is_timestamp(ok), "{ok}");
         }
@@ -601,6 +928,12 @@ mod tests {
             "2026-13-14T01:59:00Z",
             "2026-03-14T01:59:00",
             "now",
+            "2026-02-30T00:00:00Z",
+            "2026-02-29T00:00:00Z",
+            "1900-02-29T00:00:00Z",
+            "2026-04-31T00:00:00Z",
+            "2026-00-10T00:00:00Z",
+            "2026-03-00T00:00:00Z",
         ] {
             assert!(!is_timestamp(bad), "{bad}");
         }

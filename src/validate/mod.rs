@@ -10,6 +10,8 @@ mod fields;
 mod structure;
 mod workflow_type;
 
+pub use fields::is_timestamp;
+
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::Document;
 use crate::model::StateMachine;

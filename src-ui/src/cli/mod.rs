@@ -1,6 +1,8 @@
 //! The headless subcommands.
 
 pub mod fmt;
+pub mod render;
+pub mod run;
 pub mod validate;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +34,16 @@ pub enum Command {
     /// Prints the result, or with --write rewrites the files; --check only reports which files
     /// would change (exit 1 if any).
     Fmt(fmt::FmtArgs),
+    /// Draw the workflow graph as an SVG image.
+    ///
+    /// Exit status: 0 when written, 1 when the file is not a definition, 2 when it cannot be
+    /// read or the image cannot be written.
+    Render(render::RenderArgs),
+    /// Run a definition locally and print its output.
+    ///
+    /// Exit status: 0 when the execution succeeds (its output on stdout), 1 when it fails (error
+    /// and cause on stderr), 2 when the definition cannot be read or is not valid.
+    Run(run::RunArgs),
 }
 
 /// Runs a command and returns its exit status.
@@ -39,6 +51,8 @@ pub fn run(command: Command) -> ExitCode {
     let code = match command {
         Command::Validate(args) => validate::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Render(args) => render::run(&args),
+        Command::Run(args) => run::run(&args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,177 @@
+//! `stepcraft run`: runs a definition locally and prints its output (or its error).
+
+use super::Outcome;
+use super::validate::format_diagnostic;
+use crate::files::{read_text, write_atomic};
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use stepcraft::interp::compile::Program;
+use stepcraft::interp::{Config, Execution, Status};
+use stepcraft::tasks::mock::MockResolver;
+use stepcraft::tasks::{TableResolver, TaskResolver};
+use stepcraft::validate::{Options, WorkflowType, validate};
+use stepcraft::value::Val;
+use stepcraft::{Document, Format};
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The definition to run.
+    file: PathBuf,
+    /// The execution input: JSON text, or @FILE to read it from a file (default {}).
+    #[arg(long, short)]
+    input: Option<String>,
+    /// STANDARD (default) or EXPRESS: the limits to apply.
+    #[arg(long = "type", value_parser = parse_type)]
+    workflow_type: Option<WorkflowType>,
+    /// Write the execution history (GetExecutionHistory JSON) to this file.
+    #[arg(long)]
+    history: Option<PathBuf>,
+    /// Task results by state name: a JSON object file {"State": result, ...}.
+    #[arg(long)]
+    task_results: Option<PathBuf>,
+    /// A mock configuration file in AWS Step Functions Local's format.
+    #[arg(long, requires = "test_case")]
+    mock_config: Option<PathBuf>,
+    /// The test case of the mock configuration to use.
+    #[arg(long)]
+    test_case: Option<String>,
+    /// The state machine of the mock configuration (needed when it has several).
+    #[arg(long)]
+    state_machine: Option<String>,
+    /// Seed for retry jitter, UUIDs and unseeded MathRandom.
+    #[arg(long, default_value_t = 0x5eed)]
+    seed: u64,
+}
+
+fn parse_type(text: &str) -> Result<WorkflowType, String> {
+    WorkflowType::parse(text).ok_or_else(|| "use STANDARD or EXPRESS".to_owned())
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+    let text = read_text(path)?;
+    serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: error: not valid JSON: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })
+}
+
+fn eprint(message: &str) {
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("{message}");
+    }
+}
+
+pub fn run(args: &RunArgs) -> u8 {
+    match run_inner(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprint(&message);
+            Outcome::Unreadable as u8
+        }
+    }
+}
+
+fn run_inner(args: &RunArgs) -> Result<u8, String> {
+    let text = read_text(&args.file)?;
+    let format = Format::from_path(&args.file).unwrap_or_else(|| Format::sniff(&text));
+    let doc = Document::parse(&text, format).map_err(|d| format_diagnostic(&args.file, &d))?;
+    let workflow_type = args.workflow_type.unwrap_or(WorkflowType::Standard);
+    let errors: Vec<_> = validate(
+        &doc,
+        &Options {
+            workflow_type: Some(workflow_type),
+        },
+    )
+    .into_iter()
+    .filter(stepcraft::Diagnostic::is_error)
+    .collect();
+    if !errors.is_empty() {
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|d| format_diagnostic(&args.file, d))
+            .collect();
+        return Err(format!(
+            "{}\nThe definition is not valid, so it cannot run (AWS would reject it too).",
+            lines.join("\n")
+        ));
+    }
+    let (machine, _) = doc.model();
+    let program =
+        Program::compile(&machine).map_err(|e| format!("{}: error: {e}", args.file.display()))?;
+    let input = match args.input.as_deref() {
+        None => serde_json::json!({}),
+        Some(t) if t.starts_with('@') => read_json(Path::new(&t[1..]))?,
+        Some(t) => serde_json::from_str(t).map_err(|e| format!("--input: not valid JSON: {e}"))?,
+    };
+    let resolver: Box<dyn TaskResolver> = match (&args.mock_config, &args.task_results) {
+        (Some(path), _) => {
+            let config = read_json(path)?;
+            let case = args.test_case.as_deref().unwrap_or_default();
+            Box::new(
+                MockResolver::new(&config, args.state_machine.as_deref(), case)
+                    .map_err(|e| format!("{}: {e}", path.display()))?,
+            )
+        }
+        (None, Some(path)) => {
+            let table = read_json(path)?;
+            Box::new(TableResolver::from_json(&table).ok_or_else(|| {
+                format!(
+                    "{}: task results must be a JSON object of state names",
+                    path.display()
+                )
+            })?)
+        }
+        (None, None) => Box::new(TableResolver::new()),
+    };
+    let config = Config {
+        workflow_type,
+        record_history: args.history.is_some(),
+        seed: args.seed,
+        state_machine_name: args
+            .state_machine
+            .clone()
+            .unwrap_or_else(|| "StateMachine".into()),
+        ..Config::default()
+    };
+    let mut execution = Execution::new(Arc::new(program), Val::from(&input), config, resolver);
+    let status = execution.run().clone();
+    if let Some(path) = &args.history {
+        let history = stepcraft::history::to_aws_json(execution.history());
+        let text = serde_json::to_string_pretty(&history).unwrap_or_default();
+        write_atomic(path, &text).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    Ok(match status {
+        Status::Succeeded(output) => {
+            use std::io::Write;
+            let _ = writeln!(out, "{}", output.to_json_string());
+            Outcome::Ok as u8
+        }
+        Status::Failed { error, cause } | Status::TimedOut { error, cause } => {
+            eprint(&format!("error: {error}"));
+            if let Some(c) = cause {
+                eprint(&format!("cause: {c}"));
+            }
+            Outcome::Invalid as u8
+        }
+        Status::WaitingForCallback => {
+            let pending: Vec<String> = execution
+                .pending_callbacks()
+                .iter()
+                .map(|p| format!("{} (token {})", p.state, p.token))
+                .collect();
+            eprint(&format!(
+                "The execution waits for a callback that nobody can send from the command line: {}",
+                pending.join(", ")
+            ));
+            Outcome::Invalid as u8
+        }
+        Status::Aborted | Status::Running | Status::Paused { .. } => Outcome::Invalid as u8,
+    })
+}

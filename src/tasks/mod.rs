@@ -1,0 +1,97 @@
+//! Task backends: what answers a Task state. The interpreter asks a [`TaskResolver`]; which one
+//! is chosen per run (mocked responses, local handlers, HTTP, callbacks).
+
+pub mod mock;
+
+use crate::value::Val;
+use std::collections::HashMap;
+
+/// What the interpreter asks a backend to do.
+#[derive(Debug, Clone)]
+pub struct TaskRequest<'a> {
+    /// The Task state's name.
+    pub state_name: &'a str,
+    /// Its resource ARN.
+    pub resource: &'a str,
+    /// The effective parameters (after InputPath and Parameters/Arguments).
+    pub input: &'a Val,
+    /// The task token, for `.waitForTaskToken` resources.
+    pub task_token: Option<&'a str>,
+    /// 0 for the first attempt, then 1, 2... for retries.
+    pub attempt: u32,
+}
+
+/// What a backend answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskOutcome {
+    /// The service's result.
+    Success(Val),
+    /// The task failed with an error name and cause.
+    Failure {
+        /// The error name, such as `Lambda.ServiceException` or `States.Timeout`.
+        error: String,
+        /// A description.
+        cause: String,
+    },
+    /// The task was handed over and waits for a callback with its token (or for its timeout).
+    Pending,
+}
+
+/// Answers Task states.
+pub trait TaskResolver {
+    /// Runs (or looks up) the task.
+    fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome;
+}
+
+/// Results from an in-memory table keyed by state name: each state's list of outcomes is used in
+/// order, the last one repeating. A state with no entry fails with `States.TaskFailed` naming it.
+#[derive(Debug, Default, Clone)]
+pub struct TableResolver {
+    results: HashMap<String, Vec<TaskOutcome>>,
+    calls: HashMap<String, usize>,
+}
+
+impl TableResolver {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the next outcome for a state.
+    #[must_use]
+    pub fn with(mut self, state: &str, outcome: TaskOutcome) -> Self {
+        self.results
+            .entry(state.to_owned())
+            .or_default()
+            .push(outcome);
+        self
+    }
+
+    /// Reads `{"State": result, ...}` (each state always returns its result).
+    pub fn from_json(value: &serde_json::Value) -> Option<Self> {
+        let map = value.as_object()?;
+        let mut table = Self::new();
+        for (state, result) in map {
+            table = table.with(state, TaskOutcome::Success(Val::from(result)));
+        }
+        Some(table)
+    }
+}
+
+impl TaskResolver for TableResolver {
+    fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome {
+        let Some(outcomes) = self.results.get(request.state_name) else {
+            return TaskOutcome::Failure {
+                error: "States.TaskFailed".into(),
+                cause: format!(
+                    "No result was given for the Task state '{}'.",
+                    request.state_name
+                ),
+            };
+        };
+        let n = self.calls.entry(request.state_name.to_owned()).or_insert(0);
+        let outcome = outcomes.get(*n).or_else(|| outcomes.last()).cloned();
+        *n += 1;
+        outcome.unwrap_or(TaskOutcome::Pending)
+    }
+}

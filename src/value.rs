@@ -1,0 +1,416 @@
+//! `Val`: the interpreter's JSON value, shared instead of copied.
+//!
+//! Arrays, objects and strings sit behind `Arc`, so passing a 200 KiB payload from state to state,
+//! selecting part of it or placing it inside a new object costs a reference count, not a copy.
+//! Writing into a value (ResultPath) copies only the containers on the written path, and only when
+//! they are shared. Containers remember their compact JSON size once computed, so the 256 KiB
+//! payload check on every state input and output does not walk the whole value each time.
+
+use indexmap::IndexMap;
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::{Number, Value};
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+/// A JSON value with shared, copy-on-write containers.
+#[derive(Clone, Default)]
+pub enum Val {
+    /// `null`.
+    #[default]
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, exact for integers.
+    Number(Number),
+    /// A string.
+    String(Arc<str>),
+    /// An array.
+    Array(Arc<ArrayNode>),
+    /// An object, keys in insertion order.
+    Object(Arc<ObjectNode>),
+}
+
+/// The map type of an object.
+pub type ObjectMap = IndexMap<Arc<str>, Val>;
+
+/// An array and its cached compact JSON size.
+#[derive(Default)]
+pub struct ArrayNode {
+    items: Vec<Val>,
+    size: OnceLock<usize>,
+}
+
+/// An object and its cached compact JSON size.
+#[derive(Default)]
+pub struct ObjectNode {
+    map: ObjectMap,
+    size: OnceLock<usize>,
+}
+
+impl Clone for ArrayNode {
+    fn clone(&self) -> Self {
+        Self {
+            items: self.items.clone(),
+            size: OnceLock::new(),
+        }
+    }
+}
+
+impl Clone for ObjectNode {
+    fn clone(&self) -> Self {
+        Self {
+            map: self.map.clone(),
+            size: OnceLock::new(),
+        }
+    }
+}
+
+impl ArrayNode {
+    /// The items.
+    pub fn items(&self) -> &[Val] {
+        &self.items
+    }
+}
+
+impl ObjectNode {
+    /// The entries.
+    pub fn map(&self) -> &ObjectMap {
+        &self.map
+    }
+}
+
+impl Val {
+    /// A new array.
+    pub fn array(items: Vec<Val>) -> Self {
+        Self::Array(Arc::new(ArrayNode {
+            items,
+            size: OnceLock::new(),
+        }))
+    }
+
+    /// A new object.
+    pub fn object(map: ObjectMap) -> Self {
+        Self::Object(Arc::new(ObjectNode {
+            map,
+            size: OnceLock::new(),
+        }))
+    }
+
+    /// A string value.
+    pub fn string(s: &str) -> Self {
+        Self::String(Arc::from(s))
+    }
+
+    /// An integer value.
+    pub fn int(n: i64) -> Self {
+        Self::Number(n.into())
+    }
+
+    /// A float value; NaN and infinities become `null`, as JSON has no place for them.
+    pub fn float(f: f64) -> Self {
+        Number::from_f64(f).map_or(Self::Null, Self::Number)
+    }
+
+    /// The items, if this is an array.
+    pub fn as_array(&self) -> Option<&[Val]> {
+        match self {
+            Self::Array(a) => Some(&a.items),
+            _ => None,
+        }
+    }
+
+    /// The entries, if this is an object.
+    pub fn as_object(&self) -> Option<&ObjectMap> {
+        match self {
+            Self::Object(o) => Some(&o.map),
+            _ => None,
+        }
+    }
+
+    /// The text, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The number as f64, if this is a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Self::Number(n) => n.as_f64(),
+            _ => None,
+        }
+    }
+
+    /// A member of an object.
+    pub fn get(&self, key: &str) -> Option<&Val> {
+        self.as_object()?.get(key)
+    }
+
+    /// Mutable access to an object's entries, copying the map first if it is shared.
+    pub fn object_mut(&mut self) -> Option<&mut ObjectMap> {
+        match self {
+            Self::Object(o) => {
+                let node = Arc::make_mut(o);
+                node.size = OnceLock::new();
+                Some(&mut node.map)
+            }
+            _ => None,
+        }
+    }
+
+    /// Mutable access to an array's items, copying them first if they are shared.
+    pub fn array_mut(&mut self) -> Option<&mut Vec<Val>> {
+        match self {
+            Self::Array(a) => {
+                let node = Arc::make_mut(a);
+                node.size = OnceLock::new();
+                Some(&mut node.items)
+            }
+            _ => None,
+        }
+    }
+
+    /// The JSON type name as AWS error messages write it.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Self::Null => "null",
+            Self::Bool(_) => "boolean",
+            Self::Number(_) => "number",
+            Self::String(_) => "string",
+            Self::Array(_) => "array",
+            Self::Object(_) => "object",
+        }
+    }
+
+    /// The size in bytes of the compact JSON text, as AWS measures payloads (UTF-8).
+    pub fn json_size(&self) -> usize {
+        match self {
+            Self::Null => 4,
+            Self::Bool(true) => 4,
+            Self::Bool(false) => 5,
+            Self::Number(n) => number_len(n),
+            Self::String(s) => string_len(s),
+            Self::Array(a) => *a.size.get_or_init(|| {
+                2 + a.items.iter().map(Val::json_size).sum::<usize>()
+                    + a.items.len().saturating_sub(1)
+            }),
+            Self::Object(o) => *o.size.get_or_init(|| {
+                2 + o
+                    .map
+                    .iter()
+                    .map(|(k, v)| string_len(k) + 1 + v.json_size())
+                    .sum::<usize>()
+                    + o.map.len().saturating_sub(1)
+            }),
+        }
+    }
+
+    /// The compact JSON text.
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Converts to a `serde_json::Value` (a deep copy).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Self::Null => Value::Null,
+            Self::Bool(b) => Value::Bool(*b),
+            Self::Number(n) => Value::Number(n.clone()),
+            Self::String(s) => Value::String(s.to_string()),
+            Self::Array(a) => Value::Array(a.items.iter().map(Val::to_value).collect()),
+            Self::Object(o) => Value::Object(
+                o.map
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Whether two values are equal as JSON, numbers compared by value (`1` equals `1.0`).
+    pub fn json_eq(&self, other: &Val) -> bool {
+        match (self, other) {
+            (Self::Null, Self::Null) => true,
+            (Self::Bool(a), Self::Bool(b)) => a == b,
+            (Self::Number(a), Self::Number(b)) => numbers_equal(a, b),
+            (Self::String(a), Self::String(b)) => a == b,
+            (Self::Array(a), Self::Array(b)) => {
+                Arc::ptr_eq(a, b)
+                    || (a.items.len() == b.items.len()
+                        && a.items.iter().zip(&b.items).all(|(x, y)| x.json_eq(y)))
+            }
+            (Self::Object(a), Self::Object(b)) => {
+                Arc::ptr_eq(a, b)
+                    || (a.map.len() == b.map.len()
+                        && a.map
+                            .iter()
+                            .all(|(k, v)| b.map.get(k).is_some_and(|w| v.json_eq(w))))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether two JSON numbers are the same value.
+pub fn numbers_equal(a: &Number, b: &Number) -> bool {
+    match (a.as_i64(), b.as_i64()) {
+        (Some(x), Some(y)) => x == y,
+        _ => match (a.as_u64(), b.as_u64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => a.as_f64() == b.as_f64(),
+        },
+    }
+}
+
+fn number_len(n: &Number) -> usize {
+    if let Some(i) = n.as_i64() {
+        let mut len = usize::from(i < 0);
+        let mut v = i.unsigned_abs();
+        loop {
+            len += 1;
+            v /= 10;
+            if v == 0 {
+                return len;
+            }
+        }
+    }
+    n.to_string().len()
+}
+
+fn string_len(s: &str) -> usize {
+    2 + s
+        .bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0..=0x1f => 6,
+            _ => 1,
+        })
+        .sum::<usize>()
+}
+
+impl From<&Value> for Val {
+    fn from(v: &Value) -> Self {
+        match v {
+            Value::Null => Self::Null,
+            Value::Bool(b) => Self::Bool(*b),
+            Value::Number(n) => Self::Number(n.clone()),
+            Value::String(s) => Self::String(Arc::from(s.as_str())),
+            Value::Array(items) => Self::array(items.iter().map(Val::from).collect()),
+            Value::Object(map) => Self::object(
+                map.iter()
+                    .map(|(k, v)| (Arc::from(k.as_str()), Val::from(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl From<Value> for Val {
+    fn from(v: Value) -> Self {
+        Val::from(&v)
+    }
+}
+
+impl Serialize for Val {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Null => s.serialize_unit(),
+            Self::Bool(b) => s.serialize_bool(*b),
+            Self::Number(n) => n.serialize(s),
+            Self::String(v) => s.serialize_str(v),
+            Self::Array(a) => {
+                let mut seq = s.serialize_seq(Some(a.items.len()))?;
+                for item in &a.items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Self::Object(o) => {
+                let mut map = s.serialize_map(Some(o.map.len()))?;
+                for (k, v) in &o.map {
+                    map.serialize_entry(&**k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// Equality as JSON values: numbers by value (`1 == 1.0`), objects regardless of key order.
+impl PartialEq for Val {
+    fn eq(&self, other: &Self) -> bool {
+        self.json_eq(other)
+    }
+}
+
+impl fmt::Debug for Val {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_json_string())
+    }
+}
+
+impl fmt::Display for Val {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_json_string())
+    }
+}
+
+impl fmt::Debug for ArrayNode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.items).finish()
+    }
+}
+
+impl fmt::Debug for ObjectNode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.map.iter()).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn size_matches_compact_json() {
+        for v in [
+            json!(null),
+            json!({"a": [1, -20, 3.5, "x\"y\n\u{1}é"], "b": {"c": true, "d": false}, "e": []}),
+            json!([]),
+            json!({}),
+            json!(12345678901234_i64),
+            json!(1e300),
+        ] {
+            let val = Val::from(&v);
+            assert_eq!(
+                val.json_size(),
+                serde_json::to_string(&v).unwrap().len(),
+                "{v}"
+            );
+            assert_eq!(val.to_value(), v);
+        }
+    }
+
+    #[test]
+    fn writes_copy_only_what_is_shared() {
+        let shared = Val::from(&json!({"big": [1, 2, 3]}));
+        let mut copy = shared.clone();
+        copy.object_mut().unwrap().insert("new".into(), Val::int(1));
+        assert!(shared.get("new").is_none());
+        let (Val::Array(a), Val::Array(b)) = (shared.get("big").unwrap(), copy.get("big").unwrap())
+        else {
+            panic!("arrays")
+        };
+        assert!(Arc::ptr_eq(a, b), "the untouched member stays shared");
+        assert_eq!(copy.json_size(), r#"{"big":[1,2,3],"new":1}"#.len());
+    }
+
+    #[test]
+    fn equality_by_value() {
+        assert!(Val::from(&json!({"a": 1})).json_eq(&Val::from(&json!({"a": 1.0}))));
+        assert!(!Val::from(&json!([1])).json_eq(&Val::from(&json!([2]))));
+    }
+}
