@@ -117,7 +117,8 @@ codes! {
     InvalidErrorEquals = "INVALID_ERROR_EQUALS", Error;
     /// An error name starting with `States.` that AWS does not define.
     UnknownStatesError = "UNKNOWN_STATES_ERROR", Warning;
-    /// A Retry or Catch rule can never be reached because an earlier rule catches everything.
+    /// A Retry or Catch rule can never be reached: earlier rules of the same list already name
+    /// every error it names.
     UnreachableRule = "UNREACHABLE_RULE", Warning;
     /// `HeartbeatSeconds` is not smaller than `TimeoutSeconds`.
     HeartbeatNotBelowTimeout = "HEARTBEAT_NOT_BELOW_TIMEOUT", Error;

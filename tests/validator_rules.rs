@@ -1889,9 +1889,10 @@ fn cases() -> Vec<Case> {
             &[("INVALID_INTRINSIC", "/States/A/Parameters/x.$")],
         ),
         valid(
-            "States.Format with escaped braces and a template from a path",
+            "States.Format with escaped braces, a literal backslash and a template from a path",
             one(pass(json!({ "Parameters": {
                 "x.$": "States.Format('\\{\\} {}', $.a)",
+                "w.$": "States.Format('C:\\\\{}', $.dir)",
                 "y.$": "States.Format($.template, $.a, $.b)"
             } }))),
         ),
@@ -1989,7 +1990,11 @@ fn cases() -> Vec<Case> {
         case(
             "space after %}",
             jsonata(json!({ "A": wait(json!({ "Seconds": "{% $s %} " })) })),
-            &[("JSONATA_NOT_WHOLE_STRING", "/States/A/Seconds")],
+            // Plain text, so not a number either.
+            &[
+                ("JSONATA_NOT_WHOLE_STRING", "/States/A/Seconds"),
+                ("WRONG_TYPE", "/States/A/Seconds"),
+            ],
         ),
         // ---- Assign variable names ----
         valid(

@@ -290,6 +290,13 @@ fn limit(s: &str, f: Function) -> Result<(), CallError> {
     Ok(())
 }
 
+/// The lowercase hex digest of `data` (MD5, SHA-1, SHA-256, SHA-384 or SHA-512).
+pub fn hash_hex(data: &[u8], algorithm: &str) -> Result<String, String> {
+    hash(data, algorithm).map_err(|e| match e {
+        CallError::Intrinsic(m) | CallError::Path(m) => m,
+    })
+}
+
 fn hash(data: &[u8], algorithm: &str) -> Result<String, CallError> {
     use sha2::Digest;
     fn hex(bytes: &[u8]) -> String {

@@ -5,5 +5,6 @@ pub mod filter;
 pub mod functions;
 pub mod intrinsic;
 pub mod jsonata;
+pub mod jsonata_eval;
 pub mod path;
 pub mod select;

@@ -1,6 +1,7 @@
 //! Compiling the typed model into the form the interpreter runs: states by index, transitions
 //! resolved, every path, template and intrinsic parsed once.
 
+use super::jsonata::{JState, JTemplate};
 use super::template::{Template, TemplateError};
 use crate::expr::path::Path;
 use crate::history::{Resource, TaskFamily};
@@ -155,6 +156,8 @@ pub struct CState {
     pub kind: Kind,
     /// Whether anything in the state reads the Context object (built only then).
     pub uses_context: bool,
+    /// The JSONata fields, for a state in JSONata.
+    pub jsonata: Option<Box<JState>>,
 }
 
 /// A compiled scope.
@@ -230,13 +233,6 @@ impl Program {
             })?;
         let mut states = Vec::with_capacity(scope.states.len());
         for state in scope.states.values() {
-            if state.language == QueryLanguage::Jsonata {
-                return Err(err(
-                    state,
-                    "QueryLanguage",
-                    "JSONata states cannot run yet in this version of the interpreter",
-                ));
-            }
             let next = match &state.transition {
                 Some(Transition::Next(n)) => Some(Next::To(lookup(n.as_str(), state, "Next")?)),
                 Some(Transition::End) => Some(Next::End),
@@ -316,8 +312,13 @@ impl Program {
                 catch,
                 kind,
                 uses_context: false,
+                jsonata: if state.language == QueryLanguage::Jsonata {
+                    Some(Box::new(jsonata_fields(state)?))
+                } else {
+                    None
+                },
             };
-            compiled.uses_context = uses_context(&compiled);
+            compiled.uses_context = compiled.jsonata.is_some() || uses_context(&compiled);
             states.push(compiled);
         }
         self.scopes[id] = CScope { start, states };
@@ -341,6 +342,7 @@ impl Program {
             }
             match lit {
                 Some(MaybeExpr::Literal(v)) => Ok(Some(Dynamic::Literal(*v))),
+                Some(MaybeExpr::Expr(_)) if state.language == QueryLanguage::Jsonata => Ok(None),
                 Some(MaybeExpr::Expr(e)) => {
                     Err(err(state, field, format!("\"{e}\" is not a number")))
                 }
@@ -380,7 +382,11 @@ impl Program {
                         .map(super::super::model::StateName::as_str)
                         .unwrap_or_default();
                     branches.push(ChoiceBranch {
-                        rule: compile_rule(rule, state)?,
+                        rule: if state.language == QueryLanguage::Jsonata {
+                            Rule::And(Vec::new())
+                        } else {
+                            compile_rule(rule, state)?
+                        },
                         next: lookup(next, state, "Choices")?,
                         assign: rule
                             .assign
@@ -406,6 +412,10 @@ impl Program {
             } else {
                 match &w.seconds {
                     Some(MaybeExpr::Literal(s)) => WaitFor::Seconds(*s),
+                    // Evaluated from the JSONata fields at run time.
+                    Some(MaybeExpr::Expr(_)) if state.language == QueryLanguage::Jsonata => {
+                        WaitFor::Seconds(0)
+                    }
                     _ => {
                         return Err(err(
                             state,
@@ -496,6 +506,96 @@ impl Program {
             StateKind::Unknown => return Err(err(state, "Type", "the state has no valid Type")),
         })
     }
+}
+
+/// Compiles the JSONata fields of a JSONata state.
+fn jsonata_fields(state: &State) -> Result<JState, CompileError> {
+    let t =
+        |v: Option<&serde_json::Value>, field: &str| -> Result<Option<JTemplate>, CompileError> {
+            v.map(|v| JTemplate::compile(v, field))
+                .transpose()
+                .map_err(|m| err(state, field, m))
+        };
+    let num = |v: &Option<MaybeExpr<u64>>,
+               field: &str|
+     -> Result<Option<JTemplate>, CompileError> {
+        match v {
+            None => Ok(None),
+            Some(MaybeExpr::Literal(n)) => Ok(Some(JTemplate::Literal(Val::Number((*n).into())))),
+            Some(MaybeExpr::Expr(s)) => t(Some(&serde_json::Value::String(s.clone())), field),
+        }
+    };
+    let text = |v: &Option<String>, field: &str| {
+        t(
+            v.as_ref()
+                .map(|s| serde_json::Value::String(s.clone()))
+                .as_ref(),
+            field,
+        )
+    };
+    let mut j = JState {
+        arguments: t(state.arguments.as_ref(), "Arguments")?,
+        output: t(state.output.as_ref(), "Output")?,
+        assign: t(state.assign.as_ref(), "Assign")?,
+        ..JState::default()
+    };
+    for (i, c) in state.catch.iter().enumerate() {
+        j.catch.push((
+            t(c.output.as_ref(), &format!("Catch[{i}]/Output"))?,
+            t(c.assign.as_ref(), &format!("Catch[{i}]/Assign"))?,
+        ));
+    }
+    match &state.kind {
+        StateKind::Task(task) => {
+            j.timeout = num(&task.timeout_seconds, "TimeoutSeconds")?;
+            j.heartbeat = num(&task.heartbeat_seconds, "HeartbeatSeconds")?;
+        }
+        StateKind::Wait(w) => {
+            j.seconds = num(&w.seconds, "Seconds")?;
+            j.timestamp = text(&w.timestamp, "Timestamp")?;
+        }
+        StateKind::Fail(f) => {
+            j.error = text(&f.error, "Error")?;
+            j.cause = text(&f.cause, "Cause")?;
+        }
+        StateKind::Map(m) => {
+            j.items = t(m.items.as_ref(), "Items")?;
+            j.item_selector = t(m.item_selector.as_ref(), "ItemSelector")?;
+            j.max_concurrency = num(&m.max_concurrency, "MaxConcurrency")?;
+            j.tolerated_count = num(&m.tolerated_failure_count, "ToleratedFailureCount")?;
+            j.tolerated_percentage = match &m.tolerated_failure_percentage {
+                None => None,
+                Some(MaybeExpr::Literal(p)) => Some(JTemplate::Literal(Val::float(*p))),
+                Some(MaybeExpr::Expr(s)) => t(
+                    Some(&serde_json::Value::String(s.clone())),
+                    "ToleratedFailurePercentage",
+                )?,
+            };
+        }
+        StateKind::Choice(c) => {
+            for (i, rule) in c.choices.iter().enumerate() {
+                let condition = match &rule.condition {
+                    Condition::Jsonata(v) => {
+                        JTemplate::compile(v, "Condition").map_err(|m| err(state, "Choices", m))?
+                    }
+                    _ => {
+                        return Err(err(
+                            state,
+                            "Choices",
+                            format!("rule {i} of a JSONata Choice needs a Condition"),
+                        ));
+                    }
+                };
+                j.rules.push((
+                    condition,
+                    t(rule.output.as_ref(), "Output")?,
+                    t(rule.assign.as_ref(), "Assign")?,
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(j)
 }
 
 fn uses_context(s: &CState) -> bool {

@@ -8,6 +8,7 @@
 
 pub mod choice;
 pub mod compile;
+pub mod jsonata;
 pub mod template;
 pub mod vars;
 
@@ -998,6 +999,13 @@ impl Execution {
                 );
             }
             Step::WaitExit => {
+                if let Some(j) = &state.jsonata {
+                    match self.jsonata_finish(fid, state, j, None) {
+                        Ok((output, assigned)) => self.exit_with(fid, output, None, assigned),
+                        Err(e) => self.fail_with(fid, e),
+                    }
+                    return;
+                }
                 let ctx = self.ctx_for(fid, state);
                 let result = self
                     .apply_input_path(fid, state, &ctx)
@@ -1058,6 +1066,9 @@ impl Execution {
 
     /// The state's own work right after it is entered.
     fn run_state(&mut self, fid: FrameId, state: &CState) {
+        if let Some(j) = &state.jsonata {
+            return self.run_jsonata_state(fid, state, j);
+        }
         let ctx = self.ctx_for(fid, state);
         let effective = match self.apply_input_path(fid, state, &ctx) {
             Ok(v) => v,
@@ -1184,7 +1195,7 @@ impl Execution {
                         });
                 match outcome {
                     Ok((output, assigned)) => {
-                        self.exit_with(fid, output, Some(Next::To(next)), assigned)
+                        self.exit_with(fid, output, Some(Next::To(next)), assigned);
                     }
                     Err(e) => self.fail_with(fid, e),
                 }
@@ -1326,13 +1337,27 @@ impl Execution {
         else {
             return;
         };
-        let timeout = match self.dynamic_number(fid, state, timeout, "TimeoutSeconds") {
-            Ok(t) => t,
-            Err(e) => return self.fail_with(fid, e),
-        };
-        let heartbeat = match self.dynamic_number(fid, state, heartbeat, "HeartbeatSeconds") {
-            Ok(h) => h,
-            Err(e) => return self.fail_with(fid, e),
+        let (timeout, heartbeat) = match &state.jsonata {
+            Some(j) => {
+                let t = self.jnumber(fid, state, &j.timeout, "TimeoutSeconds");
+                let h = self.jnumber(fid, state, &j.heartbeat, "HeartbeatSeconds");
+                match (t, h) {
+                    (Ok(t), Ok(h)) => (t.map(|v| v.max(0.0) as u64), h.map(|v| v.max(0.0) as u64)),
+                    (Err(e), _) | (_, Err(e)) => return self.fail_with(fid, e),
+                }
+            }
+            None => {
+                let timeout = match self.dynamic_number(fid, state, timeout, "TimeoutSeconds") {
+                    Ok(t) => t,
+                    Err(e) => return self.fail_with(fid, e),
+                };
+                let heartbeat = match self.dynamic_number(fid, state, heartbeat, "HeartbeatSeconds")
+                {
+                    Ok(h) => h,
+                    Err(e) => return self.fail_with(fid, e),
+                };
+                (timeout, heartbeat)
+            }
         };
         let frame = &mut self.frames[fid];
         frame.timeout_deadline = timeout.map(|t| self.clock + secs(t));
@@ -1470,6 +1495,13 @@ impl Execution {
                     output: result.clone(),
                 };
                 self.emit(fid, kind);
+                if let Some(j) = &state.jsonata {
+                    match self.jsonata_finish(fid, state, j, Some(&result)) {
+                        Ok((output, assigned)) => self.exit_with(fid, output, None, assigned),
+                        Err(e) => self.fail_with(fid, e),
+                    }
+                    return;
+                }
                 let ctx = self.ctx_for(fid, state);
                 match self.process_result(fid, state, result, &ctx) {
                     Ok((output, assigned)) => self.exit_with(fid, output, None, assigned),
@@ -1552,6 +1584,20 @@ impl Execution {
 
     fn catch(&mut self, fid: FrameId, state: &CState, catcher: &Catcher, error: &StateError) {
         let error_output = error.output();
+        if let Some(j) = &state.jsonata {
+            let index = state
+                .catch
+                .iter()
+                .position(|c| std::ptr::eq(c, catcher))
+                .unwrap_or(0);
+            match self.jsonata_catch(fid, state, j, index, &error_output) {
+                Ok((output, assigned)) => {
+                    self.exit_with(fid, output, Some(Next::To(catcher.next)), assigned);
+                }
+                Err(e) => self.complete(fid, Err(e)),
+            }
+            return;
+        }
         let ctx = self.ctx_for(fid, state);
         let assigned = match self.eval_assign(fid, catcher.assign.as_ref(), &error_output, &ctx) {
             Ok(a) => a,
@@ -1724,25 +1770,35 @@ impl Execution {
         else {
             return;
         };
-        let frame = &self.frames[fid];
-        let ctx = self.ctx_for(fid, state);
-        let items = match items_path {
-            None => Ok(frame.effective.clone()),
-            Some(p) => self
-                .resolve(frame, p, &frame.effective, &ctx)
-                .map_err(|m| self.path_error(frame, state, p, &m)),
-        };
-        let items = match items {
-            Ok(Val::Array(a)) => a.items().to_vec(),
-            Ok(other) => {
-                let cause = self.runtime_cause(
-                    frame,
-                    state,
-                    &format!("Map state input must be an array but was: {other}"),
-                );
-                return self.fail_with(fid, StateError::terminal("States.Runtime", cause));
+        let items = if let Some(j) = &state.jsonata {
+            match self.jsonata_items(fid, state, j) {
+                Ok(items) => items,
+                Err(e) => {
+                    self.frames[fid].failed_event = Some(EventKind::MapStateFailed);
+                    return self.fail_with(fid, e);
+                }
             }
-            Err(e) => return self.fail_with(fid, e),
+        } else {
+            let frame = &self.frames[fid];
+            let ctx = self.ctx_for(fid, state);
+            let items = match items_path {
+                None => Ok(frame.effective.clone()),
+                Some(p) => self
+                    .resolve(frame, p, &frame.effective, &ctx)
+                    .map_err(|m| self.path_error(frame, state, p, &m)),
+            };
+            match items {
+                Ok(Val::Array(a)) => a.items().to_vec(),
+                Ok(other) => {
+                    let cause = self.runtime_cause(
+                        frame,
+                        state,
+                        &format!("Map state input must be an array but was: {other}"),
+                    );
+                    return self.fail_with(fid, StateError::terminal("States.Runtime", cause));
+                }
+                Err(e) => return self.fail_with(fid, e),
+            }
         };
         self.emit(
             fid,
@@ -1750,17 +1806,37 @@ impl Execution {
                 length: items.len(),
             },
         );
-        let limit = match self.dynamic_number(fid, state, max_concurrency, "MaxConcurrency") {
-            Ok(l) => l.map_or(0, |l| usize::try_from(l).unwrap_or(usize::MAX)),
+        let numbers = match &state.jsonata {
+            Some(j) => (|| {
+                let limit = self.jnumber(fid, state, &j.max_concurrency, "MaxConcurrency")?;
+                let count =
+                    self.jnumber(fid, state, &j.tolerated_count, "ToleratedFailureCount")?;
+                let percentage = self.jnumber(
+                    fid,
+                    state,
+                    &j.tolerated_percentage,
+                    "ToleratedFailurePercentage",
+                )?;
+                Ok((
+                    limit.map(|l| l.max(0.0) as u64),
+                    count.map(|c| c.max(0.0) as u64),
+                    percentage,
+                ))
+            })(),
+            None => (|| {
+                let limit = self.dynamic_number(fid, state, max_concurrency, "MaxConcurrency")?;
+                let count =
+                    self.dynamic_number(fid, state, tolerated_count, "ToleratedFailureCount")?;
+                Ok((limit, count, *tolerated_percentage))
+            })(),
+        };
+        let (limit, tolerated, percentage) = match numbers {
+            Ok(n) => n,
             Err(e) => return self.fail_with(fid, e),
         };
-        let tolerated =
-            match self.dynamic_number(fid, state, tolerated_count, "ToleratedFailureCount") {
-                Ok(c) => c.map(|c| usize::try_from(c).unwrap_or(usize::MAX)),
-                Err(e) => return self.fail_with(fid, e),
-            };
-        let tolerated = match (tolerated, tolerated_percentage) {
-            (Some(c), _) => Some(c),
+        let limit = limit.map_or(0, |l| usize::try_from(l).unwrap_or(usize::MAX));
+        let tolerated = match (tolerated, percentage) {
+            (Some(c), _) => Some(usize::try_from(c).unwrap_or(usize::MAX)),
             (None, Some(p)) => Some(((p / 100.0) * items.len() as f64).floor() as usize),
             (None, None) => None,
         };
@@ -1815,9 +1891,16 @@ impl Execution {
             let index = kids.started;
             let value = kids.items[index].clone();
             let distributed = kids.distributed;
-            let input = match item_selector {
-                None => value.clone(),
-                Some(t) => {
+            let input = match (&state.jsonata, item_selector) {
+                (Some(j), _) => match self.jsonata_item(fid, state, j, index, &value) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.abort_children(fid, state);
+                        return self.fail_with(fid, e);
+                    }
+                },
+                (None, None) => value.clone(),
+                (None, Some(t)) => {
                     let mut m = ObjectMap::new();
                     let mut item = ObjectMap::new();
                     item.insert(
@@ -1974,6 +2057,13 @@ impl Execution {
             self.emit(fid, EventKind::MapStateSucceeded);
         }
         self.frames[fid].kids = None;
+        if let Some(j) = &state.jsonata {
+            match self.jsonata_finish(fid, state, j, Some(&Val::array(results))) {
+                Ok((output, assigned)) => self.exit_with(fid, output, None, assigned),
+                Err(e) => self.fail_with(fid, e),
+            }
+            return;
+        }
         let ctx = self.ctx_for(fid, state);
         match self.process_result(fid, state, Val::array(results), &ctx) {
             Ok((output, assigned)) => self.exit_with(fid, output, None, assigned),

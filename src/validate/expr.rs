@@ -373,18 +373,31 @@ fn check_format_templates(call: &Call, pointer: &Pointer, field: &str, diags: &m
     if call.function == Function::Format
         && let Some(Arg::String(template)) = call.args.first()
     {
-        let want = format_placeholders(template);
+        let (fewest, most) = format_placeholders(template);
         let given = call.args.len() - 1;
-        if want != given {
-            let plural =
-                |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+        let want = if given < fewest {
+            Some(fewest)
+        } else if given > most {
+            Some(most)
+        } else {
+            None
+        };
+        if let Some(want) = want {
+            let placeholders = if want == 1 {
+                "1 {} placeholder".to_owned()
+            } else {
+                format!("{want} {{}} placeholders")
+            };
+            let arguments = if given == 1 {
+                "1 argument follows".to_owned()
+            } else {
+                format!("{given} arguments follow")
+            };
             diags.push(
                 Code::InvalidIntrinsic,
                 pointer.clone(),
                 format!(
-                    "{field}: the States.Format template '{template}' has {} but {} follow it: give one argument per {{}} (write \\{{ and \\}} for literal braces).",
-                    plural(want, "{} placeholder"),
-                    plural(given, "argument"),
+                    "{field}: the States.Format template '{template}' has {placeholders} but {arguments} it: give one argument per {{}} (write \\{{ and \\}} for literal braces)."
                 ),
             );
         }
@@ -396,24 +409,23 @@ fn check_format_templates(call: &Call, pointer: &Pointer, field: &str, diags: &m
     }
 }
 
-/// The number of `{}` placeholders in a parsed States.Format template. The parser keeps `\{` and
-/// `\}` escaped, so a backslash escapes the character after it.
-fn format_placeholders(template: &str) -> usize {
-    let mut count = 0;
+/// The fewest and most `{}` placeholders a parsed States.Format template can have. The parser
+/// keeps `\{` and `\}` escaped but turns `\\` into one backslash, so a `{}` right after a
+/// backslash may be an escaped brace or a placeholder after a literal backslash.
+fn format_placeholders(template: &str) -> (usize, usize) {
+    let (mut fewest, mut most) = (0, 0);
+    let mut previous = None;
     let mut chars = template.chars().peekable();
     while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                chars.next();
+        if c == '{' && chars.peek() == Some(&'}') {
+            most += 1;
+            if previous != Some('\\') {
+                fewest += 1;
             }
-            '{' if chars.peek() == Some(&'}') => {
-                chars.next();
-                count += 1;
-            }
-            _ => {}
         }
+        previous = Some(c);
     }
-    count
+    (fewest, most)
 }
 
 /// Checks a JSONPath payload template: each `.$` key's value must be a path or an intrinsic call.

@@ -440,8 +440,8 @@ fn check_unreachable_rules<'a>(
 }
 
 /// What is wrong with `text` given where a number is expected (`None`: nothing). A JSONPath state
-/// takes a number only; a JSONata state also takes a `{% %}` expression. Deploy-time placeholders
-/// are never wrong, and misplaced `{% %}` delimiters have their own diagnostic.
+/// takes a number only; a JSONata state also takes a `{% %}` expression (a string with misplaced
+/// delimiters is plain text, so it is wrong here too). Deploy-time placeholders are never wrong.
 fn number_string_problem(text: &str, field: &str, language: QueryLanguage) -> Option<String> {
     if super::has_placeholder(text) {
         return None;
@@ -450,9 +450,7 @@ fn number_string_problem(text: &str, field: &str, language: QueryLanguage) -> Op
         QueryLanguage::JsonPath => Some(format!(
             "{field} must be a number, not the string \"{text}\": write it without quotes (a JSONPath state does not evaluate strings here)."
         )),
-        QueryLanguage::Jsonata => (jsonata::expression(text).is_none()
-            && !jsonata::misplaced_delimiters(text))
-        .then(|| {
+        QueryLanguage::Jsonata => jsonata::expression(text).is_none().then(|| {
             format!("{field} must be a number or a JSONata expression such as \"{{% $states.input.n %}}\", not the string \"{text}\".")
         }),
     }

@@ -1,0 +1,277 @@
+//! Evaluating JSONata the way Step Functions does: expressions parsed once per definition,
+//! `$states` and workflow variables bound, Step Functions' added functions (`$partition`,
+//! `$range`, `$hash`, `$random`, `$uuid`, `$parse`), and a bound on time and depth so a hostile
+//! expression cannot hang the studio.
+
+use super::functions::{Random, SplitMix, uuid};
+use crate::value::{ObjectMap, Val};
+use indexmap::IndexMap;
+use jsonata_core::ast::AstNode;
+use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError, EvaluatorOptions};
+use jsonata_core::value::JValue;
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// Longest a single evaluation may run.
+pub const EVAL_TIMEOUT_MS: u64 = 2_000;
+/// Deepest a single evaluation may nest.
+pub const EVAL_MAX_DEPTH: usize = 2_000;
+
+/// A JSONata expression parsed once.
+#[derive(Debug, Clone)]
+pub struct Expression {
+    /// The text between `{%` and `%}`, trimmed.
+    pub text: Arc<str>,
+    ast: Arc<AstNode>,
+}
+
+/// Why an evaluation failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JsonataError {
+    /// The expression returned nothing.
+    Undefined,
+    /// The evaluator reported an error.
+    Failed(String),
+    /// The result is a function or other value with no JSON form.
+    Unsupported,
+}
+
+impl Expression {
+    /// Parses an expression (without its `{% %}`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let trimmed = text.trim();
+        let ast = jsonata_core::parser::parse(trimmed).map_err(|e| e.to_string())?;
+        Ok(Self {
+            text: Arc::from(trimmed),
+            ast: Arc::new(ast),
+        })
+    }
+
+    /// Evaluates with `$states` and the variables bound; `rng` seeds `$random()` and `$uuid()`.
+    pub fn eval(
+        &self,
+        states: &Val,
+        variables: &[(Arc<str>, Val)],
+        rng: &mut SplitMix,
+    ) -> Result<Val, JsonataError> {
+        let mut context = Context::new();
+        context.bind("states".to_owned(), to_jvalue(states));
+        for (name, value) in variables {
+            context.bind(name.to_string(), to_jvalue(value));
+        }
+        let options = EvaluatorOptions {
+            timeout_ms: Some(EVAL_TIMEOUT_MS),
+            max_stack_depth: Some(EVAL_MAX_DEPTH),
+            ..EvaluatorOptions::default()
+        };
+        let mut evaluator = Evaluator::with_options(context, options);
+        let shared = Rc::new(RefCell::new(SplitMix(rng.next_u64())));
+        register_step_functions(&mut evaluator, &shared);
+        let result = evaluator
+            .evaluate(&self.ast, &JValue::Undefined)
+            .map_err(|e| JsonataError::Failed(e.to_string()))?;
+        if result.is_undefined() {
+            return Err(JsonataError::Undefined);
+        }
+        from_jvalue(&result).ok_or(JsonataError::Unsupported)
+    }
+}
+
+fn type_error(message: &str) -> EvaluatorError {
+    EvaluatorError::TypeError(message.to_owned())
+}
+
+fn register_step_functions(evaluator: &mut Evaluator, rng: &Rc<RefCell<SplitMix>>) {
+    let _ = evaluator.register_fn("partition", |args: &[JValue]| {
+        let items = args
+            .first()
+            .and_then(JValue::as_array)
+            .ok_or_else(|| type_error("$partition expects an array"))?;
+        let size = args
+            .get(1)
+            .and_then(JValue::as_f64)
+            .filter(|n| *n >= 1.0)
+            .ok_or_else(|| type_error("$partition expects a chunk size of 1 or more"))?;
+        let size = size as usize;
+        Ok(JValue::array(
+            items
+                .chunks(size)
+                .map(|c| JValue::array(c.to_vec()))
+                .collect(),
+        ))
+    });
+    let _ = evaluator.register_fn("range", |args: &[JValue]| {
+        let n = |i: usize| {
+            args.get(i)
+                .and_then(JValue::as_f64)
+                .ok_or_else(|| type_error("$range expects numbers (start, end, step)"))
+        };
+        let (start, end, step) = (n(0)?, n(1)?, n(2)?);
+        if step == 0.0 {
+            return Err(type_error("$range step cannot be 0"));
+        }
+        let count = ((end - start) / step).floor() + 1.0;
+        if count > super::functions::MAX_RANGE_ITEMS as f64 {
+            return Err(type_error("$range would produce more than 1000 items"));
+        }
+        let count = if count < 0.0 { 0 } else { count as usize };
+        Ok(JValue::array(
+            (0..count)
+                .map(|i| JValue::from_f64(start + i as f64 * step))
+                .collect(),
+        ))
+    });
+    let _ = evaluator.register_fn("hash", |args: &[JValue]| {
+        let data = match args.first() {
+            Some(JValue::String(s)) => s.to_string(),
+            Some(other) => other.to_json_string().unwrap_or_default(),
+            None => return Err(type_error("$hash expects data and an algorithm")),
+        };
+        let algorithm = args
+            .get(1)
+            .and_then(JValue::as_str)
+            .ok_or_else(|| type_error("$hash expects an algorithm"))?;
+        super::functions::hash_hex(data.as_bytes(), algorithm)
+            .map(JValue::from)
+            .map_err(|m| type_error(&m))
+    });
+    let r = rng.clone();
+    let _ = evaluator.register_fn_override("random", move |args: &[JValue]| {
+        let bits = match args.first().and_then(JValue::as_f64) {
+            Some(seed) => SplitMix(seed as u64).next_u64(),
+            None => r.borrow_mut().next_u64(),
+        };
+        Ok(JValue::from_f64((bits >> 11) as f64 / (1u64 << 53) as f64))
+    });
+    let r = rng.clone();
+    let _ = evaluator.register_fn("uuid", move |_args: &[JValue]| {
+        Ok(JValue::from(uuid(&mut *r.borrow_mut())))
+    });
+    let _ = evaluator.register_fn("parse", |args: &[JValue]| {
+        let text = args
+            .first()
+            .and_then(JValue::as_str)
+            .ok_or_else(|| type_error("$parse expects a string"))?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| type_error(&format!("$parse: {e}")))?;
+        Ok(JValue::from(value))
+    });
+}
+
+/// Converts an interpreter value for JSONata.
+pub fn to_jvalue(v: &Val) -> JValue {
+    match v {
+        Val::Null => JValue::Null,
+        Val::Bool(b) => JValue::Bool(*b),
+        Val::Number(n) => JValue::from_f64(n.as_f64().unwrap_or(0.0)),
+        Val::String(s) => JValue::string(s.as_ref()),
+        Val::Array(a) => JValue::array(a.items().iter().map(to_jvalue).collect()),
+        Val::Object(o) => {
+            let mut m = IndexMap::with_capacity(o.map().len());
+            for (k, v) in o.map() {
+                m.insert(k.to_string(), to_jvalue(v));
+            }
+            JValue::object(m)
+        }
+    }
+}
+
+/// Converts a JSONata result back; `None` for values with no JSON form (functions).
+pub fn from_jvalue(v: &JValue) -> Option<Val> {
+    Some(match v {
+        JValue::Null => Val::Null,
+        JValue::Bool(b) => Val::Bool(*b),
+        JValue::Number(n) => number(*n),
+        JValue::String(s) => Val::String(Arc::from(s.as_ref())),
+        JValue::Array(_) => Val::array(
+            v.as_array()?
+                .iter()
+                .filter(|x| !x.is_undefined())
+                .map(from_jvalue)
+                .collect::<Option<Vec<_>>>()?,
+        ),
+        JValue::Object(_) => {
+            let mut m = ObjectMap::new();
+            for (k, x) in v.as_object()? {
+                if x.is_undefined() {
+                    continue;
+                }
+                m.insert(Arc::from(k.as_str()), from_jvalue(x)?);
+            }
+            Val::object(m)
+        }
+        JValue::Undefined => return None,
+        _ => return None,
+    })
+}
+
+/// JSONata numbers are doubles; whole ones come back as integers, as JSON writes them.
+fn number(n: f64) -> Val {
+    if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 {
+        Val::int(n as i64)
+    } else {
+        Val::float(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn eval(expr: &str, input: serde_json::Value) -> Result<serde_json::Value, JsonataError> {
+        let mut states = ObjectMap::new();
+        states.insert("input".into(), Val::from(input));
+        Expression::parse(expr)
+            .map_err(JsonataError::Failed)?
+            .eval(
+                &Val::object(states),
+                &[("x".into(), Val::int(5))],
+                &mut SplitMix(1),
+            )
+            .map(|v| v.to_value())
+    }
+
+    #[test]
+    fn step_functions_functions() {
+        assert_eq!(
+            eval("$partition([1,2,3], 2)", json!({})),
+            Ok(json!([[1, 2], [3]]))
+        );
+        assert_eq!(eval("$range(0, 10, 3)", json!({})), Ok(json!([0, 3, 6, 9])));
+        assert_eq!(
+            eval("$hash('input data', 'MD5')", json!({})),
+            Ok(json!("812f45842bc6d66ee14572ce20db8e86"))
+        );
+        assert_eq!(
+            eval("$parse('{\"a\": [1]}')", json!({})),
+            Ok(json!({"a": [1]}))
+        );
+        assert_eq!(eval("$states.input.a + $x", json!({"a": 2})), Ok(json!(7)));
+        assert_eq!(eval("$random(7) = $random(7)", json!({})), Ok(json!(true)));
+        assert_eq!(eval("$length($uuid())", json!({})), Ok(json!(36)));
+    }
+
+    #[test]
+    fn undefined_and_errors() {
+        assert_eq!(
+            eval("$states.input.nothing", json!({})),
+            Err(JsonataError::Undefined)
+        );
+        assert!(matches!(
+            eval("1 + \"a\"", json!({})),
+            Err(JsonataError::Failed(_))
+        ));
+        assert_eq!(
+            eval("function($a){$a}", json!({})),
+            Err(JsonataError::Unsupported)
+        );
+    }
+
+    #[test]
+    fn runaway_recursion_is_stopped() {
+        let r = eval("($f := function($n){ $f($n + 1) }; $f(0))", json!({}));
+        assert!(matches!(r, Err(JsonataError::Failed(_))), "{r:?}");
+    }
+}
