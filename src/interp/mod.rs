@@ -259,7 +259,9 @@ pub struct Execution {
     clock: Millis,
     frames: Vec<Frame>,
     ready: VecDeque<FrameId>,
-    timers: BinaryHeap<Reverse<(Millis, u64, FrameId, u64)>>,
+    timers: BinaryHeap<Reverse<Timer>>,
+    /// A timeout may fire while tasks wait for callbacks (set by `let_time_pass`).
+    allow_timeouts: bool,
     seq: u64,
     out: VecDeque<HistoryEvent>,
     history: Vec<HistoryEvent>,
@@ -274,6 +276,8 @@ pub struct Execution {
     skip_breakpoint: Option<FrameId>,
     started: bool,
     ended: bool,
+    /// The closing event is being written (no limit checks re-enter `finish`).
+    closing: bool,
     deadline: Millis,
 }
 
@@ -285,6 +289,18 @@ impl std::fmt::Debug for Execution {
             .field("events", &self.next_id.saturating_sub(1))
             .finish_non_exhaustive()
     }
+}
+
+/// A point on the virtual clock at which a frame wakes up. Ordered by time, then by when it
+/// was set, so timers due at the same moment fire in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Timer {
+    at: Millis,
+    seq: u64,
+    frame: FrameId,
+    generation: u64,
+    /// A timeout ends a wait for a callback (or the execution); other timers move work on.
+    timeout: bool,
 }
 
 /// A timer that is not a frame's: the execution's own deadline.
@@ -365,6 +381,7 @@ impl Execution {
             frames: vec![top],
             ready: VecDeque::new(),
             timers: BinaryHeap::new(),
+            allow_timeouts: false,
             seq: 0,
             out: VecDeque::new(),
             history: Vec::new(),
@@ -378,6 +395,7 @@ impl Execution {
             skip_breakpoint: None,
             started: false,
             ended: false,
+            closing: false,
             config,
         }
     }
@@ -516,8 +534,12 @@ impl Execution {
             if let Some(e) = self.out.pop_front() {
                 return Some(e);
             }
-            if self.ended || matches!(self.status, Status::Paused { .. }) {
+            if self.ended {
                 return None;
+            }
+            if matches!(self.status, Status::Paused { .. }) {
+                // Stepping on from a breakpoint.
+                self.status = Status::Running;
             }
             if !self.started {
                 self.started = true;
@@ -541,7 +563,7 @@ impl Execution {
                 self.emit(0, kind);
                 self.ready.push_back(0);
                 let deadline = self.deadline;
-                self.push_timer(deadline, EXECUTION_TIMER, 0);
+                self.push_timeout(deadline, EXECUTION_TIMER, 0);
                 continue;
             }
             let Some(fid) = self.next_runnable() else {
@@ -603,7 +625,22 @@ impl Execution {
                 }
                 continue;
             }
-            let Reverse((at, _, fid, generation)) = self.timers.pop()?;
+            let timeout = self.timers.peek()?.0.timeout;
+            // While tasks wait for a callback, time does not run out on them by itself: the
+            // caller answers, or lets time pass (then the next timeout fires).
+            if timeout && !self.tokens.is_empty() && !self.allow_timeouts {
+                return None;
+            }
+            let Reverse(Timer {
+                at,
+                frame: fid,
+                generation,
+                timeout,
+                ..
+            }) = self.timers.pop()?;
+            if timeout {
+                self.allow_timeouts = false;
+            }
             if fid == EXECUTION_TIMER {
                 // Only fire the execution deadline when nothing else is due before it.
                 self.clock = self.clock.max(at);
@@ -617,9 +654,42 @@ impl Execution {
         }
     }
 
+    /// A timer that moves the execution on (a Wait, a retry delay).
     fn push_timer(&mut self, at: Millis, fid: FrameId, generation: u64) {
         self.seq += 1;
-        self.timers.push(Reverse((at, self.seq, fid, generation)));
+        self.timers.push(Reverse(Timer {
+            at,
+            seq: self.seq,
+            frame: fid,
+            generation,
+            timeout: false,
+        }));
+    }
+
+    /// A timer that ends a wait with a timeout (a task's timeout or heartbeat, the execution's).
+    fn push_timeout(&mut self, at: Millis, fid: FrameId, generation: u64) {
+        self.seq += 1;
+        self.timers.push(Reverse(Timer {
+            at,
+            seq: self.seq,
+            frame: fid,
+            generation,
+            timeout: true,
+        }));
+    }
+
+    /// Whether any timer (a wait, a retry, a timeout) is still set.
+    pub fn has_timers(&self) -> bool {
+        !self.timers.is_empty()
+    }
+
+    /// Lets virtual time run on to the next timeout while tasks wait for callbacks (nobody is
+    /// going to answer them, or the user chose to skip ahead).
+    pub fn let_time_pass(&mut self) {
+        self.allow_timeouts = true;
+        if self.status == Status::WaitingForCallback {
+            self.status = Status::Running;
+        }
     }
 
     fn state_of(&self, frame: &Frame) -> &CState {
@@ -654,8 +724,8 @@ impl Execution {
         }
         self.out.push_back(event);
         if self.config.workflow_type == WorkflowType::Standard
-            && self.next_id > MAX_STANDARD_EVENTS
-            && !self.ended
+            && self.next_id >= MAX_STANDARD_EVENTS
+            && !self.closing
         {
             let cause: Arc<str> = Arc::from(format!(
                 "The execution reached the maximum number of history events ({MAX_STANDARD_EVENTS}) allowed for Standard workflows; run it as Express, or split it with a child execution or a distributed Map."
@@ -674,9 +744,10 @@ impl Execution {
     }
 
     fn finish(&mut self, status: Status, event: EventKind) {
-        if self.ended {
+        if self.ended || self.closing {
             return;
         }
+        self.closing = true;
         self.emit(EXECUTION_TIMER, event);
         self.ended = true;
         self.status = status;
@@ -1441,7 +1512,7 @@ impl Execution {
             (None, Some(h)) => h,
             (None, None) => return,
         };
-        self.push_timer(at, fid, generation);
+        self.push_timeout(at, fid, generation);
     }
 
     fn task_result(&mut self, fid: FrameId, state: &CState, outcome: TaskOutcome) {

@@ -1,5 +1,6 @@
 //! The headless subcommands.
 
+pub mod bench;
 pub mod fmt;
 pub mod render;
 pub mod run;
@@ -44,6 +45,8 @@ pub enum Command {
     /// Exit status: 0 when the execution succeeds (its output on stdout), 1 when it fails (error
     /// and cause on stderr), 2 when the definition cannot be read or is not valid.
     Run(run::RunArgs),
+    /// Time runs of a definition in-process (for comparing with other interpreters).
+    Bench(bench::BenchArgs),
 }
 
 /// Runs a command and returns its exit status.
@@ -53,6 +56,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Render(args) => render::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     ExitCode::from(code)
 }

@@ -140,7 +140,12 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
         ..Config::default()
     };
     let mut execution = Execution::new(Arc::new(program), Val::from(&input), config, resolver);
-    let status = execution.run().clone();
+    // Nobody can answer a callback from here: let its timeout run out (on the virtual clock).
+    let mut status = execution.run().clone();
+    while status == Status::WaitingForCallback && execution.has_timers() {
+        execution.let_time_pass();
+        status = execution.run().clone();
+    }
     if let Some(path) = &args.history {
         let history = stepcraft::history::to_aws_json(execution.history());
         let text = serde_json::to_string_pretty(&history).unwrap_or_default();

@@ -1,0 +1,400 @@
+//! The interpreter as a user drives it: the benchmark workflows and probes give the recorded
+//! answers; the stepper pauses at breakpoints, answers callbacks, times out on a virtual clock,
+//! retries with backoff, and writes an AWS-shaped history.
+
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use std::sync::Arc;
+use stepcraft::history::{EventKind, to_aws_json};
+use stepcraft::interp::compile::Program;
+use stepcraft::interp::{Config, Execution, Status};
+use stepcraft::tasks::{TableResolver, TaskOutcome, TaskResolver};
+use stepcraft::validate::WorkflowType;
+use stepcraft::value::Val;
+use stepcraft::{Document, Format};
+
+fn program(definition: &Value) -> Arc<Program> {
+    let doc = Document::from_value(definition.clone(), Format::Json);
+    let (machine, _) = doc.model();
+    Arc::new(Program::compile(&machine).expect("compiles"))
+}
+
+fn execution(definition: &Value, input: Value, resolver: Box<dyn TaskResolver>) -> Execution {
+    Execution::new(
+        program(definition),
+        Val::from(&input),
+        Config::default(),
+        resolver,
+    )
+}
+
+fn run(definition: &Value, input: Value) -> Status {
+    execution(definition, input, Box::new(TableResolver::new()))
+        .run()
+        .clone()
+}
+
+fn output(status: &Status) -> Value {
+    match status {
+        Status::Succeeded(v) => v.to_value(),
+        other => panic!("expected success, got {other:?}"),
+    }
+}
+
+fn types(exec: &Execution) -> Vec<String> {
+    exec.history().iter().map(|e| e.kind.type_name()).collect()
+}
+
+fn bench_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/bench")
+}
+
+fn read(path: &std::path::Path) -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+    )
+    .expect("JSON")
+}
+
+#[test]
+fn benchmark_workflows_give_the_recorded_outputs() {
+    for name in [
+        "loop1k",
+        "loop10k",
+        "map10k",
+        "parallel",
+        "choice1k",
+        "choice-heavy",
+        "payload",
+    ] {
+        let dir = bench_dir();
+        let def = read(&dir.join(format!("{name}.asl.json")));
+        let input = read(&dir.join(format!("{name}.input.json")));
+        let config = Config {
+            workflow_type: WorkflowType::Express,
+            record_history: false,
+            ..Config::default()
+        };
+        let mut exec = Execution::new(
+            program(&def),
+            Val::from(&input),
+            config,
+            Box::new(TableResolver::new()),
+        );
+        let got = output(exec.run());
+        let expected_path = dir.join("expected").join(format!("{name}.output.json"));
+        // Numbers compare by value: the peer recorded 0.0 as 0.
+        assert!(
+            Val::from(&got).json_eq(&Val::from(&read(&expected_path))),
+            "{name} differs from the recorded output"
+        );
+    }
+}
+
+#[test]
+fn probes_give_aws_answers() {
+    let dir = bench_dir().join("probes");
+    for name in ["index_path", "isnull_false", "ispresent_false", "size250k"] {
+        let def = read(&dir.join(format!("{name}.asl.json")));
+        let input = read(&dir.join(format!("{name}.input.json")));
+        let expected = read(&dir.join(format!("{name}.expected.json")));
+        assert_eq!(output(&run(&def, input)), expected, "{name}");
+    }
+}
+
+#[test]
+fn payloads_over_256_kib_fail_with_data_limit_exceeded() {
+    let big = "x".repeat(262_144);
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"big": big}, "End": true}}});
+    match run(&def, json!({})) {
+        Status::Failed { error, cause } => {
+            assert_eq!(&*error, "States.DataLimitExceeded");
+            assert_eq!(
+                cause.as_deref(),
+                Some(
+                    "The state/task 'P' returned a result with a size exceeding the maximum number of bytes service limit."
+                )
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn standard_workflows_stop_at_25000_events_and_express_do_not() {
+    let def = read(&bench_dir().join("loop10k.asl.json"));
+    let input = read(&bench_dir().join("loop10k.input.json"));
+    let mut standard = Execution::new(
+        program(&def),
+        Val::from(&input),
+        Config::default(),
+        Box::new(TableResolver::new()),
+    );
+    match standard.run() {
+        Status::Failed { error, .. } => assert_eq!(&**error, "States.Runtime"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(standard.history().len(), 25_000);
+    let express = Config {
+        workflow_type: WorkflowType::Express,
+        ..Config::default()
+    };
+    let mut exec = Execution::new(
+        program(&def),
+        Val::from(&input),
+        express,
+        Box::new(TableResolver::new()),
+    );
+    assert_eq!(output(exec.run()), json!({"i": 10000, "n": 10000}));
+}
+
+#[test]
+fn breakpoints_pause_before_the_state_and_stepping_goes_one_event_at_a_time() {
+    let def = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "B"},
+        "B": {"Type": "Pass", "Result": 1, "Next": "C"},
+        "C": {"Type": "Succeed"}}});
+    let mut exec = execution(&def, json!({}), Box::new(TableResolver::new()));
+    exec.set_breakpoints(["B".to_owned()]);
+    assert_eq!(
+        exec.run_until_pause(),
+        &Status::Paused { state: "B".into() }
+    );
+    assert_eq!(
+        types(&exec),
+        ["ExecutionStarted", "PassStateEntered", "PassStateExited"]
+    );
+    let next = exec.step().expect("one more event");
+    assert_eq!(next.kind.type_name(), "PassStateEntered");
+    assert_eq!(next.kind.state_name(), Some("B"));
+    let next = exec.step().expect("and another");
+    assert_eq!(next.kind.type_name(), "PassStateExited");
+    assert_eq!(output(exec.run_until_pause()), json!(1));
+}
+
+#[test]
+fn cancel_aborts() {
+    let def =
+        json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}});
+    let mut exec = execution(&def, json!({}), Box::new(TableResolver::new()));
+    exec.step();
+    exec.step();
+    exec.cancel(Some("User"), Some("stopped from the studio"));
+    assert_eq!(exec.status(), &Status::Aborted);
+    assert_eq!(
+        types(&exec).last().map(String::as_str),
+        Some("ExecutionAborted")
+    );
+    assert_eq!(
+        exec.step().map(|e| e.kind.type_name()).as_deref(),
+        Some("ExecutionAborted")
+    );
+    assert!(exec.step().is_none(), "nothing runs after an abort");
+}
+
+#[test]
+fn waits_use_the_virtual_clock() {
+    let def = json!({"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 3600, "Next": "T"},
+        "T": {"Type": "Wait", "Timestamp": "2026-06-01T00:00:00Z", "End": true}}});
+    let mut exec = execution(&def, json!({}), Box::new(TableResolver::new()));
+    let started = exec.clock();
+    let real = std::time::Instant::now();
+    exec.run();
+    assert!(
+        real.elapsed().as_secs() < 5,
+        "a virtual wait takes no real time"
+    );
+    let exits: Vec<i64> = exec
+        .history()
+        .iter()
+        .filter(|e| e.kind.type_name() == "WaitStateExited")
+        .map(|e| e.timestamp)
+        .collect();
+    assert_eq!(exits[0] - started, 3_600_000);
+    assert_eq!(
+        exits[1],
+        stepcraft::history::parse_timestamp("2026-06-01T00:00:00Z").expect("valid")
+    );
+}
+
+#[test]
+fn retries_back_off_then_catch() {
+    let def = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Retry": [{"ErrorEquals": ["Boom"], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 3.0, "MaxDelaySeconds": 10}],
+              "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Handled"}],
+              "End": true},
+        "Handled": {"Type": "Pass", "End": true}}});
+    let failing = TableResolver::new().with(
+        "T",
+        TaskOutcome::Failure {
+            error: "Boom".into(),
+            cause: "it broke".into(),
+        },
+    );
+    let mut exec = execution(&def, json!({"id": 7}), Box::new(failing));
+    let out = output(exec.run());
+    assert_eq!(
+        out,
+        json!({"id": 7, "error": {"Error": "Boom", "Cause": "it broke"}})
+    );
+    let scheduled: Vec<i64> = exec
+        .history()
+        .iter()
+        .filter(|e| e.kind.type_name() == "TaskScheduled")
+        .map(|e| e.timestamp)
+        .collect();
+    let gaps: Vec<i64> = scheduled.windows(2).map(|w| w[1] - w[0]).collect();
+    assert_eq!(gaps, [2_000, 6_000, 10_000], "2 s, then x3, capped at 10 s");
+}
+
+#[test]
+fn task_failed_matches_task_errors_but_not_timeouts() {
+    let def = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "TimeoutSeconds": 30,
+              "Parameters": {"token.$": "$$.Task.Token"},
+              "Catch": [{"ErrorEquals": ["States.TaskFailed"], "Next": "Failed"}, {"ErrorEquals": ["States.Timeout"], "Next": "TimedOut"}],
+              "End": true},
+        "Failed": {"Type": "Pass", "Result": "failed", "End": true},
+        "TimedOut": {"Type": "Pass", "Result": "timed out", "End": true}}});
+    let mut exec = execution(
+        &def,
+        json!({}),
+        Box::new(TableResolver::new().with("T", TaskOutcome::Pending)),
+    );
+    // Nobody answers: the execution waits, and time passes only when the caller lets it.
+    assert_eq!(exec.run(), &Status::WaitingForCallback);
+    exec.let_time_pass();
+    assert_eq!(exec.run(), &Status::Succeeded(Val::string("timed out")));
+    let timed_out = exec
+        .history()
+        .iter()
+        .find(|e| e.kind.type_name() == "TaskTimedOut")
+        .expect("timed out");
+    let scheduled = exec
+        .history()
+        .iter()
+        .find(|e| e.kind.type_name() == "TaskScheduled")
+        .expect("scheduled");
+    assert_eq!(timed_out.timestamp - scheduled.timestamp, 30_000);
+}
+
+#[test]
+fn callbacks_are_answered_with_the_task_token() {
+    let def = json!({"StartAt": "Approve", "States": {
+        "Approve": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                    "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody": {"token.$": "$$.Task.Token"}},
+                    "ResultPath": "$.decision", "End": true}}});
+    let mut exec = execution(
+        &def,
+        json!({"order": 1}),
+        Box::new(TableResolver::new().with("Approve", TaskOutcome::Pending)),
+    );
+    assert_eq!(exec.run(), &Status::WaitingForCallback);
+    let pending = exec.pending_callbacks();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(&*pending[0].state, "Approve");
+    assert_eq!(
+        pending[0]
+            .input
+            .get("MessageBody")
+            .and_then(|b| b.get("token"))
+            .and_then(Val::as_str),
+        Some(&*pending[0].token)
+    );
+    assert!(exec.send_task_success("not-a-token", Val::Null).is_err());
+    exec.send_task_success(&pending[0].token, Val::from(&json!({"approved": true})))
+        .expect("token is waiting");
+    assert_eq!(
+        output(exec.run()),
+        json!({"order": 1, "decision": {"approved": true}})
+    );
+    assert!(types(&exec).contains(&"TaskSubmitted".to_owned()));
+}
+
+#[test]
+fn parallel_failure_cancels_the_other_branches() {
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
+        "Catch": [{"ErrorEquals": ["Bad"], "Next": "Caught"}],
+        "Branches": [
+            {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 100, "End": true}}},
+            {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Bad", "Cause": "branch 2"}}}]},
+        "Caught": {"Type": "Pass", "End": true}}});
+    let mut exec = execution(&def, json!({}), Box::new(TableResolver::new()));
+    assert_eq!(
+        output(exec.run()),
+        json!({"Error": "Bad", "Cause": "branch 2"})
+    );
+    let t = types(&exec);
+    assert!(t.contains(&"WaitStateAborted".to_owned()), "{t:?}");
+    assert!(!t.contains(&"WaitStateExited".to_owned()), "{t:?}");
+    assert!(t.contains(&"ParallelStateFailed".to_owned()));
+}
+
+#[test]
+fn map_respects_max_concurrency_and_keeps_item_order() {
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 2, "End": true,
+        "ItemSelector": {"v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index"},
+        "ItemProcessor": {"StartAt": "W", "States": {"W": {"Type": "Wait", "SecondsPath": "$.v", "End": true}}}}}});
+    let mut exec = execution(&def, json!([3, 1, 2, 1]), Box::new(TableResolver::new()));
+    assert_eq!(
+        output(exec.run()),
+        json!([{"v": 3, "i": 0}, {"v": 1, "i": 1}, {"v": 2, "i": 2}, {"v": 1, "i": 3}])
+    );
+    let mut running = 0i32;
+    let mut most = 0;
+    for e in exec.history() {
+        match e.kind {
+            EventKind::MapIterationStarted { .. } => running += 1,
+            EventKind::MapIterationSucceeded { .. } => running -= 1,
+            _ => {}
+        }
+        most = most.max(running);
+    }
+    assert_eq!(most, 2);
+}
+
+#[test]
+fn history_exports_in_get_execution_history_shape() {
+    let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "End": true}}});
+    let mut exec = execution(
+        &def,
+        json!({"a": 1}),
+        Box::new(TableResolver::new().with("T", TaskOutcome::Success(Val::int(5)))),
+    );
+    exec.run();
+    let exported = to_aws_json(exec.history());
+    let events = exported["events"].as_array().expect("events");
+    let t: Vec<&str> = events.iter().filter_map(|e| e["type"].as_str()).collect();
+    assert_eq!(
+        t,
+        [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded"
+        ]
+    );
+    assert_eq!(
+        events[0]["executionStartedEventDetails"]["input"],
+        json!("{\"a\":1}")
+    );
+    assert_eq!(events[1]["stateEnteredEventDetails"]["name"], json!("T"));
+    assert_eq!(
+        events[4]["lambdaFunctionSucceededEventDetails"]["output"],
+        json!("5")
+    );
+    assert_eq!(
+        events[6]["executionSucceededEventDetails"]["output"],
+        json!("5")
+    );
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(e["id"], json!(i + 1));
+        assert_eq!(e["previousEventId"], json!(i));
+        assert!(e["timestamp"].as_str().is_some_and(|s| s.ends_with('Z')));
+    }
+}
