@@ -25,6 +25,7 @@
 //! assert_eq!(doc.to_text(), text);
 //! ```
 
+pub mod catalog;
 pub mod diag;
 pub mod document;
 pub mod edit;

@@ -5,7 +5,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use stepcraft::graph::{EdgeKind, NodeId, NodeKind, ScopeGraph, WorkflowGraph};
+use stepcraft::graph::{Edge, EdgeKind, NodeId, NodeKind, ScopeGraph, WorkflowGraph};
 use stepcraft::layout::{
     Dagre, EstimateMeasure, GraphLayout, Layered, Layout, LayoutEngine, LayoutOptions,
     LayoutRequest, Point, Rect, layout_with,
@@ -262,6 +262,45 @@ fn edges_say_which_transition_they_draw() {
             .edges
             .iter()
             .any(|e| e.kind == EdgeKind::End && e.to == ScopeGraph::END)
+    );
+}
+
+#[test]
+fn edges_map_to_edit_insertion_points() {
+    use stepcraft::edit::{InsertPoint, StateRef, Via};
+    let graph = graph_of(&example("order-processing.asl.json"));
+    let points: Vec<Option<InsertPoint>> =
+        graph.root.edges.iter().map(Edge::insert_point).collect();
+    assert_eq!(points[0], Some(InsertPoint::start(Pointer::root())));
+    let route = StateRef::top("Route Order");
+    assert!(points.contains(&Some(InsertPoint::edge(route.clone(), Via::Choice(1)))));
+    assert!(points.contains(&Some(InsertPoint::edge(route, Via::Default))));
+    assert!(points.contains(&Some(InsertPoint::edge(
+        StateRef::top("Validate Order"),
+        Via::Catch(0)
+    ))));
+    // Nothing goes after a Succeed state.
+    let terminal = graph
+        .root
+        .edges
+        .iter()
+        .find(|e| e.kind == EdgeKind::Terminal)
+        .expect("Order Complete ends");
+    assert_eq!(terminal.insert_point(), None);
+    // In a branch, the End edge inserts on the state's own transition.
+    let branch = &graph.root.nodes[6].bodies[1].graph;
+    let end = branch
+        .edges
+        .iter()
+        .find(|e| e.kind == EdgeKind::End)
+        .expect("end edge");
+    let scope = Pointer::from_escaped("/States/Fulfil Order/Branches/1").unwrap();
+    assert_eq!(
+        end.insert_point(),
+        Some(InsertPoint::edge(
+            StateRef::new(scope, "Charge Payment"),
+            Via::Next
+        ))
     );
 }
 

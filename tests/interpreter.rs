@@ -22,7 +22,7 @@ fn program(definition: &Value) -> Arc<Program> {
 fn execution(definition: &Value, input: Value, resolver: Box<dyn TaskResolver>) -> Execution {
     Execution::new(
         program(definition),
-        Val::from(&input),
+        Val::from(input),
         Config::default(),
         resolver,
     )
@@ -51,7 +51,7 @@ fn bench_dir() -> PathBuf {
 
 fn read(path: &std::path::Path) -> Value {
     serde_json::from_str(
-        &std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+        &std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
     )
     .expect("JSON")
 }

@@ -26,6 +26,7 @@ mod describe;
 
 pub use describe::{rule_label, state_subtitle, task_subtitle};
 
+use crate::edit::{InsertPoint, StateRef, Via};
 use crate::model::{Scope, State, StateKind, StateMachine, StateName, StateType, Transition};
 use crate::pointer::Pointer;
 use std::collections::HashMap;
@@ -116,7 +117,8 @@ pub struct Body {
 
 /// Which transition an edge draws. With the edge's [`Edge::state`] this names the place an edit
 /// inserts at: "the Next of X", "rule 2 of X", "Catch 0 of X", "the Default of X", "the End of X",
-/// "the start of the scope".
+/// "the start of the scope"; [`Edge::insert_point`] gives it as the edit module's
+/// [`InsertPoint`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EdgeKind {
     /// From the start marker to the scope's `StartAt`.
@@ -152,6 +154,30 @@ pub struct Edge {
     /// The pointer of the field that makes the transition (`/States/A/Next`,
     /// `/States/A/Choices/1/Next`, `/StartAt`); for a terminal edge, the state.
     pub field: Pointer,
+}
+
+impl Edge {
+    /// The transition of the edit module this edge draws; `None` for the start edge and a
+    /// Succeed state's terminal edge.
+    pub fn via(&self) -> Option<Via> {
+        Some(match self.kind {
+            EdgeKind::Next | EdgeKind::End => Via::Next,
+            EdgeKind::Choice(i) => Via::Choice(i),
+            EdgeKind::Default => Via::Default,
+            EdgeKind::Catch(i) => Via::Catch(i),
+            EdgeKind::Start | EdgeKind::Terminal => return None,
+        })
+    }
+
+    /// Where states dropped on this edge are inserted: on the transition it draws, or at the
+    /// start of the scope for the start edge; `None` after a Succeed state.
+    pub fn insert_point(&self) -> Option<InsertPoint> {
+        if self.kind == EdgeKind::Start {
+            return Some(InsertPoint::start(self.field.parent()));
+        }
+        let from = StateRef::from_pointer(self.state.as_ref()?)?;
+        Some(InsertPoint::edge(from, self.via()?))
+    }
 }
 
 /// The graph of one scope.

@@ -1,0 +1,489 @@
+//! The states browser: the catalog's Actions, Flow states and Patterns, searchable, each entry
+//! dragged onto the canvas (or activated by click / Enter for keyboard users).
+
+use super::state::DragPayload;
+use super::theme;
+use egui::text::{LayoutJob, TextFormat, TextWrapping};
+use egui::{
+    Align2, Color32, CornerRadius, FontId, Id, Key, Rect, Role, Sense, Stroke, StrokeKind, Ui,
+    UiBuilder, Vec2, WidgetInfo,
+};
+use std::collections::HashMap;
+use stepcraft::catalog::{Action, Catalog, Entry, FlowState, Integration, Pattern, Tab};
+use stepcraft::model::StateType;
+
+/// Height of one entry row.
+const ROW_HEIGHT: f32 = 40.0;
+/// Width of an entry's chip.
+const CHIP_WIDTH: f32 = 36.0;
+/// Width kept on the right of an action row for its integration-pattern picker.
+const PICKER_WIDTH: f32 = 78.0;
+
+/// The states browser panel: owns the catalog, the tab, the search text and, per action, the
+/// integration pattern the user picked.
+#[derive(Debug)]
+pub struct StatesBrowser {
+    catalog: Catalog,
+    tab: Tab,
+    query: String,
+    chosen: HashMap<String, Integration>,
+    activated: Option<DragPayload>,
+}
+
+impl StatesBrowser {
+    /// A browser over `catalog`.
+    pub fn new(catalog: Catalog) -> Self {
+        Self {
+            catalog,
+            tab: Tab::Actions,
+            query: String::new(),
+            chosen: HashMap::new(),
+            activated: None,
+        }
+    }
+
+    /// The catalog shown.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The search text.
+    pub fn query(&self) -> &str {
+        &self.query
+    }
+
+    /// The entry the user activated with a click or Enter since the last call (for keyboard
+    /// users: the shell inserts it after the selected state).
+    pub fn take_activated(&mut self) -> Option<DragPayload> {
+        self.activated.take()
+    }
+
+    /// Draws the browser; returns the payload of the entry being dragged, if any.
+    pub fn ui(&mut self, ui: &mut Ui) -> Option<DragPayload> {
+        self.search_ui(ui);
+        ui.add_space(4.0);
+        let searching = !self.query.trim().is_empty();
+        self.tabs_ui(ui, searching);
+        ui.separator();
+
+        let mut dragged = None;
+        egui::ScrollArea::vertical()
+            .id_salt("states-browser-list")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                dragged = if searching {
+                    self.results_ui(ui)
+                } else {
+                    self.tab_ui(ui, self.tab)
+                };
+            });
+        dragged
+    }
+
+    fn search_ui(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            let clear_width = if self.query.is_empty() { 0.0 } else { 24.0 };
+            let edit = egui::TextEdit::singleline(&mut self.query)
+                .id(Id::unique("states-browser-search"))
+                .hint_text("🔍 Search states")
+                .desired_width(ui.available_width() - clear_width);
+            let response = ui.add(edit);
+            if response.has_focus() && ui.input(|i| i.key_pressed(Key::Escape)) {
+                self.query.clear();
+            }
+            if !self.query.is_empty()
+                && ui
+                    .small_button("✖")
+                    .on_hover_text("Clear the search")
+                    .clicked()
+            {
+                self.query.clear();
+            }
+        });
+    }
+
+    fn tabs_ui(&mut self, ui: &mut Ui, searching: bool) {
+        ui.horizontal(|ui| {
+            for (tab, label) in [
+                (Tab::Actions, "Actions"),
+                (Tab::Flow, "Flow"),
+                (Tab::Patterns, "Patterns"),
+            ] {
+                let selected = !searching && self.tab == tab;
+                if ui.selectable_label(selected, label).clicked() {
+                    self.tab = tab;
+                    if searching {
+                        self.query.clear();
+                    }
+                }
+            }
+        });
+        if searching {
+            ui.label(egui::RichText::new("Matches in every tab").small().weak());
+        }
+    }
+
+    /// One tab's entries, grouped.
+    fn tab_ui(&mut self, ui: &mut Ui, tab: Tab) -> Option<DragPayload> {
+        let catalog = std::mem::take(&mut self.catalog);
+        let entries: Vec<Entry<'_>> = catalog.entries().filter(|e| e.tab() == tab).collect();
+        let dragged = self.groups_ui(ui, &entries);
+        self.catalog = catalog;
+        dragged
+    }
+
+    /// The search results of all tabs, under a heading per tab.
+    fn results_ui(&mut self, ui: &mut Ui) -> Option<DragPayload> {
+        let catalog = std::mem::take(&mut self.catalog);
+        let hits = catalog.search(&self.query);
+        let mut dragged = None;
+        if hits.is_empty() {
+            ui.add_space(8.0);
+            ui.label(egui::RichText::new("No states match the search.").weak());
+        }
+        for (tab, label) in [
+            (Tab::Actions, "Actions"),
+            (Tab::Flow, "Flow"),
+            (Tab::Patterns, "Patterns"),
+        ] {
+            let entries: Vec<Entry<'_>> = hits.iter().copied().filter(|e| e.tab() == tab).collect();
+            if entries.is_empty() {
+                continue;
+            }
+            ui.add_space(4.0);
+            ui.label(egui::RichText::new(format!("{label} ({})", entries.len())).strong());
+            if let Some(d) = self.groups_ui(ui, &entries) {
+                dragged = Some(d);
+            }
+        }
+        self.catalog = catalog;
+        dragged
+    }
+
+    /// Entries grouped by service category (actions), all together (flow) or by category
+    /// (patterns), in catalog order.
+    fn groups_ui(&mut self, ui: &mut Ui, entries: &[Entry<'_>]) -> Option<DragPayload> {
+        let mut groups: Vec<(&str, Vec<Entry<'_>>)> = Vec::new();
+        for entry in entries {
+            let group = match entry {
+                Entry::Action(a) => a.category.as_str(),
+                Entry::Flow(_) => "Flow",
+                Entry::Pattern(p) => p.category.as_str(),
+            };
+            match groups.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, list)) => list.push(*entry),
+                None => groups.push((group, vec![*entry])),
+            }
+        }
+        let mut dragged = None;
+        let single = groups.len() == 1;
+        for (group, list) in groups {
+            if !single || !matches!(list.first(), Some(Entry::Flow(_))) {
+                ui.add_space(6.0);
+                ui.label(egui::RichText::new(group).small().weak());
+            }
+            for entry in list {
+                if let Some(d) = self.entry_ui(ui, entry) {
+                    dragged = Some(d);
+                }
+            }
+        }
+        dragged
+    }
+
+    fn entry_ui(&mut self, ui: &mut Ui, entry: Entry<'_>) -> Option<DragPayload> {
+        match entry {
+            Entry::Action(action) => self.action_ui(ui, action),
+            Entry::Flow(flow) => flow_ui(ui, flow, &mut self.activated),
+            Entry::Pattern(pattern) => pattern_ui(ui, pattern, &mut self.activated),
+        }
+    }
+
+    fn action_ui(&mut self, ui: &mut Ui, action: &Action) -> Option<DragPayload> {
+        let chosen = self
+            .chosen
+            .get(&action.id)
+            .copied()
+            .filter(|p| action.integration(*p).is_some())
+            .unwrap_or_else(|| action.default_integration());
+        let payload = DragPayload::State {
+            name: action.suggested_name(),
+            state: action
+                .state_json(chosen)
+                .unwrap_or_else(|| action.default_state_json()),
+        };
+        let several = action.integrations.len() > 1;
+        let chip = Chip {
+            text: &action.icon,
+            color: theme::state_color(Some(StateType::Task)),
+        };
+        let row = Row {
+            id: Id::unique(("catalog-action", &action.id)),
+            chip,
+            title: &action.title(),
+            subtitle: &action.description,
+            reserve_right: if several { PICKER_WIDTH } else { 0.0 },
+        };
+        let response = row.ui(ui, &payload);
+        let resource = action
+            .integration(chosen)
+            .map(|s| s.resource.as_str())
+            .unwrap_or_default();
+        let mut tip = format!("{}\n\n{resource}", action.description);
+        if let Some(url) = &action.doc_url {
+            tip.push_str(&format!("\n{url}"));
+        }
+        tip.push_str("\n\nDrag onto the graph, or press Enter to add after the selection.");
+        let response = response.on_hover_text(tip);
+        if several {
+            let picker = Rect::from_min_max(
+                response.rect.right_top() + Vec2::new(-PICKER_WIDTH, 0.0),
+                response.rect.right_bottom(),
+            );
+            ui.scope_builder(
+                UiBuilder::new()
+                    .max_rect(picker.shrink2(Vec2::new(4.0, 9.0)))
+                    .layout(egui::Layout::right_to_left(egui::Align::Center)),
+                |ui| {
+                    egui::ComboBox::from_id_salt(("catalog-pattern", &action.id))
+                        .width(PICKER_WIDTH - 12.0)
+                        .selected_text(egui::RichText::new(short_label(chosen)).small())
+                        .show_ui(ui, |ui| {
+                            for pattern in action.patterns() {
+                                let mut value = chosen;
+                                if ui
+                                    .selectable_value(&mut value, pattern, pattern.label())
+                                    .clicked()
+                                {
+                                    self.chosen.insert(action.id.clone(), pattern);
+                                }
+                            }
+                        })
+                        .response
+                        .accessible_name("Integration pattern")
+                        .on_hover_text(format!("Integration pattern: {}", chosen.label()));
+                },
+            );
+        }
+        finish(&response, payload, &mut self.activated)
+    }
+}
+
+fn flow_ui(
+    ui: &mut Ui,
+    flow: &FlowState,
+    activated: &mut Option<DragPayload>,
+) -> Option<DragPayload> {
+    let ty = StateType::from_name(flow.state_type());
+    let payload = DragPayload::State {
+        name: flow.name.clone(),
+        state: flow.state.clone(),
+    };
+    let row = Row {
+        id: Id::unique(("catalog-flow", &flow.id)),
+        chip: Chip {
+            text: theme::state_icon(ty),
+            color: theme::state_color(ty),
+        },
+        title: &flow.name,
+        subtitle: &flow.description,
+        reserve_right: 0.0,
+    };
+    let response = row.ui(ui, &payload).on_hover_text(format!(
+        "{}\n\nDrag onto the graph, or press Enter to add after the selection.",
+        flow.description
+    ));
+    finish(&response, payload, activated)
+}
+
+fn pattern_ui(
+    ui: &mut Ui,
+    pattern: &Pattern,
+    activated: &mut Option<DragPayload>,
+) -> Option<DragPayload> {
+    let payload = DragPayload::Pattern {
+        name: pattern.name.clone(),
+        pattern: pattern.definition.clone(),
+    };
+    let count = pattern
+        .definition
+        .get("States")
+        .and_then(serde_json::Value::as_object)
+        .map_or(0, serde_json::Map::len);
+    let row = Row {
+        id: Id::unique(("catalog-pattern-entry", &pattern.id)),
+        chip: Chip {
+            text: theme::state_icon(Some(StateType::Parallel)),
+            color: theme::state_color(Some(StateType::Parallel)),
+        },
+        title: &pattern.name,
+        subtitle: &pattern.description,
+        reserve_right: 0.0,
+    };
+    let response = row.ui(ui, &payload).on_hover_text(format!(
+        "{}\n\n{count} states. Drag onto the graph, or press Enter to add after the selection.",
+        pattern.description
+    ));
+    finish(&response, payload, activated)
+}
+
+/// What an entry's response means: the payload while dragged; activation on click or Enter.
+fn finish(
+    response: &egui::Response,
+    payload: DragPayload,
+    activated: &mut Option<DragPayload>,
+) -> Option<DragPayload> {
+    if response.clicked() {
+        *activated = Some(payload.clone());
+    }
+    if response.dragged() || response.drag_started() {
+        Some(payload)
+    } else {
+        None
+    }
+}
+
+fn short_label(pattern: Integration) -> &'static str {
+    match pattern {
+        Integration::RequestResponse => "Request",
+        Integration::Sync => ".sync",
+        Integration::WaitForTaskToken => "Callback",
+    }
+}
+
+/// A coloured chip with a glyph or abbreviation.
+struct Chip<'a> {
+    text: &'a str,
+    color: Color32,
+}
+
+/// One entry: chip, name and a one-line description; draggable and clickable.
+struct Row<'a> {
+    id: Id,
+    chip: Chip<'a>,
+    title: &'a str,
+    subtitle: &'a str,
+    reserve_right: f32,
+}
+
+impl Row<'_> {
+    fn ui(&self, ui: &mut Ui, payload: &DragPayload) -> egui::Response {
+        // 1. size
+        let size = Vec2::new(ui.available_width().max(120.0), ROW_HEIGHT);
+        // 2. interact
+        let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+        let response = ui.interact(rect, self.id, Sense::click_and_drag());
+        response.dnd_set_drag_payload(payload.clone());
+        // 3. paint
+        if ui.is_rect_visible(rect) {
+            self.paint(ui, rect, &response);
+        }
+        if response.dragged() {
+            drag_preview_ui(ui, self.id, &self.chip, self.title);
+        }
+        // 4. accessibility
+        let label = format!("{} — {}", self.title, self.subtitle);
+        let enabled = ui.is_enabled();
+        response.widget_info(|| WidgetInfo::labeled(Role::Button, enabled, &label));
+        response
+    }
+
+    fn paint(&self, ui: &Ui, rect: Rect, response: &egui::Response) {
+        let visuals = ui.visuals();
+        let painter = ui.painter();
+        let radius = CornerRadius::same(4);
+        if response.hovered() || response.dragged() || response.has_focus() {
+            painter.rect_filled(rect, radius, visuals.widgets.hovered.weak_bg_fill);
+        }
+        if response.has_focus() {
+            painter.rect_stroke(rect, radius, visuals.selection.stroke, StrokeKind::Inside);
+        }
+        let chip = Rect::from_center_size(
+            rect.left_center() + Vec2::new(6.0 + CHIP_WIDTH / 2.0, 0.0),
+            Vec2::new(CHIP_WIDTH, 24.0),
+        );
+        paint_chip(painter, chip, &self.chip);
+
+        let text_left = chip.right() + 8.0;
+        let text_width = (rect.right() - self.reserve_right - text_left - 4.0).max(10.0);
+        let title = one_line(
+            ui,
+            self.title,
+            FontId::proportional(13.5),
+            visuals.strong_text_color(),
+            text_width,
+        );
+        let subtitle = one_line(
+            ui,
+            self.subtitle,
+            FontId::proportional(11.0),
+            visuals.weak_text_color(),
+            text_width,
+        );
+        let top = rect.center().y - (title.size().y + subtitle.size().y + 1.0) / 2.0;
+        let sub_top = top + title.size().y + 1.0;
+        painter.galley(egui::pos2(text_left, top), title, Color32::PLACEHOLDER);
+        painter.galley(
+            egui::pos2(text_left, sub_top),
+            subtitle,
+            Color32::PLACEHOLDER,
+        );
+    }
+}
+
+fn paint_chip(painter: &egui::Painter, rect: Rect, chip: &Chip<'_>) {
+    painter.rect(
+        rect,
+        CornerRadius::same(5),
+        chip.color,
+        Stroke::NONE,
+        StrokeKind::Inside,
+    );
+    let size = if chip.text.chars().count() > 3 {
+        9.0
+    } else if chip.text.chars().count() > 1 {
+        10.5
+    } else {
+        14.0
+    };
+    painter.text(
+        rect.center(),
+        Align2::CENTER_CENTER,
+        chip.text,
+        FontId::proportional(size),
+        Color32::WHITE,
+    );
+}
+
+fn one_line(
+    ui: &Ui,
+    text: &str,
+    font: FontId,
+    color: Color32,
+    width: f32,
+) -> std::sync::Arc<egui::Galley> {
+    let mut job = LayoutJob::single_section(text.to_owned(), TextFormat::simple(font, color));
+    job.wrap = TextWrapping::truncate_at_width(width);
+    ui.painter().layout_job(job)
+}
+
+/// The dragged entry, following the pointer.
+fn drag_preview_ui(ui: &Ui, id: Id, chip: &Chip<'_>, title: &str) {
+    let Some(pointer) = ui.ctx().pointer_interact_pos() else {
+        return;
+    };
+    egui::Area::new(id.with("drag-preview"))
+        .order(egui::Order::Tooltip)
+        .fixed_pos(pointer + Vec2::new(12.0, 8.0))
+        .interactable(false)
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    let (rect, _) =
+                        ui.allocate_exact_size(Vec2::new(CHIP_WIDTH, 20.0), Sense::hover());
+                    paint_chip(ui.painter(), rect, chip);
+                    ui.label(egui::RichText::new(title).strong());
+                });
+            });
+        });
+}

@@ -1,0 +1,926 @@
+//! The Design mode's canvas: the laid-out workflow graph on an [`egui::Scene`] (pan and zoom),
+//! selection, deletion, drop targets for states dragged from the browser or moved on the canvas,
+//! and problem badges.
+//!
+//! The canvas never changes the document: it queues [`Edit`]s in the [`PanelCtx`]. Layout is a
+//! pure function of a [`LayoutRequest`], rebuilt when the graph changes and laid out again only
+//! when the request differs from the cached one.
+
+use super::problems::ProblemIndex;
+use super::state::{DragPayload, PanelCtx, Selection};
+use super::theme::{self, CanvasColors};
+use egui::epaint::text::{LayoutJob, TextFormat, TextWrapping};
+use egui::{
+    Align2, Color32, CornerRadius, Id, Pos2, Rect, Role, Sense, Shape, Stroke, StrokeKind, Ui,
+    Vec2, WidgetInfo, emath::TSTransform, pos2, vec2,
+};
+use std::cell::RefCell;
+use std::sync::Arc;
+use stepcraft::edit::{Edit, InsertPoint, StateRef, can_insert_at};
+use stepcraft::graph::{EdgeKind, Node, NodeId, NodeKind, ScopeGraph, WorkflowGraph};
+use stepcraft::layout::{self, GraphLayout, Layout, LayoutOptions, LayoutRequest, Measure, Size};
+use stepcraft::model::StateType;
+
+/// A state of the graph being dragged to another place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MovePayload(pub StateRef);
+
+/// A place on the canvas where a dragged state can go.
+#[derive(Clone, Debug)]
+struct DropTarget {
+    at: InsertPoint,
+    /// Its centre, in scene coordinates.
+    pos: Pos2,
+    /// What it says to a screen reader ("Insert between A and B").
+    label: String,
+}
+
+/// The layout of the graph of one document generation.
+#[derive(Debug)]
+struct LaidOut {
+    generation: u64,
+    request: LayoutRequest,
+    layout: Layout,
+}
+
+/// The insertion points where the current drag may go, computed once per drag.
+#[derive(Debug)]
+struct DropRules {
+    generation: u64,
+    key: String,
+    allowed: Vec<InsertPoint>,
+}
+
+/// The Design mode's canvas.
+#[derive(Debug)]
+pub struct Canvas {
+    scene_rect: Rect,
+    laid_out: Option<LaidOut>,
+    fit_pending: bool,
+    rules: Option<DropRules>,
+    /// Screen rectangles of the drop targets drawn last frame, with their labels.
+    drop_targets: Vec<(String, Rect)>,
+    /// Screen rectangles of the state nodes drawn last frame, with their names.
+    node_rects: Vec<(String, Rect)>,
+}
+
+impl Default for Canvas {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What happened on the canvas that the shell must know.
+#[derive(Debug, Default)]
+pub struct CanvasOutput {
+    /// Messages to show (refused drops).
+    pub messages: Vec<String>,
+}
+
+impl Canvas {
+    /// A canvas that fits the graph on its first frame.
+    pub fn new() -> Self {
+        Self {
+            scene_rect: Rect::ZERO,
+            laid_out: None,
+            fit_pending: true,
+            rules: None,
+            drop_targets: Vec::new(),
+            node_rects: Vec::new(),
+        }
+    }
+
+    /// Fits the whole graph on the next frame.
+    pub fn request_fit(&mut self) {
+        self.fit_pending = true;
+    }
+
+    /// The drop targets drawn last frame: label and screen rectangle.
+    pub fn drop_targets(&self) -> &[(String, Rect)] {
+        &self.drop_targets
+    }
+
+    /// The state nodes drawn last frame: name and screen rectangle.
+    pub fn node_rects(&self) -> &[(String, Rect)] {
+        &self.node_rects
+    }
+
+    /// The current layout, if the graph was laid out.
+    pub fn layout(&self) -> Option<&Layout> {
+        self.laid_out.as_ref().map(|l| &l.layout)
+    }
+
+    /// Lays the graph out again if its request changed.
+    fn update_layout(&mut self, ui: &Ui, graph: &WorkflowGraph, generation: u64) {
+        if self
+            .laid_out
+            .as_ref()
+            .is_some_and(|l| l.generation == generation)
+        {
+            return;
+        }
+        let request = ui.ctx().fonts_mut(|fonts| {
+            let measure = EguiMeasure {
+                fonts: RefCell::new(fonts),
+            };
+            LayoutRequest::from_graph(graph, &measure, LayoutOptions::default())
+        });
+        if let Some(l) = &mut self.laid_out
+            && l.request == request
+        {
+            l.generation = generation;
+            return;
+        }
+        let layout = layout::layout(&request);
+        self.laid_out = Some(LaidOut {
+            generation,
+            request,
+            layout,
+        });
+    }
+
+    /// Draws the canvas and queues the user's edits.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        ctx: &mut PanelCtx<'_>,
+        graph: &WorkflowGraph,
+        problems: &ProblemIndex,
+        generation: u64,
+    ) -> CanvasOutput {
+        let mut out = CanvasOutput::default();
+        self.update_layout(ui, graph, generation);
+        let Some(laid_out) = self.laid_out.take() else {
+            return out;
+        };
+        let colors = CanvasColors::for_visuals(ui.visuals());
+        let avail = ui.available_rect_before_wrap();
+        ui.painter().rect_filled(avail, 0.0, colors.background);
+        if self.fit_pending && avail.width() > 1.0 && avail.height() > 1.0 {
+            self.scene_rect = fit_rect(&laid_out.layout, avail.size());
+            self.fit_pending = false;
+        }
+
+        let dragging_payload = egui::DragAndDrop::payload::<DragPayload>(ui.ctx());
+        let moving = egui::DragAndDrop::payload::<MovePayload>(ui.ctx());
+        let drag_key = match (&dragging_payload, &moving) {
+            (Some(p), _) => Some(format!("{p:?}")),
+            (None, Some(m)) => Some(format!("move {:?}", m.0)),
+            (None, None) => None,
+        };
+        match &drag_key {
+            Some(key)
+                if !self
+                    .rules
+                    .as_ref()
+                    .is_some_and(|r| r.generation == generation && &r.key == key) =>
+            {
+                let allowed = allowed_points(
+                    ctx.value,
+                    graph,
+                    dragging_payload.as_deref(),
+                    moving.as_deref(),
+                );
+                self.rules = Some(DropRules {
+                    generation,
+                    key: key.clone(),
+                    allowed,
+                });
+            }
+            None => self.rules = None,
+            _ => {}
+        }
+
+        let mut scene_rect = self.scene_rect;
+        let mut drawer = Drawer {
+            colors,
+            selection: ctx.selection,
+            problems,
+            clicked: None,
+            drag_started: None,
+            targets: Vec::new(),
+            nodes: Vec::new(),
+            any_node_hovered: false,
+        };
+        let mut to_global = TSTransform::IDENTITY;
+        let mut dropped = Dropped::default();
+        let scene = egui::Scene::new()
+            .zoom_range(0.1..=2.0)
+            .max_inner_size(Vec2::splat(1.0e6));
+        let response = scene
+            .show(ui, &mut scene_rect, |ui| {
+                to_global = ui
+                    .ctx()
+                    .layer_transform_to_global(ui.layer_id())
+                    .unwrap_or_default();
+                drawer.scope_ui(ui, &graph.root, &laid_out.layout.root);
+                if let Some(rules) = &self.rules {
+                    dropped = drop_targets_ui(ui, &colors, &rules.allowed, &drawer.targets);
+                }
+            })
+            .response;
+        self.scene_rect = scene_rect;
+        let Drawer {
+            clicked,
+            drag_started,
+            nodes,
+            any_node_hovered,
+            ..
+        } = drawer;
+
+        // Selection.
+        if let Some((state, modifiers)) = clicked {
+            select(ctx.selection, state, modifiers.shift || modifiers.command);
+        } else if response.clicked() {
+            *ctx.selection = Selection::None;
+        }
+        if let Some(state) = drag_started {
+            egui::DragAndDrop::set_payload(ui.ctx(), MovePayload(state));
+        }
+
+        self.drop_targets = dropped
+            .targets
+            .into_iter()
+            .map(|(label, rect)| (label, to_global * rect))
+            .collect();
+        if let Some(edit) = dropped.edit {
+            ctx.edits.push(edit);
+        }
+        if self.rules.as_ref().is_some_and(|r| r.allowed.is_empty())
+            && dragging_payload.is_some()
+            && response.contains_pointer()
+        {
+            response.clone().on_hover_text_at_pointer(
+                "This state cannot be inserted anywhere in this workflow",
+            );
+        }
+
+        // A ghost of what is dragged, beside the pointer.
+        if let Some(pos) = ui.ctx().pointer_latest_pos() {
+            let text = match (&dragging_payload, &moving) {
+                (Some(p), _) => Some(match p.as_ref() {
+                    DragPayload::State { name, .. } | DragPayload::Pattern { name, .. } => {
+                        name.clone()
+                    }
+                }),
+                (None, Some(m)) => Some(m.0.name.clone()),
+                _ => None,
+            };
+            if let Some(text) = text {
+                let layer =
+                    egui::LayerId::new(egui::Order::Tooltip, Id::unique("canvas drag ghost"));
+                let painter = ui.ctx().layer_painter(layer);
+                let galley = painter.layout_no_wrap(text, theme::title_font(), colors.text);
+                let rect = Rect::from_min_size(pos + vec2(14.0, 10.0), galley.size())
+                    .expand2(vec2(8.0, 5.0));
+                painter.rect(
+                    rect,
+                    CornerRadius::same(theme::NODE_RADIUS),
+                    colors.node_fill.gamma_multiply(0.9),
+                    Stroke::new(1.5, colors.selected),
+                    StrokeKind::Inside,
+                );
+                painter.galley(rect.min + vec2(8.0, 5.0), galley, colors.text);
+            }
+        }
+
+        self.node_rects = nodes
+            .into_iter()
+            .map(|(name, rect)| (name, to_global * rect))
+            .collect();
+        if response.contains_pointer() && !any_node_hovered && self.rules.is_none() {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::Grab);
+        }
+        self.laid_out = Some(laid_out);
+        out.messages.clear();
+        out
+    }
+}
+
+/// The drop targets drawn this frame (scene coordinates) and the edit of a drop.
+#[derive(Debug, Default)]
+struct Dropped {
+    targets: Vec<(String, Rect)>,
+    edit: Option<Edit>,
+}
+
+/// Draws the allowed drop targets over the graph (in the scene, so they are hit before the
+/// nodes and the background) and takes a drop on one of them.
+fn drop_targets_ui(
+    ui: &Ui,
+    colors: &CanvasColors,
+    allowed: &[InsertPoint],
+    targets: &[DropTarget],
+) -> Dropped {
+    let mut out = Dropped::default();
+    let visible = ui.clip_rect();
+    for (i, target) in targets.iter().enumerate() {
+        if !allowed.contains(&target.at) || !visible.contains(target.pos) {
+            continue;
+        }
+        let rect = Rect::from_center_size(target.pos, Vec2::splat(26.0));
+        let r = ui.interact(rect, Id::unique(("drop target", i)), Sense::hover());
+        r.widget_info(|| WidgetInfo::labeled(Role::Button, true, &target.label));
+        let hot = r.dnd_hover_payload::<DragPayload>().is_some()
+            || r.dnd_hover_payload::<MovePayload>().is_some();
+        let (radius, color) = if hot {
+            (theme::DROP_RADIUS * 1.5, colors.drop_hot)
+        } else {
+            (theme::DROP_RADIUS, colors.drop)
+        };
+        let painter = ui.painter();
+        painter.circle(
+            target.pos,
+            radius + 4.0,
+            color.gamma_multiply(0.25),
+            Stroke::NONE,
+        );
+        painter.circle(target.pos, radius, color, Stroke::new(2.0, Color32::WHITE));
+        painter.text(
+            target.pos,
+            Align2::CENTER_CENTER,
+            "+",
+            egui::FontId::proportional(radius * 1.6),
+            Color32::WHITE,
+        );
+        out.targets.push((target.label.clone(), rect));
+        // Taking a payload takes it whatever its type: ask for the type it has.
+        if egui::DragAndDrop::has_payload_of_type::<DragPayload>(ui.ctx()) {
+            if let Some(payload) = r.dnd_release_payload::<DragPayload>() {
+                out.edit = Some(insert_edit(&payload, &target.at));
+            }
+        } else if let Some(moved) = r.dnd_release_payload::<MovePayload>() {
+            out.edit = Some(Edit::MoveState {
+                state: moved.0.clone(),
+                to: target.at.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Selects `state`, or with `toggle` adds it to or removes it from the selection.
+fn select(selection: &mut Selection, state: StateRef, toggle: bool) {
+    if !toggle {
+        *selection = Selection::States(vec![state]);
+        return;
+    }
+    match selection {
+        Selection::States(states) => {
+            if let Some(i) = states.iter().position(|s| s == &state) {
+                states.remove(i);
+                if states.is_empty() {
+                    *selection = Selection::None;
+                }
+            } else {
+                states.push(state);
+            }
+        }
+        Selection::None => *selection = Selection::States(vec![state]),
+    }
+}
+
+/// The edit that inserts a dragged payload at `at`.
+pub fn insert_edit(payload: &DragPayload, at: &InsertPoint) -> Edit {
+    match payload {
+        DragPayload::State { name, state } => Edit::InsertState {
+            at: at.clone(),
+            name: name.clone(),
+            state: state.clone(),
+        },
+        DragPayload::Pattern { pattern, .. } => Edit::InsertPattern {
+            at: at.clone(),
+            pattern: pattern.clone(),
+        },
+    }
+}
+
+/// Every insertion point of the graph: its edges and its empty bodies.
+fn insert_points(graph: &WorkflowGraph) -> Vec<InsertPoint> {
+    let mut out = Vec::new();
+    for scope in graph.scopes() {
+        out.extend(
+            scope
+                .edges
+                .iter()
+                .filter_map(stepcraft::graph::Edge::insert_point),
+        );
+        if is_empty_scope(scope) {
+            out.push(InsertPoint::start(scope.pointer.clone()));
+        }
+    }
+    out
+}
+
+fn is_empty_scope(scope: &ScopeGraph) -> bool {
+    !scope
+        .nodes
+        .iter()
+        .any(|n| matches!(n.kind, NodeKind::State(_)))
+}
+
+/// The insertion points the rules allow for what is dragged.
+fn allowed_points(
+    value: &serde_json::Value,
+    graph: &WorkflowGraph,
+    payload: Option<&DragPayload>,
+    moving: Option<&MovePayload>,
+) -> Vec<InsertPoint> {
+    let points = insert_points(graph);
+    match (payload, moving) {
+        (Some(DragPayload::State { state, .. }), _) => {
+            let ty = state
+                .get("Type")
+                .and_then(serde_json::Value::as_str)
+                .and_then(StateType::from_name);
+            match ty {
+                Some(ty) => points
+                    .into_iter()
+                    .filter(|p| can_insert_at(value, p, ty).is_ok())
+                    .collect(),
+                None => Vec::new(),
+            }
+        }
+        (Some(payload @ DragPayload::Pattern { .. }), _) => points
+            .into_iter()
+            .filter(|p| insert_edit(payload, p).can_apply(value).is_ok())
+            .collect(),
+        (None, Some(MovePayload(state))) => points
+            .into_iter()
+            .filter(|p| {
+                // Not next to itself: moving a state onto its own edges changes nothing.
+                !matches!(p, InsertPoint::Edge { from, .. } if from == state)
+                    && (Edit::MoveState {
+                        state: state.clone(),
+                        to: p.clone(),
+                    })
+                    .can_apply(value)
+                    .is_ok_and(|()| moves_something(value, state, p))
+            })
+            .collect(),
+        (None, None) => Vec::new(),
+    }
+}
+
+/// Whether moving `state` to `to` changes the definition.
+fn moves_something(value: &serde_json::Value, state: &StateRef, to: &InsertPoint) -> bool {
+    let mut copy = value.clone();
+    (Edit::MoveState {
+        state: state.clone(),
+        to: to.clone(),
+    })
+    .apply(&mut copy)
+    .is_ok()
+        && &copy != value
+}
+
+/// The scene rectangle that shows the whole layout, not smaller than 60% nor larger than 100%.
+fn fit_rect(layout: &Layout, view: Vec2) -> Rect {
+    let b = layout.bounds();
+    let bounds = Rect::from_min_size(pos2(b.min.x, b.min.y), vec2(b.size.w, b.size.h)).expand(30.0);
+    let zoom = (view.x / bounds.width())
+        .min(view.y / bounds.height())
+        .clamp(0.6, 1.0);
+    let size = view / zoom;
+    let top = if bounds.height() <= size.y {
+        bounds.center().y - size.y / 2.0
+    } else {
+        bounds.min.y
+    };
+    Rect::from_min_size(pos2(bounds.center().x - size.x / 2.0, top), size)
+}
+
+fn to_rect(r: layout::Rect) -> Rect {
+    Rect::from_min_size(pos2(r.min.x, r.min.y), vec2(r.size.w, r.size.h))
+}
+
+fn to_pos(p: layout::Point) -> Pos2 {
+    pos2(p.x, p.y)
+}
+
+/// Measures nodes with egui's fonts.
+struct EguiMeasure<'a, 'f> {
+    fonts: RefCell<&'a mut egui::epaint::text::FontsView<'f>>,
+}
+
+impl EguiMeasure<'_, '_> {
+    fn width(&self, text: &str, font: egui::FontId) -> f32 {
+        self.fonts
+            .borrow_mut()
+            .layout_no_wrap(text.to_owned(), font, Color32::WHITE)
+            .size()
+            .x
+    }
+
+    fn height(&self, font: &egui::FontId) -> f32 {
+        self.fonts.borrow_mut().row_height(font)
+    }
+}
+
+/// The second line of a node: its type and subtitle.
+fn detail_line(node: &Node) -> String {
+    let ty = node.state_type();
+    let type_name = ty.map_or("Unknown type", StateType::as_str);
+    match &node.subtitle {
+        Some(s) if node.kind == NodeKind::Missing => s.clone(),
+        Some(s) => format!("{} {type_name} · {s}", theme::state_icon(ty)),
+        None => format!("{} {type_name}", theme::state_icon(ty)),
+    }
+}
+
+impl Measure for EguiMeasure<'_, '_> {
+    fn node_size(&self, node: &Node) -> Size {
+        if matches!(node.kind, NodeKind::Start | NodeKind::End) {
+            return Size::new(64.0, 26.0);
+        }
+        let title = self.width(&node.title, theme::title_font());
+        let detail = self.width(&detail_line(node), theme::subtitle_font());
+        let w = (title.max(detail) + 2.0 * theme::NODE_PAD_X + theme::STRIPE)
+            .clamp(theme::NODE_MIN_WIDTH, theme::NODE_MAX_WIDTH);
+        let h = 2.0 * theme::NODE_PAD_Y
+            + self.height(&theme::title_font())
+            + theme::LINE_GAP
+            + self.height(&theme::subtitle_font());
+        Size::new(w.ceil(), h.ceil())
+    }
+
+    fn label_size(&self, text: &str) -> Size {
+        let w = self.width(text, theme::label_font()) + 10.0;
+        Size::new(
+            w.ceil().min(220.0),
+            self.height(&theme::label_font()).ceil() + 4.0,
+        )
+    }
+}
+
+/// Draws one frame of the graph and collects what the user did.
+struct Drawer<'a> {
+    colors: CanvasColors,
+    selection: &'a Selection,
+    problems: &'a ProblemIndex,
+    clicked: Option<(StateRef, egui::Modifiers)>,
+    drag_started: Option<StateRef>,
+    targets: Vec<DropTarget>,
+    nodes: Vec<(String, Rect)>,
+    any_node_hovered: bool,
+}
+
+/// A single line of text cut with "…" to fit `width`.
+fn line_galley(
+    ui: &Ui,
+    text: &str,
+    font: egui::FontId,
+    color: Color32,
+    width: f32,
+) -> Arc<egui::Galley> {
+    let mut job = LayoutJob::single_section(
+        text.to_owned(),
+        TextFormat {
+            font_id: font,
+            color,
+            ..Default::default()
+        },
+    );
+    job.wrap = TextWrapping {
+        max_width: width.max(1.0),
+        max_rows: 1,
+        break_anywhere: true,
+        overflow_character: Some('…'),
+    };
+    ui.ctx().fonts_mut(|f| f.layout_job(job))
+}
+
+impl Drawer<'_> {
+    fn scope_ui(&mut self, ui: &mut Ui, graph: &ScopeGraph, layout: &GraphLayout) {
+        // Edges under the nodes.
+        for (edge, route) in graph.edges.iter().zip(&layout.edges) {
+            let points: Vec<Pos2> = route.points.iter().copied().map(to_pos).collect();
+            if points.len() < 2 {
+                continue;
+            }
+            let catch = matches!(edge.kind, EdgeKind::Catch(_));
+            let color = if catch {
+                self.colors.catch_edge
+            } else {
+                self.colors.edge
+            };
+            let stroke = Stroke::new(1.5, color);
+            let painter = ui.painter();
+            if catch {
+                painter.extend(Shape::dashed_line(&points, stroke, 6.0, 4.0));
+            } else {
+                painter.add(Shape::line(points.clone(), stroke));
+            }
+            arrowhead(painter, &points, color);
+            let label_rect = route.label.map(to_rect);
+            if let (Some(text), Some(rect)) = (&edge.label, label_rect) {
+                painter.rect_filled(rect, CornerRadius::same(3), self.colors.label_fill);
+                let galley = line_galley(
+                    ui,
+                    text,
+                    theme::label_font(),
+                    if catch {
+                        self.colors.catch_edge
+                    } else {
+                        self.colors.weak_text
+                    },
+                    rect.width() - 4.0,
+                );
+                let pos = rect.center() - galley.size() / 2.0;
+                ui.painter().galley(pos, galley, self.colors.weak_text);
+            }
+            if let Some(at) = edge.insert_point() {
+                let pos = along(&points, 0.5, label_rect);
+                let from = graph.nodes.get(edge.from).map_or("", |n| n.title.as_str());
+                let to = graph.nodes.get(edge.to).map_or("", |n| n.title.as_str());
+                self.targets.push(DropTarget {
+                    at,
+                    pos,
+                    label: format!("Insert between {from} and {to}"),
+                });
+            }
+        }
+        for (node, place) in graph.nodes.iter().zip(&layout.nodes) {
+            let rect = to_rect(place.rect);
+            match (&place.container, node.is_container()) {
+                (Some(container), true) => {
+                    self.container_ui(ui, node, rect, to_rect(container.header));
+                    for (body, body_place) in node.bodies.iter().zip(&container.bodies) {
+                        let body_rect = to_rect(body_place.rect);
+                        ui.painter().rect(
+                            body_rect,
+                            CornerRadius::same(4),
+                            self.colors.body_fill,
+                            Stroke::new(1.0, self.colors.node_stroke.gamma_multiply(0.6)),
+                            StrokeKind::Inside,
+                        );
+                        let label_rect = to_rect(body_place.label);
+                        let galley = line_galley(
+                            ui,
+                            &body.label,
+                            theme::label_font(),
+                            self.colors.weak_text,
+                            body_rect.width() - 8.0,
+                        );
+                        ui.painter()
+                            .galley(label_rect.min, galley, self.colors.weak_text);
+                        if is_empty_scope(&body.graph) {
+                            self.targets.push(DropTarget {
+                                at: InsertPoint::start(body.graph.pointer.clone()),
+                                pos: body_rect.center(),
+                                label: format!("Insert into {} of {}", body.label, node.title),
+                            });
+                        }
+                        self.scope_ui(ui, &body.graph, &body_place.graph);
+                    }
+                }
+                _ => self.node_ui(ui, node, rect),
+            }
+        }
+    }
+
+    /// Interaction common to state nodes and container headers.
+    fn interact(&mut self, ui: &Ui, node: &Node, rect: Rect) -> Option<(egui::Response, bool)> {
+        let NodeId::State(pointer) = &node.id else {
+            return None;
+        };
+        let state = StateRef::from_pointer(pointer)?;
+        let selected = self.selection.contains(&state);
+        let response = ui.interact(
+            rect,
+            Id::unique(("canvas node", pointer.as_str())),
+            Sense::click_and_drag(),
+        );
+        let title = node.title.clone();
+        response.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, &title));
+        if response.hovered() {
+            self.any_node_hovered = true;
+        }
+        if response.clicked() {
+            let modifiers = ui.input(|i| i.modifiers);
+            self.clicked = Some((state.clone(), modifiers));
+        }
+        if response.drag_started() {
+            self.drag_started = Some(state);
+        }
+        self.nodes.push((node.title.clone(), rect));
+        let response = match self.problems.messages(pointer) {
+            Some(messages) => response.on_hover_text(messages.join("\n")),
+            None => response,
+        };
+        Some((response, selected))
+    }
+
+    fn node_ui(&mut self, ui: &Ui, node: &Node, rect: Rect) {
+        let c = self.colors;
+        if !ui.is_rect_visible(rect.expand(10.0)) {
+            // Still reachable by name and clickable, just not painted.
+            let _ = self.interact(ui, node, rect);
+            return;
+        }
+        match node.kind {
+            NodeKind::Start | NodeKind::End => {
+                let painter = ui.painter();
+                painter.rect_filled(rect, CornerRadius::same(13), c.marker_fill(node.kind));
+                painter.text(
+                    rect.center(),
+                    Align2::CENTER_CENTER,
+                    &node.title,
+                    theme::subtitle_font(),
+                    Color32::WHITE,
+                );
+                return;
+            }
+            NodeKind::Missing => {
+                let painter = ui.painter();
+                painter.rect(
+                    rect,
+                    CornerRadius::same(theme::NODE_RADIUS),
+                    c.node_fill,
+                    Stroke::NONE,
+                    StrokeKind::Inside,
+                );
+                let outline = [
+                    rect.left_top(),
+                    rect.right_top(),
+                    rect.right_bottom(),
+                    rect.left_bottom(),
+                    rect.left_top(),
+                ];
+                painter.extend(Shape::dashed_line(
+                    &outline,
+                    Stroke::new(1.5, c.marker_fill(NodeKind::Missing)),
+                    5.0,
+                    3.0,
+                ));
+                self.node_text(ui, node, rect, c.marker_fill(NodeKind::Missing));
+                return;
+            }
+            NodeKind::State(_) => {}
+        }
+        let selected = self.interact(ui, node, rect).is_some_and(|(_, s)| s);
+        self.box_ui(ui, node, rect, selected);
+    }
+
+    fn box_ui(&self, ui: &Ui, node: &Node, rect: Rect, selected: bool) {
+        let c = self.colors;
+        let accent = theme::state_color(node.state_type());
+        let painter = ui.painter();
+        let stroke = if selected {
+            Stroke::new(2.5, c.selected)
+        } else {
+            Stroke::new(1.0, c.node_stroke)
+        };
+        let radius = CornerRadius::same(theme::NODE_RADIUS);
+        painter.rect(rect, radius, c.node_fill, Stroke::NONE, StrokeKind::Inside);
+        let stripe = Rect::from_min_max(rect.min, pos2(rect.min.x + theme::STRIPE, rect.max.y));
+        painter.rect_filled(
+            stripe,
+            CornerRadius {
+                nw: theme::NODE_RADIUS,
+                sw: theme::NODE_RADIUS,
+                ne: 0,
+                se: 0,
+            },
+            accent,
+        );
+        painter.rect(
+            rect,
+            radius,
+            Color32::TRANSPARENT,
+            stroke,
+            StrokeKind::Inside,
+        );
+        self.node_text(ui, node, rect, accent);
+        self.badge_ui(ui, node, rect);
+    }
+
+    fn node_text(&self, ui: &Ui, node: &Node, rect: Rect, accent: Color32) {
+        let c = self.colors;
+        let dim = if node.reachable { 1.0 } else { 0.55 };
+        let left = rect.min.x + theme::STRIPE + theme::NODE_PAD_X;
+        let width = rect.max.x - theme::NODE_PAD_X - left;
+        let title = line_galley(
+            ui,
+            &node.title,
+            theme::title_font(),
+            c.text.gamma_multiply(dim),
+            width,
+        );
+        let title_h = title.size().y;
+        ui.painter()
+            .galley(pos2(left, rect.min.y + theme::NODE_PAD_Y), title, c.text);
+        let detail = line_galley(
+            ui,
+            &detail_line(node),
+            theme::subtitle_font(),
+            if node.kind == NodeKind::Missing {
+                accent
+            } else {
+                c.weak_text.gamma_multiply(dim)
+            },
+            width,
+        );
+        ui.painter().galley(
+            pos2(
+                left,
+                rect.min.y + theme::NODE_PAD_Y + title_h + theme::LINE_GAP,
+            ),
+            detail,
+            c.weak_text,
+        );
+    }
+
+    fn badge_ui(&self, ui: &Ui, node: &Node, rect: Rect) {
+        let NodeId::State(pointer) = &node.id else {
+            return;
+        };
+        let Some((severity, count)) = self.problems.badge(pointer) else {
+            return;
+        };
+        let center = pos2(rect.max.x - 2.0, rect.min.y + 2.0);
+        let painter = ui.painter();
+        painter.circle(
+            center,
+            theme::BADGE_RADIUS,
+            theme::severity_color(severity),
+            Stroke::new(1.5, self.colors.node_fill),
+        );
+        painter.text(
+            center,
+            Align2::CENTER_CENTER,
+            if count > 9 {
+                "9+".to_owned()
+            } else {
+                count.to_string()
+            },
+            egui::FontId::proportional(10.0),
+            Color32::WHITE,
+        );
+    }
+
+    fn container_ui(&mut self, ui: &Ui, node: &Node, outer: Rect, header: Rect) {
+        let accent = theme::state_color(node.state_type());
+        let selected = self.interact(ui, node, header).is_some_and(|(_, s)| s);
+        let stroke = if selected {
+            Stroke::new(2.5, self.colors.selected)
+        } else {
+            Stroke::new(1.5, accent.gamma_multiply(0.8))
+        };
+        ui.painter().rect(
+            outer,
+            CornerRadius::same(theme::NODE_RADIUS + 2),
+            self.colors.node_fill.gamma_multiply(0.6),
+            stroke,
+            StrokeKind::Inside,
+        );
+        let band = Rect::from_min_max(header.min, pos2(header.max.x, header.max.y));
+        self.box_ui(ui, node, band, selected);
+    }
+}
+
+/// The point at `fraction` of a polyline's length, moved off a label that covers it.
+fn along(points: &[Pos2], fraction: f32, avoid: Option<Rect>) -> Pos2 {
+    let at = |f: f32| {
+        let total: f32 = points.windows(2).map(|w| w[0].distance(w[1])).sum();
+        let mut left = total * f;
+        for w in points.windows(2) {
+            let d = w[0].distance(w[1]);
+            if left <= d && d > 0.0 {
+                return w[0] + (w[1] - w[0]) * (left / d);
+            }
+            left -= d;
+        }
+        points.last().copied().unwrap_or(Pos2::ZERO)
+    };
+    let p = at(fraction);
+    match avoid {
+        Some(r) if r.expand(8.0).contains(p) => {
+            let q = at(0.25);
+            if r.expand(8.0).contains(q) {
+                at(0.8)
+            } else {
+                q
+            }
+        }
+        _ => p,
+    }
+}
+
+fn arrowhead(painter: &egui::Painter, points: &[Pos2], color: Color32) {
+    let [.., a, b] = points else {
+        return;
+    };
+    let dir = (*b - *a).normalized();
+    if !dir.is_finite() {
+        return;
+    }
+    let normal = vec2(-dir.y, dir.x);
+    let size = 8.0;
+    let base = *b - dir * size;
+    painter.add(Shape::convex_polygon(
+        vec![*b, base + normal * size * 0.45, base - normal * size * 0.45],
+        color,
+        Stroke::NONE,
+    ));
+}

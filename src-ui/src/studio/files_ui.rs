@@ -1,0 +1,297 @@
+//! Files in the studio: the in-app path dialog (open, save as, export), the question asked
+//! before unsaved changes are dropped, recent files, and the recovery folder that autosave
+//! writes to.
+
+use egui::{Id, RichText, Ui};
+use std::path::{Path, PathBuf};
+use stepcraft::Format;
+
+/// How many recent files are remembered.
+pub const RECENT_LIMIT: usize = 10;
+
+/// Puts `path` first in the recent files.
+pub fn add_recent(recent: &mut Vec<PathBuf>, path: &Path) {
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    recent.retain(|p| p != &path);
+    recent.insert(0, path);
+    recent.truncate(RECENT_LIMIT);
+}
+
+/// What a path is asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathPurpose {
+    /// Opening a definition.
+    Open,
+    /// Saving the definition under another name.
+    SaveAs,
+    /// Writing the definition in a format.
+    Export(Format),
+}
+
+impl PathPurpose {
+    fn title(self) -> &'static str {
+        match self {
+            Self::Open => "Open a definition",
+            Self::SaveAs => "Save as",
+            Self::Export(Format::Json) => "Export as JSON",
+            Self::Export(Format::Yaml) => "Export as YAML",
+        }
+    }
+
+    fn button(self) -> &'static str {
+        match self {
+            Self::Open => "Open",
+            Self::SaveAs => "Save",
+            Self::Export(_) => "Export",
+        }
+    }
+}
+
+/// The in-app dialog asking for a path: a text field and the recent files.
+#[derive(Debug)]
+pub struct PathDialog {
+    /// What the path is for.
+    pub purpose: PathPurpose,
+    text: String,
+    error: Option<String>,
+    focus: bool,
+}
+
+/// What the user did with a dialog.
+#[derive(Debug, PartialEq)]
+pub enum DialogAnswer<T> {
+    /// Still open.
+    Open,
+    /// Closed without an answer.
+    Cancelled,
+    /// Answered.
+    Done(T),
+}
+
+impl PathDialog {
+    /// A dialog for `purpose`, with `suggestion` in the field.
+    pub fn new(purpose: PathPurpose, suggestion: String) -> Self {
+        Self {
+            purpose,
+            text: suggestion,
+            error: None,
+            focus: true,
+        }
+    }
+
+    /// Shows the dialog.
+    pub fn ui(&mut self, ui: &Ui, recent: &[PathBuf]) -> DialogAnswer<PathBuf> {
+        let mut answer = DialogAnswer::Open;
+        let modal = egui::Modal::new(Id::unique("stepcraft path dialog")).show(ui.ctx(), |ui| {
+            ui.set_width(520.0);
+            ui.heading(self.purpose.title());
+            ui.add_space(4.0);
+            let label = ui.label("Path of the file (JSON or YAML):");
+            let field = ui
+                .add(egui::TextEdit::singleline(&mut self.text).desired_width(f32::INFINITY))
+                .labelled_by(label.id);
+            if self.focus {
+                field.request_focus();
+                self.focus = false;
+            }
+            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            if let Some(e) = &self.error {
+                ui.colored_label(ui.visuals().error_fg_color, e);
+            }
+            if self.purpose == PathPurpose::Open && !recent.is_empty() {
+                ui.add_space(6.0);
+                ui.label(RichText::new("Recent files").strong());
+                for path in recent {
+                    if ui
+                        .selectable_label(false, path.display().to_string())
+                        .clicked()
+                    {
+                        self.text = path.display().to_string();
+                    }
+                }
+            }
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                let ok = ui.button(self.purpose.button()).clicked() || enter;
+                if ui.button("Cancel").clicked() {
+                    answer = DialogAnswer::Cancelled;
+                }
+                if ok {
+                    let path = PathBuf::from(expand_home(self.text.trim()));
+                    if self.text.trim().is_empty() {
+                        self.error = Some("Type a path.".to_owned());
+                    } else if self.purpose == PathPurpose::Open && !path.is_file() {
+                        self.error = Some(format!("There is no file at {}.", path.display()));
+                    } else {
+                        answer = DialogAnswer::Done(path);
+                    }
+                }
+            });
+        });
+        if modal.should_close() && answer == DialogAnswer::Open {
+            answer = DialogAnswer::Cancelled;
+        }
+        answer
+    }
+}
+
+/// `~/x` as a path in the home folder.
+fn expand_home(text: &str) -> String {
+    match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest).display().to_string(),
+        _ => text.to_owned(),
+    }
+}
+
+/// What to do with unsaved changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnsavedChoice {
+    /// Save them first.
+    Save,
+    /// Drop them.
+    Discard,
+}
+
+/// Asks what to do with unsaved changes before `doing` ("opening another file").
+pub fn unsaved_ui(ui: &Ui, name: &str, doing: &str) -> DialogAnswer<UnsavedChoice> {
+    let mut answer = DialogAnswer::Open;
+    let modal = egui::Modal::new(Id::unique("stepcraft unsaved dialog")).show(ui.ctx(), |ui| {
+        ui.set_width(420.0);
+        ui.heading("Unsaved changes");
+        ui.label(format!(
+            "{name} has changes that are not saved. Save them before {doing}?"
+        ));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Save").clicked() {
+                answer = DialogAnswer::Done(UnsavedChoice::Save);
+            }
+            if ui.button("Don't save").clicked() {
+                answer = DialogAnswer::Done(UnsavedChoice::Discard);
+            }
+            if ui.button("Cancel").clicked() {
+                answer = DialogAnswer::Cancelled;
+            }
+        });
+    });
+    if modal.should_close() && answer == DialogAnswer::Open {
+        answer = DialogAnswer::Cancelled;
+    }
+    answer
+}
+
+/// Offers a recovered version of a file back.
+pub fn restore_ui(ui: &Ui, name: &str, saved_at: &str) -> DialogAnswer<bool> {
+    let mut answer = DialogAnswer::Open;
+    egui::Modal::new(Id::unique("stepcraft restore dialog")).show(ui.ctx(), |ui| {
+        ui.set_width(440.0);
+        ui.heading("Recover unsaved work?");
+        ui.label(format!(
+            "Stepcraft kept unsaved changes to {name} from {saved_at}, newer than the file. \
+             Restore them?"
+        ));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Restore").clicked() {
+                answer = DialogAnswer::Done(true);
+            }
+            if ui.button("Discard them").clicked() {
+                answer = DialogAnswer::Done(false);
+            }
+        });
+    });
+    answer
+}
+
+/// The folder autosave writes to: `$XDG_DATA_HOME/stepcraft/recovery`, else
+/// `~/.local/share/stepcraft/recovery`.
+pub fn recovery_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(base.join("stepcraft").join("recovery"))
+}
+
+/// The recovery file of a definition (by its path, or "untitled").
+pub fn recovery_file(dir: &Path, path: Option<&Path>, format: Format) -> PathBuf {
+    let key = match path {
+        Some(p) => std::fs::canonicalize(p)
+            .unwrap_or_else(|_| p.to_path_buf())
+            .display()
+            .to_string(),
+        None => "untitled".to_owned(),
+    };
+    let safe: String = key
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let ext = match format {
+        Format::Json => "json",
+        Format::Yaml => "yaml",
+    };
+    dir.join(format!("{safe}.recovery.{ext}"))
+}
+
+/// A recovery file newer than the file it recovers, whose text differs from the file's.
+pub fn find_recovery(recovery: &Path, file: Option<&Path>) -> Option<(String, String)> {
+    let meta = std::fs::metadata(recovery).ok()?;
+    let modified = meta.modified().ok()?;
+    let text = crate::files::read_text(recovery).ok()?;
+    if let Some(file) = file {
+        let file_modified = std::fs::metadata(file).and_then(|m| m.modified()).ok();
+        if file_modified.is_some_and(|f| f >= modified) {
+            return None;
+        }
+        if crate::files::read_text(file).ok().as_deref() == Some(text.as_str()) {
+            return None;
+        }
+    }
+    let age = modified
+        .elapsed()
+        .map_or_else(|_| "just now".to_owned(), |d| describe_age(d.as_secs()));
+    Some((text, age))
+}
+
+fn describe_age(secs: u64) -> String {
+    match secs {
+        0..60 => "less than a minute ago".to_owned(),
+        60..3600 => format!("{} minutes ago", secs / 60),
+        3600..86_400 => format!("{} hours ago", secs / 3600),
+        _ => format!("{} days ago", secs / 86_400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_files_are_unique_and_bounded() {
+        let mut recent = Vec::new();
+        for i in 0..15 {
+            add_recent(&mut recent, Path::new(&format!("/nowhere/{i}.json")));
+        }
+        add_recent(&mut recent, Path::new("/nowhere/3.json"));
+        assert_eq!(recent.len(), RECENT_LIMIT);
+        assert_eq!(recent[0], PathBuf::from("/nowhere/3.json"));
+        assert_eq!(recent.iter().filter(|p| p.ends_with("3.json")).count(), 1);
+    }
+
+    #[test]
+    fn recovery_files_are_named_by_path() {
+        let dir = Path::new("/tmp/r");
+        let a = recovery_file(dir, Some(Path::new("/x/a b.json")), Format::Json);
+        assert_eq!(a, dir.join("_x_a_b.json.recovery.json"));
+        assert_eq!(
+            recovery_file(dir, None, Format::Yaml),
+            dir.join("untitled.recovery.yaml")
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! The studio: Design, Code and Run modes over one open definition.
+//!
+//! [`shell::StudioApp`] owns the panels (one type per file) and the [`session::Session`] (the
+//! document, its history and what is derived from it). Panels read the session during a frame
+//! and queue edits; the shell applies them at the end of the frame, each as one undo step.
+
+pub mod browser;
+pub mod canvas;
+pub mod code_view;
+pub mod commands;
+pub mod files_ui;
+pub mod inspector;
+pub mod problems;
+pub mod session;
+pub mod shell;
+pub mod state;
+pub mod theme;

@@ -1,0 +1,206 @@
+//! The open definition and what is derived from it: the document, its undo history, the typed
+//! model, the validator's findings, the workflow graph. Read-only during a frame; edits queued
+//! by the panels are applied here at the end of the frame.
+
+use super::problems::ProblemIndex;
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use stepcraft::edit::{Edit, EditError, History, Op, StateRef};
+use stepcraft::graph::WorkflowGraph;
+use stepcraft::model::StateMachine;
+use stepcraft::validate::{Options, validate};
+use stepcraft::{Diagnostic, Document, Format, Pointer};
+
+/// Generations are unique across sessions, so a panel keyed by one never mistakes a new file
+/// for the one it showed.
+static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
+
+/// The definition a new document starts with.
+pub fn new_definition() -> Value {
+    json!({
+        "Comment": "A new state machine",
+        "StartAt": "Hello",
+        "States": {
+            "Hello": {"Type": "Pass", "End": true}
+        }
+    })
+}
+
+/// One open definition.
+#[derive(Debug)]
+pub struct Session {
+    doc: Document,
+    /// The document as last read or saved, kept to save its exact bytes while nothing differs.
+    saved: Document,
+    path: Option<PathBuf>,
+    name: String,
+    history: History,
+    machine: StateMachine,
+    diagnostics: Vec<Diagnostic>,
+    graph: WorkflowGraph,
+    problems: ProblemIndex,
+    generation: u64,
+    dirty: bool,
+}
+
+impl Session {
+    /// A session over a document read from `path` (or from nowhere: a new or bundled one).
+    pub fn new(doc: Document, name: &str, path: Option<PathBuf>) -> Self {
+        let mut session = Self {
+            saved: doc.clone(),
+            doc,
+            path,
+            name: name.to_owned(),
+            history: History::new(),
+            machine: StateMachine::default(),
+            diagnostics: Vec::new(),
+            graph: WorkflowGraph::default(),
+            problems: ProblemIndex::default(),
+            generation: 0,
+            dirty: false,
+        };
+        session.derive();
+        session
+    }
+
+    /// A new, unsaved definition.
+    pub fn untitled() -> Self {
+        let doc = Document::from_value(new_definition(), Format::Json);
+        Self::new(doc, "untitled.asl.json", None)
+    }
+
+    /// The document.
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
+    /// The file it was read from or saved to.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The name shown in the title.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The typed view.
+    pub fn machine(&self) -> &StateMachine {
+        &self.machine
+    }
+
+    /// The validator's findings.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// The workflow graph.
+    pub fn graph(&self) -> &WorkflowGraph {
+        &self.graph
+    }
+
+    /// The problems by state.
+    pub fn problems(&self) -> &ProblemIndex {
+        &self.problems
+    }
+
+    /// A number that changes whenever the document does.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Whether the document differs from the file.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// The undo history.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Ends merging of typing into the last undo step.
+    pub fn seal(&mut self) {
+        self.history.seal();
+    }
+
+    /// Applies an edit as one undo step; the states it created.
+    pub fn apply(&mut self, edit: &Edit) -> Result<Vec<StateRef>, EditError> {
+        let applied = self.history.apply_to_document(&mut self.doc, edit)?;
+        if !applied.is_noop() {
+            self.rewrite();
+        }
+        Ok(applied.created)
+    }
+
+    /// Replaces the document by one parsed from the code editor (its text kept as typed), as an
+    /// undoable edit; consecutive replacements merge while typing.
+    pub fn replace_from_code(&mut self, doc: Document) {
+        let before = self.doc.value().clone();
+        if &before != doc.value() {
+            self.history.push(
+                Edit::Patch(vec![Op::Replace {
+                    at: Pointer::root(),
+                    value: before,
+                }]),
+                Some(Pointer::root()),
+            );
+        }
+        self.doc = doc;
+        self.derive();
+    }
+
+    /// Undoes the last step; whether there was one.
+    pub fn undo(&mut self) -> Result<bool, EditError> {
+        let done = self.history.undo_document(&mut self.doc)?;
+        if done {
+            self.rewrite();
+        }
+        Ok(done)
+    }
+
+    /// Redoes the last undone step; whether there was one.
+    pub fn redo(&mut self) -> Result<bool, EditError> {
+        let done = self.history.redo_document(&mut self.doc)?;
+        if done {
+            self.rewrite();
+        }
+        Ok(done)
+    }
+
+    /// Notes that the document was saved to `path` as `text`.
+    pub fn mark_saved(&mut self, path: &Path, text: &str) {
+        if let Ok(doc) = Document::parse(text, self.doc.format()) {
+            self.saved = doc;
+        }
+        self.path = Some(path.to_path_buf());
+        self.name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        self.dirty = self.doc.value() != self.saved.value();
+    }
+
+    /// After an edit: the text written anew from the value (so the Code mode and the problems'
+    /// line numbers match what will be saved), or the saved text when the value is back to it.
+    fn rewrite(&mut self) {
+        self.doc = if self.doc.value() == self.saved.value() {
+            self.saved.clone()
+        } else {
+            Document::from_value(self.doc.value().clone(), self.doc.format())
+        };
+        self.derive();
+    }
+
+    /// Reads the model, validates, and builds the graph again.
+    fn derive(&mut self) {
+        self.machine = self.doc.model().0;
+        self.diagnostics = validate(&self.doc, &Options::default());
+        self.graph = WorkflowGraph::from_machine(&self.machine);
+        self.problems = ProblemIndex::new(&self.diagnostics);
+        self.generation = NEXT_GENERATION.fetch_add(1, Ordering::Relaxed);
+        self.dirty = self.doc.value() != self.saved.value()
+            || (self.path.is_some() && self.doc.source_text() != self.saved.source_text());
+    }
+}

@@ -1,0 +1,1015 @@
+//! The studio window: top bar, states browser, canvas or code editor, inspector, problems list,
+//! dialogs and toasts, and the frame loop that applies the queued edits at the end of a frame.
+
+use super::browser::StatesBrowser;
+use super::canvas::Canvas;
+use super::code_view::CodeView;
+use super::commands::UiCommand;
+use super::files_ui::{
+    self, DialogAnswer, PathDialog, PathPurpose, UnsavedChoice, add_recent, recovery_file,
+};
+use super::inspector::Inspector;
+use super::problems::{self, ProblemClick, state_of};
+use super::session::Session;
+use super::state::{PanelCtx, Selection};
+use super::theme;
+use egui::{RichText, Ui};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use stepcraft::catalog::Catalog;
+use stepcraft::edit::{Edit, InsertPoint, StateRef, Via, copy_states};
+use stepcraft::{Document, Format};
+
+/// How often unsaved work is written to the recovery folder, in seconds.
+const AUTOSAVE_SECONDS: f64 = 5.0;
+/// How long a message stays, in seconds.
+const TOAST_SECONDS: f64 = 6.0;
+
+/// What the studio remembers between runs (window size and panel widths are kept by eframe
+/// and egui themselves).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Recently opened or saved files, the latest first.
+    pub recent: Vec<PathBuf>,
+    /// Whether the problems list is shown.
+    pub hide_problems: bool,
+}
+
+/// The three modes of the studio.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// The graph.
+    #[default]
+    Design,
+    /// The text.
+    Code,
+    /// Running (coming next).
+    Run,
+}
+
+/// What waits for the user's answer about unsaved changes.
+#[derive(Clone, Debug, PartialEq)]
+enum Pending {
+    New,
+    Open(Option<PathBuf>),
+    Close,
+}
+
+impl Pending {
+    fn doing(&self) -> &'static str {
+        match self {
+            Self::New => "starting a new state machine",
+            Self::Open(_) => "opening another file",
+            Self::Close => "closing",
+        }
+    }
+}
+
+/// A dialog on top of the window.
+#[derive(Debug)]
+enum Dialog {
+    Path(PathDialog),
+    Unsaved(Pending),
+    Restore { text: String, age: String },
+}
+
+/// A short message in the corner.
+#[derive(Debug)]
+struct Toast {
+    text: String,
+    error: bool,
+    until: Option<f64>,
+}
+
+/// Autosave's state.
+#[derive(Debug)]
+struct Autosave {
+    dir: PathBuf,
+    last_time: f64,
+    last_text: Option<String>,
+}
+
+/// The studio.
+#[derive(Debug)]
+pub struct StudioApp {
+    settings: Settings,
+    session: Session,
+    selection: Selection,
+    mode: Mode,
+    canvas: Canvas,
+    code: CodeView,
+    browser: StatesBrowser,
+    inspector: Inspector,
+    clipboard: Option<(Value, StateRef)>,
+    toasts: Vec<Toast>,
+    dialog: Option<Dialog>,
+    /// After a "Save" chosen in the unsaved dialog, what to do once saved.
+    after_save: Option<Pending>,
+    autosave: Option<Autosave>,
+    allow_close: bool,
+    title: String,
+    load_error: Option<String>,
+}
+
+impl StudioApp {
+    /// The studio on a definition's text (no files, no autosave): what tests drive.
+    pub fn from_text(name: &str, text: &str, format: Format) -> Self {
+        let mut app = Self::empty();
+        app.load_text(name, text, format, None);
+        app
+    }
+
+    fn empty() -> Self {
+        Self {
+            settings: Settings::default(),
+            session: Session::untitled(),
+            selection: Selection::None,
+            mode: Mode::Design,
+            canvas: Canvas::new(),
+            code: CodeView::new(),
+            browser: StatesBrowser::new(Catalog::bundled()),
+            inspector: Inspector::new(),
+            clipboard: None,
+            toasts: Vec::new(),
+            dialog: None,
+            after_save: None,
+            autosave: None,
+            allow_close: false,
+            title: String::new(),
+            load_error: None,
+        }
+    }
+
+    /// The studio window's app: settings from eframe's storage, autosave on, and `file` (or the
+    /// bundled example) open.
+    pub fn new(storage: Option<&dyn eframe::Storage>, file: Option<PathBuf>) -> Self {
+        let mut app = Self::empty();
+        if let Some(settings) = storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)) {
+            app.settings = settings;
+        }
+        app.autosave = files_ui::recovery_dir().map(|dir| Autosave {
+            dir,
+            last_time: 0.0,
+            last_text: None,
+        });
+        match file {
+            Some(path) => app.load_path(&path),
+            None => {
+                let (name, text) = crate::app::BUNDLED_EXAMPLE;
+                app.load_text(name, text, Format::Json, None);
+            }
+        }
+        app
+    }
+
+    /// The open document.
+    pub fn document(&self) -> &Document {
+        self.session.document()
+    }
+
+    /// The session (document, history, diagnostics, graph).
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The selection.
+    pub fn selection(&self) -> &Selection {
+        &self.selection
+    }
+
+    /// The current mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Switches mode.
+    pub fn set_mode(&mut self, mode: Mode) {
+        if mode != self.mode {
+            self.session.seal();
+            self.mode = mode;
+        }
+    }
+
+    /// The canvas (its drop targets and node rectangles, for tests).
+    pub fn canvas(&self) -> &Canvas {
+        &self.canvas
+    }
+
+    /// The window title: file name, unsaved marker.
+    pub fn title(&self) -> String {
+        let marker = if self.is_dirty() { "* " } else { "" };
+        format!("{marker}{} — Stepcraft", self.session.name())
+    }
+
+    /// Whether there is unsaved work.
+    pub fn is_dirty(&self) -> bool {
+        self.session.is_dirty() || self.code.unparsed_text().is_some()
+    }
+
+    /// The messages shown in the corner.
+    pub fn messages(&self) -> Vec<&str> {
+        self.toasts.iter().map(|t| t.text.as_str()).collect()
+    }
+
+    fn load_text(&mut self, name: &str, text: &str, format: Format, path: Option<PathBuf>) {
+        self.selection = Selection::None;
+        self.canvas = Canvas::new();
+        self.code = CodeView::new();
+        self.clipboard = None;
+        match Document::parse(text, format) {
+            Ok(doc) => {
+                self.session = Session::new(doc, name, path);
+                self.load_error = None;
+            }
+            Err(d) => {
+                // Keep the text in the Code mode, where it can be fixed; the graph is empty.
+                let doc = Document::from_value(Value::Object(Default::default()), format);
+                self.session = Session::new(doc, name, path);
+                self.load_error = Some(format!(
+                    "{name}{}: {}",
+                    d.location.map(|l| format!(":{l}")).unwrap_or_default(),
+                    d.message
+                ));
+                self.code.show_broken(text, d, self.session.generation());
+                self.mode = Mode::Code;
+            }
+        }
+    }
+
+    fn load_path(&mut self, path: &Path) {
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        match crate::files::read_text(path) {
+            Ok(text) => {
+                let format = Format::from_path(path).unwrap_or_else(|| Format::sniff(&text));
+                self.load_text(&name, &text, format, Some(path.to_path_buf()));
+                add_recent(&mut self.settings.recent, path);
+                self.offer_recovery();
+            }
+            Err(e) => self.toast(e, true),
+        }
+    }
+
+    fn offer_recovery(&mut self) {
+        let Some(auto) = &self.autosave else {
+            return;
+        };
+        let file = recovery_file(
+            &auto.dir,
+            self.session.path(),
+            self.session.document().format(),
+        );
+        if let Some((text, age)) = files_ui::find_recovery(&file, self.session.path()) {
+            self.dialog = Some(Dialog::Restore { text, age });
+        }
+    }
+
+    fn toast(&mut self, text: impl Into<String>, error: bool) {
+        self.toasts.push(Toast {
+            text: text.into(),
+            error,
+            until: None,
+        });
+    }
+
+    /// Draws the whole window's contents into `ui` and applies what the user did.
+    pub fn ui_contents(&mut self, ui: &mut Ui) {
+        let mut commands = if self.dialog.is_none() {
+            UiCommand::from_input(ui.ctx())
+        } else {
+            Vec::new()
+        };
+        let mut edits: Vec<Edit> = Vec::new();
+
+        egui::Panel::top("stepcraft top bar").show(ui, |ui| {
+            self.top_bar_ui(ui, &mut commands);
+        });
+
+        let mut problem_click = None;
+        if !self.settings.hide_problems {
+            egui::Panel::bottom("stepcraft problems")
+                .resizable(true)
+                .default_size(140.0)
+                .min_size(60.0)
+                .show(ui, |ui| {
+                    problem_click = problems::problems_ui(
+                        ui,
+                        self.session.diagnostics(),
+                        self.code.parse_error(),
+                    );
+                });
+        }
+
+        let mut code_doc = None;
+        match self.mode {
+            Mode::Design => {
+                egui::Panel::left("stepcraft states browser")
+                    .resizable(true)
+                    .default_size(270.0)
+                    .min_size(160.0)
+                    .show(ui, |ui| {
+                        let _dragged = self.browser.ui(ui);
+                    });
+                egui::Panel::right("stepcraft inspector")
+                    .resizable(true)
+                    .default_size(320.0)
+                    .min_size(200.0)
+                    .show(ui, |ui| {
+                        let session = &self.session;
+                        let mut ctx = PanelCtx {
+                            value: session.document().value(),
+                            machine: session.machine(),
+                            diagnostics: session.diagnostics(),
+                            selection: &mut self.selection,
+                            edits: &mut edits,
+                        };
+                        self.inspector.ui(ui, &mut ctx);
+                    });
+                egui::CentralPanel::no_frame().show(ui, |ui| {
+                    let session = &self.session;
+                    let mut ctx = PanelCtx {
+                        value: session.document().value(),
+                        machine: session.machine(),
+                        diagnostics: session.diagnostics(),
+                        selection: &mut self.selection,
+                        edits: &mut edits,
+                    };
+                    let out = self.canvas.ui(
+                        ui,
+                        &mut ctx,
+                        session.graph(),
+                        session.problems(),
+                        session.generation(),
+                    );
+                    if let Some(e) = &self.load_error {
+                        ui.put(
+                            egui::Rect::from_min_size(
+                                ui.max_rect().min + egui::vec2(12.0, 12.0),
+                                egui::vec2(ui.max_rect().width() - 24.0, 40.0),
+                            ),
+                            egui::Label::new(
+                                RichText::new(format!("{e} (fix it in the Code mode)"))
+                                    .color(ui.visuals().error_fg_color),
+                            ),
+                        );
+                    }
+                    for m in out.messages {
+                        self.toasts.push(Toast {
+                            text: m,
+                            error: true,
+                            until: None,
+                        });
+                    }
+                });
+            }
+            Mode::Code => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    if let Some(e) = &self.load_error {
+                        ui.colored_label(ui.visuals().error_fg_color, e);
+                    }
+                    code_doc = self.code.ui(
+                        ui,
+                        self.session.document(),
+                        self.session.generation(),
+                        self.session.diagnostics(),
+                    );
+                });
+            }
+            Mode::Run => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.vertical_centered(|ui| {
+                        ui.add_space(ui.available_height() / 3.0);
+                        ui.heading("Run mode is coming next");
+                        ui.label(
+                            "Run the workflow with an input, watch the states light up, step \
+                             through its events and inspect each state's input and output.",
+                        );
+                        if ui.button("Back to Design").clicked() {
+                            commands.push(UiCommand::DesignMode);
+                        }
+                    });
+                });
+            }
+        }
+
+        self.dialogs_ui(ui);
+        self.toasts_ui(ui);
+
+        // End of the frame: the document changes only here.
+        if let Some(doc) = code_doc {
+            self.session.replace_from_code(doc);
+            self.code.mark_synced(self.session.generation());
+            self.load_error = None;
+            self.prune_selection();
+        }
+        if let Some(click) = problem_click {
+            self.problem_clicked(&click);
+        }
+        self.apply_edits(edits);
+        for command in commands {
+            self.run_command(ui, command);
+        }
+        if !ui.ctx().egui_wants_keyboard_input() && !ui.ctx().is_being_dragged(egui::Id::NULL) {
+            self.session.seal();
+        }
+        self.autosave_tick(ui);
+        let title = self.title();
+        if title != self.title {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut Ui, commands: &mut Vec<UiCommand>) {
+        ui.horizontal_wrapped(|ui| {
+            ui.menu_button("File", |ui| {
+                for command in [UiCommand::New, UiCommand::Open] {
+                    command_button(ui, command, true, commands);
+                }
+                ui.menu_button("Open recent", |ui| {
+                    if self.settings.recent.is_empty() {
+                        ui.label("No recent files");
+                    }
+                    for path in self.settings.recent.clone() {
+                        if ui.button(path.display().to_string()).clicked() {
+                            self.request(Pending::Open(Some(path)));
+                            ui.close();
+                        }
+                    }
+                });
+                ui.separator();
+                for command in [
+                    UiCommand::Save,
+                    UiCommand::SaveAs,
+                    UiCommand::ExportJson,
+                    UiCommand::ExportYaml,
+                ] {
+                    command_button(ui, command, true, commands);
+                }
+            });
+            ui.menu_button("Edit", |ui| {
+                let design = self.mode == Mode::Design;
+                let selected = matches!(self.selection, Selection::States(_));
+                command_button(
+                    ui,
+                    UiCommand::Undo,
+                    self.session.history().can_undo(),
+                    commands,
+                );
+                command_button(
+                    ui,
+                    UiCommand::Redo,
+                    self.session.history().can_redo(),
+                    commands,
+                );
+                ui.separator();
+                command_button(ui, UiCommand::Delete, design && selected, commands);
+                command_button(ui, UiCommand::Copy, design && selected, commands);
+                command_button(
+                    ui,
+                    UiCommand::Paste,
+                    design && self.clipboard.is_some(),
+                    commands,
+                );
+                ui.separator();
+                command_button(ui, UiCommand::Fit, design, commands);
+            });
+            ui.separator();
+            if ui
+                .add_enabled(
+                    self.session.history().can_undo(),
+                    egui::Button::new("⟲ Undo"),
+                )
+                .on_hover_text(hover(ui, UiCommand::Undo))
+                .clicked()
+            {
+                commands.push(UiCommand::Undo);
+            }
+            if ui
+                .add_enabled(
+                    self.session.history().can_redo(),
+                    egui::Button::new("⟳ Redo"),
+                )
+                .on_hover_text(hover(ui, UiCommand::Redo))
+                .clicked()
+            {
+                commands.push(UiCommand::Redo);
+            }
+            ui.separator();
+            for (mode, command) in [
+                (Mode::Design, UiCommand::DesignMode),
+                (Mode::Code, UiCommand::CodeMode),
+                (Mode::Run, UiCommand::RunMode),
+            ] {
+                if ui
+                    .selectable_label(self.mode == mode, command.label())
+                    .on_hover_text(command.tooltip())
+                    .clicked()
+                {
+                    commands.push(command);
+                }
+            }
+            ui.separator();
+            let (errors, warnings) = problems::counts(self.session.diagnostics());
+            let (text, color) = match (errors, warnings) {
+                (0, 0) => (
+                    "✔ Valid".to_owned(),
+                    theme::state_color(Some(stepcraft::model::StateType::Succeed)),
+                ),
+                (0, w) => (
+                    format!("Validate: {w} warnings"),
+                    theme::severity_color(stepcraft::Severity::Warning),
+                ),
+                (e, w) => (
+                    format!("Validate: {e} errors, {w} warnings"),
+                    theme::severity_color(stepcraft::Severity::Error),
+                ),
+            };
+            if ui
+                .button(RichText::new(text).color(color))
+                .on_hover_text(hover(ui, UiCommand::Validate))
+                .clicked()
+            {
+                commands.push(UiCommand::Validate);
+            }
+            ui.separator();
+            ui.label(RichText::new(self.session.name()).strong());
+            if self.is_dirty() {
+                ui.label(RichText::new("✱ unsaved").color(ui.visuals().warn_fg_color));
+            }
+        });
+    }
+
+    fn dialogs_ui(&mut self, ui: &Ui) {
+        let Some(dialog) = self.dialog.take() else {
+            return;
+        };
+        match dialog {
+            Dialog::Path(mut d) => match d.ui(ui, &self.settings.recent) {
+                DialogAnswer::Open => self.dialog = Some(Dialog::Path(d)),
+                DialogAnswer::Cancelled => self.after_save = None,
+                DialogAnswer::Done(path) => match d.purpose {
+                    PathPurpose::Open => self.load_path(&path),
+                    PathPurpose::SaveAs => {
+                        self.save_to(&path);
+                        self.after_saved(ui);
+                    }
+                    PathPurpose::Export(format) => self.export_to(&path, format),
+                },
+            },
+            Dialog::Unsaved(pending) => {
+                match files_ui::unsaved_ui(ui, self.session.name(), pending.doing()) {
+                    DialogAnswer::Open => self.dialog = Some(Dialog::Unsaved(pending)),
+                    DialogAnswer::Cancelled => {}
+                    DialogAnswer::Done(UnsavedChoice::Discard) => self.proceed(ui, pending),
+                    DialogAnswer::Done(UnsavedChoice::Save) => {
+                        self.after_save = Some(pending);
+                        self.save(ui);
+                    }
+                }
+            }
+            Dialog::Restore { text, age } => {
+                match files_ui::restore_ui(ui, self.session.name(), &age) {
+                    DialogAnswer::Open => self.dialog = Some(Dialog::Restore { text, age }),
+                    DialogAnswer::Cancelled | DialogAnswer::Done(false) => {
+                        self.remove_recovery();
+                    }
+                    DialogAnswer::Done(true) => {
+                        let format = self.session.document().format();
+                        match Document::parse(&text, format) {
+                            Ok(doc) => {
+                                self.session.replace_from_code(doc);
+                                self.session.seal();
+                            }
+                            Err(d) => {
+                                self.code.show_broken(&text, d, self.session.generation());
+                                self.mode = Mode::Code;
+                            }
+                        }
+                        self.toast("Restored the unsaved changes.", false);
+                    }
+                }
+            }
+        }
+    }
+
+    fn toasts_ui(&mut self, ui: &Ui) {
+        let now = ui.input(|i| i.time);
+        for t in &mut self.toasts {
+            t.until.get_or_insert(now + TOAST_SECONDS);
+        }
+        self.toasts.retain(|t| t.until.is_none_or(|u| u > now));
+        if self.toasts.is_empty() {
+            return;
+        }
+        egui::Area::new(egui::Id::unique("stepcraft toasts"))
+            .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-16.0, -16.0))
+            .order(egui::Order::Foreground)
+            .interactable(false)
+            .show(ui.ctx(), |ui| {
+                for t in &self.toasts {
+                    egui::Frame::new()
+                        .fill(theme::toast_color(t.error))
+                        .corner_radius(6)
+                        .inner_margin(10)
+                        .show(ui, |ui| {
+                            ui.set_max_width(420.0);
+                            ui.label(RichText::new(&t.text).color(egui::Color32::WHITE));
+                        });
+                    ui.add_space(6.0);
+                }
+            });
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs_f64(1.0));
+    }
+
+    /// Applies the frame's edits, each as one undo step.
+    fn apply_edits(&mut self, edits: Vec<Edit>) {
+        let mut changed = false;
+        for edit in edits {
+            match self.session.apply(&edit) {
+                Ok(created) => {
+                    changed = true;
+                    if !created.is_empty() {
+                        self.selection = Selection::States(created);
+                    }
+                }
+                Err(e) => self.toast(capitalize(&e.to_string()), true),
+            }
+        }
+        if changed {
+            self.load_error = None;
+            self.prune_selection();
+        }
+    }
+
+    /// Drops selected states that no longer exist.
+    fn prune_selection(&mut self) {
+        if let Selection::States(states) = &mut self.selection {
+            let value = self.session.document().value();
+            states.retain(|s| s.pointer().resolve(value).is_some());
+            if states.is_empty() {
+                self.selection = Selection::None;
+            }
+        }
+    }
+
+    fn problem_clicked(&mut self, click: &ProblemClick) {
+        if self.mode == Mode::Code {
+            if let Some(l) = click.location {
+                self.code.jump_to(l);
+            }
+        } else if let Some(state) = state_of(&click.pointer) {
+            self.selection = Selection::States(vec![state]);
+        }
+    }
+
+    fn run_command(&mut self, ui: &Ui, command: UiCommand) {
+        match command {
+            UiCommand::New => self.request(Pending::New),
+            UiCommand::Open => self.request(Pending::Open(None)),
+            UiCommand::Save => self.save(ui),
+            UiCommand::SaveAs => {
+                self.dialog = Some(Dialog::Path(PathDialog::new(
+                    PathPurpose::SaveAs,
+                    self.suggested_path(None),
+                )));
+            }
+            UiCommand::ExportJson | UiCommand::ExportYaml => {
+                let format = if command == UiCommand::ExportJson {
+                    Format::Json
+                } else {
+                    Format::Yaml
+                };
+                self.dialog = Some(Dialog::Path(PathDialog::new(
+                    PathPurpose::Export(format),
+                    self.suggested_path(Some(format)),
+                )));
+            }
+            UiCommand::Undo => self.undo_redo(true),
+            UiCommand::Redo => self.undo_redo(false),
+            UiCommand::Delete => self.delete_selection(),
+            UiCommand::Copy => self.copy_selection(ui),
+            UiCommand::Paste => self.paste(),
+            UiCommand::Fit => self.canvas.request_fit(),
+            UiCommand::DesignMode => self.set_mode(Mode::Design),
+            UiCommand::CodeMode => self.set_mode(Mode::Code),
+            UiCommand::RunMode => self.set_mode(Mode::Run),
+            UiCommand::Validate => {
+                self.settings.hide_problems = false;
+                let (e, w) = problems::counts(self.session.diagnostics());
+                self.toast(
+                    if e + w == 0 {
+                        "No problems found.".to_owned()
+                    } else {
+                        format!("{e} errors, {w} warnings")
+                    },
+                    e > 0,
+                );
+            }
+        }
+    }
+
+    /// Does `pending` now, or asks first when there is unsaved work.
+    fn request(&mut self, pending: Pending) {
+        if self.is_dirty() {
+            self.dialog = Some(Dialog::Unsaved(pending));
+        } else {
+            self.proceed_without_ui(pending);
+        }
+    }
+
+    fn proceed(&mut self, ui: &Ui, pending: Pending) {
+        if pending == Pending::Close {
+            self.remove_recovery();
+            self.allow_close = true;
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        } else {
+            self.remove_recovery();
+            self.proceed_without_ui(pending);
+        }
+    }
+
+    fn proceed_without_ui(&mut self, pending: Pending) {
+        match pending {
+            Pending::New => {
+                self.session = Session::untitled();
+                self.selection = Selection::None;
+                self.canvas = Canvas::new();
+                self.code = CodeView::new();
+                self.load_error = None;
+            }
+            Pending::Open(Some(path)) => self.load_path(&path),
+            Pending::Open(None) => {
+                self.dialog = Some(Dialog::Path(PathDialog::new(
+                    PathPurpose::Open,
+                    self.settings
+                        .recent
+                        .first()
+                        .and_then(|p| p.parent())
+                        .map(|p| format!("{}/", p.display()))
+                        .unwrap_or_default(),
+                )));
+            }
+            Pending::Close => self.allow_close = true,
+        }
+    }
+
+    fn after_saved(&mut self, ui: &Ui) {
+        if let Some(pending) = self.after_save.take()
+            && !self.is_dirty()
+        {
+            self.proceed(ui, pending);
+        }
+    }
+
+    fn suggested_path(&self, format: Option<Format>) -> String {
+        let base = self.session.path().map_or_else(
+            || {
+                std::env::current_dir()
+                    .unwrap_or_default()
+                    .join(self.session.name())
+            },
+            Path::to_path_buf,
+        );
+        match format {
+            Some(Format::Json) => base.with_extension("json"),
+            Some(Format::Yaml) => base.with_extension("yaml"),
+            None => base,
+        }
+        .display()
+        .to_string()
+    }
+
+    /// The text to save: what the user typed if it does not parse (never lost), else the
+    /// document's text (its exact bytes if nothing was edited).
+    fn text_to_save(&self) -> String {
+        self.code
+            .unparsed_text()
+            .map_or_else(|| self.session.document().to_text(), str::to_owned)
+    }
+
+    fn save(&mut self, ui: &Ui) {
+        match self.session.path().map(Path::to_path_buf) {
+            Some(path) => {
+                self.save_to(&path);
+                self.after_saved(ui);
+            }
+            None => {
+                self.dialog = Some(Dialog::Path(PathDialog::new(
+                    PathPurpose::SaveAs,
+                    self.suggested_path(None),
+                )));
+            }
+        }
+    }
+
+    fn save_to(&mut self, path: &Path) {
+        let text = self.text_to_save();
+        match crate::files::write_atomic(path, &text) {
+            Ok(()) => {
+                self.remove_recovery();
+                self.session.mark_saved(path, &text);
+                add_recent(&mut self.settings.recent, path);
+                self.toast(format!("Saved {}", path.display()), false);
+            }
+            Err(e) => self.toast(format!("Could not save {}: {e}", path.display()), true),
+        }
+    }
+
+    fn export_to(&mut self, path: &Path, format: Format) {
+        let text = self.session.document().formatted(format);
+        match crate::files::write_atomic(path, &text) {
+            Ok(()) => self.toast(format!("Exported {}", path.display()), false),
+            Err(e) => self.toast(format!("Could not write {}: {e}", path.display()), true),
+        }
+    }
+
+    fn undo_redo(&mut self, undo: bool) {
+        if self.mode == Mode::Code
+            && let Some(doc) = self
+                .code
+                .flush(self.session.document().format(), self.session.document())
+        {
+            // Typing not yet parsed becomes a step first, so undo takes it back.
+            self.session.replace_from_code(doc);
+            self.session.seal();
+        }
+        let result = if undo {
+            self.session.undo()
+        } else {
+            self.session.redo()
+        };
+        match result {
+            Ok(true) => {
+                self.load_error = None;
+                self.prune_selection();
+            }
+            Ok(false) => {}
+            Err(e) => self.toast(capitalize(&e.to_string()), true),
+        }
+    }
+
+    fn delete_selection(&mut self) {
+        if self.mode != Mode::Design {
+            return;
+        }
+        if let Selection::States(states) = &self.selection {
+            let edit = Edit::RemoveStates {
+                states: states.clone(),
+                remove_stranded: false,
+            };
+            match self.session.apply(&edit) {
+                Ok(_) => self.selection = Selection::None,
+                Err(e) => self.toast(
+                    format!("Cannot delete: {}", e.to_string().trim_end_matches('.')),
+                    true,
+                ),
+            }
+        }
+    }
+
+    fn copy_selection(&mut self, ui: &Ui) {
+        if self.mode != Mode::Design {
+            return;
+        }
+        let Selection::States(states) = &self.selection else {
+            return;
+        };
+        match copy_states(self.session.document().value(), states) {
+            Ok(pattern) => {
+                if let Ok(text) = serde_json::to_string_pretty(&pattern) {
+                    ui.ctx().copy_text(text);
+                }
+                let anchor = states.last().cloned().unwrap_or_else(|| StateRef::top(""));
+                self.clipboard = Some((pattern, anchor));
+            }
+            Err(e) => self.toast(capitalize(&e.to_string()), true),
+        }
+    }
+
+    fn paste(&mut self) {
+        if self.mode != Mode::Design {
+            return;
+        }
+        let Some((pattern, anchor)) = self.clipboard.clone() else {
+            return;
+        };
+        let after = self.selection.primary().cloned().unwrap_or(anchor);
+        let edit = Edit::InsertPattern {
+            at: InsertPoint::edge(after, Via::Next),
+            pattern,
+        };
+        match self.session.apply(&edit) {
+            Ok(created) if !created.is_empty() => {
+                self.selection = Selection::States(created);
+            }
+            Ok(_) => {}
+            Err(e) => self.toast(
+                format!("Cannot paste here: {}", e.to_string().trim_end_matches('.')),
+                true,
+            ),
+        }
+    }
+
+    fn autosave_tick(&mut self, ui: &Ui) {
+        let now = ui.input(|i| i.time);
+        let dirty = self.is_dirty();
+        let text = dirty.then(|| self.text_to_save());
+        let format = self.session.document().format();
+        let path = self.session.path().map(Path::to_path_buf);
+        let Some(auto) = &mut self.autosave else {
+            return;
+        };
+        if now - auto.last_time < AUTOSAVE_SECONDS {
+            return;
+        }
+        auto.last_time = now;
+        let file = recovery_file(&auto.dir, path.as_deref(), format);
+        match text {
+            Some(text) if auto.last_text.as_deref() != Some(text.as_str()) => {
+                let _ = std::fs::create_dir_all(&auto.dir);
+                if crate::files::write_atomic(&file, &text).is_ok() {
+                    auto.last_text = Some(text);
+                }
+            }
+            Some(_) => {}
+            None => {
+                if auto.last_text.take().is_some() {
+                    let _ = std::fs::remove_file(&file);
+                }
+            }
+        }
+        if dirty {
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(AUTOSAVE_SECONDS));
+        }
+    }
+
+    fn remove_recovery(&mut self) {
+        let format = self.session.document().format();
+        if let Some(auto) = &mut self.autosave {
+            let file = recovery_file(&auto.dir, self.session.path(), format);
+            let _ = std::fs::remove_file(file);
+            auto.last_text = None;
+        }
+    }
+
+    /// Handles the window's close button: asks first when there is unsaved work.
+    fn close_requested_ui(&mut self, ui: &Ui) {
+        if ui.input(|i| i.viewport().close_requested()) && !self.allow_close && self.is_dirty() {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            if self.dialog.is_none() {
+                self.dialog = Some(Dialog::Unsaved(Pending::Close));
+            }
+        }
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn hover(ui: &Ui, command: UiCommand) -> String {
+    match command.shortcut_text(ui.ctx()) {
+        Some(s) => format!("{} ({s})", command.tooltip()),
+        None => command.tooltip().to_owned(),
+    }
+}
+
+/// A menu item for a command, with its shortcut.
+fn command_button(ui: &mut Ui, command: UiCommand, enabled: bool, out: &mut Vec<UiCommand>) {
+    let mut button = egui::Button::new(command.label());
+    if let Some(s) = command.shortcut_text(ui.ctx()) {
+        button = button.shortcut_text(s);
+    }
+    if ui
+        .add_enabled(enabled, button)
+        .on_hover_text(command.tooltip())
+        .clicked()
+    {
+        out.push(command);
+        ui.close();
+    }
+}
+
+impl eframe::App for StudioApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.close_requested_ui(ui);
+        self.ui_contents(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+    }
+}
