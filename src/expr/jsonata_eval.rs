@@ -24,6 +24,41 @@ pub struct Expression {
     /// The text between `{%` and `%}`, trimmed.
     pub text: Arc<str>,
     ast: Arc<AstNode>,
+    /// Whether the expression may read `$states.context` (so the Context object is built only
+    /// when needed: it holds the whole execution input).
+    pub needs_context: bool,
+    /// The `$names` the expression mentions (only these variables are bound).
+    pub variables: Vec<Arc<str>>,
+}
+
+/// Which `$names` a text mentions, and whether it may read `$states.context` (it names
+/// `context`, or uses `$states` other than through a `.member`).
+fn scan(text: &str) -> (bool, Vec<Arc<str>>) {
+    let mut names: Vec<Arc<str>> = Vec::new();
+    let mut whole_states = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            let start = i + 1;
+            let mut end = start;
+            while end < bytes.len()
+                && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_' || bytes[end] >= 0x80)
+            {
+                end += 1;
+            }
+            let name = &text[start..end];
+            if name == "states" {
+                whole_states |= bytes.get(end) != Some(&b'.');
+            } else if !name.is_empty() && !names.iter().any(|n| &**n == name) {
+                names.push(Arc::from(name));
+            }
+            i = end.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    (whole_states || text.contains("context"), names)
 }
 
 /// Why an evaluation failed.
@@ -42,9 +77,12 @@ impl Expression {
     pub fn parse(text: &str) -> Result<Self, String> {
         let trimmed = text.trim();
         let ast = jsonata_core::parser::parse(trimmed).map_err(|e| e.to_string())?;
+        let (needs_context, variables) = scan(trimmed);
         Ok(Self {
             text: Arc::from(trimmed),
             ast: Arc::new(ast),
+            needs_context,
+            variables,
         })
     }
 

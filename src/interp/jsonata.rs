@@ -103,6 +103,32 @@ impl JTemplate {
         }
     }
 
+    /// Whether evaluating may read `$states.context`.
+    pub fn needs_context(&self) -> bool {
+        match self {
+            Self::Literal(_) => false,
+            Self::Expr(e, _) => e.needs_context,
+            Self::Object(fields) => fields.iter().any(|(_, t)| t.needs_context()),
+            Self::Array(items) => items.iter().any(Self::needs_context),
+        }
+    }
+
+    /// The variable names the expressions inside mention.
+    pub fn variables(&self, out: &mut Vec<Arc<str>>) {
+        match self {
+            Self::Literal(_) => {}
+            Self::Expr(e, _) => {
+                for v in &e.variables {
+                    if !out.contains(v) {
+                        out.push(v.clone());
+                    }
+                }
+            }
+            Self::Object(fields) => fields.iter().for_each(|(_, t)| t.variables(out)),
+            Self::Array(items) => items.iter().for_each(|t| t.variables(out)),
+        }
+    }
+
     /// The expression text, when the whole field is one expression.
     pub fn expression(&self) -> Option<(&str, &str)> {
         match self {
@@ -173,9 +199,22 @@ impl Execution {
             return Ok(v.clone());
         }
         let frame = &self.frames[fid];
-        let context = self.context(frame, state);
+        // The Context object holds the whole execution input: build it only when asked for.
+        let context = if template.needs_context() {
+            self.context(frame, state)
+        } else {
+            Val::Null
+        };
         let states = states_object(&frame.input, &context, result, error_output);
-        let vars: Vec<(Arc<str>, Val)> = frame.vars.visible().into_iter().collect();
+        let mut names = Vec::new();
+        template.variables(&mut names);
+        let vars: Vec<(Arc<str>, Val)> = names
+            .into_iter()
+            .filter_map(|n| {
+                use crate::expr::env::Variables;
+                frame.vars.get(&n).map(|v| (n, v))
+            })
+            .collect();
         template
             .eval(&states, &vars, &mut self.rng)
             .map_err(|e| self.query_error(fid, state, &e.detail))
