@@ -93,10 +93,26 @@ impl Expression {
         variables: &[(Arc<str>, Val)],
         rng: &mut SplitMix,
     ) -> Result<Val, JsonataError> {
+        let vars: Vec<(Arc<str>, JValue)> = variables
+            .iter()
+            .map(|(k, v)| (k.clone(), to_jvalue(v)))
+            .collect();
+        self.eval_converted(&to_jvalue(states), &vars, rng)
+    }
+
+    /// Evaluates with `$states` and variables already converted (convert once, evaluate many).
+    pub fn eval_converted(
+        &self,
+        states: &JValue,
+        variables: &[(Arc<str>, JValue)],
+        rng: &mut SplitMix,
+    ) -> Result<Val, JsonataError> {
         let mut context = Context::new();
-        context.bind("states".to_owned(), to_jvalue(states));
+        context.bind("states".to_owned(), states.clone());
         for (name, value) in variables {
-            context.bind(name.to_string(), to_jvalue(value));
+            if self.variables.contains(name) {
+                context.bind(name.to_string(), value.clone());
+            }
         }
         let options = EvaluatorOptions {
             timeout_ms: Some(EVAL_TIMEOUT_MS),
@@ -104,8 +120,16 @@ impl Expression {
             ..EvaluatorOptions::default()
         };
         let mut evaluator = Evaluator::with_options(context, options);
-        let shared = Rc::new(RefCell::new(SplitMix(rng.next_u64())));
-        register_step_functions(&mut evaluator, &shared);
+        // Registering host functions costs more than evaluating a small expression: register
+        // only the ones the expression names.
+        if self
+            .variables
+            .iter()
+            .any(|v| STEP_FUNCTIONS_FUNCTIONS.contains(&&**v))
+        {
+            let shared = Rc::new(RefCell::new(SplitMix(rng.next_u64())));
+            register_step_functions(&mut evaluator, &shared, &self.variables);
+        }
         let result = evaluator
             .evaluate(&self.ast, &JValue::Undefined)
             .map_err(|e| JsonataError::Failed(e.to_string()))?;
@@ -116,85 +140,106 @@ impl Expression {
     }
 }
 
+/// The functions Step Functions adds to JSONata.
+const STEP_FUNCTIONS_FUNCTIONS: &[&str] =
+    &["partition", "range", "hash", "random", "uuid", "parse"];
+
 fn type_error(message: &str) -> EvaluatorError {
     EvaluatorError::TypeError(message.to_owned())
 }
 
-fn register_step_functions(evaluator: &mut Evaluator, rng: &Rc<RefCell<SplitMix>>) {
-    let _ = evaluator.register_fn("partition", |args: &[JValue]| {
-        let items = args
-            .first()
-            .and_then(JValue::as_array)
-            .ok_or_else(|| type_error("$partition expects an array"))?;
-        let size = args
-            .get(1)
-            .and_then(JValue::as_f64)
-            .filter(|n| *n >= 1.0)
-            .ok_or_else(|| type_error("$partition expects a chunk size of 1 or more"))?;
-        let size = size as usize;
-        Ok(JValue::array(
-            items
-                .chunks(size)
-                .map(|c| JValue::array(c.to_vec()))
-                .collect(),
-        ))
-    });
-    let _ = evaluator.register_fn("range", |args: &[JValue]| {
-        let n = |i: usize| {
-            args.get(i)
+fn register_step_functions(
+    evaluator: &mut Evaluator,
+    rng: &Rc<RefCell<SplitMix>>,
+    names: &[Arc<str>],
+) {
+    let wanted = |f: &str| names.iter().any(|n| &**n == f);
+    if wanted("partition") {
+        let _ = evaluator.register_fn("partition", |args: &[JValue]| {
+            let items = args
+                .first()
+                .and_then(JValue::as_array)
+                .ok_or_else(|| type_error("$partition expects an array"))?;
+            let size = args
+                .get(1)
                 .and_then(JValue::as_f64)
-                .ok_or_else(|| type_error("$range expects numbers (start, end, step)"))
-        };
-        let (start, end, step) = (n(0)?, n(1)?, n(2)?);
-        if step == 0.0 {
-            return Err(type_error("$range step cannot be 0"));
-        }
-        let count = ((end - start) / step).floor() + 1.0;
-        if count > super::functions::MAX_RANGE_ITEMS as f64 {
-            return Err(type_error("$range would produce more than 1000 items"));
-        }
-        let count = if count < 0.0 { 0 } else { count as usize };
-        Ok(JValue::array(
-            (0..count)
-                .map(|i| JValue::from_f64(start + i as f64 * step))
-                .collect(),
-        ))
-    });
-    let _ = evaluator.register_fn("hash", |args: &[JValue]| {
-        let data = match args.first() {
-            Some(JValue::String(s)) => s.to_string(),
-            Some(other) => other.to_json_string().unwrap_or_default(),
-            None => return Err(type_error("$hash expects data and an algorithm")),
-        };
-        let algorithm = args
-            .get(1)
-            .and_then(JValue::as_str)
-            .ok_or_else(|| type_error("$hash expects an algorithm"))?;
-        super::functions::hash_hex(data.as_bytes(), algorithm)
-            .map(JValue::from)
-            .map_err(|m| type_error(&m))
-    });
+                .filter(|n| *n >= 1.0)
+                .ok_or_else(|| type_error("$partition expects a chunk size of 1 or more"))?;
+            let size = size as usize;
+            Ok(JValue::array(
+                items
+                    .chunks(size)
+                    .map(|c| JValue::array(c.to_vec()))
+                    .collect(),
+            ))
+        });
+    }
+    if wanted("range") {
+        let _ = evaluator.register_fn("range", |args: &[JValue]| {
+            let n = |i: usize| {
+                args.get(i)
+                    .and_then(JValue::as_f64)
+                    .ok_or_else(|| type_error("$range expects numbers (start, end, step)"))
+            };
+            let (start, end, step) = (n(0)?, n(1)?, n(2)?);
+            if step == 0.0 {
+                return Err(type_error("$range step cannot be 0"));
+            }
+            let count = ((end - start) / step).floor() + 1.0;
+            if count > super::functions::MAX_RANGE_ITEMS as f64 {
+                return Err(type_error("$range would produce more than 1000 items"));
+            }
+            let count = if count < 0.0 { 0 } else { count as usize };
+            Ok(JValue::array(
+                (0..count)
+                    .map(|i| JValue::from_f64(start + i as f64 * step))
+                    .collect(),
+            ))
+        });
+    }
+    if wanted("hash") {
+        let _ = evaluator.register_fn("hash", |args: &[JValue]| {
+            let data = match args.first() {
+                Some(JValue::String(s)) => s.to_string(),
+                Some(other) => other.to_json_string().unwrap_or_default(),
+                None => return Err(type_error("$hash expects data and an algorithm")),
+            };
+            let algorithm = args
+                .get(1)
+                .and_then(JValue::as_str)
+                .ok_or_else(|| type_error("$hash expects an algorithm"))?;
+            super::functions::hash_hex(data.as_bytes(), algorithm)
+                .map(JValue::from)
+                .map_err(|m| type_error(&m))
+        });
+    }
     let r = rng.clone();
-    let _ = evaluator.register_fn_override("random", move |args: &[JValue]| {
-        let bits = match args.first().and_then(JValue::as_f64) {
-            Some(seed) => SplitMix(seed as u64).next_u64(),
-            None => r.borrow_mut().next_u64(),
-        };
-        Ok(JValue::from_f64((bits >> 11) as f64 / (1u64 << 53) as f64))
-    });
+    if wanted("random") {
+        let _ = evaluator.register_fn_override("random", move |args: &[JValue]| {
+            let bits = match args.first().and_then(JValue::as_f64) {
+                Some(seed) => SplitMix(seed as u64).next_u64(),
+                None => r.borrow_mut().next_u64(),
+            };
+            Ok(JValue::from_f64((bits >> 11) as f64 / (1u64 << 53) as f64))
+        });
+    }
     let r = rng.clone();
-    let _ = evaluator.register_fn("uuid", move |_args: &[JValue]| {
-        Ok(JValue::from(uuid(&mut *r.borrow_mut())))
-    });
-    let _ = evaluator.register_fn("parse", |args: &[JValue]| {
-        let text = args
-            .first()
-            .and_then(JValue::as_str)
-            .ok_or_else(|| type_error("$parse expects a string"))?;
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| type_error(&format!("$parse: {e}")))?;
-        Ok(JValue::from(value))
-    });
+    if wanted("uuid") {
+        let _ = evaluator.register_fn("uuid", move |_args: &[JValue]| {
+            Ok(JValue::from(uuid(&mut *r.borrow_mut())))
+        });
+    }
+    if wanted("parse") {
+        let _ = evaluator.register_fn("parse", |args: &[JValue]| {
+            let text = args
+                .first()
+                .and_then(JValue::as_str)
+                .ok_or_else(|| type_error("$parse expects a string"))?;
+            let value: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| type_error(&format!("$parse: {e}")))?;
+            Ok(JValue::from(value))
+        });
+    }
 }
 
 /// Converts an interpreter value for JSONata.

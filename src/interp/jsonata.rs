@@ -3,8 +3,9 @@
 
 use crate::expr::functions::SplitMix;
 use crate::expr::jsonata::expression;
-use crate::expr::jsonata_eval::{Expression, JsonataError};
+use crate::expr::jsonata_eval::{Expression, JsonataError, to_jvalue};
 use crate::value::{ObjectMap, Val};
+use jsonata_core::value::JValue;
 use std::sync::Arc;
 
 /// A value whose strings may be whole `{% %}` expressions, compiled once.
@@ -74,9 +75,27 @@ impl JTemplate {
         vars: &[(Arc<str>, Val)],
         rng: &mut SplitMix,
     ) -> Result<Val, QueryError> {
+        if let Self::Literal(v) = self {
+            return Ok(v.clone());
+        }
+        // Convert the inputs for JSONata once for every expression in the field.
+        let states = to_jvalue(states);
+        let vars: Vec<(Arc<str>, JValue)> = vars
+            .iter()
+            .map(|(k, v)| (k.clone(), to_jvalue(v)))
+            .collect();
+        self.eval_converted(&states, &vars, rng)
+    }
+
+    fn eval_converted(
+        &self,
+        states: &JValue,
+        vars: &[(Arc<str>, JValue)],
+        rng: &mut SplitMix,
+    ) -> Result<Val, QueryError> {
         match self {
             Self::Literal(v) => Ok(v.clone()),
-            Self::Expr(e, field) => e.eval(states, vars, rng).map_err(|err| QueryError {
+            Self::Expr(e, field) => e.eval_converted(states, vars, rng).map_err(|err| QueryError {
                 detail: match err {
                     JsonataError::Undefined => format!(
                         "The JSONata expression '{}' specified for the field '{field}' returned nothing (undefined).",
@@ -95,11 +114,11 @@ impl JTemplate {
             Self::Object(fields) => {
                 let mut map = ObjectMap::with_capacity(fields.len());
                 for (k, t) in fields {
-                    map.insert(k.clone(), t.eval(states, vars, rng)?);
+                    map.insert(k.clone(), t.eval_converted(states, vars, rng)?);
                 }
                 Ok(Val::object(map))
             }
-            Self::Array(items) => Ok(Val::array(items.iter().map(|t| t.eval(states, vars, rng)).collect::<Result<_, _>>()?)),
+            Self::Array(items) => Ok(Val::array(items.iter().map(|t| t.eval_converted(states, vars, rng)).collect::<Result<_, _>>()?)),
         }
     }
 
@@ -303,15 +322,7 @@ impl Execution {
                         Some(t) => Some(text(self.jeval(fid, state, t, None, None)?)),
                         None => None,
                     };
-                    self.complete(
-                        fid,
-                        Err(StateError {
-                            error: error.unwrap_or_else(|| Arc::from("")),
-                            cause,
-                            catchable: true,
-                            from_task: false,
-                        }),
-                    );
+                    self.complete(fid, Err(StateError::fail_state(error, cause)));
                 }
                 Kind::Choice { branches, default } => {
                     let mut chosen = None;
@@ -372,33 +383,23 @@ impl Execution {
                     } else {
                         self.clock
                     };
-                    let frame = &mut self.frames[fid];
-                    frame.step = Step::WaitExit;
-                    frame.timer_gen += 1;
-                    let generation = frame.timer_gen;
-                    let at = until.max(self.clock);
-                    self.push_timer(at, fid, generation);
+                    self.wait_until(fid, until);
                 }
-                Kind::Task { pattern, .. } => {
-                    if *pattern == crate::model::task::IntegrationPattern::WaitForTaskToken {
-                        let token: Arc<str> =
-                            Arc::from(crate::expr::functions::uuid(&mut self.rng));
-                        self.frames[fid].token = Some(token);
+                Kind::Task { .. } | Kind::Parallel { .. } => {
+                    if matches!(
+                        state.kind,
+                        Kind::Task {
+                            pattern: crate::model::task::IntegrationPattern::WaitForTaskToken,
+                            ..
+                        }
+                    ) {
+                        self.new_token(fid);
                     }
                     let arguments = match &j.arguments {
                         Some(t) => self.jeval(fid, state, t, None, None)?,
                         None => input.clone(),
                     };
-                    self.frames[fid].effective = arguments;
-                    self.frames[fid].step = Step::TaskSchedule;
-                }
-                Kind::Parallel { .. } => {
-                    let arguments = match &j.arguments {
-                        Some(t) => self.jeval(fid, state, t, None, None)?,
-                        None => input.clone(),
-                    };
-                    self.frames[fid].effective = arguments;
-                    self.frames[fid].step = Step::ParallelStart;
+                    self.start_work(fid, state, arguments);
                 }
                 Kind::Map { .. } => {
                     self.frames[fid].effective = input.clone();

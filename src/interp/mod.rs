@@ -137,6 +137,16 @@ impl StateError {
         }
     }
 
+    /// The error a Fail state raises (a Fail without Error has an empty error name).
+    fn fail_state(error: Option<Arc<str>>, cause: Option<Arc<str>>) -> Self {
+        Self {
+            error: error.unwrap_or_else(|| Arc::from("")),
+            cause,
+            catchable: true,
+            from_task: false,
+        }
+    }
+
     fn output(&self) -> Val {
         let mut m = ObjectMap::new();
         m.insert("Error".into(), Val::String(self.error.clone()));
@@ -942,6 +952,33 @@ impl Execution {
         }
     }
 
+    /// A Wait state sleeps until `at` (or not at all, for a time already past); the step
+    /// WaitExit is not re-queued, its timer wakes it.
+    fn wait_until(&mut self, fid: FrameId, at: Millis) {
+        let frame = &mut self.frames[fid];
+        frame.step = Step::WaitExit;
+        frame.timer_gen += 1;
+        let generation = frame.timer_gen;
+        let at = at.max(self.clock);
+        self.push_timer(at, fid, generation);
+    }
+
+    /// Gives the frame a fresh task token (for `.waitForTaskToken` resources).
+    fn new_token(&mut self, fid: FrameId) {
+        let token: Arc<str> = Arc::from(crate::expr::functions::uuid(&mut self.rng));
+        self.frames[fid].token = Some(token);
+    }
+
+    /// A Task or Parallel state has its effective input: schedule the task or start the branches.
+    fn start_work(&mut self, fid: FrameId, state: &CState, effective: Val) {
+        let frame = &mut self.frames[fid];
+        frame.effective = effective;
+        frame.step = match state.kind {
+            Kind::Parallel { .. } => Step::ParallelStart,
+            _ => Step::TaskSchedule,
+        };
+    }
+
     fn exit_with(&mut self, fid: FrameId, output: Val, next: Option<Next>, assigned: Option<Val>) {
         self.frames[fid].step = Step::Exit {
             output,
@@ -1205,15 +1242,7 @@ impl Execution {
                     Err(e) => return self.fail_with(fid, e),
                 };
                 // A Fail state ends its branch; Retry and Catch of an enclosing state still apply.
-                self.complete(
-                    fid,
-                    Err(StateError {
-                        error: error.unwrap_or_else(|| Arc::from("")),
-                        cause,
-                        catchable: true,
-                        from_task: false,
-                    }),
-                );
+                self.complete(fid, Err(StateError::fail_state(error, cause)));
             }
             Kind::Choice { branches, default } => {
                 let env = Env {
@@ -1293,25 +1322,22 @@ impl Execution {
                     },
                 };
                 match until {
-                    Ok(at) => {
-                        // The frame waits (step WaitExit is not re-queued) until its timer fires.
-                        let frame = &mut self.frames[fid];
-                        frame.step = Step::WaitExit;
-                        frame.timer_gen += 1;
-                        let generation = frame.timer_gen;
-                        let at = at.max(self.clock);
-                        self.push_timer(at, fid, generation);
-                    }
+                    Ok(at) => self.wait_until(fid, at),
                     Err(detail) => {
                         let cause = self.runtime_cause(frame, state, &detail);
                         self.fail_with(fid, StateError::terminal("States.Runtime", cause));
                     }
                 }
             }
-            Kind::Task { pattern, .. } => {
-                if *pattern == IntegrationPattern::WaitForTaskToken {
-                    let token: Arc<str> = Arc::from(crate::expr::functions::uuid(&mut self.rng));
-                    self.frames[fid].token = Some(token);
+            Kind::Task { .. } | Kind::Parallel { .. } => {
+                if matches!(
+                    state.kind,
+                    Kind::Task {
+                        pattern: IntegrationPattern::WaitForTaskToken,
+                        ..
+                    }
+                ) {
+                    self.new_token(fid);
                 }
                 let ctx = self.ctx_for(fid, state);
                 let outcome = match &state.parameters {
@@ -1319,23 +1345,7 @@ impl Execution {
                     None => Ok(effective),
                 };
                 match outcome {
-                    Ok(params) => {
-                        self.frames[fid].effective = params;
-                        self.frames[fid].step = Step::TaskSchedule;
-                    }
-                    Err(e) => self.fail_with(fid, e),
-                }
-            }
-            Kind::Parallel { .. } => {
-                let outcome = match &state.parameters {
-                    Some(t) => self.eval_template(fid, t, &effective, &ctx),
-                    None => Ok(effective),
-                };
-                match outcome {
-                    Ok(v) => {
-                        self.frames[fid].effective = v;
-                        self.frames[fid].step = Step::ParallelStart;
-                    }
+                    Ok(v) => self.start_work(fid, state, v),
                     Err(e) => self.fail_with(fid, e),
                 }
             }

@@ -1,6 +1,9 @@
-//! The Design mode's canvas: the laid-out workflow graph on an [`egui::Scene`] (pan and zoom),
-//! selection, deletion, drop targets for states dragged from the browser or moved on the canvas,
-//! and problem badges.
+//! The Design mode's canvas: the laid-out workflow graph with pan and zoom, selection, deletion,
+//! drop targets for states dragged from the browser or moved on the canvas, and problem badges.
+//!
+//! The graph is drawn straight in screen coordinates (`screen = origin + zoom * scene`), with
+//! fonts, strokes and radii scaled by the zoom, rather than through a layer transform: glyphs are
+//! then rasterized at their real size on screen, so text stays crisp at every zoom.
 //!
 //! The canvas never changes the document: it queues [`Edit`]s in the [`PanelCtx`]. Layout is a
 //! pure function of a [`LayoutRequest`], rebuilt when the graph changes and laid out again only
@@ -11,8 +14,8 @@ use super::state::{DragPayload, PanelCtx, Selection};
 use super::theme::{self, CanvasColors};
 use egui::epaint::text::{LayoutJob, TextFormat, TextWrapping};
 use egui::{
-    Align2, Color32, CornerRadius, Id, Pos2, Rect, Role, Sense, Shape, Stroke, StrokeKind, Ui,
-    Vec2, WidgetInfo, emath::TSTransform, pos2, vec2,
+    Align2, Color32, CornerRadius, FontId, Id, Painter, Pos2, Rangef, Rect, Response, Role, Sense,
+    Shape, Stroke, StrokeKind, Ui, Vec2, WidgetInfo, emath::TSTransform, pos2, vec2,
 };
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -25,11 +28,23 @@ use stepcraft::model::StateType;
 #[derive(Clone, Debug, PartialEq)]
 pub struct MovePayload(pub StateRef);
 
+/// The zooms the user can reach.
+const ZOOM_RANGE: Rangef = Rangef { min: 0.1, max: 2.0 };
+/// Fitting never zooms out further than this, so text stays readable; a taller graph is shown
+/// from its top.
+const MIN_FIT_ZOOM: f32 = 0.6;
+/// Fitting never enlarges a small graph.
+const MAX_FIT_ZOOM: f32 = 1.0;
+/// Subtitles, edge and body labels are drawn only when at least this tall on screen.
+const MIN_DETAIL_PX: f32 = 6.0;
+/// Titles are drawn only when at least this tall on screen.
+const MIN_TITLE_PX: f32 = 4.0;
+
 /// A place on the canvas where a dragged state can go.
 #[derive(Clone, Debug)]
 struct DropTarget {
     at: InsertPoint,
-    /// Its centre, in scene coordinates.
+    /// Its centre, in screen coordinates.
     pos: Pos2,
     /// What it says to a screen reader ("Insert between A and B").
     label: String,
@@ -54,7 +69,8 @@ struct DropRules {
 /// The Design mode's canvas.
 #[derive(Debug)]
 pub struct Canvas {
-    scene_rect: Rect,
+    /// Scene to canvas coordinates, relative to the canvas's top-left corner.
+    view: TSTransform,
     laid_out: Option<LaidOut>,
     fit_pending: bool,
     rules: Option<DropRules>,
@@ -81,7 +97,7 @@ impl Canvas {
     /// A canvas that fits the graph on its first frame.
     pub fn new() -> Self {
         Self {
-            scene_rect: Rect::ZERO,
+            view: TSTransform::IDENTITY,
             laid_out: None,
             fit_pending: true,
             rules: None,
@@ -139,6 +155,33 @@ impl Canvas {
         });
     }
 
+    /// Pans by dragging the background or scrolling, zooms with ctrl+scroll or a pinch around the
+    /// pointer.
+    fn pan_zoom(&mut self, ui: &Ui, response: &Response, canvas: Rect) {
+        if response.dragged() {
+            self.view.translation += response.drag_delta();
+        }
+        if !response.contains_pointer() {
+            return;
+        }
+        let (zoom_delta, scroll, pointer) = ui.input(|i| {
+            (
+                i.zoom_delta(),
+                i.smooth_scroll_delta,
+                i.pointer.latest_pos(),
+            )
+        });
+        if zoom_delta != 1.0
+            && let Some(pointer) = pointer
+        {
+            let at = pointer - canvas.min;
+            let in_scene = self.view.inverse() * at.to_pos2();
+            let zoom = ZOOM_RANGE.clamp(self.view.scaling * zoom_delta);
+            self.view = TSTransform::new(at - zoom * in_scene.to_vec2(), zoom);
+        }
+        self.view.translation += scroll;
+    }
+
     /// Draws the canvas and queues the user's edits.
     pub fn ui(
         &mut self,
@@ -155,11 +198,15 @@ impl Canvas {
         };
         let colors = CanvasColors::for_visuals(ui.visuals());
         let avail = ui.available_rect_before_wrap();
-        ui.painter().rect_filled(avail, 0.0, colors.background);
+        let response = ui.interact(avail, ui.scope_id().with("canvas"), Sense::click_and_drag());
+        ui.advance_cursor_after_rect(avail);
         if self.fit_pending && avail.width() > 1.0 && avail.height() > 1.0 {
-            self.scene_rect = fit_rect(&laid_out.layout, avail.size());
+            self.view = fit_view(&laid_out.layout, avail.size());
             self.fit_pending = false;
         }
+        self.pan_zoom(ui, &response, avail);
+        let painter = ui.painter_at(avail);
+        painter.rect_filled(avail, 0.0, colors.background);
 
         let dragging_payload = egui::DragAndDrop::payload::<DragPayload>(ui.ctx());
         let moving = egui::DragAndDrop::payload::<MovePayload>(ui.ctx());
@@ -191,9 +238,10 @@ impl Canvas {
             _ => {}
         }
 
-        let mut scene_rect = self.scene_rect;
         let mut drawer = Drawer {
             colors,
+            painter,
+            to_screen: TSTransform::from_translation(avail.min.to_vec2()) * self.view,
             selection: ctx.selection,
             problems,
             clicked: None,
@@ -202,24 +250,18 @@ impl Canvas {
             nodes: Vec::new(),
             any_node_hovered: false,
         };
-        let mut to_global = TSTransform::IDENTITY;
-        let mut dropped = Dropped::default();
-        let scene = egui::Scene::new()
-            .zoom_range(0.1..=2.0)
-            .max_inner_size(Vec2::splat(1.0e6));
-        let response = scene
-            .show(ui, &mut scene_rect, |ui| {
-                to_global = ui
-                    .ctx()
-                    .layer_transform_to_global(ui.layer_id())
-                    .unwrap_or_default();
-                drawer.scope_ui(ui, &graph.root, &laid_out.layout.root);
-                if let Some(rules) = &self.rules {
-                    dropped = drop_targets_ui(ui, &colors, &rules.allowed, &drawer.targets);
-                }
-            })
-            .response;
-        self.scene_rect = scene_rect;
+        drawer.scope_ui(ui, &graph.root, &laid_out.layout.root);
+        // After the nodes, so they are hit before the nodes and the background.
+        let dropped = match &self.rules {
+            Some(rules) => drop_targets_ui(
+                ui,
+                &drawer.painter,
+                &colors,
+                &rules.allowed,
+                &drawer.targets,
+            ),
+            None => Dropped::default(),
+        };
         let Drawer {
             clicked,
             drag_started,
@@ -238,11 +280,7 @@ impl Canvas {
             egui::DragAndDrop::set_payload(ui.ctx(), MovePayload(state));
         }
 
-        self.drop_targets = dropped
-            .targets
-            .into_iter()
-            .map(|(label, rect)| (label, to_global * rect))
-            .collect();
+        self.drop_targets = dropped.targets;
         if let Some(edit) = dropped.edit {
             ctx.edits.push(edit);
         }
@@ -284,11 +322,10 @@ impl Canvas {
             }
         }
 
-        self.node_rects = nodes
-            .into_iter()
-            .map(|(name, rect)| (name, to_global * rect))
-            .collect();
-        if response.contains_pointer() && !any_node_hovered && self.rules.is_none() {
+        self.node_rects = nodes;
+        if response.dragged() {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
+        } else if response.contains_pointer() && !any_node_hovered && self.rules.is_none() {
             ui.ctx().set_cursor_icon(egui::CursorIcon::Grab);
         }
         self.laid_out = Some(laid_out);
@@ -297,23 +334,24 @@ impl Canvas {
     }
 }
 
-/// The drop targets drawn this frame (scene coordinates) and the edit of a drop.
+/// The drop targets drawn this frame (screen coordinates) and the edit of a drop.
 #[derive(Debug, Default)]
 struct Dropped {
     targets: Vec<(String, Rect)>,
     edit: Option<Edit>,
 }
 
-/// Draws the allowed drop targets over the graph (in the scene, so they are hit before the
-/// nodes and the background) and takes a drop on one of them.
+/// Draws the allowed drop targets over the graph, at a fixed size on screen whatever the zoom,
+/// and takes a drop on one of them.
 fn drop_targets_ui(
     ui: &Ui,
+    painter: &Painter,
     colors: &CanvasColors,
     allowed: &[InsertPoint],
     targets: &[DropTarget],
 ) -> Dropped {
     let mut out = Dropped::default();
-    let visible = ui.clip_rect();
+    let visible = painter.clip_rect();
     for (i, target) in targets.iter().enumerate() {
         if !allowed.contains(&target.at) || !visible.contains(target.pos) {
             continue;
@@ -328,7 +366,6 @@ fn drop_targets_ui(
         } else {
             (theme::DROP_RADIUS, colors.drop)
         };
-        let painter = ui.painter();
         painter.circle(
             target.pos,
             radius + 4.0,
@@ -340,7 +377,7 @@ fn drop_targets_ui(
             target.pos,
             Align2::CENTER_CENTER,
             "+",
-            egui::FontId::proportional(radius * 1.6),
+            FontId::proportional(radius * 1.6),
             Color32::WHITE,
         );
         out.targets.push((target.label.clone(), rect));
@@ -474,20 +511,18 @@ fn moves_something(value: &serde_json::Value, state: &StateRef, to: &InsertPoint
         && &copy != value
 }
 
-/// The scene rectangle that shows the whole layout, not smaller than 60% nor larger than 100%.
-fn fit_rect(layout: &Layout, view: Vec2) -> Rect {
-    let b = layout.bounds();
-    let bounds = Rect::from_min_size(pos2(b.min.x, b.min.y), vec2(b.size.w, b.size.h)).expand(30.0);
-    let zoom = (view.x / bounds.width())
-        .min(view.y / bounds.height())
-        .clamp(0.6, 1.0);
-    let size = view / zoom;
-    let top = if bounds.height() <= size.y {
-        bounds.center().y - size.y / 2.0
-    } else {
-        bounds.min.y
-    };
-    Rect::from_min_size(pos2(bounds.center().x - size.x / 2.0, top), size)
+/// The view that shows the whole layout centred, zoomed between [`MIN_FIT_ZOOM`] and
+/// [`MAX_FIT_ZOOM`]; a graph taller than the canvas at that zoom is shown from its top.
+fn fit_view(layout: &Layout, canvas: Vec2) -> TSTransform {
+    let bounds = to_rect(layout.bounds()).expand(30.0);
+    let zoom = (canvas.x / bounds.width())
+        .min(canvas.y / bounds.height())
+        .clamp(MIN_FIT_ZOOM, MAX_FIT_ZOOM);
+    let mut translation = canvas / 2.0 - zoom * bounds.center().to_vec2();
+    if bounds.height() * zoom > canvas.y {
+        translation.y = -zoom * bounds.min.y;
+    }
+    TSTransform::new(translation, zoom)
 }
 
 fn to_rect(r: layout::Rect) -> Rect {
@@ -504,7 +539,7 @@ struct EguiMeasure<'a, 'f> {
 }
 
 impl EguiMeasure<'_, '_> {
-    fn width(&self, text: &str, font: egui::FontId) -> f32 {
+    fn width(&self, text: &str, font: FontId) -> f32 {
         self.fonts
             .borrow_mut()
             .layout_no_wrap(text.to_owned(), font, Color32::WHITE)
@@ -512,7 +547,7 @@ impl EguiMeasure<'_, '_> {
             .x
     }
 
-    fn height(&self, font: &egui::FontId) -> f32 {
+    fn height(&self, font: &FontId) -> f32 {
         self.fonts.borrow_mut().row_height(font)
     }
 }
@@ -554,8 +589,14 @@ impl Measure for EguiMeasure<'_, '_> {
 }
 
 /// Draws one frame of the graph and collects what the user did.
+///
+/// Everything is drawn in screen coordinates: `to_screen` maps the layout's scene coordinates to
+/// the screen, and sizes (fonts, strokes, radii) are multiplied by its zoom.
 struct Drawer<'a> {
     colors: CanvasColors,
+    /// Paints clipped to the canvas.
+    painter: Painter,
+    to_screen: TSTransform,
     selection: &'a Selection,
     problems: &'a ProblemIndex,
     clicked: Option<(StateRef, egui::Modifiers)>,
@@ -566,13 +607,7 @@ struct Drawer<'a> {
 }
 
 /// A single line of text cut with "…" to fit `width`.
-fn line_galley(
-    ui: &Ui,
-    text: &str,
-    font: egui::FontId,
-    color: Color32,
-    width: f32,
-) -> Arc<egui::Galley> {
+fn line_galley(ui: &Ui, text: &str, font: FontId, color: Color32, width: f32) -> Arc<egui::Galley> {
     let mut job = LayoutJob::single_section(
         text.to_owned(),
         TextFormat {
@@ -591,10 +626,46 @@ fn line_galley(
 }
 
 impl Drawer<'_> {
+    fn zoom(&self) -> f32 {
+        self.to_screen.scaling
+    }
+
+    /// A length of the scene, on screen.
+    fn len(&self, scene: f32) -> f32 {
+        scene * self.zoom()
+    }
+
+    /// A layout rectangle, on screen.
+    fn rect(&self, r: layout::Rect) -> Rect {
+        self.to_screen * to_rect(r)
+    }
+
+    /// A stroke of `width` scene points, on screen: never thinner than a pixel, so it stays
+    /// visible and sharp when zoomed out.
+    fn stroke(&self, width: f32, color: Color32) -> Stroke {
+        Stroke::new(self.len(width).max(1.0), color)
+    }
+
+    /// A corner radius of `radius` scene points, on screen.
+    fn radius(&self, radius: u8) -> CornerRadius {
+        CornerRadius::from(self.len(f32::from(radius)))
+    }
+
+    /// The font of `size` scene points at this zoom, or `None` when it would be smaller than
+    /// `min_px` on screen.
+    fn font(&self, size: f32, min_px: f32) -> Option<FontId> {
+        let px = self.len(size);
+        (px >= min_px).then(|| FontId::proportional(px))
+    }
+
     fn scope_ui(&mut self, ui: &mut Ui, graph: &ScopeGraph, layout: &GraphLayout) {
         // Edges under the nodes.
         for (edge, route) in graph.edges.iter().zip(&layout.edges) {
-            let points: Vec<Pos2> = route.points.iter().copied().map(to_pos).collect();
+            let points: Vec<Pos2> = route
+                .points
+                .iter()
+                .map(|p| self.to_screen * to_pos(*p))
+                .collect();
             if points.len() < 2 {
                 continue;
             }
@@ -604,30 +675,40 @@ impl Drawer<'_> {
             } else {
                 self.colors.edge
             };
-            let stroke = Stroke::new(1.5, color);
-            let painter = ui.painter();
+            let stroke = self.stroke(1.5, color);
             if catch {
-                painter.extend(Shape::dashed_line(&points, stroke, 6.0, 4.0));
+                // Dashes stay long enough to tell a catch edge from the others.
+                self.painter.extend(Shape::dashed_line(
+                    &points,
+                    stroke,
+                    self.len(6.0).max(4.0),
+                    self.len(4.0).max(3.0),
+                ));
             } else {
-                painter.add(Shape::line(points.clone(), stroke));
+                self.painter.add(Shape::line(points.clone(), stroke));
             }
-            arrowhead(painter, &points, color);
-            let label_rect = route.label.map(to_rect);
-            if let (Some(text), Some(rect)) = (&edge.label, label_rect) {
-                painter.rect_filled(rect, CornerRadius::same(3), self.colors.label_fill);
+            arrowhead(&self.painter, &points, self.len(8.0).max(4.0), color);
+            let label_rect = route.label.map(|r| self.rect(r));
+            if let (Some(text), Some(rect), Some(font)) = (
+                &edge.label,
+                label_rect,
+                self.font(theme::LABEL_FONT, MIN_DETAIL_PX),
+            ) {
+                self.painter
+                    .rect_filled(rect, self.radius(3), self.colors.label_fill);
                 let galley = line_galley(
                     ui,
                     text,
-                    theme::label_font(),
+                    font,
                     if catch {
                         self.colors.catch_edge
                     } else {
                         self.colors.weak_text
                     },
-                    rect.width() - 4.0,
+                    rect.width() - self.len(4.0),
                 );
                 let pos = rect.center() - galley.size() / 2.0;
-                ui.painter().galley(pos, galley, self.colors.weak_text);
+                self.painter.galley(pos, galley, self.colors.weak_text);
             }
             if let Some(at) = edge.insert_point() {
                 let pos = along(&points, 0.5, label_rect);
@@ -641,29 +722,33 @@ impl Drawer<'_> {
             }
         }
         for (node, place) in graph.nodes.iter().zip(&layout.nodes) {
-            let rect = to_rect(place.rect);
+            let rect = self.rect(place.rect);
             match (&place.container, node.is_container()) {
                 (Some(container), true) => {
-                    self.container_ui(ui, node, rect, to_rect(container.header));
+                    self.container_ui(ui, node, rect, self.rect(container.header));
                     for (body, body_place) in node.bodies.iter().zip(&container.bodies) {
-                        let body_rect = to_rect(body_place.rect);
-                        ui.painter().rect(
+                        let body_rect = self.rect(body_place.rect);
+                        self.painter.rect(
                             body_rect,
-                            CornerRadius::same(4),
+                            self.radius(4),
                             self.colors.body_fill,
-                            Stroke::new(1.0, self.colors.node_stroke.gamma_multiply(0.6)),
+                            self.stroke(1.0, self.colors.node_stroke.gamma_multiply(0.6)),
                             StrokeKind::Inside,
                         );
-                        let label_rect = to_rect(body_place.label);
-                        let galley = line_galley(
-                            ui,
-                            &body.label,
-                            theme::label_font(),
-                            self.colors.weak_text,
-                            body_rect.width() - 8.0,
-                        );
-                        ui.painter()
-                            .galley(label_rect.min, galley, self.colors.weak_text);
+                        if let Some(font) = self.font(theme::LABEL_FONT, MIN_DETAIL_PX) {
+                            let galley = line_galley(
+                                ui,
+                                &body.label,
+                                font,
+                                self.colors.weak_text,
+                                body_rect.width() - self.len(8.0),
+                            );
+                            self.painter.galley(
+                                self.rect(body_place.label).min,
+                                galley,
+                                self.colors.weak_text,
+                            );
+                        }
                         if is_empty_scope(&body.graph) {
                             self.targets.push(DropTarget {
                                 at: InsertPoint::start(body.graph.pointer.clone()),
@@ -679,8 +764,8 @@ impl Drawer<'_> {
         }
     }
 
-    /// Interaction common to state nodes and container headers.
-    fn interact(&mut self, ui: &Ui, node: &Node, rect: Rect) -> Option<(egui::Response, bool)> {
+    /// Interaction common to state nodes and container headers; `rect` is on screen.
+    fn interact(&mut self, ui: &Ui, node: &Node, rect: Rect) -> Option<(Response, bool)> {
         let NodeId::State(pointer) = &node.id else {
             return None;
         };
@@ -713,29 +798,30 @@ impl Drawer<'_> {
 
     fn node_ui(&mut self, ui: &Ui, node: &Node, rect: Rect) {
         let c = self.colors;
-        if !ui.is_rect_visible(rect.expand(10.0)) {
+        if !self.painter.clip_rect().intersects(rect.expand(10.0)) {
             // Still reachable by name and clickable, just not painted.
             let _ = self.interact(ui, node, rect);
             return;
         }
         match node.kind {
             NodeKind::Start | NodeKind::End => {
-                let painter = ui.painter();
-                painter.rect_filled(rect, CornerRadius::same(13), c.marker_fill(node.kind));
-                painter.text(
-                    rect.center(),
-                    Align2::CENTER_CENTER,
-                    &node.title,
-                    theme::subtitle_font(),
-                    Color32::WHITE,
-                );
+                self.painter
+                    .rect_filled(rect, self.radius(13), c.marker_fill(node.kind));
+                if let Some(font) = self.font(theme::SUBTITLE_FONT, MIN_TITLE_PX) {
+                    self.painter.text(
+                        rect.center(),
+                        Align2::CENTER_CENTER,
+                        &node.title,
+                        font,
+                        Color32::WHITE,
+                    );
+                }
                 return;
             }
             NodeKind::Missing => {
-                let painter = ui.painter();
-                painter.rect(
+                self.painter.rect(
                     rect,
-                    CornerRadius::same(theme::NODE_RADIUS),
+                    self.radius(theme::NODE_RADIUS),
                     c.node_fill,
                     Stroke::NONE,
                     StrokeKind::Inside,
@@ -747,11 +833,11 @@ impl Drawer<'_> {
                     rect.left_bottom(),
                     rect.left_top(),
                 ];
-                painter.extend(Shape::dashed_line(
+                self.painter.extend(Shape::dashed_line(
                     &outline,
-                    Stroke::new(1.5, c.marker_fill(NodeKind::Missing)),
-                    5.0,
-                    3.0,
+                    self.stroke(1.5, c.marker_fill(NodeKind::Missing)),
+                    self.len(5.0),
+                    self.len(3.0),
                 ));
                 self.node_text(ui, node, rect, c.marker_fill(NodeKind::Missing));
                 return;
@@ -765,26 +851,29 @@ impl Drawer<'_> {
     fn box_ui(&self, ui: &Ui, node: &Node, rect: Rect, selected: bool) {
         let c = self.colors;
         let accent = theme::state_color(node.state_type());
-        let painter = ui.painter();
         let stroke = if selected {
-            Stroke::new(2.5, c.selected)
+            // Selection stays visible however far out the view is zoomed.
+            Stroke::new(self.len(2.5).max(2.0), c.selected)
         } else {
-            Stroke::new(1.0, c.node_stroke)
+            self.stroke(1.0, c.node_stroke)
         };
-        let radius = CornerRadius::same(theme::NODE_RADIUS);
-        painter.rect(rect, radius, c.node_fill, Stroke::NONE, StrokeKind::Inside);
-        let stripe = Rect::from_min_max(rect.min, pos2(rect.min.x + theme::STRIPE, rect.max.y));
-        painter.rect_filled(
+        let radius = self.radius(theme::NODE_RADIUS);
+        self.painter
+            .rect(rect, radius, c.node_fill, Stroke::NONE, StrokeKind::Inside);
+        let stripe = Rect::from_min_max(
+            rect.min,
+            pos2(rect.min.x + self.len(theme::STRIPE), rect.max.y),
+        );
+        self.painter.rect_filled(
             stripe,
             CornerRadius {
-                nw: theme::NODE_RADIUS,
-                sw: theme::NODE_RADIUS,
                 ne: 0,
                 se: 0,
+                ..radius
             },
             accent,
         );
-        painter.rect(
+        self.painter.rect(
             rect,
             radius,
             Color32::TRANSPARENT,
@@ -792,28 +881,39 @@ impl Drawer<'_> {
             StrokeKind::Inside,
         );
         self.node_text(ui, node, rect, accent);
-        self.badge_ui(ui, node, rect);
+        self.badge_ui(node, rect);
     }
 
+    /// The title and, when large enough to read, the detail line of a node.
     fn node_text(&self, ui: &Ui, node: &Node, rect: Rect, accent: Color32) {
+        let Some(title_font) = self.font(theme::TITLE_FONT, MIN_TITLE_PX) else {
+            return;
+        };
         let c = self.colors;
         let dim = if node.reachable { 1.0 } else { 0.55 };
-        let left = rect.min.x + theme::STRIPE + theme::NODE_PAD_X;
-        let width = rect.max.x - theme::NODE_PAD_X - left;
+        let left = rect.min.x + self.len(theme::STRIPE + theme::NODE_PAD_X);
+        // A pixel of slack: text measured at zoom 1 need not scale exactly with the font.
+        let width = rect.max.x - self.len(theme::NODE_PAD_X) - left + 1.0;
         let title = line_galley(
             ui,
             &node.title,
-            theme::title_font(),
+            title_font,
             c.text.gamma_multiply(dim),
             width,
         );
         let title_h = title.size().y;
-        ui.painter()
-            .galley(pos2(left, rect.min.y + theme::NODE_PAD_Y), title, c.text);
+        let Some(detail_font) = self.font(theme::SUBTITLE_FONT, MIN_DETAIL_PX) else {
+            // Only the title, centred in the node.
+            self.painter
+                .galley(pos2(left, rect.center().y - title_h / 2.0), title, c.text);
+            return;
+        };
+        let top = rect.min.y + self.len(theme::NODE_PAD_Y);
+        self.painter.galley(pos2(left, top), title, c.text);
         let detail = line_galley(
             ui,
             &detail_line(node),
-            theme::subtitle_font(),
+            detail_font,
             if node.kind == NodeKind::Missing {
                 accent
             } else {
@@ -821,61 +921,60 @@ impl Drawer<'_> {
             },
             width,
         );
-        ui.painter().galley(
-            pos2(
-                left,
-                rect.min.y + theme::NODE_PAD_Y + title_h + theme::LINE_GAP,
-            ),
+        self.painter.galley(
+            pos2(left, top + title_h + self.len(theme::LINE_GAP)),
             detail,
             c.weak_text,
         );
     }
 
-    fn badge_ui(&self, ui: &Ui, node: &Node, rect: Rect) {
+    fn badge_ui(&self, node: &Node, rect: Rect) {
         let NodeId::State(pointer) = &node.id else {
             return;
         };
         let Some((severity, count)) = self.problems.badge(pointer) else {
             return;
         };
-        let center = pos2(rect.max.x - 2.0, rect.min.y + 2.0);
-        let painter = ui.painter();
-        painter.circle(
+        let center = pos2(rect.max.x - self.len(2.0), rect.min.y + self.len(2.0));
+        // Never smaller than a dot that can be seen.
+        let radius = self.len(theme::BADGE_RADIUS).max(4.0);
+        self.painter.circle(
             center,
-            theme::BADGE_RADIUS,
+            radius,
             theme::severity_color(severity),
-            Stroke::new(1.5, self.colors.node_fill),
+            self.stroke(1.5, self.colors.node_fill),
         );
-        painter.text(
-            center,
-            Align2::CENTER_CENTER,
-            if count > 9 {
-                "9+".to_owned()
-            } else {
-                count.to_string()
-            },
-            egui::FontId::proportional(10.0),
-            Color32::WHITE,
-        );
+        if let Some(font) = self.font(10.0, MIN_DETAIL_PX) {
+            self.painter.text(
+                center,
+                Align2::CENTER_CENTER,
+                if count > 9 {
+                    "9+".to_owned()
+                } else {
+                    count.to_string()
+                },
+                font,
+                Color32::WHITE,
+            );
+        }
     }
 
     fn container_ui(&mut self, ui: &Ui, node: &Node, outer: Rect, header: Rect) {
         let accent = theme::state_color(node.state_type());
         let selected = self.interact(ui, node, header).is_some_and(|(_, s)| s);
         let stroke = if selected {
-            Stroke::new(2.5, self.colors.selected)
+            Stroke::new(self.len(2.5).max(2.0), self.colors.selected)
         } else {
-            Stroke::new(1.5, accent.gamma_multiply(0.8))
+            self.stroke(1.5, accent.gamma_multiply(0.8))
         };
-        ui.painter().rect(
+        self.painter.rect(
             outer,
-            CornerRadius::same(theme::NODE_RADIUS + 2),
+            self.radius(theme::NODE_RADIUS + 2),
             self.colors.node_fill.gamma_multiply(0.6),
             stroke,
             StrokeKind::Inside,
         );
-        let band = Rect::from_min_max(header.min, pos2(header.max.x, header.max.y));
-        self.box_ui(ui, node, band, selected);
+        self.box_ui(ui, node, header, selected);
     }
 }
 
@@ -907,7 +1006,8 @@ fn along(points: &[Pos2], fraction: f32, avoid: Option<Rect>) -> Pos2 {
     }
 }
 
-fn arrowhead(painter: &egui::Painter, points: &[Pos2], color: Color32) {
+/// An arrowhead of length `size` (on screen) at the end of a polyline.
+fn arrowhead(painter: &Painter, points: &[Pos2], size: f32, color: Color32) {
     let [.., a, b] = points else {
         return;
     };
@@ -916,7 +1016,6 @@ fn arrowhead(painter: &egui::Painter, points: &[Pos2], color: Color32) {
         return;
     }
     let normal = vec2(-dir.y, dir.x);
-    let size = 8.0;
     let base = *b - dir * size;
     painter.add(Shape::convex_polygon(
         vec![*b, base + normal * size * 0.45, base - normal * size * 0.45],
