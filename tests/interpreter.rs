@@ -61,6 +61,7 @@ fn benchmark_workflows_give_the_recorded_outputs() {
     for name in [
         "loop1k",
         "loop10k",
+        "loop100k",
         "map10k",
         "parallel",
         "choice1k",
