@@ -135,6 +135,10 @@ codes! {
     JsonataNotWholeString = "JSONATA_NOT_WHOLE_STRING", Warning;
     /// An `Assign` variable name is invalid or reserved.
     InvalidVariableName = "INVALID_VARIABLE_NAME", Error;
+    /// A variable is read but no state assigns it.
+    UnassignedVariable = "UNASSIGNED_VARIABLE", Warning;
+    /// A state in a Parallel branch or Map iteration assigns a variable of an outer scope.
+    OuterVariableAssigned = "OUTER_VARIABLE_ASSIGNED", Error;
     /// A field needs a Map in DISTRIBUTED mode.
     RequiresDistributedMap = "REQUIRES_DISTRIBUTED_MAP", Error;
     /// A feature is not available in the workflow type (Standard or Express) given.

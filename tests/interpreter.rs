@@ -122,6 +122,66 @@ fn payloads_over_256_kib_fail_with_data_limit_exceeded() {
 }
 
 #[test]
+fn variables_over_256_kib_fail_with_data_limit_exceeded() {
+    let big = "y".repeat(200_000);
+    // Each value fits, together they do not.
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Assign": {"a": big, "b": big}, "End": true}}});
+    match run(&def, json!({})) {
+        Status::Failed { error, cause } => {
+            assert_eq!(&*error, "States.DataLimitExceeded");
+            assert!(
+                cause
+                    .as_deref()
+                    .is_some_and(|c| c.contains("larger than 256 KiB together")),
+                "{cause:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let one = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "Assign": {"a": "z".repeat(262_144)}, "End": true}}});
+    match run(&one, json!({})) {
+        Status::Failed { error, cause } => {
+            assert_eq!(&*error, "States.DataLimitExceeded");
+            assert!(
+                cause
+                    .as_deref()
+                    .is_some_and(|c| c.contains("The variable 'a'")),
+                "{cause:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn variables_stay_in_their_scope() {
+    // An iteration reads the outer variable as it was when the Map started; what it assigns does
+    // not leak out, and later states still see the outer value.
+    let def = json!({"StartAt": "Set", "States": {
+        "Set": {"Type": "Pass", "Assign": {"factor": 10}, "Next": "M"},
+        "M": {"Type": "Map", "ItemsPath": "$.items", "Next": "After",
+              "ItemProcessor": {"StartAt": "Inner", "States": {
+                  "Inner": {"Type": "Pass", "Assign": {"mine.$": "$"}, "Parameters": {"v.$": "$", "f.$": "$factor"}, "End": true}}}},
+        "After": {"Type": "Pass", "Parameters": {"f.$": "$factor", "all.$": "$"}, "End": true}}});
+    let out = output(&run(&def, json!({"items": [1, 2]})));
+    assert_eq!(
+        out,
+        json!({"f": 10, "all": [{"v": 1, "f": 10}, {"v": 2, "f": 10}]})
+    );
+    let leaked = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "Next": "After",
+              "ItemProcessor": {"StartAt": "Inner", "States": {"Inner": {"Type": "Pass", "Assign": {"mine": 1}, "End": true}}}},
+        "After": {"Type": "Pass", "Parameters": {"m.$": "$mine"}, "End": true}}});
+    match run(&leaked, json!([1])) {
+        Status::Failed { error, .. } => assert_eq!(
+            &*error, "States.Runtime",
+            "an iteration's variable is not visible after the Map"
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn standard_workflows_stop_at_25000_events_and_express_do_not() {
     let def = read(&bench_dir().join("loop10k.asl.json"));
     let input = read(&bench_dir().join("loop10k.input.json"));

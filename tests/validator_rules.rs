@@ -1479,7 +1479,7 @@ fn cases() -> Vec<Case> {
         valid(
             "a rule of each operand kind, nested And/Or/Not",
             sm(json!({
-                "C": { "Type": "Choice", "Default": "B", "Choices": [
+                "C": { "Type": "Choice", "Default": "B", "Assign": { "limit": 10 }, "Choices": [
                     { "Variable": "$.s", "StringEquals": "a", "Next": "B" },
                     { "Variable": "$.s", "StringMatches": "log-*.txt", "Next": "B" },
                     { "Variable": "$.n", "NumericGreaterThan": 1.5, "Next": "B" },
@@ -1718,7 +1718,7 @@ fn cases() -> Vec<Case> {
         // ---- Paths ----
         valid(
             "Paths with wildcards, variables, the context and null",
-            one(pass(json!({ "InputPath": "$.items[*].id", "OutputPath": null,
+            one(pass(json!({ "InputPath": "$.items[*].id", "OutputPath": null, "Assign": { "total": 1 },
                              "Parameters": { "a.$": "$..x", "b.$": "$$.Execution.Id", "c.$": "$total" } }))),
         ),
         valid(
@@ -2027,6 +2027,36 @@ fn cases() -> Vec<Case> {
             "Assign name of 81 characters",
             jsonata(json!({ "A": pass(json!({ "Assign": { var81.clone(): 1 } })) })),
             &[("INVALID_VARIABLE_NAME", &var81_pointer)],
+        ),
+        // Variables: read but never assigned (a warning), and inner scopes assigning outer ones.
+        case(
+            "JSONPath reads a variable nobody assigns",
+            one(pass(json!({ "Parameters": { "x.$": "$missing" } }))),
+            &[("UNASSIGNED_VARIABLE", "/States/A/Parameters/x.$")],
+        ),
+        case(
+            "JSONata reads a variable nobody assigns",
+            jsonata(json!({ "A": pass(json!({ "Output": "{% $missing + $states.input.x %}" })) })),
+            &[("UNASSIGNED_VARIABLE", "/States/A/Output")],
+        ),
+        valid(
+            "JSONata locals, lambda parameters and functions are not variables",
+            jsonata(json!({ "A": pass(json!({ "Output": "{% ($f := function($v) { $v * 2 }; $map([1, 2], $f)) %}" })) })),
+        ),
+        case(
+            "a Map iteration assigns a variable of the outer scope",
+            json!({ "StartAt": "Set", "States": {
+                "Set": { "Type": "Pass", "Assign": { "total": 0 }, "Next": "M" },
+                "M": { "Type": "Map", "End": true, "ItemProcessor": { "StartAt": "Inner", "States": {
+                    "Inner": { "Type": "Pass", "Assign": { "total": 1, "mine": 2 }, "End": true } } } } } }),
+            &[("OUTER_VARIABLE_ASSIGNED", "/States/M/ItemProcessor/States/Inner/Assign/total")],
+        ),
+        valid(
+            "a Map iteration reads an outer variable and assigns its own",
+            json!({ "StartAt": "Set", "States": {
+                "Set": { "Type": "Pass", "Assign": { "total": 0 }, "Next": "M" },
+                "M": { "Type": "Map", "End": true, "ItemProcessor": { "StartAt": "Inner", "States": {
+                    "Inner": { "Type": "Pass", "Assign": { "mine.$": "$total" }, "End": true } } } } } }),
         ),
         case(
             "Assign reserved name states (JSONata)",

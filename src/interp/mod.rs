@@ -1027,6 +1027,29 @@ impl Execution {
                     return;
                 }
                 if let Some(Val::Object(vars)) = &assigned {
+                    // AWS limits one variable, and all of one state's assignments, to 256 KiB.
+                    // It does not name the error for this; we raise States.DataLimitExceeded, as
+                    // for every other payload over the limit.
+                    let too_big = vars
+                        .map()
+                        .iter()
+                        .find(|(_, v)| v.json_size() > MAX_PAYLOAD_BYTES)
+                        .map(|(k, _)| k.clone());
+                    let total: usize = vars.map().values().map(Val::json_size).sum();
+                    if too_big.is_some() || total > MAX_PAYLOAD_BYTES {
+                        let what = match &too_big {
+                            Some(k) => format!(
+                                "The variable '{k}' assigned by the state '{}' is larger than 256 KiB.",
+                                state.name
+                            ),
+                            None => format!(
+                                "The variables assigned by the state '{}' are larger than 256 KiB together.",
+                                state.name
+                            ),
+                        };
+                        self.fail_with(fid, StateError::terminal("States.DataLimitExceeded", what));
+                        return;
+                    }
                     let scope = Arc::make_mut(&mut self.frames[fid].vars);
                     for (k, v) in vars.map() {
                         scope.set(k.clone(), v.clone());

@@ -8,6 +8,7 @@ mod choice;
 mod expr;
 mod fields;
 mod structure;
+mod variables;
 mod workflow_type;
 
 pub use fields::is_timestamp;
@@ -72,6 +73,7 @@ pub fn check(machine: &StateMachine, options: &Options, diags: &mut Diagnostics)
     fields::check(machine, diags);
     choice::check(machine, diags);
     expr::check(machine, diags);
+    variables::check(machine, diags);
     if let Some(ty) = options.workflow_type {
         workflow_type::check(machine, ty, diags);
     }
