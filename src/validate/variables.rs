@@ -372,7 +372,7 @@ mod tests {
         for (expr, want) in cases {
             assert_eq!(
                 expression_variables(expr),
-                want.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+                want.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 "{expr}"
             );
         }
