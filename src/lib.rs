@@ -39,6 +39,7 @@ pub mod pointer;
 pub mod render_svg;
 pub mod source;
 pub mod tasks;
+pub mod testing;
 pub mod validate;
 pub mod value;
 pub mod write;

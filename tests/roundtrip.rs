@@ -73,7 +73,7 @@ fn assert_round_trips(path: &Path) -> bool {
 
 #[test]
 fn bundled_examples_round_trip_and_validate_clean() {
-    let files = files_in(&root().join("assets/examples"), &[".json", ".yaml"]);
+    let files = files_in(&root().join("assets/examples"), &[".asl.json", ".asl.yaml"]);
     assert!(
         files.len() >= 4,
         "expected the bundled examples, found {files:?}"

@@ -4,6 +4,7 @@ pub mod bench;
 pub mod fmt;
 pub mod render;
 pub mod run;
+pub mod test;
 pub mod validate;
 
 use clap::{Parser, Subcommand};
@@ -47,6 +48,10 @@ pub enum Command {
     Run(run::RunArgs),
     /// Time runs of a definition in-process (for comparing with other interpreters).
     Bench(bench::BenchArgs),
+    /// Run test files (and AWS-recorded JSON Lines cases) against their definitions.
+    ///
+    /// Exit status: 0 when every case passes, 1 when any fails, 2 when a file cannot be read.
+    Test(test::TestArgs),
 }
 
 /// Runs a command and returns its exit status.
@@ -57,6 +62,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Render(args) => render::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Test(args) => test::run(&args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,125 @@
+//! `stepcraft test`, run as a user runs it.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn stepcraft(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stepcraft"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn repo(rel: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("stepcraft-cli-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self(dir)
+    }
+
+    fn file(&self, name: &str, contents: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).expect("write");
+        path.display().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn the_example_test_files_pass() {
+    let out = stepcraft(&["test", &repo("assets/examples")]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("ok order-processing"), "{text}");
+    assert!(text.contains("ok callback-approval"), "{text}");
+    assert!(text.contains("ok hello-world"), "{text}");
+    assert!(text.trim_end().ends_with(" passed, 0 failed"), "{text}");
+}
+
+#[test]
+fn the_recorded_conformance_cases_all_pass() {
+    let out = stepcraft(&["test", &repo("../shared/conformance")]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let last = text.lines().last().unwrap_or_default();
+    let passed: usize = last
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(passed >= 400, "{last}");
+    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+}
+
+const WRONG: &str = r#"{
+  "definition": {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"greeting": "hi"}, "End": true}}},
+  "cases": [
+    {"name": "right", "expect": {"status": "SUCCEEDED", "output": {"greeting": "hi"}}},
+    {"name": "wrong <one>", "expect": {"status": "SUCCEEDED", "output": {"greeting": "hello & bye"}}}
+  ]
+}"#;
+
+#[test]
+fn a_wrong_expectation_fails_with_the_pointer_and_junit_counts_it() {
+    let dir = TempDir::new("wrong");
+    let file = dir.file("wrong.test.json", WRONG);
+    let junit = dir.0.join("report.xml").display().to_string();
+    let out = stepcraft(&["test", &file, "--junit", &junit]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("ok right"), "{text}");
+    assert!(
+        text.contains("FAIL wrong <one>: /output/greeting expected \"hello & bye\", got \"hi\""),
+        "{text}"
+    );
+    assert!(text.contains("1 passed, 1 failed"), "{text}");
+    let xml = std::fs::read_to_string(&junit).expect("the report is written");
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(xml.contains("<testsuite "), "{xml}");
+    assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
+    assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
+    assert_eq!(xml.matches("<failure ").count(), 1, "{xml}");
+    assert!(xml.contains("wrong &lt;one&gt;"), "{xml}");
+    assert!(xml.contains("hello &amp; bye"), "{xml}");
+    assert!(!xml.contains("hello & bye"), "{xml}");
+    assert_eq!(
+        xml.matches("<testsuite ").count(),
+        xml.matches("</testsuite>").count()
+    );
+
+    let json = stepcraft(&["test", &file, "--format", "json", "--filter", "wrong"]);
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON report");
+    assert_eq!(report["failed"], 1);
+    assert_eq!(report["passed"], 0);
+    assert_eq!(report["cases"][0]["pointer"], "/output/greeting");
+}
+
+#[test]
+fn an_unreadable_file_exits_2() {
+    let dir = TempDir::new("unreadable");
+    let missing = dir.0.join("missing.test.json").display().to_string();
+    assert_eq!(stepcraft(&["test", &missing]).status.code(), Some(2));
+    let bad = dir.file("bad.test.yaml", "definition: [\ncases: {");
+    assert_eq!(stepcraft(&["test", &bad]).status.code(), Some(2));
+}

@@ -1,0 +1,793 @@
+//! Test files for state machines: cases that run a definition with an input (and mocked Task
+//! results) and check the outcome. Two sources are read:
+//!
+//! - test files (JSON or YAML): `{"definition": "path" | {ASL}, "stateMachine", "mockConfig",
+//!   "cases": [{"name", "input", "testCase" | "mocks", "expect": {...}}]}`;
+//! - AWS-recorded executions in JSON Lines (one case a line, as in `shared/conformance`).
+//!
+//! Comparisons follow the recorded suite's rules: numbers by value, a `cause_json` compared as
+//! parsed JSON, history types as multisets when the definition has Parallel or Map states. The
+//! first difference is reported with its JSON pointer. Nothing here prints.
+
+use crate::history::EventKind;
+use crate::interp::compile::Program;
+use crate::interp::{Config, Execution, Status};
+use crate::tasks::mock::MockResolver;
+use crate::tasks::{TableResolver, TaskResolver};
+use crate::validate::WorkflowType;
+use crate::value::{Val, numbers_equal};
+use crate::{Document, Format};
+use serde_json::{Map, Value, json};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Why a test source cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// The file.
+    pub path: PathBuf,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// How a case's Task states are answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mocks {
+    /// No Task results (any Task state fails).
+    None,
+    /// A test case of a mock configuration in Step Functions Local's format.
+    Config {
+        /// The mock configuration.
+        config: Arc<Value>,
+        /// Its state machine (optional when it has only one).
+        state_machine: Option<String>,
+        /// The test case.
+        test_case: String,
+    },
+}
+
+/// The expected error or cause.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CauseCheck {
+    /// Exactly this text (`None`: no cause).
+    Text(Option<String>),
+    /// JSON text equal (by value) to this.
+    Json(Value),
+}
+
+/// What a case expects.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Expect {
+    /// `SUCCEEDED`, `FAILED` or `TIMED_OUT`.
+    pub status: String,
+    /// The exact output.
+    pub output: Option<Value>,
+    /// Values at JSON pointers of the output.
+    pub output_contains: Vec<(String, Value)>,
+    /// The error (`Some(None)`: none at all).
+    pub error: Option<Option<String>>,
+    /// The cause.
+    pub cause: Option<CauseCheck>,
+    /// The names of the states entered, in order.
+    pub path: Option<Vec<String>>,
+    /// The history event types.
+    pub history_types: Option<Vec<String>>,
+}
+
+/// One case to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestCase {
+    /// Its name.
+    pub name: String,
+    /// The definition (or why it could not be read).
+    pub definition: Result<Arc<Value>, String>,
+    /// The execution input.
+    pub input: Value,
+    /// Task results.
+    pub mocks: Result<Mocks, String>,
+    /// Standard or Express.
+    pub workflow_type: WorkflowType,
+    /// `$$.StateMachine.Name`.
+    pub state_machine_name: Option<String>,
+    /// What to check.
+    pub expect: Expect,
+}
+
+/// The cases of one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Its cases.
+    pub cases: Vec<TestCase>,
+}
+
+/// The first difference between what a case expected and what happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// JSON pointer of the difference, into the case's `expect` (`/output/items/0`...).
+    pub pointer: String,
+    /// What was expected (JSON text or a description).
+    pub expected: String,
+    /// What happened.
+    pub got: String,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} expected {}, got {}",
+            if self.pointer.is_empty() {
+                "/"
+            } else {
+                &self.pointer
+            },
+            self.expected,
+            self.got
+        )
+    }
+}
+
+/// The result of one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseResult {
+    /// The case's name.
+    pub name: String,
+    /// `None` when it passed.
+    pub failure: Option<Failure>,
+    /// How long it ran.
+    pub duration: std::time::Duration,
+}
+
+impl CaseResult {
+    /// Whether the case passed.
+    pub fn passed(&self) -> bool {
+        self.failure.is_none()
+    }
+}
+
+/// The files to run under `paths`: files as given, directories searched (recursively, sorted)
+/// for `*.test.json`, `*.test.yaml`, `*.test.yml` and `*.jsonl`.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut out)?;
+        } else {
+            out.push(path.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a file name is one a directory search picks up.
+pub fn is_test_file_name(name: &str) -> bool {
+    [".test.json", ".test.yaml", ".test.yml", ".jsonl"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| LoadError {
+        path: dir.to_path_buf(),
+        message: format!("cannot read the directory: {e}"),
+    })?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(is_test_file_name)
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(path).map_err(|e| LoadError {
+        path: path.to_path_buf(),
+        message: format!("cannot read: {e}"),
+    })
+}
+
+/// Reads a JSON or YAML file into a value.
+fn read_value(path: &Path) -> Result<Value, LoadError> {
+    let text = read(path)?;
+    let format = Format::from_path(path).unwrap_or_else(|| Format::sniff(&text));
+    let doc = Document::parse(&text, format).map_err(|d| LoadError {
+        path: path.to_path_buf(),
+        message: match d.location {
+            Some(l) => format!("{}:{}: {}", l.line, l.column, d.message),
+            None => d.message.clone(),
+        },
+    })?;
+    Ok(doc.value().clone())
+}
+
+/// Reads a test file or a JSON Lines file of recorded executions.
+pub fn load(path: &Path) -> Result<TestFile, LoadError> {
+    let is_jsonl = path.extension().is_some_and(|e| e == "jsonl");
+    if is_jsonl {
+        let text = read(path)?;
+        let mut cases = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let value: Value = serde_json::from_str(line).map_err(|e| LoadError {
+                path: path.to_path_buf(),
+                message: format!("line {}: not valid JSON: {e}", i + 1),
+            })?;
+            cases.push(recorded_case(&value, i + 1));
+        }
+        return Ok(TestFile {
+            path: path.to_path_buf(),
+            cases,
+        });
+    }
+    let value = read_value(path)?;
+    test_file(path, &value)
+}
+
+/// One AWS-recorded execution (a line of `shared/conformance/*.jsonl`) as a case.
+pub fn recorded_case(case: &Value, line: usize) -> TestCase {
+    let name = case
+        .get("id")
+        .and_then(Value::as_str)
+        .map_or_else(|| format!("line {line}"), str::to_owned);
+    let definition = case
+        .get("definition")
+        .filter(|d| d.is_object())
+        .map(|d| Arc::new(d.clone()))
+        .ok_or_else(|| "the case has no \"definition\" object".to_owned());
+    let mocks = match case.get("mock_config").filter(|m| !m.is_null()) {
+        Some(config) => Ok(Mocks::Config {
+            config: Arc::new(config.clone()),
+            state_machine: case
+                .get("state_machine_name")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            test_case: case
+                .get("test_case")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        }),
+        None => Ok(Mocks::None),
+    };
+    let workflow_type = match case.get("state_machine_type").and_then(Value::as_str) {
+        Some("EXPRESS") => WorkflowType::Express,
+        _ => WorkflowType::Standard,
+    };
+    let expected = case.get("expected").cloned().unwrap_or(Value::Null);
+    let caveat = case.get("mock_caveat").is_some();
+    let status = expected
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or("(missing)")
+        .to_owned();
+    let mut expect = Expect {
+        status: status.clone(),
+        ..Expect::default()
+    };
+    if status == "SUCCEEDED" {
+        expect.output = Some(expected.get("output").cloned().unwrap_or(Value::Null));
+    } else {
+        expect.error = Some(
+            expected
+                .get("error")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        );
+        if !caveat {
+            expect.cause = Some(match expected.get("cause_json") {
+                Some(j) => CauseCheck::Json(j.clone()),
+                None => CauseCheck::Text(
+                    expected
+                        .get("cause")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned),
+                ),
+            });
+        }
+    }
+    if !caveat && let Some(Value::Array(types)) = case.get("history_types") {
+        expect.history_types = Some(
+            types
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+        );
+    }
+    TestCase {
+        name,
+        definition,
+        input: case.get("input").cloned().unwrap_or_else(|| json!({})),
+        mocks,
+        workflow_type,
+        state_machine_name: None,
+        expect,
+    }
+}
+
+fn shape(path: &Path, message: impl Into<String>) -> LoadError {
+    LoadError {
+        path: path.to_path_buf(),
+        message: message.into(),
+    }
+}
+
+fn strings(value: &Value, what: &str) -> Result<Vec<String>, String> {
+    value
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .map(|x| x.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+        })
+        .ok_or_else(|| format!("\"{what}\" must be an array of strings"))
+}
+
+/// Reads a test file's value (the file's path resolves the relative paths in it).
+pub fn test_file(path: &Path, value: &Value) -> Result<TestFile, LoadError> {
+    let base = path.parent().unwrap_or_else(|| Path::new("."));
+    let root = value.as_object().ok_or_else(|| {
+        shape(
+            path,
+            "a test file is an object with \"definition\" and \"cases\"",
+        )
+    })?;
+    let definition: Result<Arc<Value>, String> = match root.get("definition") {
+        Some(Value::String(rel)) => read_value(&base.join(rel))
+            .map(Arc::new)
+            .map_err(|e| e.to_string()),
+        Some(v @ Value::Object(_)) => Ok(Arc::new(v.clone())),
+        _ => {
+            return Err(shape(
+                path,
+                "\"definition\" must be a path (relative to the test file) or an inline definition",
+            ));
+        }
+    };
+    let state_machine = root
+        .get("stateMachine")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let mock_config: Option<Result<Arc<Value>, String>> = match root.get("mockConfig") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(rel)) => Some(
+            read_value(&base.join(rel))
+                .map(Arc::new)
+                .map_err(|e| e.to_string()),
+        ),
+        Some(v) => Some(Ok(Arc::new(v.clone()))),
+    };
+    let workflow_type = match root.get("type").and_then(Value::as_str) {
+        Some(t) => WorkflowType::parse(t)
+            .ok_or_else(|| shape(path, "\"type\" must be STANDARD or EXPRESS"))?,
+        None => WorkflowType::Standard,
+    };
+    let cases_value = root
+        .get("cases")
+        .and_then(Value::as_array)
+        .ok_or_else(|| shape(path, "a test file needs a \"cases\" array"))?;
+    let mut cases = Vec::new();
+    for (i, case) in cases_value.iter().enumerate() {
+        let at = |m: String| shape(path, format!("/cases/{i}: {m}"));
+        let obj = case
+            .as_object()
+            .ok_or_else(|| at("a case is an object".into()))?;
+        let name = obj
+            .get("name")
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("case {}", i + 1), str::to_owned);
+        let mocks = if let Some(inline) = obj.get("mocks") {
+            inline_mocks(inline).map_err(&at)?
+        } else if let Some(tc) = obj.get("testCase") {
+            let tc = tc
+                .as_str()
+                .ok_or_else(|| at("\"testCase\" must be a string".into()))?;
+            match &mock_config {
+                Some(Ok(config)) => Ok(Mocks::Config {
+                    config: Arc::clone(config),
+                    state_machine: state_machine.clone(),
+                    test_case: tc.to_owned(),
+                }),
+                Some(Err(e)) => Err(e.clone()),
+                None => Err(format!(
+                    "the case names the test case '{tc}' but the file has no \"mockConfig\""
+                )),
+            }
+        } else {
+            Ok(Mocks::None)
+        };
+        let expect = obj
+            .get("expect")
+            .ok_or_else(|| at("a case needs \"expect\"".into()))
+            .and_then(|e| parse_expect(e).map_err(at))?;
+        cases.push(TestCase {
+            name,
+            definition: definition.clone(),
+            input: obj.get("input").cloned().unwrap_or_else(|| json!({})),
+            mocks,
+            workflow_type,
+            state_machine_name: state_machine.clone(),
+            expect,
+        });
+    }
+    Ok(TestFile {
+        path: path.to_path_buf(),
+        cases,
+    })
+}
+
+/// `{"State": {"Return": ..} | {"Throw": ..} | [step, ...] | {"0": step, "1-2": step}}` as a
+/// mock configuration.
+fn inline_mocks(inline: &Value) -> Result<Result<Mocks, String>, String> {
+    let states = inline
+        .as_object()
+        .ok_or_else(|| "\"mocks\" must map state names to responses".to_owned())?;
+    let mut test_case = Map::new();
+    let mut responses = Map::new();
+    for (i, (state, response)) in states.iter().enumerate() {
+        let steps: Value = match response {
+            Value::Object(m) if m.contains_key("Return") || m.contains_key("Throw") => {
+                json!({ "0": response })
+            }
+            Value::Array(list) => Value::Object(
+                list.iter()
+                    .enumerate()
+                    .map(|(n, step)| (n.to_string(), step.clone()))
+                    .collect(),
+            ),
+            Value::Object(_) => response.clone(),
+            _ => {
+                return Err(format!(
+                    "the mock of '{state}' must be {{\"Return\": ...}}, {{\"Throw\": ...}} or a list of them"
+                ));
+            }
+        };
+        let key = format!("response{i}");
+        test_case.insert(state.clone(), Value::String(key.clone()));
+        responses.insert(key, steps);
+    }
+    let config = json!({
+        "StateMachines": {"M": {"TestCases": {"T": test_case}}},
+        "MockedResponses": responses,
+    });
+    Ok(Ok(Mocks::Config {
+        config: Arc::new(config),
+        state_machine: Some("M".into()),
+        test_case: "T".into(),
+    }))
+}
+
+fn parse_expect(e: &Value) -> Result<Expect, String> {
+    let obj = e
+        .as_object()
+        .ok_or_else(|| "\"expect\" must be an object".to_owned())?;
+    let status = obj
+        .get("status")
+        .and_then(Value::as_str)
+        .ok_or_else(|| "\"expect\" needs a \"status\" (SUCCEEDED, FAILED or TIMED_OUT)".to_owned())?
+        .to_ascii_uppercase();
+    let mut expect = Expect {
+        status,
+        output: obj.get("output").cloned(),
+        ..Expect::default()
+    };
+    if let Some(contains) = obj.get("outputContains") {
+        let map = contains
+            .as_object()
+            .ok_or_else(|| "\"outputContains\" maps JSON pointers to values".to_owned())?;
+        for (ptr, v) in map {
+            if !ptr.is_empty() && !ptr.starts_with('/') {
+                return Err(format!(
+                    "'{ptr}' in \"outputContains\" is not a JSON pointer"
+                ));
+            }
+            expect.output_contains.push((ptr.clone(), v.clone()));
+        }
+    }
+    match obj.get("error") {
+        None => {}
+        Some(Value::Null) => expect.error = Some(None),
+        Some(Value::String(s)) => expect.error = Some(Some(s.clone())),
+        Some(_) => return Err("\"error\" must be a string".into()),
+    }
+    match obj.get("cause") {
+        None => {}
+        Some(Value::Null) => expect.cause = Some(CauseCheck::Text(None)),
+        Some(Value::String(s)) => expect.cause = Some(CauseCheck::Text(Some(s.clone()))),
+        Some(v) => expect.cause = Some(CauseCheck::Json(v.clone())),
+    }
+    if let Some(p) = obj.get("path") {
+        expect.path = Some(strings(p, "path")?);
+    }
+    if let Some(h) = obj.get("historyTypes") {
+        expect.history_types = Some(strings(h, "historyTypes")?);
+    }
+    Ok(expect)
+}
+
+fn has_type(v: &Value, types: &[&str]) -> bool {
+    match v {
+        Value::Object(m) => {
+            m.get("Type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| types.contains(&t))
+                || m.values().any(|x| has_type(x, types))
+        }
+        Value::Array(a) => a.iter().any(|x| has_type(x, types)),
+        _ => false,
+    }
+}
+
+fn fail(
+    pointer: impl Into<String>,
+    expected: impl Into<String>,
+    got: impl Into<String>,
+) -> Failure {
+    Failure {
+        pointer: pointer.into(),
+        expected: expected.into(),
+        got: got.into(),
+    }
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn text(v: &Value) -> String {
+    v.to_string()
+}
+
+/// The first difference between `want` and `got` (numbers by value), as a pointer under `at`.
+pub fn first_difference(want: &Value, got: &Value, at: &str) -> Option<Failure> {
+    match (want, got) {
+        (Value::Number(a), Value::Number(b)) if numbers_equal(a, b) => None,
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                let here = format!("{at}/{}", escape(k));
+                match b.get(k) {
+                    Some(w) => {
+                        if let Some(d) = first_difference(v, w, &here) {
+                            return Some(d);
+                        }
+                    }
+                    None => return Some(fail(here, text(v), "nothing (the key is missing)")),
+                }
+            }
+            b.iter().find(|(k, _)| !a.contains_key(*k)).map(|(k, w)| {
+                fail(
+                    format!("{at}/{}", escape(k)),
+                    "nothing (no such key)",
+                    text(w),
+                )
+            })
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                if let Some(d) = first_difference(v, w, &format!("{at}/{i}")) {
+                    return Some(d);
+                }
+            }
+            match a.len().cmp(&b.len()) {
+                std::cmp::Ordering::Equal => None,
+                std::cmp::Ordering::Greater => Some(fail(
+                    format!("{at}/{}", b.len()),
+                    text(&a[b.len()]),
+                    format!("nothing (the array has {} items)", b.len()),
+                )),
+                std::cmp::Ordering::Less => Some(fail(
+                    format!("{at}/{}", a.len()),
+                    format!("nothing (the array has {} items)", a.len()),
+                    text(&b[a.len()]),
+                )),
+            }
+        }
+        _ if want == got => None,
+        _ => Some(fail(at, text(want), text(got))),
+    }
+}
+
+fn status_name(status: &Status) -> &'static str {
+    match status {
+        Status::Succeeded(_) => "SUCCEEDED",
+        Status::Failed { .. } => "FAILED",
+        Status::TimedOut { .. } => "TIMED_OUT",
+        Status::Aborted => "ABORTED",
+        Status::WaitingForCallback => "WAITING_FOR_CALLBACK",
+        Status::Running | Status::Paused { .. } => "RUNNING",
+    }
+}
+
+fn quote(s: Option<&str>) -> String {
+    s.map_or_else(|| "none".to_owned(), |s| Value::from(s).to_string())
+}
+
+/// Runs one case.
+pub fn run_case(case: &TestCase) -> CaseResult {
+    let start = std::time::Instant::now();
+    let failure = check(case).err();
+    CaseResult {
+        name: case.name.clone(),
+        failure,
+        duration: start.elapsed(),
+    }
+}
+
+/// Runs the cases of a file whose names contain `filter` (all when `None`).
+pub fn run_file(file: &TestFile, filter: Option<&str>) -> Vec<CaseResult> {
+    file.cases
+        .iter()
+        .filter(|c| filter.is_none_or(|f| c.name.contains(f)))
+        .map(run_case)
+        .collect()
+}
+
+fn check(case: &TestCase) -> Result<(), Failure> {
+    let definition = case
+        .definition
+        .as_ref()
+        .map_err(|e| fail("/definition", "a readable definition", e.clone()))?;
+    let doc = Document::from_value((**definition).clone(), Format::Json);
+    let (machine, _) = doc.model();
+    let program = Program::compile(&machine).map_err(|e| {
+        fail(
+            "/definition",
+            "a definition that compiles",
+            format!("\"{e}\""),
+        )
+    })?;
+    let resolver: Box<dyn TaskResolver> = match &case.mocks {
+        Err(e) => return Err(fail("/mocks", "usable mocks", e.clone())),
+        Ok(Mocks::None) => Box::new(TableResolver::new()),
+        Ok(Mocks::Config {
+            config,
+            state_machine,
+            test_case,
+        }) => Box::new(
+            MockResolver::new(config, state_machine.as_deref(), test_case)
+                .map_err(|e| fail("/mocks", "usable mocks", e.to_string()))?,
+        ),
+    };
+    let mut config = Config {
+        workflow_type: case.workflow_type,
+        ..Config::default()
+    };
+    if let Some(name) = &case.state_machine_name {
+        config.state_machine_name.clone_from(name);
+    }
+    let mut execution = Execution::new(Arc::new(program), Val::from(&case.input), config, resolver);
+    let mut status = execution.run().clone();
+    while status == Status::WaitingForCallback && execution.has_timers() {
+        execution.let_time_pass();
+        status = execution.run().clone();
+    }
+    let expect = &case.expect;
+    let got_status = status_name(&status);
+    let describe = || match &status {
+        Status::Failed { error, cause } | Status::TimedOut { error, cause } => format!(
+            "\"{got_status}\" (error {}, cause {})",
+            quote(Some(error)),
+            quote(cause.as_deref())
+        ),
+        _ => format!("\"{got_status}\""),
+    };
+    if expect.status != got_status {
+        return Err(fail(
+            "/status",
+            format!("\"{}\"", expect.status),
+            describe(),
+        ));
+    }
+    match &status {
+        Status::Succeeded(output) => {
+            let output = output.to_value();
+            if let Some(want) = &expect.output
+                && let Some(d) = first_difference(want, &output, "/output")
+            {
+                return Err(d);
+            }
+            for (ptr, want) in &expect.output_contains {
+                let here = format!("/output{ptr}");
+                match output.pointer(ptr) {
+                    Some(got) => {
+                        if let Some(d) = first_difference(want, got, &here) {
+                            return Err(d);
+                        }
+                    }
+                    None => return Err(fail(here, text(want), "nothing (no such value)")),
+                }
+            }
+        }
+        Status::Failed { error, cause } | Status::TimedOut { error, cause } => {
+            if let Some(want) = &expect.error {
+                let got = Some(&**error).filter(|e| !e.is_empty());
+                if want.as_deref() != got {
+                    return Err(fail("/error", quote(want.as_deref()), quote(got)));
+                }
+            }
+            match &expect.cause {
+                None => {}
+                Some(CauseCheck::Text(want)) if want.as_deref() != cause.as_deref() => {
+                    return Err(fail(
+                        "/cause",
+                        quote(want.as_deref()),
+                        quote(cause.as_deref()),
+                    ));
+                }
+                Some(CauseCheck::Text(_)) => {}
+                Some(CauseCheck::Json(want)) => {
+                    let parsed: Option<Value> =
+                        cause.as_deref().and_then(|c| serde_json::from_str(c).ok());
+                    match parsed {
+                        Some(got) => {
+                            if let Some(d) = first_difference(want, &got, "/cause") {
+                                return Err(d);
+                            }
+                        }
+                        None => {
+                            return Err(fail("/cause", text(want), quote(cause.as_deref())));
+                        }
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    if let Some(want) = &expect.path {
+        let got: Vec<Value> = execution
+            .history()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::StateEntered { name, .. } => Some(Value::from(&**name)),
+                _ => None,
+            })
+            .collect();
+        let want: Vec<Value> = want.iter().map(|s| Value::from(s.as_str())).collect();
+        if let Some(d) = first_difference(&Value::Array(want), &Value::Array(got), "/path") {
+            return Err(d);
+        }
+    }
+    if let Some(want) = &expect.history_types {
+        let mut want: Vec<String> = want.clone();
+        let mut got: Vec<String> = execution
+            .history()
+            .iter()
+            .map(|e| e.kind.type_name())
+            .collect();
+        let unordered = has_type(definition, &["Parallel", "Map"]);
+        if unordered {
+            want.sort_unstable();
+            got.sort_unstable();
+        }
+        let to_value = |v: Vec<String>| Value::Array(v.into_iter().map(Value::from).collect());
+        if let Some(mut d) = first_difference(&to_value(want), &to_value(got), "/historyTypes") {
+            if unordered {
+                d.expected
+                    .push_str(" (types compared sorted: Parallel/Map)");
+            }
+            return Err(d);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! The test-file runner (`stepcraft::testing`): the bundled examples' test files pass, a wrong
+//! expectation fails at the JSON pointer of the difference, and every AWS-recorded case passes.
+
+use std::path::PathBuf;
+use stepcraft::testing::{self, CaseResult};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run_all(paths: &[PathBuf]) -> Vec<CaseResult> {
+    let files = testing::discover(paths).expect("discover");
+    assert!(!files.is_empty(), "no test files under {paths:?}");
+    files
+        .iter()
+        .flat_map(|f| testing::run_file(&testing::load(f).expect("loads"), None))
+        .collect()
+}
+
+fn failures(results: &[CaseResult]) -> Vec<String> {
+    results
+        .iter()
+        .filter_map(|r| r.failure.as_ref().map(|f| format!("{}: {f}", r.name)))
+        .collect()
+}
+
+#[test]
+fn the_example_test_files_pass() {
+    let examples = root().join("assets/examples");
+    for name in ["order-processing", "callback-approval", "hello-world"] {
+        let path = examples.join(format!("{name}.test.yaml"));
+        let file = testing::load(&path).expect("the example's test file loads");
+        assert!(file.cases.len() >= 2, "{name} has too few cases");
+    }
+    let results = run_all(&[examples]);
+    assert!(results.len() >= 15);
+    let failed = failures(&results);
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
+fn a_wrong_expectation_fails_at_the_pointer_of_the_difference() {
+    let definition = serde_json::json!({
+        "StartAt": "P",
+        "States": {"P": {"Type": "Pass", "Result": {"a": {"b": [1, 2.0]}}, "End": true}}
+    });
+    let file = serde_json::json!({
+        "definition": definition,
+        "cases": [
+            {"name": "right", "expect": {"status": "SUCCEEDED", "output": {"a": {"b": [1.0, 2]}}}},
+            {"name": "wrong item", "expect": {"status": "SUCCEEDED", "output": {"a": {"b": [1, 3]}}}},
+            {"name": "wrong contains", "expect": {"status": "SUCCEEDED", "outputContains": {"/a/b/0": "x"}}},
+            {"name": "wrong status", "expect": {"status": "FAILED", "error": "E"}},
+            {"name": "wrong path", "expect": {"status": "SUCCEEDED", "path": ["Q"]}}
+        ]
+    });
+    let file = testing::test_file(&root().join("inline.test.json"), &file).expect("loads");
+    let results = testing::run_file(&file, None);
+    let by_name = |n: &str| {
+        results
+            .iter()
+            .find(|r| r.name == n)
+            .and_then(|r| r.failure.clone())
+    };
+    assert!(by_name("right").is_none());
+    let f = by_name("wrong item").expect("fails");
+    assert_eq!(f.pointer, "/output/a/b/1");
+    assert!(
+        f.to_string().contains("/output/a/b/1 expected 3, got 2"),
+        "{f}"
+    );
+    assert_eq!(
+        by_name("wrong contains").map(|f| f.pointer),
+        Some("/output/a/b/0".into())
+    );
+    assert_eq!(
+        by_name("wrong status").map(|f| f.pointer),
+        Some("/status".into())
+    );
+    assert_eq!(
+        by_name("wrong path").map(|f| f.pointer),
+        Some("/path/0".into())
+    );
+    let only = testing::run_file(&file, Some("wrong s"));
+    assert_eq!(only.len(), 1);
+}
+
+#[test]
+fn bad_test_files_are_load_errors_not_panics() {
+    for value in [
+        serde_json::json!(null),
+        serde_json::json!({"cases": []}),
+        serde_json::json!({"definition": {}, "cases": 3}),
+        serde_json::json!({"definition": {}, "cases": [{"name": "x"}]}),
+    ] {
+        assert!(testing::test_file(&root().join("x.test.json"), &value).is_err());
+    }
+    // A definition that is not a state machine, or mocks naming a missing test case, fail the case.
+    let file = serde_json::json!({
+        "definition": {"StartAt": 1},
+        "cases": [{"name": "c", "testCase": "T", "expect": {"status": "SUCCEEDED"}}]
+    });
+    let file = testing::test_file(&root().join("x.test.json"), &file).expect("loads");
+    assert!(testing::run_file(&file, None).iter().all(|r| !r.passed()));
+}
+
+#[test]
+fn every_recorded_case_passes_through_the_runner() {
+    let results = run_all(&[root().join("../shared/conformance")]);
+    assert!(results.len() >= 400, "{} cases", results.len());
+    let failed = failures(&results);
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
