@@ -33,8 +33,13 @@ for name in a.names:
         runs.sort()
         peer = runs[len(runs) // 2]
     rows.append((name, ours, peer))
+    jsonata = os.path.join(root, "benches", "workflows", name + "-jsonata.asl.json")
+    if os.path.exists(jsonata):
+        ours_j = json.loads(subprocess.run([a.bin, "bench", jsonata, "--input", "@" + i, "--repeat", str(a.repeat)],
+                                           capture_output=True, text=True, check=True).stdout)
+        rows.append((name + " (JSONata vs peer's JSONPath)", ours_j, peer))
 
-print(f"{'workflow':<14}{'states':>9}{'stepcraft ms':>14}{'states/s':>14}{'peer ms':>11}{'ratio':>9}")
+print(f"{'workflow':<44}{'states':>9}{'stepcraft ms':>14}{'states/s':>14}{'peer ms':>11}{'ratio':>9}")
 for name, ours, peer in rows:
     ratio = f"{peer / ours['run_ms']:.0f}x" if peer else "-"
-    print(f"{name:<14}{ours['states_entered']:>9}{ours['run_ms']:>14.3f}{ours['states_per_second']:>14,.0f}{(peer or 0):>11.1f}{ratio:>9}")
+    print(f"{name:<44}{ours['states_entered']:>9}{ours['run_ms']:>14.3f}{ours['states_per_second']:>14,.0f}{(peer or 0):>11.1f}{ratio:>9}")

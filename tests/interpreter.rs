@@ -93,6 +93,37 @@ fn benchmark_workflows_give_the_recorded_outputs() {
 }
 
 #[test]
+fn jsonata_versions_of_the_benchmarks_give_the_same_outputs() {
+    // The loop takes its count from the input: run it with loop10k's input, to stay quick.
+    for (workflow, name) in [("loop100k", "loop10k"), ("map10k", "map10k")] {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let def = read(&root.join(format!("benches/workflows/{workflow}-jsonata.asl.json")));
+        let input = read(&bench_dir().join(format!("{name}.input.json")));
+        let config = Config {
+            workflow_type: WorkflowType::Express,
+            record_history: false,
+            ..Config::default()
+        };
+        let mut exec = Execution::new(
+            program(&def),
+            Val::from(&input),
+            config,
+            Box::new(TableResolver::new()),
+        );
+        let got = output(exec.run());
+        let expected = read(
+            &bench_dir()
+                .join("expected")
+                .join(format!("{name}.output.json")),
+        );
+        assert!(
+            Val::from(&got).json_eq(&Val::from(&expected)),
+            "{name} in JSONata differs from the recorded output"
+        );
+    }
+}
+
+#[test]
 fn probes_give_aws_answers() {
     let dir = bench_dir().join("probes");
     for name in ["index_path", "isnull_false", "ispresent_false", "size250k"] {

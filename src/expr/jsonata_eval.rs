@@ -29,6 +29,33 @@ pub struct Expression {
     pub needs_context: bool,
     /// The `$names` the expression mentions (only these variables are bound).
     pub variables: Vec<Arc<str>>,
+    /// For `$name.a.b` (no predicates, no operators): the variable and the steps, read without
+    /// the evaluator. `$states.input.x` is `states` then `input`, `x`.
+    fast: Option<(Arc<str>, Vec<Arc<str>>)>,
+}
+
+/// Recognises `$name(.ident)*`, the commonest expression by far.
+fn simple_path(text: &str) -> Option<(Arc<str>, Vec<Arc<str>>)> {
+    let rest = text.strip_prefix('$')?;
+    let is_ident = |s: &str| {
+        let mut c = s.chars();
+        c.next()
+            .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+            && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+    };
+    let mut parts = rest.split('.');
+    let name = parts.next().filter(|n| is_ident(n))?;
+    let mut steps = Vec::new();
+    for p in parts {
+        if !is_ident(p) {
+            return None;
+        }
+        steps.push(Arc::from(p));
+    }
+    if name == "states" && steps.is_empty() {
+        return None;
+    }
+    Some((Arc::from(name), steps))
 }
 
 /// Which `$names` a text mentions, and whether it may read `$states.context` (it names
@@ -83,6 +110,7 @@ impl Expression {
             ast: Arc::new(ast),
             needs_context,
             variables,
+            fast: simple_path(trimmed),
         })
     }
 
@@ -98,6 +126,36 @@ impl Expression {
             .map(|(k, v)| (k.clone(), to_jvalue(v)))
             .collect();
         self.eval_converted(&to_jvalue(states), &vars, rng)
+    }
+
+    /// Reads a simple path (`$states.input.a`, `$var.b`) straight from the values. `None` when
+    /// the expression is not one, or when it steps into an array (JSONata then maps over the
+    /// items: the evaluator does that).
+    pub fn eval_fast<'v>(
+        &self,
+        states: &'v Val,
+        variable: impl Fn(&str) -> Option<&'v Val>,
+    ) -> Option<Result<Val, JsonataError>> {
+        let (name, steps) = self.fast.as_ref()?;
+        let mut node = if &**name == "states" {
+            states
+        } else {
+            match variable(name) {
+                Some(v) => v,
+                None => return Some(Err(JsonataError::Undefined)),
+            }
+        };
+        for step in steps {
+            match node {
+                Val::Object(_) => match node.get(step) {
+                    Some(next) => node = next,
+                    None => return Some(Err(JsonataError::Undefined)),
+                },
+                Val::Array(_) => return None,
+                _ => return Some(Err(JsonataError::Undefined)),
+            }
+        }
+        Some(Ok(node.clone()))
     }
 
     /// Evaluates with `$states` and variables already converted (convert once, evaluate many).

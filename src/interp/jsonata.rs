@@ -21,6 +21,9 @@ pub enum JTemplate {
     Array(Vec<JTemplate>),
 }
 
+/// `$states` and the variables, converted for the JSONata evaluator (done at most once per field).
+type Converted = (JValue, Vec<(Arc<str>, JValue)>);
+
 /// Why a JSONata field failed (raised as `States.QueryEvaluationError`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryError {
@@ -69,56 +72,75 @@ impl JTemplate {
     }
 
     /// Evaluates with `$states` and the variables in scope.
+    ///
+    /// Simple paths (`$states.input.a.b`, `$var.x`) are read straight from the values; anything
+    /// else goes to the JSONata evaluator, with `$states` and the variables converted once for
+    /// every expression in the field, and only if some expression needs them.
     pub fn eval(
         &self,
         states: &Val,
         vars: &[(Arc<str>, Val)],
         rng: &mut SplitMix,
     ) -> Result<Val, QueryError> {
-        if let Self::Literal(v) = self {
-            return Ok(v.clone());
-        }
-        // Convert the inputs for JSONata once for every expression in the field.
-        let states = to_jvalue(states);
-        let vars: Vec<(Arc<str>, JValue)> = vars
-            .iter()
-            .map(|(k, v)| (k.clone(), to_jvalue(v)))
-            .collect();
-        self.eval_converted(&states, &vars, rng)
+        let mut converted = None;
+        self.eval_with(states, vars, &mut converted, rng)
     }
 
-    fn eval_converted(
+    fn eval_with(
         &self,
-        states: &JValue,
-        vars: &[(Arc<str>, JValue)],
+        states: &Val,
+        vars: &[(Arc<str>, Val)],
+        converted: &mut Option<Converted>,
         rng: &mut SplitMix,
     ) -> Result<Val, QueryError> {
         match self {
             Self::Literal(v) => Ok(v.clone()),
-            Self::Expr(e, field) => e.eval_converted(states, vars, rng).map_err(|err| QueryError {
-                detail: match err {
-                    JsonataError::Undefined => format!(
-                        "The JSONata expression '{}' specified for the field '{field}' returned nothing (undefined).",
-                        e.text
-                    ),
-                    JsonataError::Unsupported => format!(
-                        "The JSONata expression '{}' specified for the field '{field}' returned an unsupported result type.",
-                        e.text
-                    ),
-                    JsonataError::Failed(m) => format!(
-                        "An error occurred while evaluating the JSONata expression '{}' specified for the field '{field}': {m}",
-                        e.text
-                    ),
-                },
-            }),
+            Self::Expr(e, field) => {
+                let lookup = |name: &str| vars.iter().find(|(k, _)| &**k == name).map(|(_, v)| v);
+                let result = match e.eval_fast(states, lookup) {
+                    Some(r) => r,
+                    None => {
+                        let (js, jv) = converted.get_or_insert_with(|| {
+                            (
+                                to_jvalue(states),
+                                vars.iter()
+                                    .map(|(k, v)| (k.clone(), to_jvalue(v)))
+                                    .collect(),
+                            )
+                        });
+                        e.eval_converted(js, jv, rng)
+                    }
+                };
+                result.map_err(|err| QueryError {
+                    detail: match err {
+                        JsonataError::Undefined => format!(
+                            "The JSONata expression '{}' specified for the field '{field}' returned nothing (undefined).",
+                            e.text
+                        ),
+                        JsonataError::Unsupported => format!(
+                            "The JSONata expression '{}' specified for the field '{field}' returned an unsupported result type.",
+                            e.text
+                        ),
+                        JsonataError::Failed(m) => format!(
+                            "An error occurred while evaluating the JSONata expression '{}' specified for the field '{field}': {m}",
+                            e.text
+                        ),
+                    },
+                })
+            }
             Self::Object(fields) => {
                 let mut map = ObjectMap::with_capacity(fields.len());
                 for (k, t) in fields {
-                    map.insert(k.clone(), t.eval_converted(states, vars, rng)?);
+                    map.insert(k.clone(), t.eval_with(states, vars, converted, rng)?);
                 }
                 Ok(Val::object(map))
             }
-            Self::Array(items) => Ok(Val::array(items.iter().map(|t| t.eval_converted(states, vars, rng)).collect::<Result<_, _>>()?)),
+            Self::Array(items) => Ok(Val::array(
+                items
+                    .iter()
+                    .map(|t| t.eval_with(states, vars, converted, rng))
+                    .collect::<Result<_, _>>()?,
+            )),
         }
     }
 
