@@ -198,9 +198,16 @@ impl Expression {
     }
 }
 
-/// The functions Step Functions adds to JSONata.
-const STEP_FUNCTIONS_FUNCTIONS: &[&str] =
-    &["partition", "range", "hash", "random", "uuid", "parse"];
+/// The functions Step Functions adds to JSONata, and `eval`, which it takes away.
+const STEP_FUNCTIONS_FUNCTIONS: &[&str] = &[
+    "partition",
+    "range",
+    "hash",
+    "random",
+    "uuid",
+    "parse",
+    "eval",
+];
 
 fn type_error(message: &str) -> EvaluatorError {
     EvaluatorError::TypeError(message.to_owned())
@@ -296,6 +303,14 @@ fn register_step_functions(
             let value: serde_json::Value =
                 serde_json::from_str(text).map_err(|e| type_error(&format!("$parse: {e}")))?;
             Ok(JValue::from(value))
+        });
+    }
+    // Step Functions supports every JSONata 2.0.6 function but $eval ("use $parse instead").
+    if wanted("eval") {
+        let _ = evaluator.register_fn_override("eval", |_args: &[JValue]| {
+            Err(EvaluatorError::EvaluationError(
+                "$eval is not available in Step Functions: use $parse".to_owned(),
+            ))
         });
     }
 }
