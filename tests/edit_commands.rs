@@ -1717,6 +1717,10 @@ fn examples() -> Vec<(String, Value)> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(&dir).expect("examples folder") {
         let path = entry.expect("entry").path();
+        // Definitions only: the `.test.yaml` files beside them are workflow tests.
+        if !path.to_string_lossy().ends_with(".asl.json") {
+            continue;
+        }
         let text = std::fs::read_to_string(&path).expect("readable");
         let doc = Document::parse_any(&text).expect("parses");
         assert_eq!(
@@ -1865,4 +1869,34 @@ fn duplicating_every_state_keeps_examples_valid() {
         }
     }
     assert!(pasted >= 45, "only {pasted} pastes applied");
+}
+
+#[test]
+fn a_state_that_assigns_an_outer_variable_cannot_move_into_an_iteration() {
+    use stepcraft::edit::{Edit, EditError, InsertPoint, StateRef, Via};
+    let mut value = json!({"StartAt": "Set", "States": {
+        "Set": {"Type": "Pass", "Assign": {"total": 0}, "Next": "M"},
+        "M": {"Type": "Map", "Next": "Bump", "ItemProcessor": {"StartAt": "Inner", "States": {
+            "Inner": {"Type": "Pass", "End": true}}}},
+        "Bump": {"Type": "Pass", "Assign": {"total": 1}, "End": true}}});
+    let before = serde_json::to_string(&value).unwrap();
+    let edit = Edit::MoveState {
+        state: StateRef::top("Bump"),
+        to: InsertPoint::edge(
+            StateRef::new(StateRef::top("M").item_processor(), "Inner"),
+            Via::Next,
+        ),
+    };
+    match edit.apply(&mut value) {
+        Err(EditError::OuterVariable { state, variable }) => {
+            assert_eq!(state, "Bump");
+            assert_eq!(variable, "total");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        serde_json::to_string(&value).unwrap(),
+        before,
+        "a refused edit changes nothing"
+    );
 }

@@ -333,3 +333,185 @@ fn run_mode_is_a_placeholder_and_switching_modes_loses_nothing() {
     harness.get_by_role_and_label(Role::Button, "Validate Order");
     assert_eq!(harness.state().document().to_text(), BUNDLED_EXAMPLE.1);
 }
+
+fn handle_rect(harness: &Harness<'_, StudioApp>, name: &str) -> egui::Rect {
+    harness
+        .state()
+        .canvas()
+        .handle_rects()
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or_else(|| panic!("no handle on {name}"), |(_, r)| *r)
+}
+
+/// Drags with the primary button from `from` to `to` in a few pointer moves.
+fn drag_pointer(harness: &mut Harness<'_, StudioApp>, from: egui::Pos2, to: egui::Pos2) {
+    harness.hover_at(from);
+    harness.step();
+    harness.drag_at(from);
+    harness.step();
+    for i in 1..=8 {
+        harness.hover_at(from + (to - from) * (i as f32 / 8.0));
+        harness.step();
+    }
+    harness.drop_at(to);
+    harness.run();
+}
+
+#[test]
+fn dragging_a_nodes_handle_to_another_node_sets_its_next_in_one_undo_step() {
+    let mut harness = bundled();
+    // Choice, Succeed and Fail states have no handle; a selected Pass has one.
+    harness
+        .get_by_role_and_label(Role::Button, "Stamp Order")
+        .click_accesskit();
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Set the next state of Stamp Order");
+    let handle = handle_rect(&harness, "Stamp Order").center();
+    let target = node_rect(&harness, "Route Order").center();
+    drag_pointer(&mut harness, handle, target);
+    assert!(
+        harness.state().messages().is_empty(),
+        "{:?}",
+        harness.state().messages()
+    );
+    let value = harness.state().document().value();
+    assert_eq!(value["States"]["Stamp Order"]["Next"], "Route Order");
+    // Nothing else moved.
+    assert_eq!(value["StartAt"], "Stamp Order");
+    assert!(value["States"].get("Validate Order").is_some());
+    assert!(harness.state().is_dirty());
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert_eq!(harness.state().document().to_text(), BUNDLED_EXAMPLE.1);
+    assert!(!harness.state().is_dirty());
+}
+
+#[test]
+fn releasing_a_nodes_handle_on_empty_space_changes_nothing() {
+    let mut harness = bundled();
+    harness
+        .get_by_role_and_label(Role::Button, "Validate Order")
+        .click_accesskit();
+    harness.run();
+    let handle = handle_rect(&harness, "Validate Order").center();
+    // Far to the side of the graph: no node there.
+    let rects = harness.state().canvas().node_rects().to_vec();
+    let mut empty = handle + egui::vec2(-240.0, 30.0);
+    while rects.iter().any(|(_, r)| r.expand(10.0).contains(empty)) {
+        empty.x -= 40.0;
+    }
+    drag_pointer(&mut harness, handle, empty);
+    assert_eq!(harness.state().document().to_text(), BUNDLED_EXAMPLE.1);
+    assert!(!harness.state().session().history().can_undo());
+    assert!(harness.state().canvas().handle_rects().len() <= 1);
+}
+
+/// A malformed definition as found in the wild: a key where a value should be.
+const MALFORMED: &str = r#"{
+  "Comment": "A description of my state machine",
+  "StartAt": "BatchPutMessage",
+  "States": {
+    "BatchPutMessage": {
+      "Type": "Task",
+      "Parameters": {
+        "ChannelName": "channel",
+        "Messages": "Messages.$": "$.Messages"
+      },
+      "Resource": "arn:aws:states:::aws-sdk:iotanalytics:batchPutMessage",
+      "End": true
+    }
+  }
+}
+"#;
+
+#[test]
+fn a_malformed_file_is_not_unsaved_and_lists_only_its_parse_error() {
+    let mut harness = harness(StudioApp::from_text(
+        "broken.asl.json",
+        MALFORMED,
+        Format::Json,
+    ));
+    assert_eq!(harness.state().mode(), Mode::Code);
+    assert!(!harness.state().is_dirty());
+    assert!(!harness.state().title().starts_with('*'));
+    assert!(harness.query_by_label_contains("unsaved").is_none());
+    assert!(
+        harness
+            .query_by_label_contains("the text does not parse")
+            .is_some()
+    );
+    // The empty stand-in document's own findings are not listed.
+    assert!(harness.query_by_label_contains("MISSING_FIELD").is_none());
+    // The parse error counts: in the list's header and on the Validate button.
+    harness.get_by_label("1 errors, 0 warnings");
+    harness.get_by_label("Validate: 1 errors, 0 warnings");
+
+    // Typing makes it unsaved work (still broken).
+    harness.get_by_role(Role::MultilineTextInput).focus();
+    harness.run();
+    harness.get_by_role(Role::MultilineTextInput).type_text(" ");
+    harness.run();
+    assert!(harness.state().is_dirty());
+    assert!(harness.query_by_label_contains("unsaved").is_some());
+}
+
+#[test]
+fn activating_a_browser_entry_inserts_it_after_the_selected_state() {
+    let mut harness = bundled();
+    harness
+        .get_by_role_and_label(Role::Button, "Stamp Order")
+        .click_accesskit();
+    harness.run();
+    harness.get_by_label("Flow").click();
+    harness.run();
+    harness.get_by_label_contains("Wait — ").click();
+    harness.run();
+    let names = selected_names(harness.state());
+    let [name] = names.as_slice() else {
+        panic!("one inserted state selected, got {names:?}");
+    };
+    let value = harness.state().document().value();
+    assert_eq!(value["States"]["Stamp Order"]["Next"], name.as_str());
+    assert_eq!(value["States"][name]["Type"], "Wait");
+    assert_eq!(value["States"][name]["Next"], "Validate Order");
+    // One undo step.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert_eq!(harness.state().document().to_text(), BUNDLED_EXAMPLE.1);
+}
+
+#[test]
+fn enter_on_a_browser_entry_with_nothing_selected_inserts_it_at_the_start() {
+    let mut harness = bundled();
+    harness.get_by_label("Flow").click();
+    harness.run();
+    harness.get_by_label_contains("Pass — ").focus();
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    let names = selected_names(harness.state());
+    let [name] = names.as_slice() else {
+        panic!("one inserted state selected, got {names:?}");
+    };
+    let value = harness.state().document().value();
+    assert_eq!(value["StartAt"], name.as_str());
+    assert_eq!(value["States"][name]["Type"], "Pass");
+    assert_eq!(value["States"][name]["Next"], "Stamp Order");
+}
+
+#[test]
+fn activating_an_entry_after_a_state_without_next_is_a_message() {
+    let mut harness = bundled();
+    harness
+        .get_by_role_and_label(Role::Button, "Order Complete")
+        .click_accesskit();
+    harness.run();
+    harness.get_by_label("Flow").click();
+    harness.run();
+    harness.get_by_label_contains("Wait — ").click();
+    harness.run();
+    assert_eq!(harness.state().document().to_text(), BUNDLED_EXAMPLE.1);
+    assert!(!harness.state().messages().is_empty());
+}

@@ -177,6 +177,18 @@ pub enum EditError {
         /// Why it failed.
         error: Box<EditError>,
     },
+    /// The edit would put a state that assigns a variable inside a Parallel branch or Map
+    /// iteration whose enclosing scope assigns the same variable (inner scopes may read outer
+    /// variables, not assign them).
+    #[error(
+        "{state} would assign ${variable} inside a branch or iteration, but an enclosing scope assigns it"
+    )]
+    OuterVariable {
+        /// The state that assigns.
+        state: String,
+        /// The variable.
+        variable: String,
+    },
 }
 
 fn quoted(names: &[String]) -> String {

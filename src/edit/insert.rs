@@ -676,8 +676,28 @@ pub(crate) fn move_state(
     to: &InsertPoint,
 ) -> Result<(), EditError> {
     let value = Value::Object(state_obj(tx.value(), state)?.clone());
+    let conflicts = |v: &Value| {
+        let mut diags = crate::diag::Diagnostics::default();
+        let machine = crate::model::StateMachine::read(v, &mut diags);
+        crate::validate::variables::outer_assignments(&machine)
+    };
+    let before = conflicts(tx.value()).len();
     super::remove::remove_core(tx, std::slice::from_ref(state))?;
     let frag = single(&state.name, &value)?;
     let choice = (type_of(check_state(&value)?) == "Choice").then_some(state.name.as_str());
-    insert_fragment(tx, to, frag, choice)
+    insert_fragment(tx, to, frag, choice)?;
+    // A state that assigns variables cannot move into a branch or iteration whose outer scope
+    // assigns the same ones.
+    let after = conflicts(tx.value());
+    if after.len() > before {
+        let variable = after
+            .last()
+            .and_then(|d| d.pointer.tokens().last())
+            .unwrap_or_default();
+        return Err(EditError::OuterVariable {
+            state: state.name.clone(),
+            variable,
+        });
+    }
+    Ok(())
 }

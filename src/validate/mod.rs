@@ -8,7 +8,7 @@ mod choice;
 mod expr;
 mod fields;
 mod structure;
-mod variables;
+pub(crate) mod variables;
 mod workflow_type;
 
 pub use fields::is_timestamp;

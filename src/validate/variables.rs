@@ -59,6 +59,14 @@ fn assignments(state: &State) -> Vec<(String, Pointer)> {
     out
 }
 
+/// The places where a Parallel branch or Map iteration assigns a variable of an enclosing scope
+/// (what `OUTER_VARIABLE_ASSIGNED` reports), for edits that must not create one.
+pub(crate) fn outer_assignments(machine: &StateMachine) -> Vec<crate::diag::Diagnostic> {
+    let mut diags = Diagnostics::default();
+    check_scope(&machine.scope, &BTreeMap::new(), &mut diags);
+    diags.0
+}
+
 /// A nested scope (branch or processor) must not assign what an enclosing scope assigns.
 fn check_scope(scope: &Scope, outer: &BTreeMap<String, Pointer>, diags: &mut Diagnostics) {
     let mut here: BTreeMap<String, Pointer> = BTreeMap::new();

@@ -1,5 +1,6 @@
 //! The Design mode's canvas: the laid-out workflow graph with pan and zoom, selection, deletion,
-//! drop targets for states dragged from the browser or moved on the canvas, and problem badges.
+//! drop targets for states dragged from the browser or moved on the canvas, handles dragged from
+//! a node to another to set its next state, and problem badges.
 //!
 //! The graph is drawn straight in screen coordinates (`screen = origin + zoom * scene`), with
 //! fonts, strokes and radii scaled by the zoom, rather than through a layer transform: glyphs are
@@ -19,7 +20,7 @@ use egui::{
 };
 use std::cell::RefCell;
 use std::sync::Arc;
-use stepcraft::edit::{Edit, InsertPoint, StateRef, can_insert_at};
+use stepcraft::edit::{Edit, InsertPoint, StateRef, Via, can_insert_at};
 use stepcraft::graph::{EdgeKind, Node, NodeId, NodeKind, ScopeGraph, WorkflowGraph};
 use stepcraft::layout::{self, GraphLayout, Layout, LayoutOptions, LayoutRequest, Measure, Size};
 use stepcraft::model::StateType;
@@ -78,6 +79,10 @@ pub struct Canvas {
     drop_targets: Vec<(String, Rect)>,
     /// Screen rectangles of the state nodes drawn last frame, with their names.
     node_rects: Vec<(String, Rect)>,
+    /// Screen rectangles of the next-state handles drawn last frame, with their states' names.
+    handle_rects: Vec<(String, Rect)>,
+    /// The state whose handle is being dragged to another node.
+    linking: Option<StateRef>,
 }
 
 impl Default for Canvas {
@@ -103,6 +108,8 @@ impl Canvas {
             rules: None,
             drop_targets: Vec::new(),
             node_rects: Vec::new(),
+            handle_rects: Vec::new(),
+            linking: None,
         }
     }
 
@@ -119,6 +126,12 @@ impl Canvas {
     /// The state nodes drawn last frame: name and screen rectangle.
     pub fn node_rects(&self) -> &[(String, Rect)] {
         &self.node_rects
+    }
+
+    /// The next-state handles drawn last frame: their state's name and screen rectangle. A
+    /// handle shows on a selected or hovered node whose state can have a `Next`.
+    pub fn handle_rects(&self) -> &[(String, Rect)] {
+        &self.handle_rects
     }
 
     /// The current layout, if the graph was laid out.
@@ -249,6 +262,12 @@ impl Canvas {
             targets: Vec::new(),
             nodes: Vec::new(),
             any_node_hovered: false,
+            pointer: ui.ctx().pointer_latest_pos(),
+            link_from: self.linking.clone(),
+            link_started: None,
+            handles: Vec::new(),
+            handle_states: Vec::new(),
+            states: Vec::new(),
         };
         drawer.scope_ui(ui, &graph.root, &laid_out.layout.root);
         // After the nodes, so they are hit before the nodes and the background.
@@ -262,13 +281,18 @@ impl Canvas {
             ),
             None => Dropped::default(),
         };
+        let link_edit = self.link_ui(ui, &drawer, &colors);
         let Drawer {
             clicked,
             drag_started,
             nodes,
             any_node_hovered,
+            handles,
             ..
         } = drawer;
+        if let Some(edit) = link_edit {
+            ctx.edits.push(edit);
+        }
 
         // Selection.
         if let Some((state, modifiers)) = clicked {
@@ -323,7 +347,10 @@ impl Canvas {
         }
 
         self.node_rects = nodes;
-        if response.dragged() {
+        self.handle_rects = handles;
+        if self.linking.is_some() {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::Alias);
+        } else if response.dragged() {
             ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
         } else if response.contains_pointer() && !any_node_hovered && self.rules.is_none() {
             ui.ctx().set_cursor_icon(egui::CursorIcon::Grab);
@@ -331,6 +358,62 @@ impl Canvas {
         self.laid_out = Some(laid_out);
         out.messages.clear();
         out
+    }
+}
+
+impl Canvas {
+    /// The drag from a node's handle: a rubber band from the handle to the pointer, the node
+    /// under it outlined when it may be the source's next state. Releasing there returns the edit
+    /// that sets it; releasing elsewhere or pressing Escape cancels.
+    fn link_ui(&mut self, ui: &Ui, drawer: &Drawer<'_>, colors: &CanvasColors) -> Option<Edit> {
+        if let Some(state) = &drawer.link_started {
+            self.linking = Some(state.clone());
+        }
+        let from = self.linking.clone()?;
+        let (released, escape) =
+            ui.input(|i| (!i.pointer.primary_down(), i.key_pressed(egui::Key::Escape)));
+        let Some(pointer) = drawer.pointer.filter(|_| !escape) else {
+            if escape || released {
+                self.linking = None;
+            }
+            return None;
+        };
+        let target = drawer
+            .states
+            .iter()
+            .find(|(s, r)| r.contains(pointer) && s.scope == from.scope && s != &from)
+            .map(|(s, r)| (s.clone(), *r));
+        let start = drawer
+            .handles
+            .iter()
+            .zip(&drawer.handle_states)
+            .find(|(_, s)| *s == &from)
+            .map(|((_, r), _)| r.center());
+        let stroke = Stroke::new(2.0, colors.selected);
+        if let Some(start) = start {
+            let end = target.as_ref().map_or(pointer, |(_, r)| r.center_top());
+            drawer.painter.line_segment([start, end], stroke);
+            drawer
+                .painter
+                .circle_filled(end, theme::HANDLE_RADIUS * 0.6, colors.selected);
+        }
+        if let Some((_, rect)) = target {
+            drawer.painter.rect_stroke(
+                rect.expand(3.0),
+                CornerRadius::same(theme::NODE_RADIUS + 2),
+                stroke,
+                StrokeKind::Outside,
+            );
+        }
+        if !released {
+            return None;
+        }
+        self.linking = None;
+        target.map(|(to, _)| Edit::SetTransition {
+            from,
+            via: Via::Next,
+            to: Some(to.name),
+        })
     }
 }
 
@@ -604,6 +687,18 @@ struct Drawer<'a> {
     targets: Vec<DropTarget>,
     nodes: Vec<(String, Rect)>,
     any_node_hovered: bool,
+    /// Where the pointer is, on screen.
+    pointer: Option<Pos2>,
+    /// The state whose handle was being dragged when the frame began.
+    link_from: Option<StateRef>,
+    /// The state whose handle started being dragged this frame.
+    link_started: Option<StateRef>,
+    /// The next-state handles drawn: their states' names and screen rectangles.
+    handles: Vec<(String, Rect)>,
+    /// The state of each handle in `handles`.
+    handle_states: Vec<StateRef>,
+    /// The nodes a handle may be dropped on: their states and screen rectangles.
+    states: Vec<(StateRef, Rect)>,
 }
 
 /// A single line of text cut with "…" to fit `width`.
@@ -765,7 +860,7 @@ impl Drawer<'_> {
     }
 
     /// Interaction common to state nodes and container headers; `rect` is on screen.
-    fn interact(&mut self, ui: &Ui, node: &Node, rect: Rect) -> Option<(Response, bool)> {
+    fn interact(&mut self, ui: &Ui, node: &Node, rect: Rect) -> Option<(Response, StateRef, bool)> {
         let NodeId::State(pointer) = &node.id else {
             return None;
         };
@@ -786,14 +881,15 @@ impl Drawer<'_> {
             self.clicked = Some((state.clone(), modifiers));
         }
         if response.drag_started() {
-            self.drag_started = Some(state);
+            self.drag_started = Some(state.clone());
         }
         self.nodes.push((node.title.clone(), rect));
+        self.states.push((state.clone(), rect));
         let response = match self.problems.messages(pointer) {
             Some(messages) => response.on_hover_text(messages.join("\n")),
             None => response,
         };
-        Some((response, selected))
+        Some((response, state, selected))
     }
 
     fn node_ui(&mut self, ui: &Ui, node: &Node, rect: Rect) {
@@ -844,8 +940,75 @@ impl Drawer<'_> {
             }
             NodeKind::State(_) => {}
         }
-        let selected = self.interact(ui, node, rect).is_some_and(|(_, s)| s);
+        let Some((_, state, selected)) = self.interact(ui, node, rect) else {
+            self.box_ui(ui, node, rect, false);
+            return;
+        };
         self.box_ui(ui, node, rect, selected);
+        self.handle_ui(ui, node, &state, rect, selected);
+    }
+
+    /// The handle at the bottom of a node whose state can have a `Next`, shown while the node
+    /// is selected or the pointer is near it, and dragged to another node to make it the next
+    /// state. `anchor` is the node's whole rectangle on screen.
+    fn handle_ui(&mut self, ui: &Ui, node: &Node, state: &StateRef, anchor: Rect, selected: bool) {
+        let can_have_next = matches!(
+            node.state_type(),
+            Some(
+                StateType::Task
+                    | StateType::Pass
+                    | StateType::Wait
+                    | StateType::Parallel
+                    | StateType::Map
+            )
+        );
+        // Not while a state is dragged to a drop target.
+        if !can_have_next || egui::DragAndDrop::has_any_payload(ui.ctx()) {
+            return;
+        }
+        let radius = theme::HANDLE_RADIUS;
+        let linking = self.link_from.as_ref() == Some(state);
+        let near = self
+            .pointer
+            .is_some_and(|p| anchor.expand(2.0 * radius).contains(p));
+        if !(selected || near || linking) {
+            return;
+        }
+        let center = anchor.center_bottom();
+        let hit = Rect::from_center_size(center, Vec2::splat(2.0 * radius + 6.0));
+        let response = ui.interact(
+            hit,
+            Id::unique(("canvas next handle", state.pointer().as_str())),
+            Sense::drag(),
+        );
+        let title = node.title.clone();
+        response.widget_info(|| {
+            WidgetInfo::labeled(Role::Button, true, format!("Set the next state of {title}"))
+        });
+        if response.drag_started() {
+            self.link_started = Some(state.clone());
+        }
+        let hot = linking || response.hovered() || response.dragged();
+        if response.hovered() {
+            self.any_node_hovered = true;
+            ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
+        }
+        let (fill, stroke) = if hot {
+            (self.colors.selected, Stroke::new(2.0, Color32::WHITE))
+        } else {
+            (
+                self.colors.node_fill,
+                Stroke::new(2.0, self.colors.selected),
+            )
+        };
+        self.painter.circle(
+            center,
+            if hot { radius * 1.25 } else { radius },
+            fill,
+            stroke,
+        );
+        self.handles.push((node.title.clone(), hit));
+        self.handle_states.push(state.clone());
     }
 
     fn box_ui(&self, ui: &Ui, node: &Node, rect: Rect, selected: bool) {
@@ -961,7 +1124,8 @@ impl Drawer<'_> {
 
     fn container_ui(&mut self, ui: &Ui, node: &Node, outer: Rect, header: Rect) {
         let accent = theme::state_color(node.state_type());
-        let selected = self.interact(ui, node, header).is_some_and(|(_, s)| s);
+        let interacted = self.interact(ui, node, header);
+        let selected = interacted.as_ref().is_some_and(|(_, _, s)| *s);
         let stroke = if selected {
             Stroke::new(self.len(2.5).max(2.0), self.colors.selected)
         } else {
@@ -975,6 +1139,9 @@ impl Drawer<'_> {
             StrokeKind::Inside,
         );
         self.box_ui(ui, node, header, selected);
+        if let Some((_, state, _)) = interacted {
+            self.handle_ui(ui, node, &state, outer, selected);
+        }
     }
 }
 

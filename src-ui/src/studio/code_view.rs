@@ -26,6 +26,9 @@ pub struct CodeView {
     /// When the user last typed, if the text was not parsed since.
     dirty_since: Option<f64>,
     parse_error: Option<Diagnostic>,
+    /// The text of the file as last read or saved, when it does not parse: the buffer holding
+    /// just that is no unsaved work.
+    file_text: Option<String>,
     jump_to: Option<Location>,
     highlight: Option<Highlighted>,
 }
@@ -51,11 +54,30 @@ impl CodeView {
         self.parse_error.as_ref().map(|_| self.buffer.as_str())
     }
 
-    /// Shows a document that could not be read: its text, and where it is broken.
+    /// The text that does not parse and differs from the file's: unsaved work.
+    pub fn unsaved_text(&self) -> Option<&str> {
+        self.unparsed_text()
+            .filter(|t| self.file_text.as_deref() != Some(*t))
+    }
+
+    /// Shows a text that could not be read (recovered, not the file's): its text, and where it
+    /// is broken.
     pub fn show_broken(&mut self, text: &str, error: Diagnostic, generation: u64) {
         self.buffer = text.to_owned();
         self.parse_error = Some(error);
         self.synced = Some(generation);
+        self.file_text = None;
+    }
+
+    /// Shows a file that could not be read: its text, which is not unsaved work until edited.
+    pub fn show_broken_file(&mut self, text: &str, error: Diagnostic, generation: u64) {
+        self.show_broken(text, error, generation);
+        self.file_text = Some(text.to_owned());
+    }
+
+    /// Notes that `text` was saved to the file.
+    pub fn mark_saved(&mut self, text: &str) {
+        self.file_text = Some(text.to_owned());
     }
 
     /// Notes that the document at `generation` holds what the buffer says.

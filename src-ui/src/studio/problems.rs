@@ -101,6 +101,7 @@ pub fn problems_ui(
 ) -> Option<ProblemClick> {
     let mut clicked = None;
     let (errors, warnings) = counts(diagnostics);
+    let errors = errors + usize::from(parse_error.is_some());
     ui.horizontal(|ui| {
         ui.strong("Problems");
         ui.label(

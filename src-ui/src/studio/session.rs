@@ -42,6 +42,9 @@ pub struct Session {
     problems: ProblemIndex,
     generation: u64,
     dirty: bool,
+    /// Whether the document is the empty stand-in for a file that could not be read: nothing
+    /// to validate until the user edits it.
+    stand_in: bool,
 }
 
 impl Session {
@@ -59,7 +62,18 @@ impl Session {
             problems: ProblemIndex::default(),
             generation: 0,
             dirty: false,
+            stand_in: false,
         };
+        session.derive();
+        session
+    }
+
+    /// An empty stand-in for a file at `path` that could not be read: no graph and no problems
+    /// of its own (the parse error is the problem), not unsaved.
+    pub fn unreadable(format: Format, name: &str, path: Option<PathBuf>) -> Self {
+        let doc = Document::from_value(Value::Object(serde_json::Map::new()), format);
+        let mut session = Self::new(doc, name, path);
+        session.stand_in = true;
         session.derive();
         session
     }
@@ -129,6 +143,7 @@ impl Session {
     pub fn apply(&mut self, edit: &Edit) -> Result<Vec<StateRef>, EditError> {
         let applied = self.history.apply_to_document(&mut self.doc, edit)?;
         if !applied.is_noop() {
+            self.stand_in = false;
             self.rewrite();
         }
         Ok(applied.created)
@@ -148,6 +163,7 @@ impl Session {
             );
         }
         self.doc = doc;
+        self.stand_in = false;
         self.derive();
     }
 
@@ -196,7 +212,11 @@ impl Session {
     /// Reads the model, validates, and builds the graph again.
     fn derive(&mut self) {
         self.machine = self.doc.model().0;
-        self.diagnostics = validate(&self.doc, &Options::default());
+        self.diagnostics = if self.stand_in {
+            Vec::new()
+        } else {
+            validate(&self.doc, &Options::default())
+        };
         self.graph = WorkflowGraph::from_machine(&self.machine);
         self.problems = ProblemIndex::new(&self.diagnostics);
         self.generation = NEXT_GENERATION.fetch_add(1, Ordering::Relaxed);

@@ -2,7 +2,7 @@
 //! dialogs and toasts, and the frame loop that applies the queued edits at the end of a frame.
 
 use super::browser::StatesBrowser;
-use super::canvas::Canvas;
+use super::canvas::{Canvas, insert_edit};
 use super::code_view::CodeView;
 use super::commands::UiCommand;
 use super::files_ui::{
@@ -11,7 +11,7 @@ use super::files_ui::{
 use super::inspector::Inspector;
 use super::problems::{self, ProblemClick, state_of};
 use super::session::Session;
-use super::state::{PanelCtx, Selection};
+use super::state::{DragPayload, PanelCtx, Selection};
 use super::theme;
 use egui::{RichText, Ui};
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use stepcraft::catalog::Catalog;
 use stepcraft::edit::{Edit, InsertPoint, StateRef, Via, copy_states};
-use stepcraft::{Document, Format};
+use stepcraft::{Document, Format, Pointer};
 
 /// How often unsaved work is written to the recovery folder, in seconds.
 const AUTOSAVE_SECONDS: f64 = 5.0;
@@ -205,7 +205,7 @@ impl StudioApp {
 
     /// Whether there is unsaved work.
     pub fn is_dirty(&self) -> bool {
-        self.session.is_dirty() || self.code.unparsed_text().is_some()
+        self.session.is_dirty() || self.code.unsaved_text().is_some()
     }
 
     /// The messages shown in the corner.
@@ -225,14 +225,14 @@ impl StudioApp {
             }
             Err(d) => {
                 // Keep the text in the Code mode, where it can be fixed; the graph is empty.
-                let doc = Document::from_value(Value::Object(Default::default()), format);
-                self.session = Session::new(doc, name, path);
+                self.session = Session::unreadable(format, name, path);
                 self.load_error = Some(format!(
                     "{name}{}: {}",
                     d.location.map(|l| format!(":{l}")).unwrap_or_default(),
                     d.message
                 ));
-                self.code.show_broken(text, d, self.session.generation());
+                self.code
+                    .show_broken_file(text, d, self.session.generation());
                 self.mode = Mode::Code;
             }
         }
@@ -313,6 +313,9 @@ impl StudioApp {
                     .min_size(160.0)
                     .show(ui, |ui| {
                         let _dragged = self.browser.ui(ui);
+                        if let Some(payload) = self.browser.take_activated() {
+                            edits.push(self.activation_edit(&payload));
+                        }
                     });
                 egui::Panel::right("stepcraft inspector")
                     .resizable(true)
@@ -516,6 +519,7 @@ impl StudioApp {
             }
             ui.separator();
             let (errors, warnings) = problems::counts(self.session.diagnostics());
+            let errors = errors + usize::from(self.code.parse_error().is_some());
             let (text, color) = match (errors, warnings) {
                 (0, 0) => (
                     "✔ Valid".to_owned(),
@@ -646,6 +650,17 @@ impl StudioApp {
             self.load_error = None;
             self.prune_selection();
         }
+    }
+
+    /// The edit that adds a browser entry activated with a click or Enter: after the selected
+    /// state (on its `Next` or end edge), or with nothing selected at the start of the workflow;
+    /// the same insertion a drop on that edge makes.
+    fn activation_edit(&self, payload: &DragPayload) -> Edit {
+        let at = match self.selection.primary() {
+            Some(state) => InsertPoint::edge(state.clone(), Via::Next),
+            None => InsertPoint::start(Pointer::root()),
+        };
+        insert_edit(payload, &at)
     }
 
     /// Drops selected states that no longer exist.
@@ -815,6 +830,7 @@ impl StudioApp {
             Ok(()) => {
                 self.remove_recovery();
                 self.session.mark_saved(path, &text);
+                self.code.mark_saved(&text);
                 add_recent(&mut self.settings.recent, path);
                 self.toast(format!("Saved {}", path.display()), false);
             }

@@ -29,6 +29,8 @@ pub const STRIPE: f32 = 5.0;
 pub const DROP_RADIUS: f32 = 7.0;
 /// Radius of a problem badge.
 pub const BADGE_RADIUS: f32 = 8.0;
+/// Radius of the handle dragged from a node to set its next state, on screen.
+pub const HANDLE_RADIUS: f32 = 6.0;
 
 /// The font of a node's title.
 pub fn title_font() -> FontId {
