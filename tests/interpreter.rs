@@ -185,6 +185,27 @@ fn variables_over_256_kib_fail_with_data_limit_exceeded() {
 }
 
 #[test]
+fn an_item_reader_fails_clearly_in_a_local_run() {
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+                       "Parameters": {"Bucket": "b", "Key": "k.csv"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                          "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}});
+    match run(&def, json!([1, 2])) {
+        Status::Failed { error, cause } => {
+            assert_eq!(&*error, "States.ItemReaderFailed");
+            assert!(
+                cause
+                    .as_deref()
+                    .is_some_and(|c| c.contains("arn:aws:states:::s3:getObject")),
+                "{cause:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn variables_stay_in_their_scope() {
     // An iteration reads the outer variable as it was when the Map started; what it assigns does
     // not leak out, and later states still see the outer value.

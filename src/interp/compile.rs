@@ -127,6 +127,8 @@ pub enum Kind {
         distributed: bool,
         tolerated_count: Option<Dynamic<u64>>,
         tolerated_percentage: Option<f64>,
+        /// The dataset reader's resource, when the items come from an ItemReader.
+        item_reader: Option<Arc<str>>,
     },
 }
 
@@ -501,6 +503,10 @@ impl Program {
                         .tolerated_failure_percentage
                         .as_ref()
                         .and_then(MaybeExpr::literal),
+                    item_reader: m
+                        .item_reader
+                        .as_ref()
+                        .map(|r| Arc::from(r.resource.as_deref().unwrap_or("(no Resource)"))),
                 }
             }
             StateKind::Unknown => return Err(err(state, "Type", "the state has no valid Type")),

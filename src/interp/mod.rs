@@ -1874,6 +1874,22 @@ impl Execution {
         else {
             return;
         };
+        // Reading a dataset (S3 objects, CSV, JSON Lines) needs a data source this interpreter does
+        // not have yet: fail clearly instead of iterating over something else.
+        if let Kind::Map {
+            item_reader: Some(resource),
+            ..
+        } = &state.kind
+        {
+            let frame = &self.frames[fid];
+            let cause = self.runtime_cause(
+                frame,
+                state,
+                &format!("The ItemReader ({resource}) cannot read its dataset in a local run yet: give the items in the input with ItemsPath to run this Map locally."),
+            );
+            self.frames[fid].failed_event = Some(EventKind::MapStateFailed);
+            return self.fail_with(fid, StateError::new("States.ItemReaderFailed", Some(cause)));
+        }
         let items = if let Some(j) = &state.jsonata {
             match self.jsonata_items(fid, state, j) {
                 Ok(items) => items,
