@@ -173,13 +173,14 @@ impl CodeView {
                 (self.buffer.clone(), marked.clone(), dark, job)
             }
         };
-        let mut layouter = |ui: &Ui, text: &dyn egui::TextBuffer, wrap_width: f32| {
+        // No wrapping: the gutter numbers one row per line, and long lines scroll sideways.
+        let mut layouter = |ui: &Ui, text: &dyn egui::TextBuffer, _wrap_width: f32| {
             let mut job = if text.as_str() == cache.0 {
                 (*cache.3).clone()
             } else {
                 highlight(text.as_str(), format, &colors, &marked)
             };
-            job.wrap.max_width = wrap_width;
+            job.wrap.max_width = f32::INFINITY;
             ui.ctx().fonts_mut(|f| f.layout_job(job))
         };
 
