@@ -83,6 +83,19 @@ pub fn render(graph: &WorkflowGraph, layout: &Layout) -> String {
 }
 
 /// A number with at most one decimal, no trailing ".0".
+/// A rectangle `r` with corner radius `rx` and the given presentation attributes.
+fn rect(out: &mut String, r: Rect, rx: f32, style: &str) {
+    let _ = writeln!(
+        out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" {style}/>",
+        n(r.min.x),
+        n(r.min.y),
+        n(r.size.w),
+        n(r.size.h),
+        n(rx)
+    );
+}
+
 fn n(v: f32) -> String {
     let r = (v * 10.0).round() / 10.0;
     if r == r.trunc() {
@@ -115,13 +128,11 @@ fn scope(out: &mut String, graph: &ScopeGraph, layout: &GraphLayout) {
             container_frame(out, node, place);
             for (body, body_place) in node.bodies.iter().zip(&container.bodies) {
                 let r = body_place.rect;
-                let _ = writeln!(
+                rect(
                     out,
-                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"#ffffff\" fill-opacity=\"0.7\" stroke=\"#9aa0a6\" stroke-dasharray=\"4 3\"/>",
-                    n(r.min.x),
-                    n(r.min.y),
-                    n(r.size.w),
-                    n(r.size.h)
+                    r,
+                    6.0,
+                    "fill=\"#ffffff\" fill-opacity=\"0.7\" stroke=\"#9aa0a6\" stroke-dasharray=\"4 3\"",
                 );
                 let l = body_place.label;
                 let _ = writeln!(
@@ -165,13 +176,13 @@ fn container_frame(out: &mut String, node: &Node, place: &NodeLayout) {
         escape(pointer_of(node)),
         escape(&node.title)
     );
-    let _ = writeln!(
+    rect(
         out,
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"10\" fill=\"{fill}\" fill-opacity=\"0.45\" stroke=\"{stroke}\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>",
-        n(r.min.x),
-        n(r.min.y),
-        n(r.size.w),
-        n(r.size.h)
+        r,
+        10.0,
+        &format!(
+            "fill=\"{fill}\" fill-opacity=\"0.45\" stroke=\"{stroke}\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\""
+        ),
     );
     if let Some(c) = &place.container {
         let header = Rect::new(c.header.min, c.header.size);
@@ -210,15 +221,7 @@ fn leaf(out: &mut String, node: &Node, r: Rect) {
     );
     match node.kind {
         NodeKind::Start | NodeKind::End => {
-            let _ = writeln!(
-                out,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" fill=\"{fill}\"/>",
-                n(r.min.x),
-                n(r.min.y),
-                n(r.size.w),
-                n(r.size.h),
-                n(r.size.h / 2.0)
-            );
+            rect(out, r, r.size.h / 2.0, &format!("fill=\"{fill}\""));
             let c = r.center();
             let _ = writeln!(
                 out,
@@ -234,13 +237,11 @@ fn leaf(out: &mut String, node: &Node, r: Rect) {
             } else {
                 ""
             };
-            let _ = writeln!(
+            rect(
                 out,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"{dash}/>",
-                n(r.min.x),
-                n(r.min.y),
-                n(r.size.w),
-                n(r.size.h)
+                r,
+                8.0,
+                &format!("fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"{dash}"),
             );
             // A stripe of the type's colour down the left side.
             let _ = writeln!(
@@ -316,14 +317,7 @@ fn edge_label(out: &mut String, edge: &Edge, text: &str, r: Rect) {
     } else {
         MUTED
     };
-    let _ = writeln!(
-        out,
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#ffffff\" fill-opacity=\"0.9\"/>",
-        n(r.min.x),
-        n(r.min.y),
-        n(r.size.w),
-        n(r.size.h)
-    );
+    rect(out, r, 3.0, "fill=\"#ffffff\" fill-opacity=\"0.9\"");
     let _ = writeln!(
         out,
         "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{colour}\">{}</text>",

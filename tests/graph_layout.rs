@@ -481,7 +481,11 @@ fn collect(
                 continue;
             }
             let inner = node.rect.inflate(-1.0);
-            if place.points.windows(2).any(|s| crosses(s[0], s[1], inner)) {
+            if place
+                .points
+                .windows(2)
+                .any(|s| inner.crossed_by(s[0], s[1]))
+            {
                 problems.push(format!(
                     "{}: edge {} crosses {}",
                     graph.pointer, edge.field, graph.nodes[k].title
@@ -551,30 +555,6 @@ fn collect(
             }
         }
     }
-}
-
-/// Whether the segment from `p` to `q` passes through the interior of `r`.
-fn crosses(p: Point, q: Point, r: Rect) -> bool {
-    let (dx, dy) = (q.x - p.x, q.y - p.y);
-    let (mut t0, mut t1) = (0.0f32, 1.0f32);
-    let max = r.max();
-    for (step, room) in [
-        (-dx, p.x - r.min.x),
-        (dx, max.x - p.x),
-        (-dy, p.y - r.min.y),
-        (dy, max.y - p.y),
-    ] {
-        if step == 0.0 {
-            if room <= 0.0 {
-                return false;
-            }
-        } else if step < 0.0 {
-            t0 = t0.max(room / step);
-        } else {
-            t1 = t1.min(room / step);
-        }
-    }
-    t1 - t0 > 1e-4
 }
 
 /// No two node rectangles overlap unless one contains the other; no edge label overlaps a node
@@ -758,7 +738,7 @@ fn random_graphs_never_panic_or_overlap() {
                     let through = place
                         .points
                         .windows(2)
-                        .any(|s| crosses(s[0], s[1], r.inflate(-1.0)));
+                        .any(|s| r.inflate(-1.0).crossed_by(s[0], s[1]));
                     assert!(own || !through, "round {round}: {e:?} crosses node {k}");
                 }
             }

@@ -80,7 +80,7 @@ impl Call {
                 Arg::Call(c) => c.eval(env, rng)?,
             });
         }
-        apply(self.function, &self.args, &args, rng)
+        apply(self.function, &args, rng)
     }
 }
 
@@ -113,7 +113,7 @@ fn array_arg<'v>(v: &'v Val, function: Function, what: &str) -> Result<&'v [Val]
     })
 }
 
-fn apply(f: Function, raw: &[Arg], args: &[Val], rng: &mut dyn Random) -> Result<Val, CallError> {
+fn apply(f: Function, args: &[Val], rng: &mut dyn Random) -> Result<Val, CallError> {
     Ok(match f {
         Function::Format => {
             let template = string_arg(&args[0], f, "first")?;
@@ -215,7 +215,7 @@ fn apply(f: Function, raw: &[Arg], args: &[Val], rng: &mut dyn Random) -> Result
             };
             limit(&data, f)?;
             let algorithm = string_arg(&args[1], f, "second")?;
-            Val::string(&hash(data.as_bytes(), algorithm)?)
+            Val::string(&hash_hex(data.as_bytes(), algorithm).map_err(CallError::Intrinsic)?)
         }
         Function::JsonMerge => {
             let (Some(a), Some(b)) = (args[0].as_object(), args[1].as_object()) else {
@@ -273,10 +273,7 @@ fn apply(f: Function, raw: &[Arg], args: &[Val], rng: &mut dyn Random) -> Result
             };
             Val::array(pieces)
         }
-        Function::Uuid => {
-            let _ = raw;
-            Val::string(&uuid(rng))
-        }
+        Function::Uuid => Val::string(&uuid(rng)),
     })
 }
 
@@ -290,14 +287,9 @@ fn limit(s: &str, f: Function) -> Result<(), CallError> {
     Ok(())
 }
 
-/// The lowercase hex digest of `data` (MD5, SHA-1, SHA-256, SHA-384 or SHA-512).
+/// The lowercase hex digest of `data` (MD5, SHA-1, SHA-256, SHA-384 or SHA-512), for
+/// `States.Hash` and JSONata's `$hash`.
 pub fn hash_hex(data: &[u8], algorithm: &str) -> Result<String, String> {
-    hash(data, algorithm).map_err(|e| match e {
-        CallError::Intrinsic(m) | CallError::Path(m) => m,
-    })
-}
-
-fn hash(data: &[u8], algorithm: &str) -> Result<String, CallError> {
     use sha2::Digest;
     fn hex(bytes: &[u8]) -> String {
         bytes
@@ -314,7 +306,7 @@ fn hash(data: &[u8], algorithm: &str) -> Result<String, CallError> {
         "SHA-384" => hex(&sha2::Sha384::digest(data)),
         "SHA-512" => hex(&sha2::Sha512::digest(data)),
         other => {
-            return fail(format!(
+            return Err(format!(
                 "The hash algorithm {other:?} is not supported; use MD5, SHA-1, SHA-256, SHA-384 or SHA-512"
             ));
         }

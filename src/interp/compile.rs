@@ -320,7 +320,7 @@ impl Program {
                     None
                 },
             };
-            compiled.uses_context = compiled.jsonata.is_some() || uses_context(&compiled);
+            compiled.uses_context = uses_context(&compiled);
             states.push(compiled);
         }
         self.scopes[id] = CScope { start, states };
@@ -628,8 +628,6 @@ fn uses_context(s: &CState) -> bool {
         || t(&s.result_selector)
         || t(&s.assign)
         || s.catch.iter().any(|c| t(&c.assign))
-        // A Task may pass `$$.Task.Token`; Map iterations read `$$.Map.Item`; cheap to always build.
-        || matches!(s.kind, Kind::Task { .. })
 }
 
 fn rule_ctx(rule: &Rule) -> bool {

@@ -573,7 +573,7 @@ impl Execution {
                 self.emit(0, kind);
                 self.ready.push_back(0);
                 let deadline = self.deadline;
-                self.push_timeout(deadline, EXECUTION_TIMER, 0);
+                self.push_timer(deadline, EXECUTION_TIMER, 0, true);
                 continue;
             }
             let Some(fid) = self.next_runnable() else {
@@ -664,27 +664,24 @@ impl Execution {
         }
     }
 
-    /// A timer that moves the execution on (a Wait, a retry delay).
-    fn push_timer(&mut self, at: Millis, fid: FrameId, generation: u64) {
-        self.seq += 1;
-        self.timers.push(Reverse(Timer {
-            at,
-            seq: self.seq,
-            frame: fid,
-            generation,
-            timeout: false,
-        }));
+    /// Sets the frame's one timer (replacing any earlier one: its generation no longer matches).
+    /// A `timeout` ends a wait with a timeout (a task's timeout or heartbeat); other timers move
+    /// the execution on (a Wait, a retry delay).
+    fn set_timer(&mut self, fid: FrameId, at: Millis, timeout: bool) {
+        let frame = &mut self.frames[fid];
+        frame.timer_gen += 1;
+        let generation = frame.timer_gen;
+        self.push_timer(at.max(self.clock), fid, generation, timeout);
     }
 
-    /// A timer that ends a wait with a timeout (a task's timeout or heartbeat, the execution's).
-    fn push_timeout(&mut self, at: Millis, fid: FrameId, generation: u64) {
+    fn push_timer(&mut self, at: Millis, fid: FrameId, generation: u64, timeout: bool) {
         self.seq += 1;
         self.timers.push(Reverse(Timer {
             at,
             seq: self.seq,
             frame: fid,
             generation,
-            timeout: true,
+            timeout,
         }));
     }
 
@@ -955,12 +952,8 @@ impl Execution {
     /// A Wait state sleeps until `at` (or not at all, for a time already past); the step
     /// WaitExit is not re-queued, its timer wakes it.
     fn wait_until(&mut self, fid: FrameId, at: Millis) {
-        let frame = &mut self.frames[fid];
-        frame.step = Step::WaitExit;
-        frame.timer_gen += 1;
-        let generation = frame.timer_gen;
-        let at = at.max(self.clock);
-        self.push_timer(at, fid, generation);
+        self.frames[fid].step = Step::WaitExit;
+        self.set_timer(fid, at, false);
     }
 
     /// Gives the frame a fresh task token (for `.waitForTaskToken` resources).
@@ -1085,7 +1078,7 @@ impl Execution {
                     self.emit(fid, kind);
                 }
                 if outcome == TaskOutcome::Pending {
-                    self.await_callback(fid, state);
+                    self.await_callback(fid);
                 } else {
                     self.frames[fid].step = Step::TaskResult(outcome);
                 }
@@ -1510,14 +1503,14 @@ impl Execution {
                 Step::TaskSubmit(outcome)
             }
             _ if outcome == TaskOutcome::Pending => {
-                self.await_callback(fid, state);
+                self.await_callback(fid);
                 return;
             }
             _ => Step::TaskResult(outcome),
         };
     }
 
-    fn await_callback(&mut self, fid: FrameId, _state: &CState) {
+    fn await_callback(&mut self, fid: FrameId) {
         let token = match self.frames[fid].token.clone() {
             Some(t) => t,
             None => {
@@ -1536,16 +1529,14 @@ impl Execution {
     }
 
     fn arm_task_timer(&mut self, fid: FrameId) {
-        let frame = &mut self.frames[fid];
-        frame.timer_gen += 1;
-        let generation = frame.timer_gen;
+        let frame = &self.frames[fid];
         let at = match (frame.timeout_deadline, frame.heartbeat_deadline) {
             (Some(t), Some(h)) => t.min(h),
             (Some(t), None) => t,
             (None, Some(h)) => h,
             (None, None) => return,
         };
-        self.push_timeout(at, fid, generation);
+        self.set_timer(fid, at, true);
     }
 
     fn task_result(&mut self, fid: FrameId, state: &CState, outcome: TaskOutcome) {
@@ -1558,7 +1549,7 @@ impl Execution {
             return;
         };
         match outcome {
-            TaskOutcome::Pending => self.await_callback(fid, state),
+            TaskOutcome::Pending => self.await_callback(fid),
             TaskOutcome::Failure { error, cause } => {
                 let kind = EventKind::TaskFailed {
                     family: *family,
@@ -1659,13 +1650,11 @@ impl Execution {
                         _ => Step::TaskSchedule,
                     };
                     frame.kids = None;
-                    frame.timer_gen += 1;
-                    let generation = frame.timer_gen;
                     let at = self.clock + (delay * 1000.0).round() as Millis;
                     // The frame sleeps until the retry is due; the timer wakes it.
                     let step = std::mem::replace(&mut self.frames[fid].step, Step::Done);
                     self.frames[fid].step = Step::Sleeping(Box::new(step));
-                    self.push_timer(at, fid, generation);
+                    self.set_timer(fid, at, false);
                     return;
                 }
                 break;
@@ -2015,7 +2004,7 @@ impl Execution {
                 (Some(j), _) => match self.jsonata_item(fid, state, j, index, &value) {
                     Ok(v) => v,
                     Err(e) => {
-                        self.abort_children(fid, state);
+                        self.abort_children(fid);
                         return self.fail_with(fid, e);
                     }
                 },
@@ -2038,7 +2027,7 @@ impl Execution {
                     match self.eval_template(fid, t, &effective, &ctx) {
                         Ok(v) => v,
                         Err(e) => {
-                            self.abort_children(fid, state);
+                            self.abort_children(fid);
                             return self.fail_with(fid, e);
                         }
                     }
@@ -2070,7 +2059,7 @@ impl Execution {
     }
 
     /// Stops every running child of a Parallel or Map (their states are aborted).
-    fn abort_children(&mut self, fid: FrameId, _state: &CState) {
+    fn abort_children(&mut self, fid: FrameId) {
         let Some(kids) = self.frames[fid].kids.take() else {
             return;
         };
@@ -2107,7 +2096,7 @@ impl Execution {
             }
             // Children of the child (nested Parallel/Map) stop with it.
             if self.frames[child].kids.is_some() {
-                self.abort_children(child, _state);
+                self.abort_children(child);
             }
         }
         self.frames[fid].kids = Some(kids);
@@ -2126,7 +2115,7 @@ impl Execution {
                 .clone()
                 .unwrap_or_else(|| StateError::new("States.BranchFailed", None));
             let (map, distributed) = (kids.map, kids.distributed);
-            self.abort_children(fid, state);
+            self.abort_children(fid);
             if distributed {
                 self.emit(
                     fid,

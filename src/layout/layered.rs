@@ -713,7 +713,7 @@ fn straighten(
         (rp.min(rq)..=rp.max(rq)).all(|r| {
             obstacles[r]
                 .iter()
-                .all(|&(rect, owner)| owner == from || owner == to || !crosses(p, q, rect))
+                .all(|&(rect, owner)| owner == from || owner == to || !rect.crossed_by(p, q))
         })
     };
     let mut out = vec![points[0].0];
@@ -727,33 +727,6 @@ fn straighten(
         i = j;
     }
     out
-}
-
-/// Whether the segment from `p` to `q` passes through the interior of `r` (Liang-Barsky).
-fn crosses(p: Point, q: Point, r: Rect) -> bool {
-    let (dx, dy) = (q.x - p.x, q.y - p.y);
-    let (mut t0, mut t1) = (0.0f32, 1.0f32);
-    let max = r.max();
-    for (step, room) in [
-        (-dx, p.x - r.min.x),
-        (dx, max.x - p.x),
-        (-dy, p.y - r.min.y),
-        (dy, max.y - p.y),
-    ] {
-        if step == 0.0 {
-            if room <= 0.0 {
-                return false;
-            }
-        } else {
-            let t = room / step;
-            if step < 0.0 {
-                t0 = t0.max(t);
-            } else {
-                t1 = t1.min(t);
-            }
-        }
-    }
-    t1 - t0 > 1e-4
 }
 
 /// Drops repeated points and points on a straight line between their neighbours.

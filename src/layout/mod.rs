@@ -121,6 +121,31 @@ impl Rect {
         )
     }
 
+    /// Whether the segment from `p` to `q` passes through the interior of this rectangle
+    /// (Liang-Barsky clipping).
+    pub fn crossed_by(&self, p: Point, q: Point) -> bool {
+        let (dx, dy) = (q.x - p.x, q.y - p.y);
+        let (mut t0, mut t1) = (0.0f32, 1.0f32);
+        let max = self.max();
+        for (step, room) in [
+            (-dx, p.x - self.min.x),
+            (dx, max.x - p.x),
+            (-dy, p.y - self.min.y),
+            (dy, max.y - p.y),
+        ] {
+            if step == 0.0 {
+                if room <= 0.0 {
+                    return false;
+                }
+            } else if step < 0.0 {
+                t0 = t0.max(room / step);
+            } else {
+                t1 = t1.min(room / step);
+            }
+        }
+        t1 - t0 > 1e-4
+    }
+
     /// The rectangle moved by `(dx, dy)`.
     #[must_use]
     pub fn translate(&self, dx: f32, dy: f32) -> Rect {
