@@ -145,6 +145,13 @@ codes! {
     NotAllowedInWorkflowType = "NOT_ALLOWED_IN_WORKFLOW_TYPE", Error;
     /// A Task resource is not a valid ARN.
     InvalidResource = "INVALID_RESOURCE", Error;
+    /// The definition holds deploy-time `${...}` placeholders (listed once, with their pointers).
+    Placeholders = "PLACEHOLDERS", Info;
+    /// A substitution value cannot stand where its placeholder is (a bare placeholder whose value
+    /// is not JSON).
+    InvalidSubstitution = "INVALID_SUBSTITUTION", Error;
+    /// A substitution was given for a name no placeholder uses (a typo, or a stale value).
+    UnusedSubstitution = "UNUSED_SUBSTITUTION", Warning;
 }
 
 impl fmt::Display for Code {

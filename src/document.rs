@@ -7,6 +7,7 @@ use crate::pointer::Pointer;
 use crate::source::{self, Format, SourceMap};
 use crate::write;
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 /// A definition, lossless: unknown fields, key order and (until it is edited) the exact text.
 #[derive(Clone, Debug)]
@@ -16,6 +17,7 @@ pub struct Document {
     value: Value,
     map: SourceMap,
     read_warnings: Vec<Diagnostic>,
+    bare: BTreeSet<String>,
     edited: bool,
 }
 
@@ -30,6 +32,7 @@ impl Document {
             value: parsed.value,
             map: parsed.map,
             read_warnings: parsed.warnings,
+            bare: parsed.bare,
             edited: false,
         })
     }
@@ -51,6 +54,7 @@ impl Document {
             value,
             map,
             read_warnings: Vec::new(),
+            bare: BTreeSet::new(),
             edited: false,
         }
     }
@@ -85,7 +89,7 @@ impl Document {
     /// written out in the document's format.
     pub fn to_text(&self) -> String {
         if self.edited {
-            write::to_string(&self.value, self.format)
+            write::to_string_with_bare(&self.value, self.format, &self.bare)
         } else {
             self.text.clone()
         }
@@ -93,7 +97,13 @@ impl Document {
 
     /// The value written out in `format`, normalised (what `stepcraft fmt` prints).
     pub fn formatted(&self, format: Format) -> String {
-        write::to_string(&self.value, format)
+        write::to_string_with_bare(&self.value, format, &self.bare)
+    }
+
+    /// Names of the placeholders written bare (unquoted) in the text; they read as strings and are
+    /// written back without quotes.
+    pub fn bare_placeholders(&self) -> &BTreeSet<String> {
+        &self.bare
     }
 
     /// Where a pointer sits in the source text (for an edited document, in the text as read).

@@ -3,7 +3,7 @@
 use crate::diag::{Code, Diagnostic, Location};
 use crate::pointer::Pointer;
 use serde_json::{Map, Number, Value};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser, Tag};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -137,6 +137,9 @@ pub struct Parsed {
     pub map: SourceMap,
     /// Problems that did not stop reading.
     pub warnings: Vec<Diagnostic>,
+    /// Names of the placeholders that stand bare in the text, outside quotes (`"Max": ${Limit}`
+    /// in JSON, a plain `${Limit}` scalar in YAML); each reads as the string `"${Limit}"`.
+    pub bare: BTreeSet<String>,
 }
 
 /// Nesting deeper than this is rejected, in both formats, so no input can exhaust the stack.
@@ -151,12 +154,33 @@ pub fn parse(text: &str, format: Format) -> Result<Parsed, Diagnostic> {
     }
 }
 
-fn parse_json(text: &str) -> Result<Parsed, Diagnostic> {
+fn parse_json(original: &str) -> Result<Parsed, Diagnostic> {
+    // A bare `${Name}` is not JSON; read it as the string "${Name}" by quoting it first, then map
+    // every position back to the original text.
+    let bare_ranges = crate::placeholder::bare_in_json(original);
+    let quoted;
+    let text = if bare_ranges.is_empty() {
+        original
+    } else {
+        quoted = quote_ranges(original, &bare_ranges);
+        &quoted
+    };
+    let inserted: Vec<usize> = bare_ranges
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| [r.start + 2 * i, r.end + 2 * i + 1])
+        .collect();
+    let to_original = |offset: usize| offset - inserted.partition_point(|&q| q < offset);
     let value: Value = serde_json::from_str(text).map_err(|e| {
-        let location = Location {
-            line: to_u32(e.line().max(1)),
-            column: to_u32(e.column().max(1)),
-        };
+        let map = SourceMap::new(text);
+        let line_start = map
+            .line_starts
+            .get(e.line().max(1) - 1)
+            .map_or(0, |&s| s as usize);
+        let offset = text
+            .get(line_start..)
+            .and_then(|rest| rest.char_indices().nth(e.column().max(1) - 1))
+            .map_or(text.len(), |(i, _)| line_start + i);
         let mut d = Diagnostic::new(
             Code::InvalidJson,
             Pointer::root(),
@@ -165,7 +189,7 @@ fn parse_json(text: &str) -> Result<Parsed, Diagnostic> {
                 strip_position(&e.to_string())
             ),
         );
-        d.location = Some(location);
+        d.location = Some(SourceMap::new(original).location_of_offset(to_original(offset)));
         d
     })?;
     let mut scanner = JsonScanner {
@@ -176,12 +200,59 @@ fn parse_json(text: &str) -> Result<Parsed, Diagnostic> {
     };
     let mut pointer = String::new();
     scanner.value(&mut pointer, None);
-    let JsonScanner { map, warnings, .. } = scanner;
+    let JsonScanner {
+        mut map,
+        mut warnings,
+        ..
+    } = scanner;
+    if !inserted.is_empty() {
+        let mut shifted = SourceMap::new(original);
+        shifted.spans = map
+            .spans
+            .into_iter()
+            .map(|(p, span)| {
+                let shift = |o: u32| to_u32(to_original(o as usize));
+                let span = Span {
+                    key: span.key.map(shift),
+                    value: shift(span.value),
+                };
+                (p, span)
+            })
+            .collect();
+        for w in &mut warnings {
+            // A duplicate key's span is the later member, the one the warning is about.
+            if let Some(location) = shifted.locate(&w.pointer) {
+                w.location = Some(location);
+            }
+        }
+        map = shifted;
+    }
+    let bare = bare_ranges
+        .iter()
+        .filter_map(|r| crate::placeholder::whole(&original[r.clone()]))
+        .map(str::to_owned)
+        .collect();
     Ok(Parsed {
         value,
         map,
         warnings,
+        bare,
     })
+}
+
+/// The text with a double quote around each range.
+fn quote_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len() + 2 * ranges.len());
+    let mut at = 0;
+    for r in ranges {
+        out.push_str(&text[at..r.start]);
+        out.push('"');
+        out.push_str(&text[r.clone()]);
+        out.push('"');
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// serde_json appends " at line L column C"; the location is carried separately.
@@ -332,6 +403,7 @@ fn parse_yaml(text: &str) -> Result<Parsed, Diagnostic> {
         documents: 0,
         error: None,
         warnings: Vec::new(),
+        bare: BTreeSet::new(),
     };
     let mut parser = Parser::new_from_str(text);
     let outcome = parser.load(&mut builder, true);
@@ -358,11 +430,17 @@ fn parse_yaml(text: &str) -> Result<Parsed, Diagnostic> {
             "The file is empty: a definition is a JSON or YAML object.".to_owned(),
         ));
     };
-    let YamlBuilder { map, warnings, .. } = builder;
+    let YamlBuilder {
+        map,
+        warnings,
+        bare,
+        ..
+    } = builder;
     Ok(Parsed {
         value,
         map,
         warnings,
+        bare,
     })
 }
 
@@ -389,6 +467,7 @@ struct YamlBuilder {
     documents: usize,
     error: Option<(usize, String)>,
     warnings: Vec<Diagnostic>,
+    bare: BTreeSet<String>,
 }
 
 impl YamlBuilder {
@@ -488,6 +567,12 @@ impl YamlBuilder {
                 },
             );
             return;
+        }
+        if style == TScalarStyle::Plain
+            && tag.is_none()
+            && let Some(name) = crate::placeholder::whole(&text)
+        {
+            self.bare.insert(name.to_owned());
         }
         let value = match resolve_scalar(&text, style, tag) {
             Ok(v) => v,

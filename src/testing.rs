@@ -12,6 +12,7 @@
 use crate::history::EventKind;
 use crate::interp::compile::Program;
 use crate::interp::{Config, Execution, Status};
+use crate::subst::{Origin, Sources, Substitutions};
 use crate::tasks::mock::MockResolver;
 use crate::tasks::{TableResolver, TaskResolver};
 use crate::validate::WorkflowType;
@@ -205,22 +206,32 @@ fn read(path: &Path) -> Result<String, LoadError> {
     })
 }
 
-/// Reads a JSON or YAML file into a value.
-fn read_value(path: &Path) -> Result<Value, LoadError> {
+/// Reads a JSON or YAML file as a document.
+fn read_document(path: &Path) -> Result<Document, LoadError> {
     let text = read(path)?;
     let format = Format::from_path(path).unwrap_or_else(|| Format::sniff(&text));
-    let doc = Document::parse(&text, format).map_err(|d| LoadError {
+    Document::parse(&text, format).map_err(|d| LoadError {
         path: path.to_path_buf(),
         message: match d.location {
             Some(l) => format!("{}:{}: {}", l.line, l.column, d.message),
             None => d.message.clone(),
         },
-    })?;
-    Ok(doc.value().clone())
+    })
+}
+
+/// Reads a JSON or YAML file into a value.
+fn read_value(path: &Path) -> Result<Value, LoadError> {
+    read_document(path).map(|doc| doc.value().clone())
 }
 
 /// Reads a test file or a JSON Lines file of recorded executions.
 pub fn load(path: &Path) -> Result<TestFile, LoadError> {
+    load_with(path, &Substitutions::new())
+}
+
+/// Like [`load`], with placeholder values that take precedence over the test file's own (the
+/// command line's `--sub`, `--subs`, `--template`).
+pub fn load_with(path: &Path, overrides: &Substitutions) -> Result<TestFile, LoadError> {
     let is_jsonl = path.extension().is_some_and(|e| e == "jsonl");
     if is_jsonl {
         let text = read(path)?;
@@ -241,7 +252,7 @@ pub fn load(path: &Path) -> Result<TestFile, LoadError> {
         });
     }
     let value = read_value(path)?;
-    test_file(path, &value)
+    test_file(path, &value, overrides)
 }
 
 /// One AWS-recorded execution (a line of `shared/conformance/*.jsonl`) as a case.
@@ -344,8 +355,13 @@ fn strings(value: &Value, what: &str) -> Result<Vec<String>, String> {
         .ok_or_else(|| format!("\"{what}\" must be an array of strings"))
 }
 
-/// Reads a test file's value (the file's path resolves the relative paths in it).
-pub fn test_file(path: &Path, value: &Value) -> Result<TestFile, LoadError> {
+/// Reads a test file's value (the file's path resolves the relative paths in it). `overrides`
+/// are placeholder values that take precedence over the file's and the cases' own.
+pub fn test_file(
+    path: &Path,
+    value: &Value,
+    overrides: &Substitutions,
+) -> Result<TestFile, LoadError> {
     let base = path.parent().unwrap_or_else(|| Path::new("."));
     let root = value.as_object().ok_or_else(|| {
         shape(
@@ -353,11 +369,11 @@ pub fn test_file(path: &Path, value: &Value) -> Result<TestFile, LoadError> {
             "a test file is an object with \"definition\" and \"cases\"",
         )
     })?;
-    let definition: Result<Arc<Value>, String> = match root.get("definition") {
-        Some(Value::String(rel)) => read_value(&base.join(rel))
-            .map(Arc::new)
+    let definition: Result<(Document, Option<PathBuf>), String> = match root.get("definition") {
+        Some(Value::String(rel)) => read_document(&base.join(rel))
+            .map(|doc| (doc, Some(base.join(rel))))
             .map_err(|e| e.to_string()),
-        Some(v @ Value::Object(_)) => Ok(Arc::new(v.clone())),
+        Some(v @ Value::Object(_)) => Ok((Document::from_value(v.clone(), Format::Json), None)),
         _ => {
             return Err(shape(
                 path,
@@ -387,6 +403,8 @@ pub fn test_file(path: &Path, value: &Value) -> Result<TestFile, LoadError> {
         .get("cases")
         .and_then(Value::as_array)
         .ok_or_else(|| shape(path, "a test file needs a \"cases\" array"))?;
+    let definition_path = definition.as_ref().ok().and_then(|(_, p)| p.as_deref());
+    let file_subs = file_substitutions(path, root, definition_path)?;
     let mut cases = Vec::new();
     for (i, case) in cases_value.iter().enumerate() {
         let at = |m: String| shape(path, format!("/cases/{i}: {m}"));
@@ -421,9 +439,28 @@ pub fn test_file(path: &Path, value: &Value) -> Result<TestFile, LoadError> {
             .get("expect")
             .ok_or_else(|| at("a case needs \"expect\"".into()))
             .and_then(|e| parse_expect(e).map_err(at))?;
+        let mut subs = overrides.clone();
+        if let Some(map) = obj.get("substitutions") {
+            subs.layer(inline_substitutions(path, map).map_err(&at)?);
+        }
+        subs.layer(file_subs.clone());
+        let definition = definition
+            .as_ref()
+            .map_err(Clone::clone)
+            .and_then(|(doc, _)| {
+                let applied = subs.apply(doc.value(), doc.bare_placeholders());
+                match applied
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.code == crate::Code::InvalidSubstitution)
+                {
+                    Some(d) => Err(format!("{} ({})", d.message, d.pointer)),
+                    None => Ok(Arc::new(applied.value)),
+                }
+            });
         cases.push(TestCase {
             name,
-            definition: definition.clone(),
+            definition,
             input: obj.get("input").cloned().unwrap_or_else(|| json!({})),
             mocks,
             workflow_type,
@@ -435,6 +472,56 @@ pub fn test_file(path: &Path, value: &Value) -> Result<TestFile, LoadError> {
         path: path.to_path_buf(),
         cases,
     })
+}
+
+/// An object of placeholder values written in a test file.
+fn inline_substitutions(path: &Path, map: &Value) -> Result<Substitutions, String> {
+    if !map.is_object() {
+        return Err("\"substitutions\" must map placeholder names to values".to_owned());
+    }
+    Substitutions::from_text(
+        &map.to_string(),
+        Some(Format::Json),
+        &Origin::File(path.to_owned()),
+    )
+    .map_err(|e| {
+        // Positions in the re-serialised object mean nothing to the reader: drop them.
+        let message = e.split_once(": ").map_or(e.as_str(), |(_, m)| m);
+        format!("\"substitutions\": {message}")
+    })
+}
+
+/// The file-level placeholder values: `"substitutions"` (an object, or the path of a
+/// substitutions file), then `"template"` (a SAM or CloudFormation template, with
+/// `"templateResource"` when it has several state machines); without either, the sidecar file
+/// and a template found next to the definition, as on the command line.
+fn file_substitutions(
+    path: &Path,
+    root: &Map<String, Value>,
+    definition: Option<&Path>,
+) -> Result<Substitutions, LoadError> {
+    let base = path.parent().unwrap_or_else(|| Path::new("."));
+    let mut sources = Sources {
+        template: root
+            .get("template")
+            .and_then(Value::as_str)
+            .map(|t| base.join(t)),
+        template_resource: root
+            .get("templateResource")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        ..Sources::default()
+    };
+    let mut out = Substitutions::new();
+    match root.get("substitutions") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(rel)) => sources.file = Some(base.join(rel)),
+        Some(map) => out = inline_substitutions(path, map).map_err(|m| shape(path, m))?,
+    }
+    // Inline values replace the sidecar, as a --subs file would.
+    sources.skip_sidecar = !out.is_empty();
+    out.layer(sources.gather(definition).map_err(|m| shape(path, m))?);
+    Ok(out)
 }
 
 /// `{"State": {"Return": ..} | {"Throw": ..} | [step, ...] | {"0": step, "1-2": step}}` as a

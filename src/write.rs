@@ -2,21 +2,32 @@
 
 use crate::source::{Format, resolves_as_plain_string};
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 /// Writes `value` in `format`, pretty-printed with two-space indents and a final newline.
 pub fn to_string(value: &Value, format: Format) -> String {
+    to_string_with_bare(value, format, &BTreeSet::new())
+}
+
+/// Like [`to_string`], but a string that is exactly a placeholder named in `bare` is written
+/// without quotes, as it stood in the text it was read from (see [`crate::placeholder`]).
+pub fn to_string_with_bare(value: &Value, format: Format, bare: &BTreeSet<String>) -> String {
+    let writer = Writer { bare };
+    let mut out = String::new();
     match format {
-        Format::Json => to_json(value),
-        Format::Yaml => to_yaml(value),
+        Format::Json => {
+            writer.json(value, 0, &mut out);
+            out.push('\n');
+        }
+        Format::Yaml => writer.yaml_document(value, &mut out),
     }
+    out
 }
 
 /// Pretty JSON with two-space indents, keys in their original order, and a final newline.
 pub fn to_json(value: &Value) -> String {
-    let mut out = serde_json::to_string_pretty(value).unwrap_or_default();
-    out.push('\n');
-    out
+    to_string(value, Format::Json)
 }
 
 /// Block-style YAML with two-space indents, keys in their original order, and a final newline.
@@ -24,16 +35,138 @@ pub fn to_json(value: &Value) -> String {
 /// A string is written plain only when reading it back gives the same string; otherwise it is
 /// double-quoted with escapes, so every JSON value survives the trip.
 pub fn to_yaml(value: &Value) -> String {
-    let mut out = String::new();
-    match value {
-        Value::Object(m) if !m.is_empty() => yaml_block(value, 0, &mut out),
-        Value::Array(a) if !a.is_empty() => yaml_block(value, 0, &mut out),
-        scalar => {
-            yaml_inline(scalar, &mut out);
+    to_string(value, Format::Yaml)
+}
+
+struct Writer<'b> {
+    bare: &'b BTreeSet<String>,
+}
+
+impl Writer<'_> {
+    /// Whether this string value is a placeholder to write without quotes.
+    fn is_bare(&self, s: &str) -> bool {
+        !self.bare.is_empty() && crate::placeholder::whole(s).is_some_and(|n| self.bare.contains(n))
+    }
+
+    /// JSON in serde_json's pretty layout: `"key": value`, two spaces per level, `[]` and `{}`
+    /// for empty containers.
+    fn json(&self, value: &Value, level: usize, out: &mut String) {
+        match value {
+            Value::Array(items) if !items.is_empty() => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    out.push_str(if i == 0 { "\n" } else { ",\n" });
+                    indent(out, level + 2);
+                    self.json(item, level + 2, out);
+                }
+                out.push('\n');
+                indent(out, level);
+                out.push(']');
+            }
+            Value::Object(map) if !map.is_empty() => {
+                out.push('{');
+                for (i, (k, v)) in map.iter().enumerate() {
+                    out.push_str(if i == 0 { "\n" } else { ",\n" });
+                    indent(out, level + 2);
+                    out.push_str(&Value::String(k.clone()).to_string());
+                    out.push_str(": ");
+                    self.json(v, level + 2, out);
+                }
+                out.push('\n');
+                indent(out, level);
+                out.push('}');
+            }
+            Value::String(s) if self.is_bare(s) => out.push_str(s),
+            other => out.push_str(&other.to_string()),
+        }
+    }
+
+    fn yaml_document(&self, value: &Value, out: &mut String) {
+        if is_block(value) {
+            self.yaml_block(value, 0, out);
+        } else {
+            self.yaml_inline(value, out);
             out.push('\n');
         }
     }
-    out
+
+    /// Writes a non-empty object or array at `level` spaces; every line ends with a newline.
+    fn yaml_block(&self, value: &Value, level: usize, out: &mut String) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    indent(out, level);
+                    yaml_string(k, out);
+                    out.push(':');
+                    self.yaml_value_after_key(v, level, out);
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    indent(out, level);
+                    out.push('-');
+                    match item {
+                        Value::Object(map) if !map.is_empty() => {
+                            // The first key sits on the dash's line; the rest align under it.
+                            let mut first = true;
+                            for (k, v) in map {
+                                if first {
+                                    out.push(' ');
+                                    first = false;
+                                } else {
+                                    indent(out, level + 2);
+                                }
+                                yaml_string(k, out);
+                                out.push(':');
+                                self.yaml_value_after_key(v, level + 2, out);
+                            }
+                        }
+                        Value::Array(a) if !a.is_empty() => {
+                            out.push('\n');
+                            self.yaml_block(item, level + 2, out);
+                        }
+                        scalar => {
+                            out.push(' ');
+                            self.yaml_inline(scalar, out);
+                            out.push('\n');
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn yaml_value_after_key(&self, v: &Value, level: usize, out: &mut String) {
+        if is_block(v) {
+            out.push('\n');
+            self.yaml_block(v, level + 2, out);
+        } else {
+            out.push(' ');
+            self.yaml_inline(v, out);
+            out.push('\n');
+        }
+    }
+
+    fn yaml_inline(&self, value: &Value, out: &mut String) {
+        match value {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => {
+                let _ = write!(out, "{n}");
+            }
+            Value::String(s) if crate::placeholder::whole(s).is_some() => {
+                if self.is_bare(s) {
+                    out.push_str(s);
+                } else {
+                    yaml_quoted(s, out);
+                }
+            }
+            Value::String(s) => yaml_string(s, out),
+            Value::Array(_) => out.push_str("[]"),
+            Value::Object(_) => out.push_str("{}"),
+        }
+    }
 }
 
 fn is_block(value: &Value) -> bool {
@@ -48,82 +181,15 @@ fn indent(out: &mut String, n: usize) {
     out.extend(std::iter::repeat_n(' ', n));
 }
 
-/// Writes a non-empty object or array at `level` spaces; every line ends with a newline.
-fn yaml_block(value: &Value, level: usize, out: &mut String) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                indent(out, level);
-                yaml_string(k, out);
-                out.push(':');
-                yaml_value_after_key(v, level, out);
-            }
-        }
-        Value::Array(items) => {
-            for item in items {
-                indent(out, level);
-                out.push('-');
-                match item {
-                    Value::Object(map) if !map.is_empty() => {
-                        // The first key sits on the dash's line; the rest align under it.
-                        let mut first = true;
-                        for (k, v) in map {
-                            if first {
-                                out.push(' ');
-                                first = false;
-                            } else {
-                                indent(out, level + 2);
-                            }
-                            yaml_string(k, out);
-                            out.push(':');
-                            yaml_value_after_key(v, level + 2, out);
-                        }
-                    }
-                    Value::Array(a) if !a.is_empty() => {
-                        out.push('\n');
-                        yaml_block(item, level + 2, out);
-                    }
-                    scalar => {
-                        out.push(' ');
-                        yaml_inline(scalar, out);
-                        out.push('\n');
-                    }
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-fn yaml_value_after_key(v: &Value, level: usize, out: &mut String) {
-    if is_block(v) {
-        out.push('\n');
-        yaml_block(v, level + 2, out);
-    } else {
-        out.push(' ');
-        yaml_inline(v, out);
-        out.push('\n');
-    }
-}
-
-fn yaml_inline(value: &Value, out: &mut String) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => {
-            let _ = write!(out, "{n}");
-        }
-        Value::String(s) => yaml_string(s, out),
-        Value::Array(_) => out.push_str("[]"),
-        Value::Object(_) => out.push_str("{}"),
-    }
-}
-
 fn yaml_string(s: &str, out: &mut String) {
     if plain_is_safe(s) {
         out.push_str(s);
-        return;
+    } else {
+        yaml_quoted(s, out);
     }
+}
+
+fn yaml_quoted(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {

@@ -185,7 +185,7 @@ fn nodes_carry_pointers_types_and_subtitles() {
     };
     assert_eq!(
         node("Validate Order").subtitle.as_deref(),
-        Some("Lambda: Invoke")
+        Some("Lambda: validate-order")
     );
     assert_eq!(node("Validate Order").state_type(), Some(StateType::Task));
     assert_eq!(

@@ -103,7 +103,13 @@ fn validate_all(doc: &Document) {
         Some(validate::WorkflowType::Express),
         Some(validate::WorkflowType::Standard),
     ] {
-        for d in validate::validate(doc, &validate::Options { workflow_type }) {
+        for d in validate::validate(
+            doc,
+            &validate::Options {
+                workflow_type,
+                ..Default::default()
+            },
+        ) {
             assert!(!d.message.is_empty());
         }
     }

@@ -54,7 +54,8 @@ fn a_wrong_expectation_fails_at_the_pointer_of_the_difference() {
             {"name": "wrong path", "expect": {"status": "SUCCEEDED", "path": ["Q"]}}
         ]
     });
-    let file = testing::test_file(&root().join("inline.test.json"), &file).expect("loads");
+    let file = testing::test_file(&root().join("inline.test.json"), &file, &Default::default())
+        .expect("loads");
     let results = testing::run_file(&file, None);
     let by_name = |n: &str| {
         results
@@ -93,14 +94,17 @@ fn bad_test_files_are_load_errors_not_panics() {
         serde_json::json!({"definition": {}, "cases": 3}),
         serde_json::json!({"definition": {}, "cases": [{"name": "x"}]}),
     ] {
-        assert!(testing::test_file(&root().join("x.test.json"), &value).is_err());
+        assert!(
+            testing::test_file(&root().join("x.test.json"), &value, &Default::default()).is_err()
+        );
     }
     // A definition that is not a state machine, or mocks naming a missing test case, fail the case.
     let file = serde_json::json!({
         "definition": {"StartAt": 1},
         "cases": [{"name": "c", "testCase": "T", "expect": {"status": "SUCCEEDED"}}]
     });
-    let file = testing::test_file(&root().join("x.test.json"), &file).expect("loads");
+    let file =
+        testing::test_file(&root().join("x.test.json"), &file, &Default::default()).expect("loads");
     assert!(testing::run_file(&file, None).iter().all(|r| !r.passed()));
 }
 

@@ -24,7 +24,22 @@ pub(crate) fn shorten(text: &str, max: usize) -> String {
 /// The second line of a state's node: what it does, in a few words.
 pub fn state_subtitle(state: &State) -> Option<String> {
     let text = match &state.kind {
-        StateKind::Task(task) => task.resource.as_deref().map(task_subtitle),
+        StateKind::Task(task) => task.resource.as_deref().map(|resource| {
+            let function = state
+                .parameters
+                .as_ref()
+                .or(state.arguments.as_ref())
+                .and_then(|p| p.get("FunctionName"))
+                .and_then(Value::as_str);
+            match function.and_then(|f| lambda_function(resource, f)) {
+                // "Lambda: Invoke (wait for callback)" → "Lambda: charge (wait for callback)".
+                Some(name) => shorten(
+                    &describe_resource(resource).replacen("Invoke", &name, 1),
+                    SUBTITLE_CHARS,
+                ),
+                None => task_subtitle(resource),
+            }
+        }),
         StateKind::Wait(wait) => {
             if let Some(seconds) = &wait.seconds {
                 Some(match seconds {
@@ -79,6 +94,29 @@ fn duration(seconds: u64) -> String {
         "0 s".to_owned()
     } else {
         parts.join(" ")
+    }
+}
+
+/// For Lambda's optimised integration, the function a `FunctionName` names: a deploy-time
+/// placeholder as it is (`${ProcessFunctionArn}`, drawn as a parameter chip), else the name in a
+/// function ARN, else the name given. `None` for other resources or for an expression.
+fn lambda_function(resource: &str, function: &str) -> Option<String> {
+    let parts = split_arn(resource);
+    let is_invoke = parts.len() >= 7
+        && parts[0] == "arn"
+        && parts[2] == "states"
+        && parts[5] == "lambda"
+        && parts[6].starts_with("invoke");
+    if !is_invoke || function.starts_with("{%") || function.is_empty() {
+        return None;
+    }
+    if is_placeholder(function) {
+        return Some(function.to_owned());
+    }
+    let fparts = split_arn(function);
+    match fparts.iter().position(|p| *p == "function") {
+        Some(at) if fparts.first() == Some(&"arn") => fparts.get(at + 1).map(|n| (*n).to_owned()),
+        _ => Some(function.to_owned()),
     }
 }
 
@@ -329,6 +367,7 @@ fn comparison(variable: &str, op: Operator, operand: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn resources_read_as_service_and_action() {
@@ -364,6 +403,41 @@ mod tests {
         ];
         for (resource, want) in cases {
             assert_eq!(task_subtitle(resource), want, "{resource}");
+        }
+    }
+
+    #[test]
+    fn lambda_nodes_name_their_function() {
+        let cases = [
+            (
+                json!("${ProcessFunctionArn}"),
+                "Lambda: ${ProcessFunctionArn}",
+            ),
+            (
+                json!("arn:aws:lambda:us-east-1:123456789012:function:charge:live"),
+                "Lambda: charge",
+            ),
+            (json!("charge-card"), "Lambda: charge-card"),
+            (json!("{% $states.input.fn %}"), "Lambda: Invoke"),
+        ];
+        let def = json!({"StartAt": "T", "States": {"T": {
+            "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {"FunctionName": "approve"}, "End": true}}});
+        let mut diags = crate::diag::Diagnostics::default();
+        let machine = crate::model::StateMachine::read(&def, &mut diags);
+        let state = machine.scope.states.values().next().expect("one state");
+        assert_eq!(
+            state_subtitle(state).as_deref(),
+            Some("Lambda: approve (wait for callback)")
+        );
+        for (function, want) in cases {
+            let def = json!({"StartAt": "T", "States": {"T": {
+                "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": function, "Payload.$": "$"}, "End": true}}});
+            let mut diags = crate::diag::Diagnostics::default();
+            let machine = crate::model::StateMachine::read(&def, &mut diags);
+            let state = machine.scope.states.values().next().expect("one state");
+            assert_eq!(state_subtitle(state).as_deref(), Some(want), "{function}");
         }
     }
 

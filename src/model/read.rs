@@ -60,9 +60,14 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reports a field of the wrong type.
+    /// Reports a field of the wrong type. A string that is wholly a deploy-time placeholder
+    /// (`"${Concurrency}"`, or a bare `${Concurrency}`) stands for a value of whatever type goes
+    /// there, so it is never the wrong type.
     pub fn wrong_type(&mut self, key: &str, want: &str) {
         if let Some(v) = self.obj.get(key) {
+            if v.as_str().and_then(crate::placeholder::whole).is_some() {
+                return;
+            }
             let got = type_name(v);
             self.diags.push(
                 Code::WrongType,

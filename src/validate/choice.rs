@@ -60,7 +60,7 @@ fn check_rule(rule: &ChoiceRule, language: QueryLanguage, diags: &mut Diagnostic
                 );
             } else if let Value::String(s) = value
                 && crate::expr::jsonata::expression(s).is_none()
-                && !super::has_placeholder(s)
+                && !crate::placeholder::contains(s)
             {
                 diags.push(
                         Code::InvalidChoiceRule,
@@ -124,7 +124,7 @@ fn check_operand(
     let name = operator.name();
     let pointer = rule.pointer.key(name);
     if let Value::String(s) = operand
-        && super::has_placeholder(s)
+        && crate::placeholder::contains(s)
     {
         return;
     }

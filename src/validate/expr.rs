@@ -67,7 +67,7 @@ enum PathKind {
 }
 
 fn check_path(text: &str, kind: PathKind, pointer: &Pointer, field: &str, diags: &mut Diagnostics) {
-    if super::has_placeholder(text) {
+    if crate::placeholder::contains(text) {
         return;
     }
     let parsed = match Path::parse(text) {
@@ -348,7 +348,7 @@ fn check_intrinsic(
     field: &str,
     diags: &mut Diagnostics,
 ) -> Option<Call> {
-    if super::has_placeholder(text) {
+    if crate::placeholder::contains(text) {
         return None;
     }
     match Call::parse(text) {
@@ -644,7 +644,7 @@ fn walk_strings(value: &Value, pointer: &Pointer, diags: &mut Diagnostics) {
 
 fn check_jsonata_string(s: &str, pointer: &Pointer, diags: &mut Diagnostics) {
     if let Some(expression) = jsonata::expression(s) {
-        if super::has_placeholder(expression) {
+        if crate::placeholder::contains(expression) {
             return;
         }
         if let Err(message) = jsonata::check_syntax(expression) {

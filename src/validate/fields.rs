@@ -70,7 +70,7 @@ pub(super) fn check(machine: &StateMachine, diags: &mut Diagnostics) {
 
 /// Labels that are placeholders or (in JSONata) expressions are not checked.
 fn skip_label(label: &str, language: QueryLanguage) -> bool {
-    super::has_placeholder(label)
+    crate::placeholder::contains(label)
         || (language == QueryLanguage::Jsonata && jsonata::expression(label).is_some())
 }
 
@@ -285,7 +285,7 @@ fn check_state(machine: &StateMachine, state: &State, diags: &mut Diagnostics) {
             }
             if let Some(ts) = &wait.timestamp
                 && jsonata::expression(ts).is_none()
-                && !super::has_placeholder(ts)
+                && !crate::placeholder::contains(ts)
                 && !is_timestamp(ts)
             {
                 diags.push(
@@ -345,7 +345,7 @@ fn language_hint(field: &str, language: QueryLanguage) -> &'static str {
 }
 
 fn check_resource(resource: &str, pointer: &Pointer, diags: &mut Diagnostics) {
-    if super::has_placeholder(resource) {
+    if crate::placeholder::contains(resource) {
         return;
     }
     if jsonata::expression(resource).is_some() {
@@ -443,7 +443,7 @@ fn check_unreachable_rules<'a>(
 /// takes a number only; a JSONata state also takes a `{% %}` expression (a string with misplaced
 /// delimiters is plain text, so it is wrong here too). Deploy-time placeholders are never wrong.
 fn number_string_problem(text: &str, field: &str, language: QueryLanguage) -> Option<String> {
-    if super::has_placeholder(text) {
+    if crate::placeholder::contains(text) {
         return None;
     }
     match language {
@@ -827,7 +827,8 @@ fn check_enum(
 ) {
     match obj.get(key) {
         None => {}
-        Some(Value::String(s)) if allowed.contains(&s.as_str()) || super::has_placeholder(s) => {}
+        Some(Value::String(s))
+            if allowed.contains(&s.as_str()) || crate::placeholder::contains(s) => {}
         Some(Value::String(s)) if jsonata::expression(s).is_some() => {}
         Some(other) => diags.push(
             Code::InvalidValue,

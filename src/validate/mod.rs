@@ -16,6 +16,7 @@ pub use fields::is_timestamp;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::Document;
 use crate::model::StateMachine;
+use crate::subst::{Substitutions, placeholders_info};
 
 /// The two workflow types, whose limits differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,13 +43,29 @@ impl WorkflowType {
 pub struct Options {
     /// Check the restrictions of this workflow type too.
     pub workflow_type: Option<WorkflowType>,
+    /// Values for deploy-time placeholders: the definition is checked with them filled in.
+    /// Placeholders without a value are accepted as whatever they stand for.
+    pub substitutions: Substitutions,
 }
 
 /// Validates a document: reading problems, then every rule. Diagnostics come back located
 /// (line:column) and ordered by position.
 pub fn validate(doc: &Document, options: &Options) -> Vec<Diagnostic> {
     let mut diags = Diagnostics(doc.read_warnings().to_vec());
-    let machine = StateMachine::read(doc.value(), &mut diags);
+    let substituted;
+    let value = if options.substitutions.is_empty() {
+        doc.value()
+    } else {
+        substituted = options
+            .substitutions
+            .apply(doc.value(), doc.bare_placeholders());
+        diags.0.extend(substituted.diagnostics.iter().cloned());
+        &substituted.value
+    };
+    diags
+        .0
+        .extend(placeholders_info(doc.value(), &options.substitutions));
+    let machine = StateMachine::read(value, &mut diags);
     check(&machine, options, &mut diags);
     let mut out = diags.0;
     for d in &mut out {
@@ -77,9 +94,4 @@ pub fn check(machine: &StateMachine, options: &Options, diags: &mut Diagnostics)
     if let Some(ty) = options.workflow_type {
         workflow_type::check(machine, ty, diags);
     }
-}
-
-/// Whether a string holds a deploy-time placeholder such as `${OrdersTable}`.
-pub(crate) fn has_placeholder(text: &str) -> bool {
-    text.find("${").is_some_and(|at| text[at..].contains('}'))
 }

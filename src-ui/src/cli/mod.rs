@@ -4,6 +4,7 @@ pub mod bench;
 pub mod fmt;
 pub mod render;
 pub mod run;
+pub mod subst;
 pub mod test;
 pub mod validate;
 

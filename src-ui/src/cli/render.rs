@@ -1,6 +1,7 @@
 //! `stepcraft render`: the workflow graph as an SVG image.
 
 use super::Outcome;
+use super::subst::SubstArgs;
 use super::validate::format_diagnostic;
 use crate::files::{read_text, write_atomic};
 use clap::{Args, ValueEnum};
@@ -22,6 +23,8 @@ pub struct RenderArgs {
     /// The layout engine.
     #[arg(long, value_enum, default_value_t = Engine::Layered, hide = true)]
     engine: Engine,
+    #[command(flatten)]
+    subst: SubstArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -52,7 +55,16 @@ pub fn run(args: &RenderArgs) -> u8 {
             return Outcome::Invalid as u8;
         }
     };
-    let (machine, _) = doc.model();
+    // Placeholders given values are drawn with them; the rest show as parameters.
+    let substitutions = match args.subst.gather(Some(&args.file)) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            return Outcome::Unreadable as u8;
+        }
+    };
+    let applied = substitutions.apply(doc.value(), doc.bare_placeholders());
+    let (machine, _) = Document::from_value(applied.value, doc.format()).model();
     let graph = WorkflowGraph::from_machine(&machine);
     let request = LayoutRequest::from_graph(&graph, &EstimateMeasure, LayoutOptions::default());
     let engine: &dyn LayoutEngine = match args.engine {

@@ -1,6 +1,7 @@
 //! `stepcraft run`: runs a definition locally and prints its output (or its error).
 
 use super::Outcome;
+use super::subst::SubstArgs;
 use super::validate::format_diagnostic;
 use crate::files::{read_text, write_atomic};
 use clap::Args;
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use stepcraft::interp::compile::Program;
 use stepcraft::interp::{Config, Execution, Status};
+use stepcraft::subst::Substitutions;
 use stepcraft::tasks::mock::MockResolver;
 use stepcraft::tasks::{TableResolver, TaskResolver};
 use stepcraft::validate::{Options, WorkflowType, validate};
@@ -42,6 +44,42 @@ pub struct RunArgs {
     /// Seed for retry jitter, UUIDs and unseeded MathRandom.
     #[arg(long, default_value_t = 0x5eed)]
     seed: u64,
+    #[command(flatten)]
+    subst: SubstArgs,
+}
+
+/// The definition with its placeholders filled in. A placeholder left without a value runs as
+/// its literal text (a note says so), except a bare one, which has no text to run as.
+fn substituted(
+    doc: &Document,
+    substitutions: &Substitutions,
+    file: &Path,
+) -> Result<serde_json::Value, String> {
+    let applied = substitutions.apply(doc.value(), doc.bare_placeholders());
+    let open = stepcraft::placeholder::uses(&applied.value);
+    if let Some(bare) = open
+        .iter()
+        .find(|u| u.whole && !u.in_key && doc.bare_placeholders().contains(&u.name))
+    {
+        return Err(format!(
+            "{}: error: ${{{}}} stands unquoted at {}, so it needs a value to run: give one with --sub {}=VALUE, --subs FILE or --template FILE.",
+            file.display(),
+            bare.name,
+            bare.pointer,
+            bare.name
+        ));
+    }
+    let names = stepcraft::placeholder::names(&applied.value);
+    if !names.is_empty() {
+        let list: Vec<String> = names.iter().map(|n| format!("${{{n}}}")).collect();
+        eprint(&format!(
+            "{}: note: {} placeholder(s) have no value and run as their literal text: {}.",
+            file.display(),
+            names.len(),
+            list.join(", ")
+        ));
+    }
+    Ok(applied.value)
 }
 
 fn parse_type(text: &str) -> Result<WorkflowType, String> {
@@ -82,10 +120,13 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
     let format = Format::from_path(&args.file).unwrap_or_else(|| Format::sniff(&text));
     let doc = Document::parse(&text, format).map_err(|d| format_diagnostic(&args.file, &d))?;
     let workflow_type = args.workflow_type.unwrap_or(WorkflowType::Standard);
+    let substitutions = args.subst.gather(Some(&args.file))?;
+    let definition = substituted(&doc, &substitutions, &args.file)?;
     let errors: Vec<_> = validate(
         &doc,
         &Options {
             workflow_type: Some(workflow_type),
+            substitutions,
         },
     )
     .into_iter()
@@ -101,7 +142,7 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
             lines.join("\n")
         ));
     }
-    let (machine, _) = doc.model();
+    let (machine, _) = Document::from_value(definition, doc.format()).model();
     let program =
         Program::compile(&machine).map_err(|e| format!("{}: error: {e}", args.file.display()))?;
     let input = match args.input.as_deref() {

@@ -1,6 +1,7 @@
 //! `stepcraft test`: runs test files (and AWS-recorded JSON Lines cases) and reports each case.
 
 use super::Outcome;
+use super::subst::SubstArgs;
 use crate::files::write_atomic;
 use clap::{Args, ValueEnum};
 use serde_json::json;
@@ -29,6 +30,9 @@ pub struct TestArgs {
     /// Only run the cases whose name contains this text.
     #[arg(long)]
     filter: Option<String>,
+    /// Placeholder values for every case; they win over the test files' own.
+    #[command(flatten)]
+    subst: SubstArgs,
 }
 
 fn eprint(message: &str) {
@@ -51,11 +55,18 @@ pub fn run(args: &TestArgs) -> u8 {
             return Outcome::Unreadable as u8;
         }
     };
+    let overrides = match args.subst.gather(None) {
+        Ok(s) => s,
+        Err(e) => {
+            eprint(&format!("error: {e}"));
+            return Outcome::Unreadable as u8;
+        }
+    };
     let mut out = std::io::stdout().lock();
     let mut unreadable = false;
     let mut all = Vec::new();
     for path in files {
-        let file = match testing::load(&path) {
+        let file = match testing::load_with(&path, &overrides) {
             Ok(f) => f,
             Err(e) => {
                 eprint(&format!("error: {e}"));

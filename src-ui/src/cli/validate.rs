@@ -1,6 +1,7 @@
 //! `stepcraft validate`.
 
 use super::Outcome;
+use super::subst::SubstArgs;
 use crate::files::read_text;
 use clap::{Args, ValueEnum};
 use serde_json::json;
@@ -23,6 +24,8 @@ pub struct ValidateArgs {
     /// Leave out warnings and notes.
     #[arg(long, short)]
     quiet: bool,
+    #[command(flatten)]
+    subst: SubstArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -64,13 +67,25 @@ pub fn check_file(path: &Path, options: &Options) -> (Outcome, Vec<Diagnostic>, 
 }
 
 pub fn run(args: &ValidateArgs) -> u8 {
-    let options = Options {
-        workflow_type: args.workflow_type,
-    };
     let reports: Vec<Report> = args
         .files
         .iter()
         .map(|path| {
+            let substitutions = match args.subst.gather(Some(path)) {
+                Ok(s) => s,
+                Err(e) => {
+                    return Report {
+                        path: path.clone(),
+                        outcome: Outcome::Unreadable,
+                        diagnostics: Vec::new(),
+                        read_error: Some(e),
+                    };
+                }
+            };
+            let options = Options {
+                workflow_type: args.workflow_type,
+                substitutions,
+            };
             let (outcome, mut diagnostics, read_error) = check_file(path, &options);
             if args.quiet {
                 diagnostics.retain(Diagnostic::is_error);

@@ -1,0 +1,208 @@
+//! SAM and CloudFormation templates: finding the state machine a definition file belongs to, and
+//! reading its `DefinitionSubstitutions` as [`Substitutions`].
+//!
+//! A SAM `AWS::Serverless::StateMachine` names its definition file with `DefinitionUri` (relative
+//! to the template); a CloudFormation `AWS::StepFunctions::StateMachine` carries its definition
+//! inline or in S3. Both may have `DefinitionSubstitutions`. Templates are read with
+//! [`crate::source`], so CloudFormation's short-form tags (`!GetAtt`, `!Sub`, ...) arrive in their
+//! long form and [`super::cfn`] resolves them.
+
+use super::cfn::Resolver;
+use super::{Origin, Substitutions};
+use crate::source::{self, Format};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The state machine resource types whose substitutions are read.
+const STATE_MACHINE_TYPES: &[&str] = &[
+    "AWS::Serverless::StateMachine",
+    "AWS::StepFunctions::StateMachine",
+];
+
+/// Template file names looked for next to a definition and in the folders above it.
+const TEMPLATE_NAMES: &[&str] = &["template.yaml", "template.yml", "template.json"];
+
+/// How many folders above the definition's own are searched for a template.
+const SEARCH_LEVELS: usize = 3;
+
+/// One state machine resource of a template.
+#[derive(Clone, Debug)]
+struct StateMachineResource<'t> {
+    id: &'t str,
+    properties: Option<&'t Value>,
+}
+
+impl StateMachineResource<'_> {
+    /// The definition file `DefinitionUri` names, resolved against the template's folder.
+    fn definition_file(&self, template_dir: &Path) -> Option<PathBuf> {
+        let uri = self.properties?.get("DefinitionUri")?.as_str()?;
+        if uri.starts_with("s3://") {
+            return None;
+        }
+        Some(template_dir.join(uri))
+    }
+}
+
+/// Reads a template file into JSON. Errors say where (`file:line:column`).
+fn read(path: &Path) -> Result<Value, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read the template: {e}", path.display()))?;
+    let format = Format::from_path(path).unwrap_or_else(|| Format::sniff(&text));
+    source::parse(&text, format).map(|p| p.value).map_err(|d| {
+        let at = d.location.map(|l| format!(":{l}")).unwrap_or_default();
+        format!("{}{at}: {}", path.display(), d.message)
+    })
+}
+
+fn state_machines(template: &Value) -> Vec<StateMachineResource<'_>> {
+    template
+        .get("Resources")
+        .and_then(Value::as_object)
+        .map(|resources| {
+            resources
+                .iter()
+                .filter(|(_, r)| {
+                    r.get("Type")
+                        .and_then(Value::as_str)
+                        .is_some_and(|t| STATE_MACHINE_TYPES.contains(&t))
+                })
+                .map(|(id, r)| StateMachineResource {
+                    id,
+                    properties: r.get("Properties"),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// Reads the `DefinitionSubstitutions` of one state machine in the template at `path`.
+///
+/// The state machine is the one named `resource`; else the one whose `DefinitionUri` is
+/// `definition`; else the template's only state machine. Values written literally are used as
+/// they are; intrinsic functions become stand-ins ([`super::cfn`]).
+pub fn substitutions(
+    path: &Path,
+    definition: Option<&Path>,
+    resource: Option<&str>,
+) -> Result<Substitutions, String> {
+    let template = read(path)?;
+    let machines = state_machines(&template);
+    let ids = || machines.iter().map(|m| m.id).collect::<Vec<_>>().join(", ");
+    if machines.is_empty() {
+        return Err(format!(
+            "{}: the template has no AWS::Serverless::StateMachine or AWS::StepFunctions::StateMachine resource.",
+            path.display()
+        ));
+    }
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let chosen = if let Some(id) = resource {
+        machines.iter().find(|m| m.id == id).ok_or_else(|| {
+            format!(
+                "{}: no state machine named {id}; the template has: {}.",
+                path.display(),
+                ids()
+            )
+        })?
+    } else {
+        let matching: Vec<&StateMachineResource<'_>> = definition
+            .map(|def| {
+                machines
+                    .iter()
+                    .filter(|m| m.definition_file(dir).is_some_and(|f| same_file(&f, def)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        match (matching.as_slice(), machines.as_slice()) {
+            ([one], _) => *one,
+            ([], [one]) => one,
+            ([], _) => {
+                return Err(format!(
+                    "{}: no state machine's DefinitionUri names this definition, and the template has several ({}); choose one with --template-resource.",
+                    path.display(),
+                    ids()
+                ));
+            }
+            (several, _) => {
+                let names: Vec<&str> = several.iter().map(|m| m.id).collect();
+                return Err(format!(
+                    "{}: several state machines use this definition ({}); choose one with --template-resource.",
+                    path.display(),
+                    names.join(", ")
+                ));
+            }
+        }
+    };
+    let mut out = Substitutions::new();
+    let Some(subs) = chosen
+        .properties
+        .and_then(|p| p.get("DefinitionSubstitutions"))
+    else {
+        return Ok(out);
+    };
+    let Value::Object(subs) = subs else {
+        return Err(format!(
+            "{}: {}'s DefinitionSubstitutions is not a mapping.",
+            path.display(),
+            chosen.id
+        ));
+    };
+    let resolver = Resolver::new(&template);
+    for (name, value) in subs {
+        let resolved = resolver.resolve(value).map_err(|e| {
+            format!(
+                "{}: {}.DefinitionSubstitutions.{name}: {e}.",
+                path.display(),
+                chosen.id
+            )
+        })?;
+        let value = match resolved.value {
+            v @ (Value::String(_) | Value::Number(_) | Value::Bool(_)) => v,
+            other => {
+                return Err(format!(
+                    "{}: {}.DefinitionSubstitutions.{name} is {other}; a substitution must be a string, number or boolean.",
+                    path.display(),
+                    chosen.id
+                ));
+            }
+        };
+        out.set(
+            name.clone(),
+            value,
+            Origin::Template {
+                path: path.to_owned(),
+                resource: chosen.id.to_owned(),
+                stand_in: resolved.stand_in,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Looks for a SAM or CloudFormation template whose state machine's `DefinitionUri` names
+/// `definition`: in its folder and up to three folders above, under the usual template names.
+pub fn find_for(definition: &Path) -> Option<PathBuf> {
+    let definition = definition.canonicalize().ok()?;
+    definition
+        .ancestors()
+        .skip(1)
+        .take(SEARCH_LEVELS + 1)
+        .flat_map(|dir| TEMPLATE_NAMES.iter().map(move |n| dir.join(n)))
+        .filter(|candidate| candidate.is_file())
+        .find(|candidate| {
+            let Ok(template) = read(candidate) else {
+                return false;
+            };
+            let dir = candidate.parent().unwrap_or_else(|| Path::new("."));
+            state_machines(&template).iter().any(|m| {
+                m.definition_file(dir)
+                    .is_some_and(|f| same_file(&f, &definition))
+            })
+        })
+}
