@@ -59,6 +59,24 @@ impl Document {
         }
     }
 
+    /// The document written anew from its value, as it will be saved: same format, bare
+    /// placeholders still bare, positions those of the new text.
+    pub fn rewritten(&self) -> Self {
+        let text = write::to_string_with_bare(&self.value, self.format, &self.bare);
+        match source::parse(&text, self.format) {
+            Ok(parsed) => Self {
+                text,
+                format: self.format,
+                value: self.value.clone(),
+                map: parsed.map,
+                read_warnings: Vec::new(),
+                bare: parsed.bare,
+                edited: false,
+            },
+            Err(_) => Self::from_value(self.value.clone(), self.format),
+        }
+    }
+
     /// The JSON value of the definition.
     pub fn value(&self) -> &Value {
         &self.value

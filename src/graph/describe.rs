@@ -359,6 +359,8 @@ fn comparison(variable: &str, op: Operator, operand: &Value) -> String {
     };
     let right = match (op.operand(), operand) {
         (Operand::Path, Value::String(path)) => path.clone(),
+        // A deploy-time placeholder is shown as itself (the canvas draws it as a chip).
+        (_, Value::String(s)) if crate::placeholder::whole(s).is_some() => s.clone(),
         (_, value) => value.to_string(),
     };
     format!("{variable} {symbol} {right}")

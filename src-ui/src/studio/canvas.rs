@@ -10,6 +10,7 @@
 //! pure function of a [`LayoutRequest`], rebuilt when the graph changes and laid out again only
 //! when the request differs from the cached one.
 
+use super::chips;
 use super::problems::ProblemIndex;
 use super::state::{DragPayload, PanelCtx, Selection};
 use super::theme::{self, CanvasColors};
@@ -652,7 +653,10 @@ impl Measure for EguiMeasure<'_, '_> {
             return Size::new(64.0, 26.0);
         }
         let title = self.width(&node.title, theme::title_font());
-        let detail = self.width(&detail_line(node), theme::subtitle_font());
+        let detail = self.width(
+            &chips::display(&detail_line(node)).0,
+            theme::subtitle_font(),
+        );
         let w = (title.max(detail) + 2.0 * theme::NODE_PAD_X + theme::STRIPE)
             .clamp(theme::NODE_MIN_WIDTH, theme::NODE_MAX_WIDTH);
         let h = 2.0 * theme::NODE_PAD_Y
@@ -663,7 +667,7 @@ impl Measure for EguiMeasure<'_, '_> {
     }
 
     fn label_size(&self, text: &str) -> Size {
-        let w = self.width(text, theme::label_font()) + 10.0;
+        let w = self.width(&chips::display(text).0, theme::label_font()) + 10.0;
         Size::new(
             w.ceil().min(220.0),
             self.height(&theme::label_font()).ceil() + 4.0,
@@ -703,7 +707,7 @@ struct Drawer<'a> {
 
 /// A single line of text cut with "…" to fit `width`.
 fn line_galley(ui: &Ui, text: &str, font: FontId, color: Color32, width: f32) -> Arc<egui::Galley> {
-    let mut job = LayoutJob::single_section(
+    let job = LayoutJob::single_section(
         text.to_owned(),
         TextFormat {
             font_id: font,
@@ -711,6 +715,23 @@ fn line_galley(ui: &Ui, text: &str, font: FontId, color: Color32, width: f32) ->
             ..Default::default()
         },
     );
+    one_line(ui, job, width)
+}
+
+/// Like [`line_galley`], with deploy-time placeholders drawn as parameter chips.
+fn chip_line_galley(
+    ui: &Ui,
+    text: &str,
+    font: FontId,
+    color: Color32,
+    width: f32,
+) -> Arc<egui::Galley> {
+    let job = chips::job(text, font, color, ui.visuals().dark_mode);
+    one_line(ui, job, width)
+}
+
+/// Lays out a job on one line of at most `width`, cut with an ellipsis.
+fn one_line(ui: &Ui, mut job: LayoutJob, width: f32) -> Arc<egui::Galley> {
     job.wrap = TextWrapping {
         max_width: width.max(1.0),
         max_rows: 1,
@@ -791,7 +812,7 @@ impl Drawer<'_> {
             ) {
                 self.painter
                     .rect_filled(rect, self.radius(3), self.colors.label_fill);
-                let galley = line_galley(
+                let galley = chip_line_galley(
                     ui,
                     text,
                     font,
@@ -1073,7 +1094,7 @@ impl Drawer<'_> {
         };
         let top = rect.min.y + self.len(theme::NODE_PAD_Y);
         self.painter.galley(pos2(left, top), title, c.text);
-        let detail = line_galley(
+        let detail = chip_line_galley(
             ui,
             &detail_line(node),
             detail_font,

@@ -3,16 +3,20 @@
 //! [`PanelCtx::edits`]. Typing into a field queues one `SetField` per keystroke on the same field
 //! pointer, which the undo history merges into one step.
 
+use super::chips;
+use super::parameters::ParameterRow;
 use super::state::{PanelCtx, Selection};
 use super::theme;
 use egui::{Color32, Id, Key, RichText, Ui};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
+use std::sync::Arc;
 use stepcraft::edit::{Edit, MAX_NAME_CHARS, RuleList, StateRef, Via};
 use stepcraft::model::choice::Operand;
 use stepcraft::model::fields::state_field;
 use stepcraft::model::{ErrorName, Operator, QueryLanguage, Scope, StateMachine, StateType};
-use stepcraft::{Diagnostic, Pointer, Severity};
+use stepcraft::subst::Substitution;
+use stepcraft::{Code, Diagnostic, Pointer, Severity};
 
 /// The inspector's tabs for a state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -75,6 +79,10 @@ fn parse(kind: Kind, text: &str) -> Result<Option<Value>, String> {
             "null" => Some(Value::Null),
             _ => Some(Value::from(t)),
         }),
+        // A deploy-time placeholder stands for a value of any kind.
+        Kind::Uint | Kind::Number if stepcraft::placeholder::whole(t).is_some() => {
+            Ok(Some(Value::from(t)))
+        }
         Kind::Uint => {
             if t.is_empty() {
                 Ok(None)
@@ -151,6 +159,12 @@ pub struct Inspector {
     name: Draft,
     /// While set, fields draw without a visible label, this wide (rows of a Choice rule).
     inline: Option<f32>,
+    /// The definition's placeholders and their values (set by the shell each frame).
+    parameters: Arc<[ParameterRow]>,
+    /// What the user typed into the Parameters list: one value per placeholder name.
+    parameter_drafts: HashMap<String, String>,
+    /// Placeholder values changed this frame (`None`: forget the value), for the shell.
+    parameter_edits: Vec<(String, Option<String>)>,
 }
 
 /// What the forms of one frame work with.
@@ -181,6 +195,109 @@ impl Inspector {
     /// Shows a tab.
     pub fn set_tab(&mut self, tab: InspectorTab) {
         self.tab = tab;
+    }
+
+    /// The definition's placeholders and their values, for the Parameters list and the chips.
+    pub fn set_parameters(&mut self, rows: Arc<[ParameterRow]>) {
+        self.parameters = rows;
+    }
+
+    /// The placeholder values changed since the last call.
+    pub fn take_parameter_edits(&mut self) -> Vec<(String, Option<String>)> {
+        std::mem::take(&mut self.parameter_edits)
+    }
+
+    /// The value a placeholder has, for a chip's hover.
+    fn parameter_value(&self, name: &str) -> Option<Substitution> {
+        self.parameters
+            .iter()
+            .find(|r| r.name == name)
+            .and_then(ParameterRow::effective)
+    }
+
+    /// Chips for the placeholders in a field's value, each with its value on hover.
+    fn chips_ui(&self, ui: &mut Ui, value: Option<&Value>) {
+        let Some(value) = value else { return };
+        let names = stepcraft::placeholder::names(value);
+        if names.is_empty() {
+            return;
+        }
+        chips::row(ui, names.iter().map(String::as_str), |n| {
+            self.parameter_value(n)
+        });
+    }
+
+    /// The Parameters list of the definition settings: every placeholder, its uses, and an
+    /// editable value (kept in the sidecar file, never in the definition).
+    fn parameters_ui(&mut self, ui: &mut Ui) {
+        let rows = Arc::clone(&self.parameters);
+        ui.separator();
+        ui.label(RichText::new("Parameters").strong());
+        if rows.is_empty() {
+            ui.label(
+                RichText::new(
+                    "No deploy-time placeholders. A ${Name} in any value (as SAM, CloudFormation, \
+                     CDK or Terraform fill in) becomes a parameter listed here.",
+                )
+                .small()
+                .weak(),
+            );
+            return;
+        }
+        ui.label(
+            RichText::new(
+                "Placeholders filled in at deploy time. Values here are used to check and run the \
+                 workflow, and are saved beside the file, never in it.",
+            )
+            .small()
+            .weak(),
+        );
+        for row in rows.iter() {
+            ui.add_space(4.0);
+            ui.horizontal(|ui| {
+                chips::row(ui, [row.name.as_str()], |_| None);
+                let places = if row.uses.len() == 1 {
+                    "1 use".to_owned()
+                } else {
+                    format!("{} uses", row.uses.len())
+                };
+                let list: Vec<&str> = row.uses.iter().map(Pointer::as_str).collect();
+                ui.label(RichText::new(places).small().weak())
+                    .on_hover_text(list.join("\n"));
+            });
+            let draft = self
+                .parameter_drafts
+                .entry(row.name.clone())
+                .or_insert_with(|| row.user.clone().unwrap_or_default());
+            let id = Id::unique(("inspector-parameter", row.name.as_str()));
+            if !ui.memory(|m| m.has_focus(id)) {
+                row.user.clone().unwrap_or_default().clone_into(draft);
+            }
+            let hint = match &row.template {
+                Some(t) => t.text(),
+                None => "(no value)".to_owned(),
+            };
+            let response = ui.add(
+                egui::TextEdit::singleline(draft)
+                    .id(id)
+                    .hint_text(hint)
+                    .desired_width(f32::INFINITY),
+            );
+            let response = response.accessible_name(format!("Value of {}", row.name));
+            if response.changed() {
+                let value = (!draft.is_empty()).then(|| draft.clone());
+                self.parameter_edits.push((row.name.clone(), value));
+            }
+            if row.user.is_none()
+                && let Some(t) = &row.template
+            {
+                ui.label(
+                    RichText::new(chips::describe(&row.name, Some(t)))
+                        .small()
+                        .weak(),
+                );
+            }
+        }
     }
 
     /// Draws the inspector of the primary selected state, or the definition's settings.
@@ -214,13 +331,19 @@ impl Inspector {
 
     fn definition_ui(&mut self, ui: &mut Ui, f: &mut Frame<'_>) {
         ui.heading("Definition");
+        // The placeholders' note is the Parameters list below, in long form.
         let top: Vec<&Diagnostic> = f
             .diagnostics
             .iter()
-            .filter(|d| owner_state(&d.pointer).is_none())
+            .filter(|d| owner_state(&d.pointer).is_none() && d.code != Code::Placeholders)
             .collect();
-        let errors = f.diagnostics.iter().filter(|d| d.is_error()).count();
-        let warnings = f.diagnostics.len() - errors;
+        let count = |severity: Severity| {
+            f.diagnostics
+                .iter()
+                .filter(|d| d.severity == severity)
+                .count()
+        };
+        let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
         ui.label(
             RichText::new(format!(
                 "{} states · {errors} errors · {warnings} warnings",
@@ -291,6 +414,7 @@ impl Inspector {
             get("Version"),
             Kind::OptText,
         );
+        self.parameters_ui(ui);
         ui.add_space(8.0);
         ui.label(RichText::new("Select a state on the graph to configure it.").weak());
     }
@@ -1452,6 +1576,7 @@ impl Inspector {
         if let Some(error) = &draft.error {
             ui.colored_label(theme::severity_color(Severity::Error), error);
         }
+        self.chips_ui(ui, current);
         for d in f
             .diagnostics
             .iter()

@@ -6,10 +6,12 @@
 
 pub mod browser;
 pub mod canvas;
+pub mod chips;
 pub mod code_view;
 pub mod commands;
 pub mod files_ui;
 pub mod inspector;
+pub mod parameters;
 pub mod problems;
 pub mod session;
 pub mod shell;

@@ -2,9 +2,11 @@
 //! model, the validator's findings, the workflow graph. Read-only during a frame; edits queued
 //! by the panels are applied here at the end of the frame.
 
+use super::parameters::{ParameterRow, Parameters};
 use super::problems::ProblemIndex;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use stepcraft::edit::{Edit, EditError, History, Op, StateRef};
 use stepcraft::graph::WorkflowGraph;
@@ -45,6 +47,10 @@ pub struct Session {
     /// Whether the document is the empty stand-in for a file that could not be read: nothing
     /// to validate until the user edits it.
     stand_in: bool,
+    /// Values for the definition's deploy-time placeholders (sidecar file and template).
+    parameters: Parameters,
+    /// The placeholders with their values, as the inspector lists them.
+    parameter_rows: Arc<[ParameterRow]>,
 }
 
 impl Session {
@@ -63,7 +69,10 @@ impl Session {
             generation: 0,
             dirty: false,
             stand_in: false,
+            parameters: Parameters::default(),
+            parameter_rows: Arc::from(Vec::new()),
         };
+        session.parameters = Parameters::load(session.path.as_deref());
         session.derive();
         session
     }
@@ -134,6 +143,24 @@ impl Session {
         &self.history
     }
 
+    /// The placeholder values in use.
+    pub fn parameters(&self) -> &Parameters {
+        &self.parameters
+    }
+
+    /// The definition's placeholders with their values.
+    pub fn parameter_rows(&self) -> Arc<[ParameterRow]> {
+        Arc::clone(&self.parameter_rows)
+    }
+
+    /// Sets (or with `None`, forgets) the value of a placeholder, saves it in the sidecar file,
+    /// and checks the definition again with it. Not an edit of the definition: not undone.
+    pub fn set_parameter(&mut self, name: &str, value: Option<String>) -> Result<(), String> {
+        let result = self.parameters.set(name, value);
+        self.derive();
+        result
+    }
+
     /// Ends merging of typing into the last undo step.
     pub fn seal(&mut self) {
         self.history.seal();
@@ -185,17 +212,26 @@ impl Session {
         Ok(done)
     }
 
-    /// Notes that the document was saved to `path` as `text`.
-    pub fn mark_saved(&mut self, path: &Path, text: &str) {
+    /// Notes that the document was saved to `path` as `text`. Saved under a new name, the
+    /// placeholder values move to that file's sidecar; an error says if they could not.
+    pub fn mark_saved(&mut self, path: &Path, text: &str) -> Result<(), String> {
         if let Ok(doc) = Document::parse(text, self.doc.format()) {
             self.saved = doc;
         }
+        let moved = if self.path.as_deref() == Some(path) {
+            Ok(())
+        } else {
+            let r = self.parameters.rebind(path);
+            self.derive();
+            r
+        };
         self.path = Some(path.to_path_buf());
         self.name = path.file_name().map_or_else(
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
         );
         self.dirty = self.doc.value() != self.saved.value();
+        moved
     }
 
     /// After an edit: the text written anew from the value (so the Code mode and the problems'
@@ -204,7 +240,7 @@ impl Session {
         self.doc = if self.doc.value() == self.saved.value() {
             self.saved.clone()
         } else {
-            Document::from_value(self.doc.value().clone(), self.doc.format())
+            self.doc.rewritten()
         };
         self.derive();
     }
@@ -215,8 +251,15 @@ impl Session {
         self.diagnostics = if self.stand_in {
             Vec::new()
         } else {
-            validate(&self.doc, &Options::default())
+            validate(
+                &self.doc,
+                &Options {
+                    substitutions: self.parameters.effective(),
+                    ..Options::default()
+                },
+            )
         };
+        self.parameter_rows = Arc::from(self.parameters.rows(self.doc.value()));
         self.graph = WorkflowGraph::from_machine(&self.machine);
         self.problems = ProblemIndex::new(&self.diagnostics);
         self.generation = NEXT_GENERATION.fetch_add(1, Ordering::Relaxed);

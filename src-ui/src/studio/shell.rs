@@ -121,6 +121,14 @@ impl StudioApp {
         app
     }
 
+    /// The studio on a file (no autosave, default settings): what tests that need a real file
+    /// next to the definition (sidecar, template) drive.
+    pub fn from_path(path: &Path) -> Self {
+        let mut app = Self::empty();
+        app.load_path(path);
+        app
+    }
+
     fn empty() -> Self {
         Self {
             settings: Settings::default(),
@@ -323,6 +331,7 @@ impl StudioApp {
                     .min_size(200.0)
                     .show(ui, |ui| {
                         let session = &self.session;
+                        self.inspector.set_parameters(session.parameter_rows());
                         let mut ctx = PanelCtx {
                             value: session.document().value(),
                             machine: session.machine(),
@@ -413,6 +422,11 @@ impl StudioApp {
             self.problem_clicked(&click);
         }
         self.apply_edits(edits);
+        for (name, value) in self.inspector.take_parameter_edits() {
+            if let Err(e) = self.session.set_parameter(&name, value) {
+                self.toast(e, true);
+            }
+        }
         for command in commands {
             self.run_command(ui, command);
         }
@@ -829,7 +843,9 @@ impl StudioApp {
         match crate::files::write_atomic(path, &text) {
             Ok(()) => {
                 self.remove_recovery();
-                self.session.mark_saved(path, &text);
+                if let Err(e) = self.session.mark_saved(path, &text) {
+                    self.toast(e, true);
+                }
                 self.code.mark_saved(&text);
                 add_recent(&mut self.settings.recent, path);
                 self.toast(format!("Saved {}", path.display()), false);

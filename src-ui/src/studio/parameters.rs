@@ -1,0 +1,214 @@
+//! The workflow's parameters: its deploy-time `${...}` placeholders and the values the studio
+//! uses for them. Values the user types are remembered in the definition's sidecar file
+//! (`NAME.subs.json`, the `--subs` shape, so the command line reads it too), never in the ASL;
+//! a SAM or CloudFormation template found next to the file gives the rest.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use stepcraft::Pointer;
+use stepcraft::subst::{Origin, Substitution, Substitutions, sidecar_path, template};
+
+/// One placeholder of the definition, as the Parameters list shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterRow {
+    /// The name inside `${...}`.
+    pub name: String,
+    /// Where it is used.
+    pub uses: Vec<Pointer>,
+    /// The value the user typed.
+    pub user: Option<String>,
+    /// The template's value.
+    pub template: Option<Substitution>,
+}
+
+impl ParameterRow {
+    /// The value runs and checks use: the user's, else the template's.
+    pub fn effective(&self) -> Option<Substitution> {
+        match &self.user {
+            Some(v) => Some(Substitution {
+                value: Value::String(v.clone()),
+                origin: Origin::Flag,
+            }),
+            None => self.template.clone(),
+        }
+    }
+}
+
+/// Placeholder values for one open definition, by where they come from.
+#[derive(Debug, Default)]
+pub struct Parameters {
+    /// The values the user typed (the sidecar's contents).
+    user: Substitutions,
+    /// The template found next to the definition and what it gave (or why it could not).
+    template: Option<(PathBuf, Result<Substitutions, String>)>,
+    /// Where the user's values are kept; `None` until the definition has a file.
+    sidecar: Option<PathBuf>,
+    /// Why the sidecar could not be read, if it could not.
+    sidecar_error: Option<String>,
+}
+
+impl Parameters {
+    /// The values for the definition at `path`: its sidecar, and a template whose
+    /// `DefinitionUri` names it. No file: no values yet.
+    pub fn load(path: Option<&Path>) -> Self {
+        let Some(path) = path else {
+            return Self::default();
+        };
+        let sidecar = sidecar_path(path);
+        let (user, sidecar_error) = if sidecar.is_file() {
+            match Substitutions::from_file(&sidecar) {
+                Ok(s) => (s, None),
+                Err(e) => (Substitutions::new(), Some(e)),
+            }
+        } else {
+            (Substitutions::new(), None)
+        };
+        let template = template::find_for(path).map(|t| {
+            let subs = template::substitutions(&t, Some(path), None);
+            (t, subs)
+        });
+        Self {
+            user,
+            template,
+            sidecar: Some(sidecar),
+            sidecar_error,
+        }
+    }
+
+    /// The values to validate and run with: the user's, then the template's.
+    pub fn effective(&self) -> Substitutions {
+        let mut out = self.user.clone();
+        if let Some((_, Ok(t))) = &self.template {
+            out.layer(t.clone());
+        }
+        out
+    }
+
+    /// Every placeholder of `definition`, in order of first use, with its values.
+    pub fn rows(&self, definition: &Value) -> Vec<ParameterRow> {
+        let mut rows: Vec<ParameterRow> = Vec::new();
+        for u in stepcraft::placeholder::uses(definition) {
+            match rows.iter_mut().find(|r| r.name == u.name) {
+                Some(row) => row.uses.push(u.pointer),
+                None => rows.push(ParameterRow {
+                    user: self.user_value(&u.name),
+                    template: self.template_value(&u.name).cloned(),
+                    name: u.name,
+                    uses: vec![u.pointer],
+                }),
+            }
+        }
+        rows
+    }
+
+    /// The value the user typed for `name`.
+    pub fn user_value(&self, name: &str) -> Option<String> {
+        self.user.get(name).map(Substitution::text)
+    }
+
+    /// The template's value for `name`.
+    pub fn template_value(&self, name: &str) -> Option<&Substitution> {
+        match &self.template {
+            Some((_, Ok(t))) => t.get(name),
+            _ => None,
+        }
+    }
+
+    /// The template in use, and why it cannot be read if it cannot.
+    pub fn template(&self) -> Option<(&Path, Option<&str>)> {
+        self.template
+            .as_ref()
+            .map(|(p, r)| (p.as_path(), r.as_ref().err().map(String::as_str)))
+    }
+
+    /// The sidecar file, once the definition has a file.
+    pub fn sidecar(&self) -> Option<&Path> {
+        self.sidecar.as_deref()
+    }
+
+    /// Why the sidecar could not be read.
+    pub fn sidecar_error(&self) -> Option<&str> {
+        self.sidecar_error.as_deref()
+    }
+
+    /// Sets (or with `None`, forgets) the user's value for `name` and writes the sidecar. Only a
+    /// file that exists is changed when the last value goes (it is then removed), so a
+    /// definition nobody gave values to never grows a sidecar.
+    pub fn set(&mut self, name: &str, value: Option<String>) -> Result<(), String> {
+        let mut next = Substitutions::new();
+        for (n, s) in self.user.iter().filter(|(n, _)| *n != name) {
+            next.set(n, s.value.clone(), s.origin.clone());
+        }
+        if let Some(v) = value {
+            let origin = self.sidecar.clone().map_or(Origin::Flag, Origin::File);
+            next.set(name, Value::String(v), origin);
+        }
+        self.user = next;
+        self.write()
+    }
+
+    /// After Save as: the values move to the new file's sidecar (written there), and the
+    /// template is looked for again next to the new file.
+    pub fn rebind(&mut self, path: &Path) -> Result<(), String> {
+        let moved = self.user.clone();
+        let mut fresh = Self::load(Some(path));
+        if !moved.is_empty() {
+            fresh.user = moved;
+            fresh.sidecar_error = None;
+            fresh.write()?;
+        }
+        *self = fresh;
+        Ok(())
+    }
+
+    fn write(&self) -> Result<(), String> {
+        let Some(path) = &self.sidecar else {
+            return Ok(());
+        };
+        if self.user.is_empty() {
+            if path.is_file() {
+                std::fs::remove_file(path)
+                    .map_err(|e| format!("Could not remove {}: {e}", path.display()))?;
+            }
+            return Ok(());
+        }
+        let mut text = serde_json::to_string_pretty(&self.user.to_json_object())
+            .unwrap_or_else(|_| "{}".to_owned());
+        text.push('\n');
+        crate::files::write_atomic(path, &text)
+            .map_err(|e| format!("Could not save the parameters to {}: {e}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_kept_in_the_sidecar_and_read_back() {
+        let dir = std::env::temp_dir().join(format!("stepcraft-params-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let def = dir.join("flow.asl.json");
+        std::fs::write(&def, "{}").expect("write");
+        let mut params = Parameters::load(Some(&def));
+        assert!(params.effective().is_empty());
+        params.set("Fn", Some("arn:x".into())).expect("set");
+        let sidecar = dir.join("flow.asl.subs.json");
+        assert_eq!(
+            std::fs::read_to_string(&sidecar).expect("sidecar"),
+            "{\n  \"Fn\": \"arn:x\"\n}\n"
+        );
+        let again = Parameters::load(Some(&def));
+        assert_eq!(again.user_value("Fn").as_deref(), Some("arn:x"));
+        // Save as elsewhere moves the values along.
+        let other = dir.join("copy.asl.json");
+        let mut params = again;
+        params.rebind(&other).expect("rebind");
+        assert!(dir.join("copy.asl.subs.json").is_file());
+        // Forgetting the last value removes the file.
+        params.set("Fn", None).expect("unset");
+        assert!(!dir.join("copy.asl.subs.json").exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
