@@ -206,6 +206,29 @@ fn an_item_reader_fails_clearly_in_a_local_run() {
 }
 
 #[test]
+fn a_tolerated_failure_does_not_stop_the_remaining_iterations() {
+    // One iteration at a time: after the tolerated failure of the first item, the Map still
+    // starts the other two (it used to stop starting them and never finish).
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+        "MaxConcurrency": 1, "ToleratedFailureCount": 1,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "C", "States": {
+                "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "F"}], "Default": "P"},
+                "F": {"Type": "Fail", "Error": "Bad"},
+                "P": {"Type": "Pass", "End": true}}}}}});
+    assert_eq!(
+        output(&run(&def, json!([1, 2, 3]))),
+        json!([{"Error": "Bad"}, 2, 3])
+    );
+    match run(&def, json!([1, 1, 3])) {
+        Status::Failed { error, .. } => {
+            assert_eq!(&*error, "States.ExceedToleratedFailureThreshold");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn variables_stay_in_their_scope() {
     // An iteration reads the outer variable as it was when the Map started; what it assigns does
     // not leak out, and later states still see the outer value.

@@ -221,6 +221,14 @@ struct Kids {
     distributed: bool,
 }
 
+impl Kids {
+    /// Whether the failures so far end the Parallel or Map: any failure without a tolerance,
+    /// more than the tolerated number with one.
+    fn over_tolerance(&self) -> bool {
+        self.failure.is_some() && self.tolerated.is_none_or(|t| self.failures > t)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Role {
     Top,
@@ -1993,7 +2001,7 @@ impl Execution {
             };
             if kids.started >= kids.items.len()
                 || kids.running >= kids.limit
-                || kids.failure.is_some()
+                || kids.over_tolerance()
             {
                 break;
             }
@@ -2107,9 +2115,7 @@ impl Execution {
         let Some(kids) = self.frames[fid].kids.as_ref() else {
             return;
         };
-        let over_tolerance =
-            kids.failure.is_some() && kids.tolerated.is_none_or(|t| kids.failures > t);
-        if over_tolerance {
+        if kids.over_tolerance() {
             let error = kids
                 .failure
                 .clone()
