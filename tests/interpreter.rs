@@ -185,7 +185,7 @@ fn variables_over_256_kib_fail_with_data_limit_exceeded() {
 }
 
 #[test]
-fn an_item_reader_fails_clearly_in_a_local_run() {
+fn an_item_reader_without_an_object_store_fails_clearly() {
     let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
         "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
                        "Parameters": {"Bucket": "b", "Key": "k.csv"}},
@@ -194,10 +194,11 @@ fn an_item_reader_fails_clearly_in_a_local_run() {
     match run(&def, json!([1, 2])) {
         Status::Failed { error, cause } => {
             assert_eq!(&*error, "States.ItemReaderFailed");
+            // It names the object and says how to give the run a store.
             assert!(
                 cause
                     .as_deref()
-                    .is_some_and(|c| c.contains("arn:aws:states:::s3:getObject")),
+                    .is_some_and(|c| c.contains("s3://b/k.csv") && c.contains("--s3-root DIR")),
                 "{cause:?}"
             );
         }
