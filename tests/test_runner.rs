@@ -27,7 +27,12 @@ fn failures(results: &[CaseResult]) -> Vec<String> {
 #[test]
 fn the_example_test_files_pass() {
     let examples = root().join("assets/examples");
-    for name in ["order-processing", "callback-approval", "hello-world"] {
+    for name in [
+        "order-processing",
+        "callback-approval",
+        "hello-world",
+        "distributed-map-csv",
+    ] {
         let path = examples.join(format!("{name}.test.yaml"));
         let file = testing::load(&path).expect("the example's test file loads");
         assert!(file.cases.len() >= 2, "{name} has too few cases");

@@ -54,6 +54,7 @@ fn the_example_test_files_pass() {
     assert!(text.contains("ok order-processing"), "{text}");
     assert!(text.contains("ok callback-approval"), "{text}");
     assert!(text.contains("ok hello-world"), "{text}");
+    assert!(text.contains("ok distributed-map-csv"), "{text}");
     assert!(text.trim_end().ends_with(" passed, 0 failed"), "{text}");
 }
 
