@@ -2,8 +2,22 @@
 //! results) and check the outcome. Two sources are read:
 //!
 //! - test files (JSON or YAML): `{"definition": "path" | {ASL}, "stateMachine", "mockConfig",
-//!   "cases": [{"name", "input", "testCase" | "mocks", "expect": {...}}]}`;
+//!   "type", "s3Root", "files", "substitutions", "template", "templateResource", "cases":
+//!   [{"name", "input", "testCase" | "mocks", "s3Root", "files", "substitutions",
+//!   "expect": {...}}]}`;
 //! - AWS-recorded executions in JSON Lines (one case a line, as in `shared/conformance`).
+//!
+//! `s3Root` (a directory relative to the test file) and `files` (`{"s3://bucket/key": content}`,
+//! strings written as they are, other values as JSON) give a distributed Map's ItemReader its
+//! data: `s3://B/K` is `S3ROOT/B/K`. A case's `s3Root` replaces the file's, its `files` add to the
+//! file's. What the run writes (ResultWriter) stays in memory and never touches the directory;
+//! `expect.objects` (`{"s3://bucket/key": value}`) checks it, parsed as JSON when it parses.
+//! A directory search skips JSON Lines files under a test file's `s3Root`: they are data.
+//!
+//! Placeholder values ([`crate::subst`]), highest precedence first: the command line's (given to
+//! [`load_with`]), a case's `substitutions` map, the file's `substitutions` (a map, or the path of
+//! a substitutions file; otherwise the definition's sidecar file), then the file's `template`
+//! (`templateResource` picks a state machine), or else a template found next to the definition.
 //!
 //! Comparisons follow the recorded suite's rules: numbers by value, a `cause_json` compared as
 //! parsed JSON, history types as multisets when the definition has Parallel or Map states. The
@@ -14,6 +28,7 @@ use crate::interp::compile::Program;
 use crate::interp::{Config, Execution, Status};
 use crate::subst::{Origin, Sources, Substitutions};
 use crate::tasks::mock::MockResolver;
+use crate::tasks::objects::{DirStore, MemoryStore, ObjectStore, Overlay, parse_s3_uri};
 use crate::tasks::{TableResolver, TaskResolver};
 use crate::validate::WorkflowType;
 use crate::value::{Val, numbers_equal};
@@ -82,6 +97,17 @@ pub struct Expect {
     pub path: Option<Vec<String>>,
     /// The history event types.
     pub history_types: Option<Vec<String>>,
+    /// Objects in the store after the run, by `s3://bucket/key`.
+    pub objects: Vec<(String, Value)>,
+}
+
+/// The objects a case's run can read (its ItemReader's data).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Objects {
+    /// A directory standing for S3: `s3://B/K` is `ROOT/B/K`.
+    pub root: Option<PathBuf>,
+    /// Objects given in the test file: bucket, key, content.
+    pub files: Vec<(String, String, Vec<u8>)>,
 }
 
 /// One case to run.
@@ -99,8 +125,17 @@ pub struct TestCase {
     pub workflow_type: WorkflowType,
     /// `$$.StateMachine.Name`.
     pub state_machine_name: Option<String>,
+    /// The objects the run can read (or why they could not be read).
+    pub objects: Result<Objects, String>,
     /// What to check.
     pub expect: Expect,
+}
+
+/// How cases run, beyond what their files say.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RunOptions {
+    /// The object store directory for cases whose file gives no `s3Root`.
+    pub s3_root: Option<PathBuf>,
 }
 
 /// The cases of one file.
@@ -163,12 +198,49 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut out)?;
+            let mut found = Vec::new();
+            walk(path, &mut found)?;
+            out.extend(without_data(found));
         } else {
             out.push(path.clone());
         }
     }
     Ok(out)
+}
+
+fn is_jsonl(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "jsonl")
+}
+
+/// Drops the JSON Lines files found under a test file's `s3Root`: datasets, not recorded suites.
+fn without_data(found: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut roots = Vec::new();
+    for file in found.iter().filter(|p| !is_jsonl(p)) {
+        let Ok(value) = read_value(file) else {
+            continue;
+        };
+        let base = file.parent().unwrap_or_else(|| Path::new("."));
+        let cases = value.get("cases").and_then(Value::as_array);
+        let levels = std::iter::once(&value).chain(cases.into_iter().flatten());
+        for level in levels {
+            if let Some(Value::String(rel)) = level.get("s3Root")
+                && let Ok(dir) = base.join(rel).canonicalize()
+            {
+                roots.push(dir);
+            }
+        }
+    }
+    if roots.is_empty() {
+        return found;
+    }
+    found
+        .into_iter()
+        .filter(|p| {
+            !is_jsonl(p)
+                || p.canonicalize()
+                    .is_ok_and(|c| !roots.iter().any(|r| c.starts_with(r)))
+        })
+        .collect()
 }
 
 /// Whether a file name is one a directory search picks up.
@@ -333,6 +405,7 @@ pub fn recorded_case(case: &Value, line: usize) -> TestCase {
         mocks,
         workflow_type,
         state_machine_name: None,
+        objects: Ok(Objects::default()),
         expect,
     }
 }
@@ -399,6 +472,7 @@ pub fn test_file(
             .ok_or_else(|| shape(path, "\"type\" must be STANDARD or EXPRESS"))?,
         None => WorkflowType::Standard,
     };
+    let file_objects = objects_of(root, base, Objects::default());
     let cases_value = root
         .get("cases")
         .and_then(Value::as_array)
@@ -458,6 +532,9 @@ pub fn test_file(
                     None => Ok(Arc::new(applied.value)),
                 }
             });
+        let objects = file_objects
+            .clone()
+            .and_then(|above| objects_of(obj, base, above));
         cases.push(TestCase {
             name,
             definition,
@@ -465,6 +542,7 @@ pub fn test_file(
             mocks,
             workflow_type,
             state_machine_name: state_machine.clone(),
+            objects,
             expect,
         });
     }
@@ -521,6 +599,47 @@ fn file_substitutions(
     // Inline values replace the sidecar, as a --subs file would.
     sources.skip_sidecar = !out.is_empty();
     out.layer(sources.gather(definition).map_err(|m| shape(path, m))?);
+    Ok(out)
+}
+
+/// `s3Root` and `files` of a test file or case, over what the level above gave.
+fn objects_of(obj: &Map<String, Value>, base: &Path, above: Objects) -> Result<Objects, String> {
+    let mut out = above;
+    match obj.get("s3Root") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(rel)) => {
+            let dir = base.join(rel);
+            if !dir.is_dir() {
+                return Err(format!(
+                    "\"s3Root\" names {}, which is not a directory",
+                    dir.display()
+                ));
+            }
+            out.root = Some(dir);
+        }
+        Some(_) => {
+            return Err("\"s3Root\" must be a directory, relative to the test file".to_owned());
+        }
+    }
+    match obj.get("files") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(files)) => {
+            for (uri, content) in files {
+                let (bucket, key) = parse_s3_uri(uri).ok_or_else(|| {
+                    format!("'{uri}' in \"files\" is not an s3://bucket/key address")
+                })?;
+                let body = match content {
+                    Value::String(text) => text.clone().into_bytes(),
+                    other => other.to_string().into_bytes(),
+                };
+                out.files.retain(|(b, k, _)| !(b == bucket && k == key));
+                out.files.push((bucket.to_owned(), key.to_owned(), body));
+            }
+        }
+        Some(_) => {
+            return Err("\"files\" maps s3://bucket/key addresses to contents".to_owned());
+        }
+    }
     Ok(out)
 }
 
@@ -609,6 +728,19 @@ fn parse_expect(e: &Value) -> Result<Expect, String> {
     }
     if let Some(h) = obj.get("historyTypes") {
         expect.history_types = Some(strings(h, "historyTypes")?);
+    }
+    if let Some(objects) = obj.get("objects") {
+        let map = objects
+            .as_object()
+            .ok_or_else(|| "\"objects\" maps s3://bucket/key addresses to contents".to_owned())?;
+        for (uri, v) in map {
+            if parse_s3_uri(uri).is_none() {
+                return Err(format!(
+                    "'{uri}' in \"objects\" is not an s3://bucket/key address"
+                ));
+            }
+            expect.objects.push((uri.clone(), v.clone()));
+        }
     }
     Ok(expect)
 }
@@ -712,8 +844,13 @@ fn quote(s: Option<&str>) -> String {
 
 /// Runs one case.
 pub fn run_case(case: &TestCase) -> CaseResult {
+    run_case_with(case, &RunOptions::default())
+}
+
+/// Runs one case with options.
+pub fn run_case_with(case: &TestCase, options: &RunOptions) -> CaseResult {
     let start = std::time::Instant::now();
-    let failure = check(case).err();
+    let failure = check(case, options).err();
     CaseResult {
         name: case.name.clone(),
         failure,
@@ -723,14 +860,62 @@ pub fn run_case(case: &TestCase) -> CaseResult {
 
 /// Runs the cases of a file whose names contain `filter` (all when `None`).
 pub fn run_file(file: &TestFile, filter: Option<&str>) -> Vec<CaseResult> {
+    run_file_with(file, filter, &RunOptions::default())
+}
+
+/// Runs the cases of a file whose names contain `filter`, with options.
+pub fn run_file_with(
+    file: &TestFile,
+    filter: Option<&str>,
+    options: &RunOptions,
+) -> Vec<CaseResult> {
     file.cases
         .iter()
         .filter(|c| filter.is_none_or(|f| c.name.contains(f)))
-        .map(run_case)
+        .map(|c| run_case_with(c, options))
         .collect()
 }
 
-fn check(case: &TestCase) -> Result<(), Failure> {
+/// The store a case runs with: its directory (or the options') read through, its files and
+/// every write kept in memory. `None` when there is neither directory nor file.
+fn store_for(objects: &Objects, options: &RunOptions) -> Option<Arc<Overlay>> {
+    let root = objects.root.as_ref().or(options.s3_root.as_ref());
+    if root.is_none() && objects.files.is_empty() {
+        return None;
+    }
+    let top = objects
+        .files
+        .iter()
+        .fold(MemoryStore::new(), |m, (b, k, body)| {
+            m.with_object(b, k, body)
+        });
+    let base: Arc<dyn ObjectStore> = match root {
+        Some(dir) => Arc::new(DirStore::new(dir)),
+        None => Arc::new(MemoryStore::new()),
+    };
+    Some(Arc::new(Overlay::new(base, top)))
+}
+
+/// The first difference between the expected objects and the store's.
+fn check_objects(want: &[(String, Value)], store: Option<&Overlay>) -> Result<(), Failure> {
+    for (uri, want) in want {
+        let here = format!("/objects/{}", escape(uri));
+        let got = store
+            .zip(parse_s3_uri(uri))
+            .and_then(|(s, (bucket, key))| s.get(bucket, key).ok());
+        let Some(body) = got else {
+            return Err(fail(here, text(want), "nothing (no such object)"));
+        };
+        let body = String::from_utf8_lossy(&body).into_owned();
+        let got = serde_json::from_str::<Value>(&body).unwrap_or(Value::String(body));
+        if let Some(d) = first_difference(want, &got, &here) {
+            return Err(d);
+        }
+    }
+    Ok(())
+}
+
+fn check(case: &TestCase, options: &RunOptions) -> Result<(), Failure> {
     let definition = case
         .definition
         .as_ref()
@@ -756,8 +941,14 @@ fn check(case: &TestCase) -> Result<(), Failure> {
                 .map_err(|e| fail("/mocks", "usable mocks", e.to_string()))?,
         ),
     };
+    let objects = case
+        .objects
+        .as_ref()
+        .map_err(|e| fail("/s3Root", "usable objects (s3Root, files)", e.clone()))?;
+    let store = store_for(objects, options);
     let mut config = Config {
         workflow_type: case.workflow_type,
+        objects: store.clone().map(|s| s as Arc<dyn ObjectStore>),
         ..Config::default()
     };
     if let Some(name) = &case.state_machine_name {
@@ -876,5 +1067,5 @@ fn check(case: &TestCase) -> Result<(), Failure> {
             return Err(d);
         }
     }
-    Ok(())
+    check_objects(&expect.objects, store.as_deref())
 }

@@ -185,7 +185,7 @@ fn variables_over_256_kib_fail_with_data_limit_exceeded() {
 }
 
 #[test]
-fn an_item_reader_fails_clearly_in_a_local_run() {
+fn an_item_reader_without_an_object_store_fails_clearly() {
     let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
         "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
                        "Parameters": {"Bucket": "b", "Key": "k.csv"}},
@@ -194,12 +194,36 @@ fn an_item_reader_fails_clearly_in_a_local_run() {
     match run(&def, json!([1, 2])) {
         Status::Failed { error, cause } => {
             assert_eq!(&*error, "States.ItemReaderFailed");
+            // It names the object and says how to give the run a store.
             assert!(
                 cause
                     .as_deref()
-                    .is_some_and(|c| c.contains("arn:aws:states:::s3:getObject")),
+                    .is_some_and(|c| c.contains("s3://b/k.csv") && c.contains("--s3-root DIR")),
                 "{cause:?}"
             );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_tolerated_failure_does_not_stop_the_remaining_iterations() {
+    // One iteration at a time: after the tolerated failure of the first item, the Map still
+    // starts the other two (it used to stop starting them and never finish).
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+        "MaxConcurrency": 1, "ToleratedFailureCount": 1,
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "C", "States": {
+                "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "F"}], "Default": "P"},
+                "F": {"Type": "Fail", "Error": "Bad"},
+                "P": {"Type": "Pass", "End": true}}}}}});
+    assert_eq!(
+        output(&run(&def, json!([1, 2, 3]))),
+        json!([{"Error": "Bad"}, 2, 3])
+    );
+    match run(&def, json!([1, 1, 3])) {
+        Status::Failed { error, .. } => {
+            assert_eq!(&*error, "States.ExceedToleratedFailureThreshold");
         }
         other => panic!("{other:?}"),
     }

@@ -27,7 +27,12 @@ fn failures(results: &[CaseResult]) -> Vec<String> {
 #[test]
 fn the_example_test_files_pass() {
     let examples = root().join("assets/examples");
-    for name in ["order-processing", "callback-approval", "hello-world"] {
+    for name in [
+        "order-processing",
+        "callback-approval",
+        "hello-world",
+        "distributed-map-csv",
+    ] {
         let path = examples.join(format!("{name}.test.yaml"));
         let file = testing::load(&path).expect("the example's test file loads");
         assert!(file.cases.len() >= 2, "{name} has too few cases");
@@ -106,6 +111,89 @@ fn bad_test_files_are_load_errors_not_panics() {
     let file =
         testing::test_file(&root().join("x.test.json"), &file, &Default::default()).expect("loads");
     assert!(testing::run_file(&file, None).iter().all(|r| !r.passed()));
+}
+
+/// A distributed Map over `s3://b/items.jsonl`, children returning their input.
+fn reader_definition() -> serde_json::Value {
+    serde_json::json!({"StartAt": "M", "States": {"M": {
+        "Type": "Map", "End": true,
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                       "ReaderConfig": {"InputType": "JSONL"},
+                       "Parameters": {"Bucket": "b", "Key": "items.jsonl"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                          "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}})
+}
+
+#[test]
+fn test_files_ship_their_data_and_check_objects() {
+    let dir = std::env::temp_dir().join(format!("stepcraft-test-data-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("data/b")).expect("dirs");
+    // A JSON Lines dataset: data for the test, not a recorded suite.
+    std::fs::write(dir.join("data/b/items.jsonl"), "{\"n\": 1}\n{\"n\": 2}\n").expect("data");
+    let file = serde_json::json!({
+        "definition": reader_definition(),
+        "s3Root": "data",
+        "cases": [
+            {"name": "reads the shipped file", "expect": {"status": "SUCCEEDED", "output": [{"n": 1}, {"n": 2}]}},
+            // An object that parses as JSON is compared as JSON (one JSON Lines line does).
+            {"name": "inline files win", "files": {"s3://b/items.jsonl": "{\"n\": 3}\n", "s3://b/extra.json": [1, 2]},
+             "expect": {"status": "SUCCEEDED", "output": [{"n": 3}],
+                        "objects": {"s3://b/extra.json": [1, 2], "s3://b/items.jsonl": {"n": 3}}}},
+            {"name": "wrong object", "expect": {"status": "SUCCEEDED", "objects": {"s3://b/items.jsonl": "nope"}}},
+            {"name": "missing object", "expect": {"status": "SUCCEEDED", "objects": {"s3://b/none": 1}}}
+        ]
+    });
+    let path = dir.join("t.test.json");
+    std::fs::write(&path, file.to_string()).expect("test file");
+    assert_eq!(
+        testing::discover(std::slice::from_ref(&dir)).expect("discover"),
+        std::slice::from_ref(&path)
+    );
+    let results = testing::run_file(&testing::load(&path).expect("loads"), None);
+    let by_name = |n: &str| {
+        results
+            .iter()
+            .find(|r| r.name == n)
+            .unwrap_or_else(|| panic!("{n}"))
+            .failure
+            .clone()
+    };
+    assert_eq!(by_name("reads the shipped file"), None);
+    assert_eq!(by_name("inline files win"), None);
+    assert_eq!(
+        by_name("wrong object").map(|f| f.pointer),
+        Some("/objects/s3:~1~1b~1items.jsonl".into())
+    );
+    assert!(
+        by_name("missing object").is_some_and(|f| f.got.contains("no such object")),
+        "{results:?}"
+    );
+    // A file without s3Root reads from the directory the options give, or fails clearly.
+    let bare = serde_json::json!({"definition": reader_definition(), "cases": [
+        {"name": "bare", "expect": {"status": "SUCCEEDED", "output": [{"n": 1}, {"n": 2}]}}]});
+    let bare =
+        testing::test_file(&dir.join("bare.test.json"), &bare, &Default::default()).expect("loads");
+    let options = testing::RunOptions {
+        s3_root: Some(dir.join("data")),
+    };
+    assert!(testing::run_file_with(&bare, None, &options)[0].passed());
+    let without = testing::run_file(&bare, None);
+    assert!(
+        without[0]
+            .failure
+            .as_ref()
+            .is_some_and(|f| f.got.contains("States.ItemReaderFailed")),
+        "{without:?}"
+    );
+    // Nothing was written to the directory.
+    let entries: Vec<_> = std::fs::read_dir(dir.join("data/b"))
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(entries, ["items.jsonl"]);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

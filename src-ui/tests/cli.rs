@@ -170,6 +170,54 @@ fn fmt_reports_malformed_input_with_a_location() {
 }
 
 #[test]
+fn run_reads_and_writes_through_s3_root() {
+    let dir = TempDir::new("s3-root");
+    std::fs::create_dir_all(dir.0.join("s3/in")).expect("bucket");
+    dir.file("s3/in/items.json", r#"[{"n": 1}, {"n": 2}]"#);
+    let def = dir.file(
+        "map.asl.json",
+        r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+          "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                         "Parameters": {"Bucket": "in", "Key": "items.json"}},
+          "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                            "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+          "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject",
+                           "Parameters": {"Bucket": "out", "Prefix": "runs"}}}}}"#,
+    );
+    let root = dir.0.join("s3");
+    let out = stepcraft(&["run", s(&def), "--s3-root", s(&root)]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let result: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON output");
+    let key = result["ResultWriterDetails"]["Key"]
+        .as_str()
+        .expect("the manifest key");
+    assert_eq!(result["ResultWriterDetails"]["Bucket"], "out");
+    // The manifest and the results are real files under the root.
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("out").join(key)).expect("manifest written"),
+    )
+    .expect("JSON");
+    let succeeded = manifest["ResultFiles"]["SUCCEEDED"][0]["Key"]
+        .as_str()
+        .expect("a SUCCEEDED file");
+    let records: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("out").join(succeeded)).expect("results written"),
+    )
+    .expect("JSON");
+    assert_eq!(records[1]["Output"], r#"{"n":2}"#);
+    // Without --s3-root the Map cannot read, and says so.
+    let out = stepcraft(&["run", s(&def)]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("States.ItemReaderFailed"), "{err}");
+}
+
+#[test]
 fn bundled_examples_validate_clean() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/examples");
     let mut files: Vec<String> = std::fs::read_dir(&dir)

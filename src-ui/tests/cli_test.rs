@@ -54,7 +54,49 @@ fn the_example_test_files_pass() {
     assert!(text.contains("ok order-processing"), "{text}");
     assert!(text.contains("ok callback-approval"), "{text}");
     assert!(text.contains("ok hello-world"), "{text}");
+    assert!(text.contains("ok distributed-map-csv"), "{text}");
     assert!(text.trim_end().ends_with(" passed, 0 failed"), "{text}");
+}
+
+/// A distributed Map over s3://b/rows.csv whose children return their input.
+const CSV_MAP: &str = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+  "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                 "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"},
+                 "Parameters": {"Bucket": "b", "Key": "rows.csv"}},
+  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                    "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}"#;
+
+#[test]
+fn s3_root_gives_test_files_without_one_their_data() {
+    let dir = TempDir::new("s3-root");
+    std::fs::create_dir_all(dir.0.join("store/b")).expect("bucket");
+    dir.file("store/b/rows.csv", "id\n1\n2\n");
+    dir.file("map.asl.json", CSV_MAP);
+    let test = dir.file(
+        "map.test.json",
+        r#"{"definition": "map.asl.json", "cases": [
+            {"name": "reads rows", "expect": {"status": "SUCCEEDED", "output": [{"id": "1"}, {"id": "2"}]}}]}"#,
+    );
+    let store = dir.0.join("store").display().to_string();
+    let out = stepcraft(&["test", &test, "--s3-root", &store]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("ok reads rows"), "{}", stdout(&out));
+    // Without a store the case fails, saying how to give one.
+    let out = stepcraft(&["test", &test]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("States.ItemReaderFailed") && stdout(&out).contains("--s3-root"),
+        "{}",
+        stdout(&out)
+    );
+    // A directory that is not there is an unreadable input.
+    let missing = dir.0.join("nowhere").display().to_string();
+    assert_eq!(
+        stepcraft(&["test", &test, "--s3-root", &missing])
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]

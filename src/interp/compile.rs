@@ -1,12 +1,14 @@
 //! Compiling the typed model into the form the interpreter runs: states by index, transitions
 //! resolved, every path, template and intrinsic parsed once.
 
+use super::dataset::{Batcher, Payload, Reader};
 use super::jsonata::{JState, JTemplate};
+use super::results::Writer;
 use super::template::{Template, TemplateError};
 use crate::expr::path::Path;
 use crate::history::{Resource, TaskFamily};
 use crate::model::choice::Operand;
-use crate::model::map::ProcessorMode;
+use crate::model::map::{ExecutionType, ProcessorMode};
 use crate::model::task::IntegrationPattern;
 use crate::model::{
     ChoiceRule, Condition, MaybeExpr, NullablePath, Operator, QueryLanguage, Scope, State,
@@ -127,8 +129,16 @@ pub enum Kind {
         distributed: bool,
         tolerated_count: Option<Dynamic<u64>>,
         tolerated_percentage: Option<f64>,
-        /// The dataset reader's resource, when the items come from an ItemReader.
-        item_reader: Option<Arc<str>>,
+        /// Where the items come from, instead of the input (distributed).
+        item_reader: Option<Box<Reader>>,
+        /// How items are grouped into child inputs (distributed).
+        item_batcher: Option<Box<Batcher>>,
+        /// Where the results go (distributed).
+        result_writer: Option<Box<Writer>>,
+        /// The Map Run's label: `Label`, or the state's name.
+        label: Arc<str>,
+        /// Whether the child executions are Express (distributed).
+        express: bool,
     },
 }
 
@@ -506,12 +516,143 @@ impl Program {
                     item_reader: m
                         .item_reader
                         .as_ref()
-                        .map(|r| Arc::from(r.resource.as_deref().unwrap_or("(no Resource)"))),
+                        .map(|r| compile_reader(r, state).map(Box::new))
+                        .transpose()?,
+                    item_batcher: m
+                        .item_batcher
+                        .as_ref()
+                        .map(|b| compile_batcher(b, state).map(Box::new))
+                        .transpose()?,
+                    result_writer: m
+                        .result_writer
+                        .as_ref()
+                        .map(|w| compile_writer(w, state).map(Box::new))
+                        .transpose()?,
+                    label: Arc::from(m.label.as_deref().unwrap_or(state.name.as_str())),
+                    express: m.execution_type == Some(ExecutionType::Express),
                 }
             }
             StateKind::Unknown => return Err(err(state, "Type", "the state has no valid Type")),
         })
     }
+}
+
+/// A field value that JSONata states evaluate (`{% %}` inside) and JSONPath states take as written.
+fn config_template(
+    value: &serde_json::Value,
+    state: &State,
+    field: &str,
+) -> Result<JTemplate, CompileError> {
+    if state.language == QueryLanguage::Jsonata {
+        JTemplate::compile(value, field).map_err(|m| err(state, field, m))
+    } else {
+        Ok(JTemplate::Literal(Val::from(value)))
+    }
+}
+
+/// `Parameters` (JSONPath) or `Arguments` (JSONata) of an ItemReader or ResultWriter.
+fn payload(
+    parameters: Option<&serde_json::Value>,
+    arguments: Option<&serde_json::Value>,
+    state: &State,
+    field: &str,
+) -> Result<Option<Payload>, CompileError> {
+    if state.language == QueryLanguage::Jsonata {
+        arguments
+            .map(|a| {
+                JTemplate::compile(a, &format!("{field}/Arguments"))
+                    .map(Payload::Jsonata)
+                    .map_err(|m| err(state, field, m))
+            })
+            .transpose()
+    } else {
+        parameters
+            .map(|p| {
+                Template::compile(p)
+                    .map(Payload::Path)
+                    .map_err(|TemplateError(m)| err(state, field, m))
+            })
+            .transpose()
+    }
+}
+
+fn compile_reader(
+    r: &crate::model::map::ItemReader,
+    state: &State,
+) -> Result<Reader, CompileError> {
+    let config = r
+        .reader_config
+        .as_ref()
+        .map(|c| config_template(c, state, "ItemReader/ReaderConfig"))
+        .transpose()?;
+    let max_items_path = match r.reader_config.as_ref().and_then(|c| c.get("MaxItemsPath")) {
+        Some(serde_json::Value::String(p)) if state.language == QueryLanguage::JsonPath => {
+            Some(Path::parse(p).map_err(|e| err(state, "ItemReader", e.to_string()))?)
+        }
+        _ => None,
+    };
+    Ok(Reader {
+        resource: Arc::from(r.resource.as_deref().unwrap_or("(no Resource)")),
+        config,
+        max_items_path,
+        payload: payload(
+            r.parameters.as_ref(),
+            r.arguments.as_ref(),
+            state,
+            "ItemReader",
+        )?,
+    })
+}
+
+fn compile_batcher(b: &serde_json::Value, state: &State) -> Result<Batcher, CompileError> {
+    if state.language == QueryLanguage::Jsonata {
+        return Ok(Batcher {
+            max_items: None,
+            max_bytes: None,
+            batch_input: None,
+            jsonata: Some(config_template(b, state, "ItemBatcher")?),
+        });
+    }
+    let number = |field: &str| -> Result<Option<Dynamic<u64>>, CompileError> {
+        if let Some(serde_json::Value::String(p)) = b.get(format!("{field}Path")) {
+            return Path::parse(p)
+                .map(|p| Some(Dynamic::Path(p)))
+                .map_err(|e| err(state, "ItemBatcher", e.to_string()));
+        }
+        Ok(b.get(field)
+            .and_then(serde_json::Value::as_u64)
+            .map(Dynamic::Literal))
+    };
+    Ok(Batcher {
+        max_items: number("MaxItemsPerBatch")?,
+        max_bytes: number("MaxInputBytesPerBatch")?,
+        batch_input: b
+            .get("BatchInput")
+            .map(Template::compile)
+            .transpose()
+            .map_err(|TemplateError(m)| err(state, "ItemBatcher", m))?,
+        jsonata: None,
+    })
+}
+
+fn compile_writer(
+    w: &crate::model::map::ResultWriter,
+    state: &State,
+) -> Result<Writer, CompileError> {
+    Ok(Writer {
+        resource: w.resource.as_deref().map(Arc::from),
+        payload: payload(
+            w.parameters.as_ref(),
+            w.arguments.as_ref(),
+            state,
+            "ResultWriter",
+        )?,
+        config: w
+            .writer_config
+            .as_ref()
+            .map(|c| config_template(c, state, "ResultWriter/WriterConfig"))
+            .transpose()?,
+    })
 }
 
 /// Compiles the JSONata fields of a JSONata state.
@@ -612,8 +753,25 @@ fn uses_context(s: &CState) -> bool {
         Kind::Map {
             item_selector,
             items_path,
+            item_reader,
+            item_batcher,
+            result_writer,
             ..
-        } => t(item_selector) || items_path.as_ref().is_some_and(|p| p.root == Root::Context),
+        } => {
+            let payload_ctx =
+                |p: &Option<Payload>| matches!(p, Some(Payload::Path(t)) if t.uses_context());
+            t(item_selector)
+                || items_path.as_ref().is_some_and(|p| p.root == Root::Context)
+                || item_reader
+                    .as_ref()
+                    .is_some_and(|r| payload_ctx(&r.payload))
+                || item_batcher
+                    .as_ref()
+                    .is_some_and(|b| b.batch_input.as_ref().is_some_and(Template::uses_context))
+                || result_writer
+                    .as_ref()
+                    .is_some_and(|w| payload_ctx(&w.payload))
+        }
         Kind::Choice { branches, .. } => branches.iter().any(|b| rule_ctx(&b.rule) || t(&b.assign)),
         Kind::Fail {
             error_call,

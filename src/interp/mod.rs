@@ -8,7 +8,10 @@
 
 pub mod choice;
 pub mod compile;
+pub mod dataset;
 pub mod jsonata;
+mod map_run;
+pub mod results;
 pub mod template;
 pub mod vars;
 
@@ -17,6 +20,7 @@ use crate::expr::functions::SplitMix;
 use crate::expr::path::Path;
 use crate::history::{EventKind, HistoryEvent, Millis, TaskFamily, parse_timestamp};
 use crate::model::task::IntegrationPattern;
+use crate::tasks::objects::ObjectStore;
 use crate::tasks::{TaskOutcome, TaskRequest, TaskResolver};
 use crate::validate::WorkflowType;
 use crate::value::{ObjectMap, Val};
@@ -55,6 +59,9 @@ pub struct Config {
     pub record_history: bool,
     /// Seed of the random source (retry jitter, UUIDs, MathRandom without a seed).
     pub seed: u64,
+    /// Where a Map's ItemReader reads and its ResultWriter writes, in place of Amazon S3
+    /// (`None`: such a Map fails with `States.ItemReaderFailed` / `States.ResultWriterFailed`).
+    pub objects: Option<Arc<dyn ObjectStore>>,
 }
 
 impl Default for Config {
@@ -67,6 +74,7 @@ impl Default for Config {
             start_time: 1_767_225_600_000, // 2026-01-01T00:00:00Z
             record_history: true,
             seed: 0x5eed,
+            objects: None,
         }
     }
 }
@@ -219,6 +227,20 @@ struct Kids {
     tolerated: Option<usize>,
     map: bool,
     distributed: bool,
+    /// How many items each child stands for (batches); `None`: one each.
+    weights: Option<Vec<usize>>,
+    /// The items are the children's inputs already (selected and batched).
+    prepared: bool,
+    /// The Map Run's record, for its ResultWriter.
+    record: Option<Box<map_run::Record>>,
+}
+
+impl Kids {
+    /// Whether the failures so far end the Parallel or Map: any failure without a tolerance,
+    /// more than the tolerated number with one.
+    fn over_tolerance(&self) -> bool {
+        self.failure.is_some() && self.tolerated.is_none_or(|t| self.failures > t)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -1162,6 +1184,9 @@ impl Execution {
                     tolerated: None,
                     map: false,
                     distributed: false,
+                    weights: None,
+                    prepared: false,
+                    record: None,
                 };
                 for (slot, scope) in branches.iter().enumerate() {
                     let child = self.spawn(fid, slot, *scope, input.clone(), Role::Branch, None);
@@ -1784,15 +1809,31 @@ impl Execution {
         }
         let Some((pid, slot)) = parent else { return };
         let prev = self.frames[fid].prev_event;
+        let clock = self.clock;
         let parent_frame = &mut self.frames[pid];
         parent_frame.prev_event = parent_frame.prev_event.max(prev);
         if let Some(kids) = parent_frame.kids.as_mut() {
             kids.done += 1;
             kids.running = kids.running.saturating_sub(1);
+            if let Some(child) = kids.record.as_mut().and_then(|r| r.children.get_mut(slot)) {
+                child.stopped = clock;
+                child.end = match &result {
+                    Ok(v) => results::ChildEnd::Succeeded(v.clone()),
+                    Err(e) => results::ChildEnd::Failed {
+                        error: e.error.clone(),
+                        cause: e.cause.clone(),
+                    },
+                };
+            }
+            let weight = kids
+                .weights
+                .as_ref()
+                .and_then(|w| w.get(slot).copied())
+                .unwrap_or(1);
             match result {
                 Ok(v) => kids.results[slot] = Some(v),
                 Err(e) => {
-                    kids.failures += 1;
+                    kids.failures += weight;
                     kids.results[slot] = Some(e.output());
                     if kids.failure.is_none() {
                         kids.failure = Some(e);
@@ -1858,28 +1899,25 @@ impl Execution {
             distributed,
             tolerated_count,
             tolerated_percentage,
+            item_reader,
+            item_batcher,
+            result_writer,
+            label,
+            express,
             ..
         } = &state.kind
         else {
             return;
         };
-        // Reading a dataset (S3 objects, CSV, JSON Lines) needs a data source this interpreter does
-        // not have yet: fail clearly instead of iterating over something else.
-        if let Kind::Map {
-            item_reader: Some(resource),
-            ..
-        } = &state.kind
-        {
-            let frame = &self.frames[fid];
-            let cause = self.runtime_cause(
-                frame,
-                state,
-                &format!("The ItemReader ({resource}) cannot read its dataset in a local run yet: give the items in the input with ItemsPath to run this Map locally."),
-            );
-            self.frames[fid].failed_event = Some(EventKind::MapStateFailed);
-            return self.fail_with(fid, StateError::new("States.ItemReaderFailed", Some(cause)));
-        }
-        let items = if let Some(j) = &state.jsonata {
+        let items = if let Some(reader) = item_reader {
+            match self.read_items(fid, state, reader) {
+                Ok(items) => items,
+                Err(e) => {
+                    self.frames[fid].failed_event = Some(EventKind::MapStateFailed);
+                    return self.fail_with(fid, e);
+                }
+            }
+        } else if let Some(j) = &state.jsonata {
             match self.jsonata_items(fid, state, j) {
                 Ok(items) => items,
                 Err(e) => {
@@ -1907,6 +1945,42 @@ impl Execution {
                     return self.fail_with(fid, StateError::terminal("States.Runtime", cause));
                 }
                 Err(e) => return self.fail_with(fid, e),
+            }
+        };
+        // The ResultWriter's bucket and prefix are checked before any child starts.
+        let writer = match result_writer {
+            None => None,
+            Some(w) => match self.writer_setup(fid, state, w) {
+                Ok(setup) => Some(setup),
+                Err(e) => {
+                    self.frames[fid].failed_event = Some(EventKind::MapStateFailed);
+                    return self.fail_with(fid, e);
+                }
+            },
+        };
+        // With an ItemBatcher, ItemSelector shapes each item, then each batch is a child's input.
+        let (items, weights) = match item_batcher {
+            None => (items, None),
+            Some(batcher) => {
+                let mut selected = Ok(Vec::with_capacity(items.len()));
+                for (index, value) in items.iter().enumerate() {
+                    if let Ok(out) = selected.as_mut() {
+                        match self.item_input(fid, state, index, value) {
+                            Ok(v) => out.push(v),
+                            Err(e) => selected = Err(e),
+                        }
+                    }
+                }
+                match selected.and_then(|s| self.batch_items(fid, state, batcher, s)) {
+                    Ok(batches) => {
+                        let (inputs, counts): (Vec<Val>, Vec<usize>) = batches.into_iter().unzip();
+                        (inputs, Some(counts))
+                    }
+                    Err(e) => {
+                        self.frames[fid].failed_event = Some(EventKind::MapStateFailed);
+                        return self.fail_with(fid, e);
+                    }
+                }
             }
         };
         self.emit(
@@ -1944,15 +2018,25 @@ impl Execution {
             Err(e) => return self.fail_with(fid, e),
         };
         let limit = limit.map_or(0, |l| usize::try_from(l).unwrap_or(usize::MAX));
+        // Tolerances count items: a failed batch fails every item in it.
+        let item_count = weights.as_ref().map_or(items.len(), |w| w.iter().sum());
         let tolerated = match (tolerated, percentage) {
             (Some(c), _) => Some(usize::try_from(c).unwrap_or(usize::MAX)),
-            (None, Some(p)) => Some(((p / 100.0) * items.len() as f64).floor() as usize),
+            (None, Some(p)) => Some(((p / 100.0) * item_count as f64).floor() as usize),
             (None, None) => None,
         };
+        let total = items.len();
+        let record = writer.map(|(target, config)| {
+            Box::new(map_run::Record {
+                run: self.new_map_run(label, *express),
+                target,
+                config,
+                children: Vec::with_capacity(total),
+            })
+        });
         if *distributed {
             self.emit(fid, EventKind::MapRunStarted);
         }
-        let total = items.len();
         self.frames[fid].kids = Some(Box::new(Kids {
             frames: Vec::with_capacity(total),
             results: vec![None; total],
@@ -1966,6 +2050,9 @@ impl Execution {
             tolerated,
             map: true,
             distributed: *distributed,
+            prepared: weights.is_some(),
+            weights,
+            record,
         }));
         self.frames[fid].step = if total == 0 {
             Step::Children
@@ -1977,14 +2064,43 @@ impl Execution {
         }
     }
 
+    /// The input of one iteration: the item, shaped by ItemSelector (with `$$.Map.Item`).
+    fn item_input(
+        &mut self,
+        fid: FrameId,
+        state: &CState,
+        index: usize,
+        value: &Val,
+    ) -> Result<Val, StateError> {
+        let Kind::Map { item_selector, .. } = &state.kind else {
+            return Ok(value.clone());
+        };
+        match (&state.jsonata, item_selector) {
+            (Some(j), _) => self.jsonata_item(fid, state, j, index, value),
+            (None, None) => Ok(value.clone()),
+            (None, Some(t)) => {
+                let mut m = ObjectMap::new();
+                let mut item = ObjectMap::new();
+                item.insert(
+                    "Index".into(),
+                    Val::int(i64::try_from(index).unwrap_or(i64::MAX)),
+                );
+                item.insert("Value".into(), value.clone());
+                m.insert("Item".into(), Val::object(item));
+                let frame = &self.frames[fid];
+                let mut ctx = self.context(frame, state);
+                if let Some(obj) = ctx.object_mut() {
+                    obj.insert("Map".into(), Val::object(m));
+                }
+                let effective = frame.effective.clone();
+                self.eval_template(fid, t, &effective, &ctx)
+            }
+        }
+    }
+
     /// Starts as many iterations as the concurrency limit allows.
     fn map_fan(&mut self, fid: FrameId, state: &CState) {
-        let Kind::Map {
-            processor,
-            item_selector,
-            ..
-        } = &state.kind
-        else {
+        let Kind::Map { processor, .. } = &state.kind else {
             return;
         };
         loop {
@@ -1993,43 +2109,22 @@ impl Execution {
             };
             if kids.started >= kids.items.len()
                 || kids.running >= kids.limit
-                || kids.failure.is_some()
+                || kids.over_tolerance()
             {
                 break;
             }
             let index = kids.started;
             let value = kids.items[index].clone();
-            let distributed = kids.distributed;
-            let input = match (&state.jsonata, item_selector) {
-                (Some(j), _) => match self.jsonata_item(fid, state, j, index, &value) {
+            let (distributed, prepared, recorded) =
+                (kids.distributed, kids.prepared, kids.record.is_some());
+            let input = if prepared {
+                value.clone()
+            } else {
+                match self.item_input(fid, state, index, &value) {
                     Ok(v) => v,
                     Err(e) => {
                         self.abort_children(fid);
                         return self.fail_with(fid, e);
-                    }
-                },
-                (None, None) => value.clone(),
-                (None, Some(t)) => {
-                    let mut m = ObjectMap::new();
-                    let mut item = ObjectMap::new();
-                    item.insert(
-                        "Index".into(),
-                        Val::int(i64::try_from(index).unwrap_or(i64::MAX)),
-                    );
-                    item.insert("Value".into(), value.clone());
-                    m.insert("Item".into(), Val::object(item));
-                    let frame = &self.frames[fid];
-                    let mut ctx = self.context(frame, state);
-                    if let Some(obj) = ctx.object_mut() {
-                        obj.insert("Map".into(), Val::object(m));
-                    }
-                    let effective = frame.effective.clone();
-                    match self.eval_template(fid, t, &effective, &ctx) {
-                        Ok(v) => v,
-                        Err(e) => {
-                            self.abort_children(fid);
-                            return self.fail_with(fid, e);
-                        }
                     }
                 }
             };
@@ -2047,11 +2142,29 @@ impl Execution {
                     },
                 );
             }
-            let child = self.spawn(fid, index, *processor, input, role, Some((index, value)));
+            let name = recorded.then(|| crate::expr::functions::uuid(&mut self.rng));
+            let child = self.spawn(
+                fid,
+                index,
+                *processor,
+                input.clone(),
+                role,
+                Some((index, value)),
+            );
+            let clock = self.clock;
             if let Some(kids) = self.frames[fid].kids.as_mut() {
                 kids.frames.push(child);
                 kids.started += 1;
                 kids.running += 1;
+                if let (Some(record), Some(name)) = (kids.record.as_mut(), name) {
+                    record.children.push(results::ChildRun {
+                        name,
+                        input,
+                        started: clock,
+                        stopped: clock,
+                        end: results::ChildEnd::Running,
+                    });
+                }
             }
             self.ready.push_back(child);
         }
@@ -2060,13 +2173,15 @@ impl Execution {
 
     /// Stops every running child of a Parallel or Map (their states are aborted).
     fn abort_children(&mut self, fid: FrameId) {
-        let Some(kids) = self.frames[fid].kids.take() else {
+        let Some(mut kids) = self.frames[fid].kids.take() else {
             return;
         };
-        for &child in &kids.frames {
+        let mut aborted = Vec::new();
+        for (slot, &child) in kids.frames.iter().enumerate() {
             if !self.frames[child].alive {
                 continue;
             }
+            aborted.push(slot);
             let c = &self.frames[child];
             let entered = !matches!(c.step, Step::Enter);
             let st = self.state_of(c);
@@ -2099,6 +2214,14 @@ impl Execution {
                 self.abort_children(child);
             }
         }
+        if let Some(record) = kids.record.as_mut() {
+            for slot in aborted {
+                if let Some(c) = record.children.get_mut(slot) {
+                    c.end = results::ChildEnd::Aborted;
+                    c.stopped = self.clock;
+                }
+            }
+        }
         self.frames[fid].kids = Some(kids);
     }
 
@@ -2107,15 +2230,17 @@ impl Execution {
         let Some(kids) = self.frames[fid].kids.as_ref() else {
             return;
         };
-        let over_tolerance =
-            kids.failure.is_some() && kids.tolerated.is_none_or(|t| kids.failures > t);
-        if over_tolerance {
+        if kids.over_tolerance() {
             let error = kids
                 .failure
                 .clone()
                 .unwrap_or_else(|| StateError::new("States.BranchFailed", None));
             let (map, distributed) = (kids.map, kids.distributed);
             self.abort_children(fid);
+            // The results written so far stay readable: a failed Map Run still exports them.
+            if let Some(record) = self.frames[fid].kids.as_mut().and_then(|k| k.record.take()) {
+                let _ = self.finish_record(fid, state, &record);
+            }
             if distributed {
                 self.emit(
                     fid,
@@ -2159,22 +2284,41 @@ impl Execution {
             .iter()
             .map(|r| r.clone().unwrap_or(Val::Null))
             .collect();
+        let record = self.frames[fid].kids.take().and_then(|k| k.record);
+        let result = match record {
+            None => Val::array(results),
+            Some(record) => match self.finish_record(fid, state, &record) {
+                Ok(v) => v,
+                Err(e) => {
+                    if distributed {
+                        self.emit(
+                            fid,
+                            EventKind::MapRunFailed {
+                                error: e.error.clone(),
+                                cause: e.cause.clone(),
+                            },
+                        );
+                    }
+                    self.frames[fid].failed_event = Some(EventKind::MapStateFailed);
+                    return self.fail_with(fid, e);
+                }
+            },
+        };
         if distributed {
             self.emit(fid, EventKind::MapRunSucceeded);
         }
         if map {
             self.emit(fid, EventKind::MapStateSucceeded);
         }
-        self.frames[fid].kids = None;
         if let Some(j) = &state.jsonata {
-            match self.jsonata_finish(fid, state, j, Some(&Val::array(results))) {
+            match self.jsonata_finish(fid, state, j, Some(&result)) {
                 Ok((output, assigned)) => self.exit_with(fid, output, None, assigned),
                 Err(e) => self.fail_with(fid, e),
             }
             return;
         }
         let ctx = self.ctx_for(fid, state);
-        match self.process_result(fid, state, Val::array(results), &ctx) {
+        match self.process_result(fid, state, result, &ctx) {
             Ok((output, assigned)) => self.exit_with(fid, output, None, assigned),
             Err(e) => self.fail_with(fid, e),
         }

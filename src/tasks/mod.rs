@@ -1,7 +1,9 @@
 //! Task backends: what answers a Task state. The interpreter asks a [`TaskResolver`]; which one
-//! is chosen per run (mocked responses, local handlers, HTTP, callbacks).
+//! is chosen per run (mocked responses, local handlers, HTTP, callbacks). A Map's ItemReader and
+//! ResultWriter use an [`objects::ObjectStore`] in place of Amazon S3.
 
 pub mod mock;
+pub mod objects;
 
 use crate::value::Val;
 use std::collections::HashMap;

@@ -11,6 +11,7 @@ use stepcraft::interp::compile::Program;
 use stepcraft::interp::{Config, Execution, Status};
 use stepcraft::subst::Substitutions;
 use stepcraft::tasks::mock::MockResolver;
+use stepcraft::tasks::objects::{DirStore, ObjectStore};
 use stepcraft::tasks::{TableResolver, TaskResolver};
 use stepcraft::validate::{Options, WorkflowType, validate};
 use stepcraft::value::Val;
@@ -46,6 +47,10 @@ pub struct RunArgs {
     seed: u64,
     #[command(flatten)]
     subst: SubstArgs,
+    /// A directory standing for S3: a distributed Map's ItemReader reads s3://Bucket/Key from
+    /// DIR/Bucket/Key, and its ResultWriter writes its result files there.
+    #[arg(long, value_name = "DIR")]
+    s3_root: Option<PathBuf>,
 }
 
 /// The definition with its placeholders filled in. A placeholder left without a value runs as
@@ -170,8 +175,16 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
         }
         (None, None) => Box::new(TableResolver::new()),
     };
+    let objects: Option<Arc<dyn ObjectStore>> = match &args.s3_root {
+        Some(dir) if !dir.is_dir() => {
+            return Err(format!("--s3-root: {} is not a directory", dir.display()));
+        }
+        Some(dir) => Some(Arc::new(DirStore::new(dir))),
+        None => None,
+    };
     let config = Config {
         workflow_type,
+        objects,
         record_history: args.history.is_some(),
         seed: args.seed,
         state_machine_name: args

@@ -33,6 +33,10 @@ pub struct TestArgs {
     /// Placeholder values for every case; they win over the test files' own.
     #[command(flatten)]
     subst: SubstArgs,
+    /// A directory standing for S3 (s3://Bucket/Key is DIR/Bucket/Key) for test files that give
+    /// no `s3Root`. Runs read from it; what they write stays in memory.
+    #[arg(long, value_name = "DIR")]
+    s3_root: Option<PathBuf>,
 }
 
 fn eprint(message: &str) {
@@ -48,6 +52,16 @@ struct FileResults {
 }
 
 pub fn run(args: &TestArgs) -> u8 {
+    if let Some(dir) = args.s3_root.as_ref().filter(|d| !d.is_dir()) {
+        eprint(&format!(
+            "error: --s3-root: {} is not a directory",
+            dir.display()
+        ));
+        return Outcome::Unreadable as u8;
+    }
+    let options = testing::RunOptions {
+        s3_root: args.s3_root.clone(),
+    };
     let files = match testing::discover(&args.paths) {
         Ok(f) => f,
         Err(e) => {
@@ -74,7 +88,7 @@ pub fn run(args: &TestArgs) -> u8 {
                 continue;
             }
         };
-        let results = testing::run_file(&file, args.filter.as_deref());
+        let results = testing::run_file_with(&file, args.filter.as_deref(), &options);
         if args.format == TestFormat::Text {
             for r in &results {
                 let _ = match &r.failure {
