@@ -2,7 +2,7 @@
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use serde_json::json;
 use stepcraft::Format;
 use stepcraft_studio::app::{BUNDLED_EXAMPLE, Mode, StudioApp};
@@ -514,4 +514,96 @@ fn activating_an_entry_after_a_state_without_next_is_a_message() {
     harness.run();
     assert_eq!(harness.state().document().to_text(), BUNDLED_EXAMPLE.1);
     assert!(!harness.state().messages().is_empty());
+}
+
+/// A Parallel with two branches beside a state already named "Pass".
+const PARALLEL: &str = r#"{
+  "StartAt": "Pass",
+  "States": {
+    "Pass": {"Type": "Pass", "Next": "Fan Out"},
+    "Fan Out": {
+      "Type": "Parallel",
+      "Branches": [
+        {"StartAt": "Left", "States": {"Left": {"Type": "Pass", "End": true}}},
+        {"StartAt": "Right", "States": {"Right": {"Type": "Pass", "End": true}}}
+      ],
+      "End": true
+    }
+  }
+}"#;
+
+fn select_node(harness: &mut Harness<'_, StudioApp>, name: &str) {
+    harness
+        .get_by_role_and_label(Role::Button, name)
+        .click_accesskit();
+    harness.run();
+}
+
+#[test]
+fn the_inspector_adds_and_removes_parallel_branches_and_undo_restores_the_text() {
+    let mut harness = harness(StudioApp::from_text("fan.json", PARALLEL, Format::Json));
+    select_node(&mut harness, "Fan Out");
+    harness.get_by_label("Branches (2)");
+
+    // Add: a third branch holding one Pass state, its name made unique.
+    harness.get_by_label("➕ Add branch").click();
+    harness.run();
+    let value = harness.state().document().value().clone();
+    let branches = value["States"]["Fan Out"]["Branches"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(branches.len(), 3);
+    assert_eq!(
+        branches[2],
+        json!({"StartAt": "Pass 2", "States": {"Pass 2": {"Type": "Pass", "End": true}}})
+    );
+    assert_eq!(selected_names(harness.state()), ["Pass 2"]);
+    harness.get_by_role_and_label(Role::Button, "Pass 2");
+
+    // Remove the first branch.
+    select_node(&mut harness, "Fan Out");
+    harness.get_by_label("Branches (3)");
+    harness.get_by_label("Remove branch 1").click();
+    harness.run();
+    let value = harness.state().document().value().clone();
+    let starts: Vec<&str> = value["States"]["Fan Out"]["Branches"]
+        .as_array()
+        .map(|b| b.iter().filter_map(|b| b["StartAt"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(starts, ["Right", "Pass 2"]);
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Button, "Left")
+            .is_none()
+    );
+
+    // Two undos give back the exact text, two redos the edits.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert_eq!(harness.state().document().to_text(), PARALLEL);
+    assert!(!harness.state().is_dirty());
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Y);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Y);
+    harness.run();
+    assert_eq!(harness.state().document().value(), &value);
+}
+
+#[test]
+fn the_last_branch_of_a_parallel_cannot_be_removed() {
+    let one = PARALLEL.replace(
+        r#",
+        {"StartAt": "Right", "States": {"Right": {"Type": "Pass", "End": true}}}"#,
+        "",
+    );
+    let mut harness = harness(StudioApp::from_text("one.json", &one, Format::Json));
+    select_node(&mut harness, "Fan Out");
+    harness.get_by_label("Branches (1)");
+    let remove = harness.get_by_label("Remove branch 1");
+    assert!(remove.accesskit_node().is_disabled());
+    remove.click();
+    harness.run();
+    assert_eq!(harness.state().document().to_text(), one);
 }
