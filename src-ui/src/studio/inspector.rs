@@ -53,6 +53,8 @@ enum Kind {
     Text,
     /// A string; empty removes the field.
     OptText,
+    /// A string shown wrapped on as many lines as it takes (comments); empty removes the field.
+    Prose,
     /// A JSONPath; empty removes the field, `null` is JSON null.
     Path,
     /// A whole number (or a JSONata `{% %}` expression); empty removes the field.
@@ -69,7 +71,7 @@ fn parse(kind: Kind, text: &str) -> Result<Option<Value>, String> {
     let t = text.trim();
     match kind {
         Kind::Text => Ok(Some(Value::from(text))),
-        Kind::OptText => Ok((!text.is_empty()).then(|| Value::from(text))),
+        Kind::OptText | Kind::Prose => Ok((!text.is_empty()).then(|| Value::from(text))),
         Kind::Path => Ok(match t {
             "" => None,
             "null" => Some(Value::Null),
@@ -240,7 +242,7 @@ impl Inspector {
             &root,
             "Comment",
             get("Comment"),
-            Kind::OptText,
+            Kind::Prose,
         );
 
         let states: Vec<String> = f.machine.scope.states.keys().map(|n| n.0.clone()).collect();
@@ -450,7 +452,7 @@ impl Inspector {
             s.sp,
             "Comment",
             s.obj.get("Comment"),
-            Kind::OptText,
+            Kind::Prose,
         );
         language_ui(ui, f, s);
         ui.add_space(4.0);
@@ -1399,12 +1401,12 @@ impl Inspector {
             None => Some(ui.label(label).id),
             Some(_) => None,
         };
-        let edit = if kind == Kind::Json {
-            egui::TextEdit::multiline(&mut draft.text)
+        let edit = match kind {
+            Kind::Json => egui::TextEdit::multiline(&mut draft.text)
                 .code_editor()
-                .desired_rows(3)
-        } else {
-            egui::TextEdit::singleline(&mut draft.text)
+                .desired_rows(3),
+            Kind::Prose => egui::TextEdit::multiline(&mut draft.text).desired_rows(1),
+            _ => egui::TextEdit::singleline(&mut draft.text),
         };
         let hint = match kind {
             Kind::Path => "$.field",
