@@ -6,6 +6,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use serde_json::json;
 use stepcraft::Format;
 use stepcraft_studio::app::{BUNDLED_EXAMPLE, Mode, StudioApp};
+use stepcraft_studio::studio::file_picker::{FAST_FAILURE, Picker};
 use stepcraft_studio::studio::state::{DragPayload, Selection};
 
 fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
@@ -606,4 +607,90 @@ fn the_last_branch_of_a_parallel_cannot_be_removed() {
     remove.click();
     harness.run();
     assert_eq!(harness.state().document().to_text(), one);
+}
+
+/// Steps the harness (in real time) until `done`, for answers that come from another thread.
+fn wait_until(
+    harness: &mut Harness<'_, StudioApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, StudioApp>) -> bool,
+) {
+    for _ in 0..300 {
+        harness.step();
+        if done(harness) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("timed out waiting until {what}");
+}
+
+const IN_APP_DIALOG: &str = "Path of the file (JSON or YAML):";
+const WAITING: &str = "Choose the file in the file dialog window.";
+
+#[test]
+fn a_native_dialog_that_never_appears_falls_back_to_the_in_app_one() {
+    let (answered, answer) = std::sync::mpsc::channel();
+    let app = StudioApp::from_text(BUNDLED_EXAMPLE.0, BUNDLED_EXAMPLE.1, Format::Json).with_picker(
+        Some(Picker::new(move |_| {
+            answered.send(()).ok();
+            None
+        })),
+    );
+    let mut harness = harness(app);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    harness.step();
+    answer
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the picker is called");
+    // Let the thread hand its answer over, then run as long as the app asks for frames.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    harness.run();
+    harness.get_by_label(IN_APP_DIALOG);
+    assert!(harness.query_by_label(WAITING).is_none());
+}
+
+#[test]
+fn cancelling_a_native_dialog_opens_no_second_dialog() {
+    let app = StudioApp::from_text(BUNDLED_EXAMPLE.0, BUNDLED_EXAMPLE.1, Format::Json).with_picker(
+        Some(Picker::new(|_| {
+            // A person reading the dialog, then pressing Cancel.
+            std::thread::sleep(FAST_FAILURE + std::time::Duration::from_millis(100));
+            None
+        })),
+    );
+    let mut harness = harness(app);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    harness.step();
+    harness.get_by_label(WAITING);
+    wait_until(&mut harness, "the wait ends", |h| {
+        h.query_by_label(WAITING).is_none()
+    });
+    harness.run();
+    assert!(harness.query_by_label(IN_APP_DIALOG).is_none());
+}
+
+#[test]
+fn a_path_chosen_in_a_native_dialog_is_written() {
+    let dir = std::env::temp_dir().join(format!("stepcraft-native-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let target = dir.join("exported.yaml");
+    let chosen = target.clone();
+    let app = StudioApp::from_text(BUNDLED_EXAMPLE.0, BUNDLED_EXAMPLE.1, Format::Json).with_picker(
+        Some(Picker::new(move |request| {
+            assert_eq!(
+                request.file_name.as_deref(),
+                Some("order-processing.asl.yaml")
+            );
+            Some(chosen.clone())
+        })),
+    );
+    let mut harness = harness(app);
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Export YAML…").click();
+    wait_until(&mut harness, "the file is written", |_| target.is_file());
+    let text = std::fs::read_to_string(&target).expect("the export is readable");
+    assert!(text.starts_with("Comment:"), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -8,6 +8,7 @@ pub mod browser;
 pub mod canvas;
 pub mod code_view;
 pub mod commands;
+pub mod file_picker;
 pub mod files_ui;
 pub mod inspector;
 pub mod problems;
