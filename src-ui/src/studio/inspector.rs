@@ -1001,20 +1001,23 @@ impl Inspector {
     ) {
         let op = obj.keys().find_map(|k| Operator::from_name(k));
         let width = ui.available_width();
+        // The path gets a line of its own (paths are long); operator and value share the next.
+        self.inline = Some(width);
+        self.field_ui(
+            ui,
+            f,
+            "Variable",
+            p,
+            "Variable",
+            obj.get("Variable"),
+            Kind::OptText,
+        );
+        let operator_width = (width * 0.6).max(90.0);
+        let value_width = (width - operator_width - ui.spacing().item_spacing.x).max(60.0);
         ui.horizontal_wrapped(|ui| {
-            self.inline = Some((width * 0.36).max(90.0));
-            self.field_ui(
-                ui,
-                f,
-                "Variable",
-                p,
-                "Variable",
-                obj.get("Variable"),
-                Kind::OptText,
-            );
             egui::ComboBox::from_id_salt(("inspector-operator", p.as_str()))
                 .selected_text(op.map_or("(operator)", Operator::name))
-                .width((width * 0.34).max(90.0))
+                .width(operator_width)
                 .height(320.0)
                 .show_ui(ui, |ui| {
                     for candidate in Operator::ALL {
@@ -1033,7 +1036,7 @@ impl Inspector {
                 return;
             };
             let key = op.name();
-            self.inline = Some((width * 0.22).max(60.0));
+            self.inline = Some(value_width);
             match op.operand() {
                 Operand::Boolean => {
                     let current = obj.get(key).and_then(Value::as_bool);
@@ -1405,7 +1408,9 @@ impl Inspector {
             Kind::Json => egui::TextEdit::multiline(&mut draft.text)
                 .code_editor()
                 .desired_rows(3),
-            Kind::Prose => egui::TextEdit::multiline(&mut draft.text).desired_rows(1),
+            Kind::Prose | Kind::ErrorList => {
+                egui::TextEdit::multiline(&mut draft.text).desired_rows(1)
+            }
             _ => egui::TextEdit::singleline(&mut draft.text),
         };
         let hint = match kind {
