@@ -55,6 +55,8 @@ enum Kind {
     OptText,
     /// A string shown wrapped on as many lines as it takes (comments); empty removes the field.
     Prose,
+    /// A one-line string (an ARN) shown wrapped, Enter adding no line; empty removes the field.
+    LongText,
     /// A JSONPath; empty removes the field, `null` is JSON null.
     Path,
     /// A whole number (or a JSONata `{% %}` expression); empty removes the field.
@@ -71,7 +73,9 @@ fn parse(kind: Kind, text: &str) -> Result<Option<Value>, String> {
     let t = text.trim();
     match kind {
         Kind::Text => Ok(Some(Value::from(text))),
-        Kind::OptText | Kind::Prose => Ok((!text.is_empty()).then(|| Value::from(text))),
+        Kind::OptText | Kind::Prose | Kind::LongText => {
+            Ok((!text.is_empty()).then(|| Value::from(text)))
+        }
         Kind::Path => Ok(match t {
             "" => None,
             "null" => Some(Value::Null),
@@ -527,7 +531,7 @@ impl Inspector {
             s.sp,
             "Resource",
             s.obj.get("Resource"),
-            Kind::OptText,
+            Kind::LongText,
         );
         if let Some(resource) = s.obj.get("Resource").and_then(Value::as_str) {
             let pattern = if resource.ends_with(".waitForTaskToken") {
@@ -1408,9 +1412,10 @@ impl Inspector {
             Kind::Json => egui::TextEdit::multiline(&mut draft.text)
                 .code_editor()
                 .desired_rows(3),
-            Kind::Prose | Kind::ErrorList => {
-                egui::TextEdit::multiline(&mut draft.text).desired_rows(1)
-            }
+            Kind::Prose => egui::TextEdit::multiline(&mut draft.text).desired_rows(1),
+            Kind::LongText | Kind::ErrorList => egui::TextEdit::multiline(&mut draft.text)
+                .desired_rows(1)
+                .return_key(None),
             _ => egui::TextEdit::singleline(&mut draft.text),
         };
         let hint = match kind {
