@@ -2,10 +2,11 @@
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use serde_json::json;
 use stepcraft::Format;
 use stepcraft_studio::app::{BUNDLED_EXAMPLE, Mode, StudioApp};
+use stepcraft_studio::studio::file_picker::{FAST_FAILURE, Picker};
 use stepcraft_studio::studio::state::{DragPayload, Selection};
 
 fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
@@ -514,4 +515,182 @@ fn activating_an_entry_after_a_state_without_next_is_a_message() {
     harness.run();
     assert_eq!(harness.state().document().to_text(), BUNDLED_EXAMPLE.1);
     assert!(!harness.state().messages().is_empty());
+}
+
+/// A Parallel with two branches beside a state already named "Pass".
+const PARALLEL: &str = r#"{
+  "StartAt": "Pass",
+  "States": {
+    "Pass": {"Type": "Pass", "Next": "Fan Out"},
+    "Fan Out": {
+      "Type": "Parallel",
+      "Branches": [
+        {"StartAt": "Left", "States": {"Left": {"Type": "Pass", "End": true}}},
+        {"StartAt": "Right", "States": {"Right": {"Type": "Pass", "End": true}}}
+      ],
+      "End": true
+    }
+  }
+}"#;
+
+fn select_node(harness: &mut Harness<'_, StudioApp>, name: &str) {
+    harness
+        .get_by_role_and_label(Role::Button, name)
+        .click_accesskit();
+    harness.run();
+}
+
+#[test]
+fn the_inspector_adds_and_removes_parallel_branches_and_undo_restores_the_text() {
+    let mut harness = harness(StudioApp::from_text("fan.json", PARALLEL, Format::Json));
+    select_node(&mut harness, "Fan Out");
+    harness.get_by_label("Branches (2)");
+
+    // Add: a third branch holding one Pass state, its name made unique.
+    harness.get_by_label("➕ Add branch").click();
+    harness.run();
+    let value = harness.state().document().value().clone();
+    let branches = value["States"]["Fan Out"]["Branches"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(branches.len(), 3);
+    assert_eq!(
+        branches[2],
+        json!({"StartAt": "Pass 2", "States": {"Pass 2": {"Type": "Pass", "End": true}}})
+    );
+    assert_eq!(selected_names(harness.state()), ["Pass 2"]);
+    harness.get_by_role_and_label(Role::Button, "Pass 2");
+
+    // Remove the first branch.
+    select_node(&mut harness, "Fan Out");
+    harness.get_by_label("Branches (3)");
+    harness.get_by_label("Remove branch 1").click();
+    harness.run();
+    let value = harness.state().document().value().clone();
+    let starts: Vec<&str> = value["States"]["Fan Out"]["Branches"]
+        .as_array()
+        .map(|b| b.iter().filter_map(|b| b["StartAt"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(starts, ["Right", "Pass 2"]);
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Button, "Left")
+            .is_none()
+    );
+
+    // Two undos give back the exact text, two redos the edits.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert_eq!(harness.state().document().to_text(), PARALLEL);
+    assert!(!harness.state().is_dirty());
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Y);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Y);
+    harness.run();
+    assert_eq!(harness.state().document().value(), &value);
+}
+
+#[test]
+fn the_last_branch_of_a_parallel_cannot_be_removed() {
+    let one = PARALLEL.replace(
+        r#",
+        {"StartAt": "Right", "States": {"Right": {"Type": "Pass", "End": true}}}"#,
+        "",
+    );
+    let mut harness = harness(StudioApp::from_text("one.json", &one, Format::Json));
+    select_node(&mut harness, "Fan Out");
+    harness.get_by_label("Branches (1)");
+    let remove = harness.get_by_label("Remove branch 1");
+    assert!(remove.accesskit_node().is_disabled());
+    remove.click();
+    harness.run();
+    assert_eq!(harness.state().document().to_text(), one);
+}
+
+/// Steps the harness (in real time) until `done`, for answers that come from another thread.
+fn wait_until(
+    harness: &mut Harness<'_, StudioApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, StudioApp>) -> bool,
+) {
+    for _ in 0..300 {
+        harness.step();
+        if done(harness) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("timed out waiting until {what}");
+}
+
+const IN_APP_DIALOG: &str = "Path of the file (JSON or YAML):";
+const WAITING: &str = "Choose the file in the file dialog window.";
+
+#[test]
+fn a_native_dialog_that_never_appears_falls_back_to_the_in_app_one() {
+    let (answered, answer) = std::sync::mpsc::channel();
+    let app = StudioApp::from_text(BUNDLED_EXAMPLE.0, BUNDLED_EXAMPLE.1, Format::Json).with_picker(
+        Some(Picker::new(move |_| {
+            answered.send(()).ok();
+            None
+        })),
+    );
+    let mut harness = harness(app);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    harness.step();
+    answer
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("the picker is called");
+    // Let the thread hand its answer over, then run as long as the app asks for frames.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    harness.run();
+    harness.get_by_label(IN_APP_DIALOG);
+    assert!(harness.query_by_label(WAITING).is_none());
+}
+
+#[test]
+fn cancelling_a_native_dialog_opens_no_second_dialog() {
+    let app = StudioApp::from_text(BUNDLED_EXAMPLE.0, BUNDLED_EXAMPLE.1, Format::Json).with_picker(
+        Some(Picker::new(|_| {
+            // A person reading the dialog, then pressing Cancel.
+            std::thread::sleep(FAST_FAILURE + std::time::Duration::from_millis(100));
+            None
+        })),
+    );
+    let mut harness = harness(app);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    harness.step();
+    harness.get_by_label(WAITING);
+    wait_until(&mut harness, "the wait ends", |h| {
+        h.query_by_label(WAITING).is_none()
+    });
+    harness.run();
+    assert!(harness.query_by_label(IN_APP_DIALOG).is_none());
+}
+
+#[test]
+fn a_path_chosen_in_a_native_dialog_is_written() {
+    let dir = std::env::temp_dir().join(format!("stepcraft-native-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let target = dir.join("exported.yaml");
+    let chosen = target.clone();
+    let app = StudioApp::from_text(BUNDLED_EXAMPLE.0, BUNDLED_EXAMPLE.1, Format::Json).with_picker(
+        Some(Picker::new(move |request| {
+            assert_eq!(
+                request.file_name.as_deref(),
+                Some("order-processing.asl.yaml")
+            );
+            Some(chosen.clone())
+        })),
+    );
+    let mut harness = harness(app);
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Export YAML…").click();
+    wait_until(&mut harness, "the file is written", |_| target.is_file());
+    let text = std::fs::read_to_string(&target).expect("the export is readable");
+    assert!(text.starts_with("Comment:"), "{text}");
+    std::fs::remove_dir_all(&dir).ok();
 }

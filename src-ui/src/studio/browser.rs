@@ -3,21 +3,33 @@
 
 use super::state::DragPayload;
 use super::theme;
+use egui::Galley;
 use egui::text::{LayoutJob, TextFormat, TextWrapping};
 use egui::{
     Align2, Color32, CornerRadius, FontId, Id, Key, Rect, Role, Sense, Stroke, StrokeKind, Ui,
     UiBuilder, Vec2, WidgetInfo,
 };
 use std::collections::HashMap;
+use std::sync::Arc;
 use stepcraft::catalog::{Action, Catalog, Entry, FlowState, Integration, Pattern, Tab};
 use stepcraft::model::StateType;
 
-/// Height of one entry row.
+/// Least height of one entry row.
 const ROW_HEIGHT: f32 = 40.0;
+/// Space above and below a row's text.
+const ROW_PADDING: f32 = 4.0;
+/// Space between a row's name and the line below it.
+const LINE_GAP: f32 = 1.0;
+/// Lines a long name wraps to before it is cut (its hover text has it whole).
+const TITLE_ROWS: usize = 2;
 /// Width of an entry's chip.
 const CHIP_WIDTH: f32 = 36.0;
-/// Width kept on the right of an action row for its integration-pattern picker.
+/// Where a row's text starts, from its left edge (after the chip).
+const TEXT_LEFT: f32 = 6.0 + CHIP_WIDTH + 8.0;
+/// Width kept on the right of an action's second line for its integration-pattern picker.
 const PICKER_WIDTH: f32 = 78.0;
+/// Height of that picker.
+const PICKER_HEIGHT: f32 = 18.0;
 
 /// The states browser panel: owns the catalog, the tab, the search text and, per action, the
 /// integration pattern the user picked.
@@ -217,10 +229,11 @@ impl StatesBrowser {
             text: &action.icon,
             color: theme::state_color(Some(StateType::Task)),
         };
+        let title = action.title();
         let row = Row {
             id: Id::unique(("catalog-action", &action.id)),
             chip,
-            title: &action.title(),
+            title: &title,
             subtitle: &action.description,
             reserve_right: if several { PICKER_WIDTH } else { 0.0 },
         };
@@ -234,15 +247,11 @@ impl StatesBrowser {
             tip.push_str(&format!("\n{url}"));
         }
         tip.push_str("\n\nDrag onto the graph, or press Enter to add after the selection.");
-        let response = response.on_hover_text(tip);
+        let response = response.on_hover_ui(|ui| tip_ui(ui, &title, &tip));
         if several {
-            let picker = Rect::from_min_max(
-                response.rect.right_top() + Vec2::new(-PICKER_WIDTH, 0.0),
-                response.rect.right_bottom(),
-            );
             ui.scope_builder(
                 UiBuilder::new()
-                    .max_rect(picker.shrink2(Vec2::new(4.0, 9.0)))
+                    .max_rect(picker_rect(response.rect))
                     .layout(egui::Layout::right_to_left(egui::Align::Center)),
                 |ui| {
                     egui::ComboBox::from_id_salt(("catalog-pattern", &action.id))
@@ -289,10 +298,13 @@ fn flow_ui(
         subtitle: &flow.description,
         reserve_right: 0.0,
     };
-    let response = row.ui(ui, &payload).on_hover_text(format!(
+    let tip = format!(
         "{}\n\nDrag onto the graph, or press Enter to add after the selection.",
         flow.description
-    ));
+    );
+    let response = row
+        .ui(ui, &payload)
+        .on_hover_ui(|ui| tip_ui(ui, &flow.name, &tip));
     finish(&response, payload, activated)
 }
 
@@ -320,11 +332,20 @@ fn pattern_ui(
         subtitle: &pattern.description,
         reserve_right: 0.0,
     };
-    let response = row.ui(ui, &payload).on_hover_text(format!(
+    let tip = format!(
         "{}\n\n{count} states. Drag onto the graph, or press Enter to add after the selection.",
         pattern.description
-    ));
+    );
+    let response = row
+        .ui(ui, &payload)
+        .on_hover_ui(|ui| tip_ui(ui, &pattern.name, &tip));
     finish(&response, payload, activated)
+}
+
+/// An entry's hover text: its whole name, then the description and how to use it.
+fn tip_ui(ui: &mut Ui, title: &str, text: &str) {
+    ui.label(egui::RichText::new(title).strong());
+    ui.label(text);
 }
 
 /// What an entry's response means: the payload while dragged; activation on click or Enter.
@@ -357,7 +378,9 @@ struct Chip<'a> {
     color: Color32,
 }
 
-/// One entry: chip, name and a one-line description; draggable and clickable.
+/// One entry: chip, name and a one-line description; draggable and clickable. The name has
+/// the row's whole width (wrapping to a second line when long); the description, and an
+/// action's integration-pattern picker, share the line below it.
 struct Row<'a> {
     id: Id,
     chip: Chip<'a>,
@@ -368,15 +391,40 @@ struct Row<'a> {
 
 impl Row<'_> {
     fn ui(&self, ui: &mut Ui, payload: &DragPayload) -> egui::Response {
-        // 1. size
-        let size = Vec2::new(ui.available_width().max(120.0), ROW_HEIGHT);
+        // 1. size: the name wraps in the width beside the chip; the line below holds the
+        // description and leaves room for the picker.
+        let width = ui.available_width().max(120.0);
+        let text_width = (width - TEXT_LEFT - 4.0).max(10.0);
+        let visuals = ui.visuals();
+        let title = wrapped(
+            ui,
+            self.title,
+            FontId::proportional(13.5),
+            visuals.strong_text_color(),
+            text_width,
+            TITLE_ROWS,
+        );
+        let subtitle = wrapped(
+            ui,
+            self.subtitle,
+            FontId::proportional(11.0),
+            visuals.weak_text_color(),
+            (text_width - self.reserve_right).max(10.0),
+            1,
+        );
+        let second = if self.reserve_right > 0.0 {
+            subtitle.size().y.max(PICKER_HEIGHT)
+        } else {
+            subtitle.size().y
+        };
+        let height = (2.0 * ROW_PADDING + title.size().y + LINE_GAP + second).max(ROW_HEIGHT);
         // 2. interact
-        let (rect, _) = ui.allocate_exact_size(size, Sense::hover());
+        let (rect, _) = ui.allocate_exact_size(Vec2::new(width, height), Sense::hover());
         let response = ui.interact(rect, self.id, Sense::click_and_drag());
         response.dnd_set_drag_payload(payload.clone());
         // 3. paint
         if ui.is_rect_visible(rect) {
-            self.paint(ui, rect, &response);
+            self.paint(ui, rect, &response, title, subtitle, second);
         }
         if response.dragged() {
             drag_preview_ui(ui, self.id, &self.chip, self.title);
@@ -388,7 +436,15 @@ impl Row<'_> {
         response
     }
 
-    fn paint(&self, ui: &Ui, rect: Rect, response: &egui::Response) {
+    fn paint(
+        &self,
+        ui: &Ui,
+        rect: Rect,
+        response: &egui::Response,
+        title: Arc<Galley>,
+        subtitle: Arc<Galley>,
+        second: f32,
+    ) {
         let visuals = ui.visuals();
         let painter = ui.painter();
         let radius = CornerRadius::same(4);
@@ -404,24 +460,10 @@ impl Row<'_> {
         );
         paint_chip(painter, chip, &self.chip);
 
-        let text_left = chip.right() + 8.0;
-        let text_width = (rect.right() - self.reserve_right - text_left - 4.0).max(10.0);
-        let title = one_line(
-            ui,
-            self.title,
-            FontId::proportional(13.5),
-            visuals.strong_text_color(),
-            text_width,
-        );
-        let subtitle = one_line(
-            ui,
-            self.subtitle,
-            FontId::proportional(11.0),
-            visuals.weak_text_color(),
-            text_width,
-        );
-        let top = rect.center().y - (title.size().y + subtitle.size().y + 1.0) / 2.0;
-        let sub_top = top + title.size().y + 1.0;
+        let text_left = rect.left() + TEXT_LEFT;
+        let block = title.size().y + LINE_GAP + second;
+        let top = rect.center().y - block / 2.0;
+        let sub_top = top + title.size().y + LINE_GAP + (second - subtitle.size().y) / 2.0;
         painter.galley(egui::pos2(text_left, top), title, Color32::PLACEHOLDER);
         painter.galley(
             egui::pos2(text_left, sub_top),
@@ -429,6 +471,15 @@ impl Row<'_> {
             Color32::PLACEHOLDER,
         );
     }
+}
+
+/// Where a row with a picker puts it: right-aligned on the line below the name.
+fn picker_rect(row: Rect) -> Rect {
+    let bottom = row.bottom() - ROW_PADDING;
+    Rect::from_min_max(
+        egui::pos2(row.right() - PICKER_WIDTH, bottom - PICKER_HEIGHT),
+        egui::pos2(row.right() - 4.0, bottom),
+    )
 }
 
 fn paint_chip(painter: &egui::Painter, rect: Rect, chip: &Chip<'_>) {
@@ -455,15 +506,22 @@ fn paint_chip(painter: &egui::Painter, rect: Rect, chip: &Chip<'_>) {
     );
 }
 
-fn one_line(
+/// `text` laid out in `width`, on at most `rows` lines (the last one cut with an ellipsis).
+fn wrapped(
     ui: &Ui,
     text: &str,
     font: FontId,
     color: Color32,
     width: f32,
-) -> std::sync::Arc<egui::Galley> {
+    rows: usize,
+) -> Arc<Galley> {
     let mut job = LayoutJob::single_section(text.to_owned(), TextFormat::simple(font, color));
-    job.wrap = TextWrapping::truncate_at_width(width);
+    job.wrap = TextWrapping {
+        max_width: width,
+        max_rows: rows,
+        break_anywhere: false,
+        overflow_character: Some('…'),
+    };
     ui.painter().layout_job(job)
 }
 

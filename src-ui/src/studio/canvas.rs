@@ -35,6 +35,9 @@ const ZOOM_RANGE: Rangef = Rangef { min: 0.1, max: 2.0 };
 /// Fitting never zooms out further than this, so text stays readable; a taller graph is shown
 /// from its top.
 const MIN_FIT_ZOOM: f32 = 0.6;
+/// A graph that fits whole only below this zoom is fitted to the canvas's width instead (up to
+/// this zoom) and shown from its top: readable text first, the rest a scroll away.
+const READABLE_FIT_ZOOM: f32 = 0.85;
 /// Fitting never enlarges a small graph.
 const MAX_FIT_ZOOM: f32 = 1.0;
 /// Subtitles, edge and body labels are drawn only when at least this tall on screen.
@@ -596,12 +599,19 @@ fn moves_something(value: &serde_json::Value, state: &StateRef, to: &InsertPoint
 }
 
 /// The view that shows the whole layout centred, zoomed between [`MIN_FIT_ZOOM`] and
-/// [`MAX_FIT_ZOOM`]; a graph taller than the canvas at that zoom is shown from its top.
+/// [`MAX_FIT_ZOOM`]; a graph that would be smaller than [`READABLE_FIT_ZOOM`] whole is fitted
+/// to the width instead; a graph taller than the canvas at the zoom chosen is shown from its
+/// top.
 fn fit_view(layout: &Layout, canvas: Vec2) -> TSTransform {
     let bounds = to_rect(layout.bounds()).expand(30.0);
-    let zoom = (canvas.x / bounds.width())
-        .min(canvas.y / bounds.height())
-        .clamp(MIN_FIT_ZOOM, MAX_FIT_ZOOM);
+    let across = canvas.x / bounds.width();
+    let whole = across.min(canvas.y / bounds.height());
+    let zoom = if whole >= READABLE_FIT_ZOOM {
+        whole
+    } else {
+        across.min(READABLE_FIT_ZOOM)
+    }
+    .clamp(MIN_FIT_ZOOM, MAX_FIT_ZOOM);
     let mut translation = canvas / 2.0 - zoom * bounds.center().to_vec2();
     if bounds.height() * zoom > canvas.y {
         translation.y = -zoom * bounds.min.y;

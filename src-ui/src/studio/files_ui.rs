@@ -29,7 +29,8 @@ pub enum PathPurpose {
 }
 
 impl PathPurpose {
-    fn title(self) -> &'static str {
+    /// The dialog's title.
+    pub fn title(self) -> &'static str {
         match self {
             Self::Open => "Open a definition",
             Self::SaveAs => "Save as",
@@ -168,6 +169,30 @@ pub fn unsaved_ui(ui: &Ui, name: &str, doing: &str) -> DialogAnswer<UnsavedChoic
             }
             if ui.button("Don't save").clicked() {
                 answer = DialogAnswer::Done(UnsavedChoice::Discard);
+            }
+            if ui.button("Cancel").clicked() {
+                answer = DialogAnswer::Cancelled;
+            }
+        });
+    });
+    if modal.should_close() && answer == DialogAnswer::Open {
+        answer = DialogAnswer::Cancelled;
+    }
+    answer
+}
+
+/// Shown while a native file dialog is open: `Done` to use the in-app dialog instead,
+/// `Cancelled` to stop waiting.
+pub fn waiting_ui(ui: &Ui, purpose: PathPurpose) -> DialogAnswer<()> {
+    let mut answer = DialogAnswer::Open;
+    let modal = egui::Modal::new(Id::unique("stepcraft waiting dialog")).show(ui.ctx(), |ui| {
+        ui.set_width(380.0);
+        ui.heading(purpose.title());
+        ui.label("Choose the file in the file dialog window.");
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Type a path instead").clicked() {
+                answer = DialogAnswer::Done(());
             }
             if ui.button("Cancel").clicked() {
                 answer = DialogAnswer::Cancelled;

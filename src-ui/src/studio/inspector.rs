@@ -11,7 +11,7 @@ use egui::{Color32, Id, Key, RichText, Ui};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
-use stepcraft::edit::{Edit, MAX_NAME_CHARS, RuleList, StateRef, Via};
+use stepcraft::edit::{Edit, InsertPoint, MAX_NAME_CHARS, RuleList, StateRef, Via};
 use stepcraft::model::choice::Operand;
 use stepcraft::model::fields::state_field;
 use stepcraft::model::{ErrorName, Operator, QueryLanguage, Scope, StateMachine, StateType};
@@ -57,6 +57,10 @@ enum Kind {
     Text,
     /// A string; empty removes the field.
     OptText,
+    /// A string shown wrapped on as many lines as it takes (comments); empty removes the field.
+    Prose,
+    /// A one-line string (an ARN) shown wrapped, Enter adding no line; empty removes the field.
+    LongText,
     /// A JSONPath; empty removes the field, `null` is JSON null.
     Path,
     /// A whole number (or a JSONata `{% %}` expression); empty removes the field.
@@ -73,7 +77,9 @@ fn parse(kind: Kind, text: &str) -> Result<Option<Value>, String> {
     let t = text.trim();
     match kind {
         Kind::Text => Ok(Some(Value::from(text))),
-        Kind::OptText => Ok((!text.is_empty()).then(|| Value::from(text))),
+        Kind::OptText | Kind::Prose | Kind::LongText => {
+            Ok((!text.is_empty()).then(|| Value::from(text)))
+        }
         Kind::Path => Ok(match t {
             "" => None,
             "null" => Some(Value::Null),
@@ -363,7 +369,7 @@ impl Inspector {
             &root,
             "Comment",
             get("Comment"),
-            Kind::OptText,
+            Kind::Prose,
         );
 
         let states: Vec<String> = f.machine.scope.states.keys().map(|n| n.0.clone()).collect();
@@ -574,7 +580,7 @@ impl Inspector {
             s.sp,
             "Comment",
             s.obj.get("Comment"),
-            Kind::OptText,
+            Kind::Prose,
         );
         language_ui(ui, f, s);
         ui.add_space(4.0);
@@ -616,14 +622,7 @@ impl Inspector {
                     );
                 }
             }
-            Some(StateType::Parallel) => {
-                let n = s
-                    .obj
-                    .get("Branches")
-                    .and_then(Value::as_array)
-                    .map_or(0, Vec::len);
-                ui.label(format!("{n} branches: edit their states on the graph."));
-            }
+            Some(StateType::Parallel) => branches_ui(ui, f, s),
             Some(StateType::Succeed) | None => {}
         }
         if s.ty.is_some_and(StateType::needs_transition) {
@@ -656,7 +655,7 @@ impl Inspector {
             s.sp,
             "Resource",
             s.obj.get("Resource"),
-            Kind::OptText,
+            Kind::LongText,
         );
         if let Some(resource) = s.obj.get("Resource").and_then(Value::as_str) {
             let pattern = if resource.ends_with(".waitForTaskToken") {
@@ -1130,20 +1129,23 @@ impl Inspector {
     ) {
         let op = obj.keys().find_map(|k| Operator::from_name(k));
         let width = ui.available_width();
+        // The path gets a line of its own (paths are long); operator and value share the next.
+        self.inline = Some(width);
+        self.field_ui(
+            ui,
+            f,
+            "Variable",
+            p,
+            "Variable",
+            obj.get("Variable"),
+            Kind::OptText,
+        );
+        let operator_width = (width * 0.6).max(90.0);
+        let value_width = (width - operator_width - ui.spacing().item_spacing.x).max(60.0);
         ui.horizontal_wrapped(|ui| {
-            self.inline = Some((width * 0.36).max(90.0));
-            self.field_ui(
-                ui,
-                f,
-                "Variable",
-                p,
-                "Variable",
-                obj.get("Variable"),
-                Kind::OptText,
-            );
             egui::ComboBox::from_id_salt(("inspector-operator", p.as_str()))
                 .selected_text(op.map_or("(operator)", Operator::name))
-                .width((width * 0.34).max(90.0))
+                .width(operator_width)
                 .height(320.0)
                 .show_ui(ui, |ui| {
                     for candidate in Operator::ALL {
@@ -1162,7 +1164,7 @@ impl Inspector {
                 return;
             };
             let key = op.name();
-            self.inline = Some((width * 0.22).max(60.0));
+            self.inline = Some(value_width);
             match op.operand() {
                 Operand::Boolean => {
                     let current = obj.get(key).and_then(Value::as_bool);
@@ -1530,12 +1532,15 @@ impl Inspector {
             None => Some(ui.label(label).id),
             Some(_) => None,
         };
-        let edit = if kind == Kind::Json {
-            egui::TextEdit::multiline(&mut draft.text)
+        let edit = match kind {
+            Kind::Json => egui::TextEdit::multiline(&mut draft.text)
                 .code_editor()
-                .desired_rows(3)
-        } else {
-            egui::TextEdit::singleline(&mut draft.text)
+                .desired_rows(3),
+            Kind::Prose => egui::TextEdit::multiline(&mut draft.text).desired_rows(1),
+            Kind::LongText | Kind::ErrorList => egui::TextEdit::multiline(&mut draft.text)
+                .desired_rows(1)
+                .return_key(None),
+            _ => egui::TextEdit::singleline(&mut draft.text),
         };
         let hint = match kind {
             Kind::Path => "$.field",
@@ -1632,6 +1637,107 @@ fn language_ui(ui: &mut Ui, f: &mut Frame<'_>, s: &StateCtx<'_>) {
             .response
             .accessible_name("State query language");
     });
+}
+
+/// The name of the Pass state a new branch starts with (made unique by the engine).
+const NEW_BRANCH_STATE: &str = "Pass";
+
+/// A Parallel state's branches: each with its first state and size, to select, reorder or
+/// remove (not the last one); and a button adding a branch that holds one Pass state.
+fn branches_ui(ui: &mut Ui, f: &mut Frame<'_>, s: &StateCtx<'_>) {
+    let branches: &[Value] = s
+        .obj
+        .get("Branches")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice);
+    let n = branches.len();
+    ui.label(RichText::new(format!("Branches ({n})")).strong());
+    ui.label(
+        RichText::new("Branches run side by side; edit their states on the graph.")
+            .small()
+            .weak(),
+    );
+    for (i, branch) in branches.iter().enumerate() {
+        let start = branch.get("StartAt").and_then(Value::as_str);
+        let count = branch
+            .get("States")
+            .and_then(Value::as_object)
+            .map_or(0, Map::len);
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(format!("Branch {}", i + 1)).strong());
+                if let Some(edit) = branch_buttons_ui(ui, s.state, i, n) {
+                    f.edits.push(edit);
+                }
+            });
+            let states = if count == 1 { "state" } else { "states" };
+            match start {
+                Some(start) => {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(format!("{count} {states}, starts at"));
+                        let scope = s.state.branch(i);
+                        if ui.link(start).on_hover_text("Select this state").clicked() {
+                            *f.selection = Selection::States(vec![StateRef::new(scope, start)]);
+                        }
+                    });
+                }
+                None => {
+                    ui.label(format!("{count} {states}, no StartAt"));
+                }
+            }
+        });
+    }
+    if ui
+        .button("➕ Add branch")
+        .on_hover_text("Add a branch holding one Pass state")
+        .clicked()
+    {
+        f.edits.push(Edit::InsertState {
+            at: InsertPoint::NewBranch {
+                parallel: s.state.clone(),
+                index: None,
+            },
+            name: NEW_BRANCH_STATE.to_owned(),
+            state: json!({"Type": "Pass"}),
+        });
+    }
+}
+
+/// Up, down and remove buttons of branch `i` of `n`; the edit of the one clicked.
+fn branch_buttons_ui(ui: &mut Ui, parallel: &StateRef, i: usize, n: usize) -> Option<Edit> {
+    let mut out = None;
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        let remove = ui
+            .add_enabled(n > 1, egui::Button::new("🗑").small())
+            .on_hover_text(format!("Remove branch {}", i + 1))
+            .on_disabled_hover_text("A Parallel state needs at least one branch")
+            .accessible_name(format!("Remove branch {}", i + 1));
+        if remove.clicked() {
+            out = Some(Edit::RemoveBranch {
+                parallel: parallel.clone(),
+                index: i,
+            });
+        }
+        for (enabled, to, arrow, text) in [
+            (i + 1 < n, i + 1, "⬇", "Move down"),
+            (i > 0, i.saturating_sub(1), "⬆", "Move up"),
+        ] {
+            if ui
+                .add_enabled(enabled, egui::Button::new(arrow).small())
+                .on_hover_text(text)
+                .accessible_name(format!("{text} branch {}", i + 1))
+                .clicked()
+            {
+                out = Some(Edit::MoveBranch {
+                    parallel: parallel.clone(),
+                    from: i,
+                    to,
+                });
+            }
+        }
+    });
+    out
 }
 
 /// Up, down and remove buttons of rule `i` of `n`; the edit of the one clicked.

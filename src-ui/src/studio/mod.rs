@@ -9,6 +9,7 @@ pub mod canvas;
 pub mod chips;
 pub mod code_view;
 pub mod commands;
+pub mod file_picker;
 pub mod files_ui;
 pub mod inspector;
 pub mod parameters;

@@ -5,6 +5,7 @@ use super::browser::StatesBrowser;
 use super::canvas::{Canvas, insert_edit};
 use super::code_view::CodeView;
 use super::commands::UiCommand;
+use super::file_picker::{FileRequest, NativeDialog, Outcome, Picker, native_dialogs_available};
 use super::files_ui::{
     self, DialogAnswer, PathDialog, PathPurpose, UnsavedChoice, add_recent, recovery_file,
 };
@@ -71,8 +72,13 @@ impl Pending {
 #[derive(Debug)]
 enum Dialog {
     Path(PathDialog),
+    /// A native dialog open on its own thread.
+    Native(NativeDialog),
     Unsaved(Pending),
-    Restore { text: String, age: String },
+    Restore {
+        text: String,
+        age: String,
+    },
 }
 
 /// A short message in the corner.
@@ -111,6 +117,8 @@ pub struct StudioApp {
     allow_close: bool,
     title: String,
     load_error: Option<String>,
+    /// Native file dialogs, where the desktop has them (else the in-app path dialog).
+    picker: Option<Picker>,
 }
 
 impl StudioApp {
@@ -147,6 +155,7 @@ impl StudioApp {
             allow_close: false,
             title: String::new(),
             load_error: None,
+            picker: None,
         }
     }
 
@@ -157,6 +166,7 @@ impl StudioApp {
         if let Some(settings) = storage.and_then(|s| eframe::get_value(s, eframe::APP_KEY)) {
             app.settings = settings;
         }
+        app.picker = native_dialogs_available().then(Picker::rfd);
         app.autosave = files_ui::recovery_dir().map(|dir| Autosave {
             dir,
             last_time: 0.0,
@@ -170,6 +180,14 @@ impl StudioApp {
             }
         }
         app
+    }
+
+    /// Uses `picker` for Open, Save as and Export (`None`: the in-app path dialog only, which
+    /// is what [`Self::from_text`] starts with).
+    #[must_use]
+    pub fn with_picker(mut self, picker: Option<Picker>) -> Self {
+        self.picker = picker;
+        self
     }
 
     /// The open document.
@@ -454,7 +472,7 @@ impl StudioApp {
                     }
                     for path in self.settings.recent.clone() {
                         if ui.button(path.display().to_string()).clicked() {
-                            self.request(Pending::Open(Some(path)));
+                            self.request(ui.ctx(), Pending::Open(Some(path)));
                             ui.close();
                         }
                     }
@@ -571,14 +589,41 @@ impl StudioApp {
             Dialog::Path(mut d) => match d.ui(ui, &self.settings.recent) {
                 DialogAnswer::Open => self.dialog = Some(Dialog::Path(d)),
                 DialogAnswer::Cancelled => self.after_save = None,
-                DialogAnswer::Done(path) => match d.purpose {
-                    PathPurpose::Open => self.load_path(&path),
-                    PathPurpose::SaveAs => {
-                        self.save_to(&path);
-                        self.after_saved(ui);
+                DialogAnswer::Done(path) => self.path_chosen(ui, d.purpose, &path),
+            },
+            Dialog::Native(d) => match d.poll() {
+                Outcome::Waiting => {
+                    match files_ui::waiting_ui(ui, d.purpose()) {
+                        DialogAnswer::Open => self.dialog = Some(Dialog::Native(d)),
+                        // Stop waiting; whatever the native dialog answers later is dropped.
+                        DialogAnswer::Cancelled => self.after_save = None,
+                        DialogAnswer::Done(()) => {
+                            self.dialog = Some(Dialog::Path(PathDialog::new(
+                                d.purpose(),
+                                d.suggestion().to_owned(),
+                            )));
+                        }
                     }
-                    PathPurpose::Export(format) => self.export_to(&path, format),
-                },
+                    ui.ctx()
+                        .request_repaint_after(std::time::Duration::from_millis(250));
+                }
+                answer => {
+                    match answer {
+                        Outcome::Picked(path) => self.path_chosen(ui, d.purpose(), &path),
+                        Outcome::Unavailable => {
+                            // No dialog appeared: the in-app one now, and from now on.
+                            self.picker = None;
+                            self.dialog = Some(Dialog::Path(PathDialog::new(
+                                d.purpose(),
+                                d.suggestion().to_owned(),
+                            )));
+                        }
+                        Outcome::Cancelled | Outcome::Waiting => self.after_save = None,
+                    }
+                    // The answer came between frames: show what it changed now, not at the
+                    // next input event.
+                    ui.ctx().request_repaint();
+                }
             },
             Dialog::Unsaved(pending) => {
                 match files_ui::unsaved_ui(ui, self.session.name(), pending.doing()) {
@@ -614,6 +659,32 @@ impl StudioApp {
                 }
             }
         }
+    }
+
+    /// Acts on a path chosen in a file dialog.
+    fn path_chosen(&mut self, ui: &Ui, purpose: PathPurpose, path: &Path) {
+        match purpose {
+            PathPurpose::Open => self.load_path(path),
+            PathPurpose::SaveAs => {
+                self.save_to(path);
+                self.after_saved(ui);
+            }
+            PathPurpose::Export(format) => self.export_to(path, format),
+        }
+    }
+
+    /// Asks for a path: in a native dialog where there is one, else in the in-app dialog
+    /// starting from `suggestion`.
+    fn ask_path(&mut self, ctx: &egui::Context, purpose: PathPurpose, suggestion: String) {
+        self.dialog = Some(match &self.picker {
+            Some(picker) => Dialog::Native(NativeDialog::spawn(
+                picker,
+                FileRequest::new(purpose, &suggestion),
+                suggestion,
+                ctx,
+            )),
+            None => Dialog::Path(PathDialog::new(purpose, suggestion)),
+        });
     }
 
     fn toasts_ui(&mut self, ui: &Ui) {
@@ -700,14 +771,11 @@ impl StudioApp {
 
     fn run_command(&mut self, ui: &Ui, command: UiCommand) {
         match command {
-            UiCommand::New => self.request(Pending::New),
-            UiCommand::Open => self.request(Pending::Open(None)),
+            UiCommand::New => self.request(ui.ctx(), Pending::New),
+            UiCommand::Open => self.request(ui.ctx(), Pending::Open(None)),
             UiCommand::Save => self.save(ui),
             UiCommand::SaveAs => {
-                self.dialog = Some(Dialog::Path(PathDialog::new(
-                    PathPurpose::SaveAs,
-                    self.suggested_path(None),
-                )));
+                self.ask_path(ui.ctx(), PathPurpose::SaveAs, self.suggested_path(None));
             }
             UiCommand::ExportJson | UiCommand::ExportYaml => {
                 let format = if command == UiCommand::ExportJson {
@@ -715,10 +783,11 @@ impl StudioApp {
                 } else {
                     Format::Yaml
                 };
-                self.dialog = Some(Dialog::Path(PathDialog::new(
+                self.ask_path(
+                    ui.ctx(),
                     PathPurpose::Export(format),
                     self.suggested_path(Some(format)),
-                )));
+                );
             }
             UiCommand::Undo => self.undo_redo(true),
             UiCommand::Redo => self.undo_redo(false),
@@ -745,11 +814,11 @@ impl StudioApp {
     }
 
     /// Does `pending` now, or asks first when there is unsaved work.
-    fn request(&mut self, pending: Pending) {
+    fn request(&mut self, ctx: &egui::Context, pending: Pending) {
         if self.is_dirty() {
             self.dialog = Some(Dialog::Unsaved(pending));
         } else {
-            self.proceed_without_ui(pending);
+            self.proceed_without_ui(ctx, pending);
         }
     }
 
@@ -760,11 +829,11 @@ impl StudioApp {
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         } else {
             self.remove_recovery();
-            self.proceed_without_ui(pending);
+            self.proceed_without_ui(ui.ctx(), pending);
         }
     }
 
-    fn proceed_without_ui(&mut self, pending: Pending) {
+    fn proceed_without_ui(&mut self, ctx: &egui::Context, pending: Pending) {
         match pending {
             Pending::New => {
                 self.session = Session::untitled();
@@ -775,15 +844,14 @@ impl StudioApp {
             }
             Pending::Open(Some(path)) => self.load_path(&path),
             Pending::Open(None) => {
-                self.dialog = Some(Dialog::Path(PathDialog::new(
-                    PathPurpose::Open,
-                    self.settings
-                        .recent
-                        .first()
-                        .and_then(|p| p.parent())
-                        .map(|p| format!("{}/", p.display()))
-                        .unwrap_or_default(),
-                )));
+                let folder = self
+                    .settings
+                    .recent
+                    .first()
+                    .and_then(|p| p.parent())
+                    .map(|p| format!("{}/", p.display()))
+                    .unwrap_or_default();
+                self.ask_path(ctx, PathPurpose::Open, folder);
             }
             Pending::Close => self.allow_close = true,
         }
@@ -829,12 +897,7 @@ impl StudioApp {
                 self.save_to(&path);
                 self.after_saved(ui);
             }
-            None => {
-                self.dialog = Some(Dialog::Path(PathDialog::new(
-                    PathPurpose::SaveAs,
-                    self.suggested_path(None),
-                )));
-            }
+            None => self.ask_path(ui.ctx(), PathPurpose::SaveAs, self.suggested_path(None)),
         }
     }
 
