@@ -108,12 +108,12 @@ const EXAMPLES: &[Shape] = &[
         16,
         17,
         &[
-            "Rule 1",
-            "Rule 2",
+            "$count($states.input.orders) = 0",
+            "$count($states.input.orders) > 25",
             "Default",
             "Catch: States.ALL",
-            "Rule 1",
-            "Rule 2",
+            "$grandTotal >= 500",
+            "$orderCount >= 3 and $grandTotal >= 100",
             "Default",
         ],
     ),
@@ -330,7 +330,7 @@ fn choice_rules_render_as_short_conditions() {
             "$.n is null or ($.p is not present and …",
             "$.t > \"2024-01-01T00:00:00Z\"",
             "$.s matches \"log-*.txt\"",
-            "Rule 7",
+            "$states.input.x > 1",
             "Default",
         ]
     );

@@ -252,7 +252,8 @@ fn describe_resource(resource: &str) -> String {
 }
 
 /// The label of Choice rule `index` (0-based): `$.total > 100`, `not($.x == "a")`,
-/// `$.a is present and $.b < 3`; JSONata conditions and malformed rules read "Rule N".
+/// `$.a is present and $.b < 3`; a JSONata condition reads as its expression; a malformed rule
+/// reads "Rule N".
 pub fn rule_label(rule: &ChoiceRule, index: usize) -> String {
     match condition(&rule.condition) {
         Some(text) => shorten(&text, LABEL_CHARS),
@@ -299,6 +300,19 @@ fn condition(c: &Condition) -> Option<String> {
             joined(&kept, " and ")?
         }
         Condition::Or(rules) => joined(rules, " or ")?,
+        // A JSONata condition reads as its expression, without the `{% %}` delimiters.
+        Condition::Jsonata(Value::String(text)) => {
+            let inner = text
+                .trim()
+                .strip_prefix("{%")
+                .and_then(|t| t.strip_suffix("%}"))
+                .unwrap_or(text)
+                .trim();
+            if inner.is_empty() {
+                return None;
+            }
+            inner.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
         Condition::Jsonata(_) | Condition::Invalid => return None,
     })
 }
