@@ -152,6 +152,9 @@ codes! {
     InvalidSubstitution = "INVALID_SUBSTITUTION", Error;
     /// A substitution was given for a name no placeholder uses (a typo, or a stale value).
     UnusedSubstitution = "UNUSED_SUBSTITUTION", Warning;
+    /// A template gives a placeholder a value that cannot be worked out without deploying (an
+    /// intrinsic function of a resource Stepcraft cannot stand in for).
+    UnresolvedSubstitution = "UNRESOLVED_SUBSTITUTION", Warning;
 }
 
 impl fmt::Display for Code {

@@ -3,11 +3,11 @@
 
 use crate::diag::{Diagnostic, Location};
 use crate::model::StateMachine;
+use crate::placeholder::Bare;
 use crate::pointer::Pointer;
 use crate::source::{self, Format, SourceMap};
 use crate::write;
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 /// A definition, lossless: unknown fields, key order and (until it is edited) the exact text.
 #[derive(Clone, Debug)]
@@ -17,7 +17,7 @@ pub struct Document {
     value: Value,
     map: SourceMap,
     read_warnings: Vec<Diagnostic>,
-    bare: BTreeSet<String>,
+    bare: Bare,
     edited: bool,
 }
 
@@ -54,7 +54,7 @@ impl Document {
             value,
             map,
             read_warnings: Vec::new(),
-            bare: BTreeSet::new(),
+            bare: Bare::default(),
             edited: false,
         }
     }
@@ -114,14 +114,35 @@ impl Document {
     }
 
     /// The value written out in `format`, normalised (what `stepcraft fmt` prints).
+    ///
+    /// A placeholder that stood bare in JSON is written bare in either format. One that was a
+    /// plain YAML scalar is a string as far as YAML goes (SAM turns YAML into JSON before it
+    /// substitutes), so it is quoted in JSON.
     pub fn formatted(&self, format: Format) -> String {
-        write::to_string_with_bare(&self.value, format, &self.bare)
+        if self.bare.is_yaml() && format == Format::Json {
+            write::to_string(&self.value, format)
+        } else {
+            write::to_string_with_bare(&self.value, format, &self.bare)
+        }
     }
 
-    /// Names of the placeholders written bare (unquoted) in the text; they read as strings and are
-    /// written back without quotes.
-    pub fn bare_placeholders(&self) -> &BTreeSet<String> {
+    /// The placeholders written bare (unquoted) in the text; they read as strings and are written
+    /// back without quotes.
+    pub fn bare_placeholders(&self) -> &Bare {
         &self.bare
+    }
+
+    /// Marks the whole-placeholder string at `pointer` as bare, so it is written without quotes
+    /// (a placeholder typed where a number goes).
+    pub fn mark_bare(&mut self, pointer: Pointer) {
+        if self.bare.is_empty() {
+            self.bare = Bare::new(
+                &self.value,
+                std::collections::BTreeSet::new(),
+                self.format == Format::Yaml,
+            );
+        }
+        self.bare.mark(pointer);
     }
 
     /// Where a pointer sits in the source text (for an edited document, in the text as read).

@@ -39,7 +39,9 @@ pub fn find(text: &str) -> Vec<Found<'_>> {
         if start > 0 && bytes[start - 1] == b'$' {
             continue;
         }
-        let Some(len) = text[at..].find(['}', '\n', '"']) else {
+        // A name never holds `$`, `{`, a quote or a line break: stop there, so each byte is
+        // looked at a bounded number of times however many `${` the text holds.
+        let Some(len) = text[at..].find(['}', '\n', '"', '$', '{']) else {
             break;
         };
         if bytes[at + len] != b'}' {
@@ -133,15 +135,98 @@ fn push_uses(text: &str, pointer: &Pointer, in_key: bool, out: &mut Vec<Use>) {
     }));
 }
 
-/// The distinct names used in a definition, in order of first use.
+/// The distinct names used in a definition (values and keys), in order of first use. Cheap on
+/// values without placeholders: nothing is allocated for them.
 pub fn names(value: &Value) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for u in uses(value) {
-        if !names.contains(&u.name) {
-            names.push(u.name);
+    fn text(s: &str, out: &mut Vec<String>) {
+        if s.contains("${") {
+            for f in find(s) {
+                if !out.iter().any(|n| n == f.name) {
+                    out.push(f.name.to_owned());
+                }
+            }
         }
     }
-    names
+    fn walk(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::String(s) => text(s, out),
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            Value::Object(map) => {
+                for (k, v) in map {
+                    text(k, out);
+                    walk(v, out);
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, &mut out);
+    out
+}
+
+/// Which whole-string placeholders of a definition stood bare in its text (unquoted: `"Max":
+/// ${Limit}` in JSON, a plain `Limit: ${Limit}` scalar in YAML).
+///
+/// Positions are exact for the text as read. After an edit moves things, a placeholder is still
+/// bare where its name was only ever used bare; a name used both bare and quoted stays bare only
+/// at the positions it was read at (a choice: the alternative, guessing, could turn a quoted
+/// string into a number).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Bare {
+    pointers: std::collections::BTreeSet<Pointer>,
+    only_bare: std::collections::BTreeSet<String>,
+    yaml: bool,
+}
+
+impl Bare {
+    /// The bare placeholders of `value`, given the pointers of the values that stood bare in
+    /// text of the given format.
+    pub fn new(value: &Value, pointers: std::collections::BTreeSet<Pointer>, yaml: bool) -> Self {
+        let mut bare_names = std::collections::BTreeSet::new();
+        let mut quoted_names = std::collections::BTreeSet::new();
+        for u in uses(value) {
+            if u.whole && !u.in_key {
+                if pointers.contains(&u.pointer) {
+                    bare_names.insert(u.name);
+                } else {
+                    quoted_names.insert(u.name);
+                }
+            }
+        }
+        let only_bare = bare_names.difference(&quoted_names).cloned().collect();
+        Self {
+            pointers,
+            only_bare,
+            yaml,
+        }
+    }
+
+    /// Nothing stood bare.
+    pub fn is_empty(&self) -> bool {
+        self.pointers.is_empty() && self.only_bare.is_empty()
+    }
+
+    /// Whether the placeholder `name`, the whole string at `pointer`, is bare.
+    pub fn is_bare(&self, pointer: &Pointer, name: &str) -> bool {
+        self.pointers.contains(pointer) || self.only_bare.contains(name)
+    }
+
+    /// Whether the text was YAML, where a bare placeholder's value is read as a plain scalar
+    /// (`5` a number, an ARN a string) rather than as JSON.
+    pub fn is_yaml(&self) -> bool {
+        self.yaml
+    }
+
+    /// The names that are bare wherever they are used.
+    pub fn only_bare_names(&self) -> &std::collections::BTreeSet<String> {
+        &self.only_bare
+    }
+
+    /// Marks the placeholder at `pointer` as bare (a number field given a placeholder).
+    pub fn mark(&mut self, pointer: Pointer) {
+        self.pointers.insert(pointer);
+    }
 }
 
 /// Where in JSON text placeholders stand bare, outside any string (`"Max": ${Limit}`).
@@ -164,7 +249,9 @@ pub fn bare_in_json(text: &str) -> Vec<Range<usize>> {
         } else if b == b'"' {
             in_string = true;
         } else if b == b'$' && bytes.get(at + 1) == Some(&b'{') {
-            let end = text[at..].find(['}', '\n', '"']).map(|n| at + n);
+            let end = text[at + 2..]
+                .find(['}', '\n', '"', '$', '{'])
+                .map(|n| at + 2 + n);
             if let Some(end) = end.filter(|&e| bytes[e] == b'}')
                 && is_name(text[at + 2..end].trim())
             {
@@ -210,6 +297,8 @@ mod tests {
         assert!(names_in("$.a.b").is_empty());
         assert!(names_in("{% $x %}").is_empty());
         assert!(names_in("States.Format('{}', $.a)").is_empty());
+        assert_eq!(names_in("${${${A}"), ["A"]);
+        assert_eq!(names_in("${a{b}${C}"), ["C"]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Source text: reading JSON or YAML into a JSON value, and mapping JSON pointers back to line:column.
 
 use crate::diag::{Code, Diagnostic, Location};
+use crate::placeholder::Bare;
 use crate::pointer::Pointer;
 use serde_json::{Map, Number, Value};
 use std::collections::{BTreeSet, HashMap};
@@ -137,9 +138,9 @@ pub struct Parsed {
     pub map: SourceMap,
     /// Problems that did not stop reading.
     pub warnings: Vec<Diagnostic>,
-    /// Names of the placeholders that stand bare in the text, outside quotes (`"Max": ${Limit}`
-    /// in JSON, a plain `${Limit}` scalar in YAML); each reads as the string `"${Limit}"`.
-    pub bare: BTreeSet<String>,
+    /// The placeholders that stand bare in the text, outside quotes (`"Max": ${Limit}` in JSON,
+    /// a plain `${Limit}` scalar in YAML); each reads as the string `"${Limit}"`.
+    pub bare: Bare,
 }
 
 /// Nesting deeper than this is rejected, in both formats, so no input can exhaust the stack.
@@ -177,10 +178,11 @@ fn parse_json(original: &str) -> Result<Parsed, Diagnostic> {
             .line_starts
             .get(e.line().max(1) - 1)
             .map_or(0, |&s| s as usize);
-        let offset = text
-            .get(line_start..)
-            .and_then(|rest| rest.char_indices().nth(e.column().max(1) - 1))
-            .map_or(text.len(), |(i, _)| line_start + i);
+        // serde_json counts columns in bytes; step back to a character boundary.
+        let mut offset = (line_start + e.column().max(1) - 1).min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let mut d = Diagnostic::new(
             Code::InvalidJson,
             Pointer::root(),
@@ -205,6 +207,23 @@ fn parse_json(original: &str) -> Result<Parsed, Diagnostic> {
         mut warnings,
         ..
     } = scanner;
+    let bare = if bare_ranges.is_empty() {
+        Bare::default()
+    } else {
+        // Each bare placeholder's value starts at the quote put before it.
+        let starts: BTreeSet<u32> = bare_ranges
+            .iter()
+            .enumerate()
+            .map(|(i, r)| to_u32(r.start + 2 * i))
+            .collect();
+        let pointers = map
+            .spans
+            .iter()
+            .filter(|(_, span)| starts.contains(&span.value))
+            .filter_map(|(p, _)| Pointer::from_escaped(p))
+            .collect();
+        Bare::new(&value, pointers, false)
+    };
     if !inserted.is_empty() {
         let mut shifted = SourceMap::new(original);
         shifted.spans = map
@@ -227,11 +246,6 @@ fn parse_json(original: &str) -> Result<Parsed, Diagnostic> {
         }
         map = shifted;
     }
-    let bare = bare_ranges
-        .iter()
-        .filter_map(|r| crate::placeholder::whole(&original[r.clone()]))
-        .map(str::to_owned)
-        .collect();
     Ok(Parsed {
         value,
         map,
@@ -436,6 +450,11 @@ fn parse_yaml(text: &str) -> Result<Parsed, Diagnostic> {
         bare,
         ..
     } = builder;
+    let bare = if bare.is_empty() {
+        Bare::default()
+    } else {
+        Bare::new(&value, bare, true)
+    };
     Ok(Parsed {
         value,
         map,
@@ -467,7 +486,8 @@ struct YamlBuilder {
     documents: usize,
     error: Option<(usize, String)>,
     warnings: Vec<Diagnostic>,
-    bare: BTreeSet<String>,
+    /// The pointers of plain (unquoted) scalars that are a whole placeholder.
+    bare: BTreeSet<Pointer>,
 }
 
 impl YamlBuilder {
@@ -568,12 +588,9 @@ impl YamlBuilder {
             );
             return;
         }
-        if style == TScalarStyle::Plain
+        let plain_placeholder = style == TScalarStyle::Plain
             && tag.is_none()
-            && let Some(name) = crate::placeholder::whole(&text)
-        {
-            self.bare.insert(name.to_owned());
-        }
+            && crate::placeholder::whole(&text).is_some();
         let value = match resolve_scalar(&text, style, tag) {
             Ok(v) => v,
             Err(message) => {
@@ -584,6 +601,9 @@ impl YamlBuilder {
         let (pointer, key) = self.child_pointer();
         let key_at = key.and_then(|k| self.map.spans.get(&k).and_then(|s| s.key));
         self.map.record(&pointer, key_at.map(|k| k as usize), at);
+        if plain_placeholder && let Some(p) = Pointer::from_escaped(&pointer) {
+            self.bare.insert(p);
+        }
         let value = wrap_tag(value, tag);
         self.add(value, anchor);
     }
@@ -683,6 +703,12 @@ fn resolve_scalar(text: &str, style: TScalarStyle, tag: Option<&Tag>) -> Result<
     resolve_plain(text).ok_or_else(|| {
         format!("The number \"{text}\" (infinity or NaN) cannot be represented in JSON.")
     })
+}
+
+/// What a plain (unquoted) YAML scalar with this text reads as: null, a boolean, a number, or
+/// the string itself.
+pub(crate) fn plain_scalar(text: &str) -> Value {
+    resolve_plain(text).unwrap_or_else(|| Value::String(text.to_owned()))
 }
 
 /// Whether a plain (unquoted) YAML scalar with this text reads as the string itself.

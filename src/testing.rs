@@ -298,12 +298,21 @@ fn read_value(path: &Path) -> Result<Value, LoadError> {
 
 /// Reads a test file or a JSON Lines file of recorded executions.
 pub fn load(path: &Path) -> Result<TestFile, LoadError> {
-    load_with(path, &Substitutions::new())
+    load_with(path, &LoadOptions::default())
 }
 
-/// Like [`load`], with placeholder values that take precedence over the test file's own (the
-/// command line's `--sub`, `--subs`, `--template`).
-pub fn load_with(path: &Path, overrides: &Substitutions) -> Result<TestFile, LoadError> {
+/// What the command line adds to the test files it loads.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// Placeholder values that take precedence over the test file's own (`--sub`, `--subs`,
+    /// `--template`).
+    pub substitutions: Substitutions,
+    /// Read no sidecar file and look for no template next to the definitions.
+    pub no_discovery: bool,
+}
+
+/// Like [`load`], with the command line's options.
+pub fn load_with(path: &Path, options: &LoadOptions) -> Result<TestFile, LoadError> {
     let is_jsonl = path.extension().is_some_and(|e| e == "jsonl");
     if is_jsonl {
         let text = read(path)?;
@@ -324,7 +333,7 @@ pub fn load_with(path: &Path, overrides: &Substitutions) -> Result<TestFile, Loa
         });
     }
     let value = read_value(path)?;
-    test_file(path, &value, overrides)
+    test_file(path, &value, options)
 }
 
 /// One AWS-recorded execution (a line of `shared/conformance/*.jsonl`) as a case.
@@ -428,13 +437,9 @@ fn strings(value: &Value, what: &str) -> Result<Vec<String>, String> {
         .ok_or_else(|| format!("\"{what}\" must be an array of strings"))
 }
 
-/// Reads a test file's value (the file's path resolves the relative paths in it). `overrides`
-/// are placeholder values that take precedence over the file's and the cases' own.
-pub fn test_file(
-    path: &Path,
-    value: &Value,
-    overrides: &Substitutions,
-) -> Result<TestFile, LoadError> {
+/// Reads a test file's value (the file's path resolves the relative paths in it). The options'
+/// placeholder values take precedence over the file's and the cases' own.
+pub fn test_file(path: &Path, value: &Value, options: &LoadOptions) -> Result<TestFile, LoadError> {
     let base = path.parent().unwrap_or_else(|| Path::new("."));
     let root = value.as_object().ok_or_else(|| {
         shape(
@@ -478,7 +483,7 @@ pub fn test_file(
         .and_then(Value::as_array)
         .ok_or_else(|| shape(path, "a test file needs a \"cases\" array"))?;
     let definition_path = definition.as_ref().ok().and_then(|(_, p)| p.as_deref());
-    let file_subs = file_substitutions(path, root, definition_path)?;
+    let file_subs = file_substitutions(path, root, definition_path, options.no_discovery)?;
     let mut cases = Vec::new();
     for (i, case) in cases_value.iter().enumerate() {
         let at = |m: String| shape(path, format!("/cases/{i}: {m}"));
@@ -513,7 +518,7 @@ pub fn test_file(
             .get("expect")
             .ok_or_else(|| at("a case needs \"expect\"".into()))
             .and_then(|e| parse_expect(e).map_err(at))?;
-        let mut subs = overrides.clone();
+        let mut subs = options.substitutions.clone();
         if let Some(map) = obj.get("substitutions") {
             subs.layer(inline_substitutions(path, map).map_err(&at)?);
         }
@@ -522,7 +527,7 @@ pub fn test_file(
             .as_ref()
             .map_err(Clone::clone)
             .and_then(|(doc, _)| {
-                let applied = subs.apply(doc.value(), doc.bare_placeholders());
+                let applied = subs.apply_to(doc);
                 match applied
                     .diagnostics
                     .iter()
@@ -577,6 +582,7 @@ fn file_substitutions(
     path: &Path,
     root: &Map<String, Value>,
     definition: Option<&Path>,
+    no_discovery: bool,
 ) -> Result<Substitutions, LoadError> {
     let base = path.parent().unwrap_or_else(|| Path::new("."));
     let mut sources = Sources {
@@ -588,6 +594,7 @@ fn file_substitutions(
             .get("templateResource")
             .and_then(Value::as_str)
             .map(str::to_owned),
+        no_discovery,
         ..Sources::default()
     };
     let mut out = Substitutions::new();

@@ -1,26 +1,28 @@
 //! Writing a definition back out as JSON or YAML.
 
+use crate::placeholder::Bare;
+use crate::pointer::Pointer;
 use crate::source::{Format, resolves_as_plain_string};
 use serde_json::Value;
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 /// Writes `value` in `format`, pretty-printed with two-space indents and a final newline.
 pub fn to_string(value: &Value, format: Format) -> String {
-    to_string_with_bare(value, format, &BTreeSet::new())
+    to_string_with_bare(value, format, &Bare::default())
 }
 
 /// Like [`to_string`], but a string that is exactly a placeholder named in `bare` is written
 /// without quotes, as it stood in the text it was read from (see [`crate::placeholder`]).
-pub fn to_string_with_bare(value: &Value, format: Format, bare: &BTreeSet<String>) -> String {
+pub fn to_string_with_bare(value: &Value, format: Format, bare: &Bare) -> String {
     let writer = Writer { bare };
     let mut out = String::new();
+    let root = (!bare.is_empty()).then(Pointer::root);
     match format {
         Format::Json => {
-            writer.json(value, 0, &mut out);
+            writer.json(value, 0, &mut out, root.as_ref());
             out.push('\n');
         }
-        Format::Yaml => writer.yaml_document(value, &mut out),
+        Format::Yaml => writer.yaml_document(value, &mut out, root.as_ref()),
     }
     out
 }
@@ -39,25 +41,34 @@ pub fn to_yaml(value: &Value) -> String {
 }
 
 struct Writer<'b> {
-    bare: &'b BTreeSet<String>,
+    bare: &'b Bare,
+}
+
+/// The pointer of a child, tracked only while there are bare placeholders to place.
+fn child(at: Option<&Pointer>, step: impl FnOnce(&Pointer) -> Pointer) -> Option<Pointer> {
+    at.map(step)
 }
 
 impl Writer<'_> {
-    /// Whether this string value is a placeholder to write without quotes.
-    fn is_bare(&self, s: &str) -> bool {
-        !self.bare.is_empty() && crate::placeholder::whole(s).is_some_and(|n| self.bare.contains(n))
+    /// Whether the string at `at` is a placeholder to write without quotes.
+    fn is_bare(&self, s: &str, at: Option<&Pointer>) -> bool {
+        match at {
+            Some(at) => crate::placeholder::whole(s).is_some_and(|n| self.bare.is_bare(at, n)),
+            None => false,
+        }
     }
 
     /// JSON in serde_json's pretty layout: `"key": value`, two spaces per level, `[]` and `{}`
     /// for empty containers.
-    fn json(&self, value: &Value, level: usize, out: &mut String) {
+    fn json(&self, value: &Value, level: usize, out: &mut String, at: Option<&Pointer>) {
         match value {
             Value::Array(items) if !items.is_empty() => {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {
                     out.push_str(if i == 0 { "\n" } else { ",\n" });
                     indent(out, level + 2);
-                    self.json(item, level + 2, out);
+                    let here = child(at, |p| p.index(i));
+                    self.json(item, level + 2, out, here.as_ref());
                 }
                 out.push('\n');
                 indent(out, level);
@@ -70,39 +81,43 @@ impl Writer<'_> {
                     indent(out, level + 2);
                     out.push_str(&Value::String(k.clone()).to_string());
                     out.push_str(": ");
-                    self.json(v, level + 2, out);
+                    let here = child(at, |p| p.key(k));
+                    self.json(v, level + 2, out, here.as_ref());
                 }
                 out.push('\n');
                 indent(out, level);
                 out.push('}');
             }
-            Value::String(s) if self.is_bare(s) => out.push_str(s),
+            Value::String(s) if self.is_bare(s, at) => out.push_str(s),
             other => out.push_str(&other.to_string()),
         }
     }
 
-    fn yaml_document(&self, value: &Value, out: &mut String) {
+    fn yaml_document(&self, value: &Value, out: &mut String, at: Option<&Pointer>) {
         if is_block(value) {
-            self.yaml_block(value, 0, out);
+            self.yaml_block(value, 0, out, at);
         } else {
-            self.yaml_inline(value, out);
+            self.yaml_inline(value, out, at);
             out.push('\n');
         }
     }
 
     /// Writes a non-empty object or array at `level` spaces; every line ends with a newline.
-    fn yaml_block(&self, value: &Value, level: usize, out: &mut String) {
+    fn yaml_block(&self, value: &Value, level: usize, out: &mut String, at: Option<&Pointer>) {
         match value {
             Value::Object(map) => {
                 for (k, v) in map {
                     indent(out, level);
                     yaml_string(k, out);
                     out.push(':');
-                    self.yaml_value_after_key(v, level, out);
+                    let here = child(at, |p| p.key(k));
+                    self.yaml_value_after_key(v, level, out, here.as_ref());
                 }
             }
             Value::Array(items) => {
-                for item in items {
+                for (i, item) in items.iter().enumerate() {
+                    let item_at = child(at, |p| p.index(i));
+                    let at = item_at.as_ref();
                     indent(out, level);
                     out.push('-');
                     match item {
@@ -118,16 +133,17 @@ impl Writer<'_> {
                                 }
                                 yaml_string(k, out);
                                 out.push(':');
-                                self.yaml_value_after_key(v, level + 2, out);
+                                let here = child(at, |p| p.key(k));
+                                self.yaml_value_after_key(v, level + 2, out, here.as_ref());
                             }
                         }
                         Value::Array(a) if !a.is_empty() => {
                             out.push('\n');
-                            self.yaml_block(item, level + 2, out);
+                            self.yaml_block(item, level + 2, out, at);
                         }
                         scalar => {
                             out.push(' ');
-                            self.yaml_inline(scalar, out);
+                            self.yaml_inline(scalar, out, at);
                             out.push('\n');
                         }
                     }
@@ -137,18 +153,24 @@ impl Writer<'_> {
         }
     }
 
-    fn yaml_value_after_key(&self, v: &Value, level: usize, out: &mut String) {
+    fn yaml_value_after_key(
+        &self,
+        v: &Value,
+        level: usize,
+        out: &mut String,
+        at: Option<&Pointer>,
+    ) {
         if is_block(v) {
             out.push('\n');
-            self.yaml_block(v, level + 2, out);
+            self.yaml_block(v, level + 2, out, at);
         } else {
             out.push(' ');
-            self.yaml_inline(v, out);
+            self.yaml_inline(v, out, at);
             out.push('\n');
         }
     }
 
-    fn yaml_inline(&self, value: &Value, out: &mut String) {
+    fn yaml_inline(&self, value: &Value, out: &mut String, at: Option<&Pointer>) {
         match value {
             Value::Null => out.push_str("null"),
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -156,7 +178,7 @@ impl Writer<'_> {
                 let _ = write!(out, "{n}");
             }
             Value::String(s) if crate::placeholder::whole(s).is_some() => {
-                if self.is_bare(s) {
+                if self.is_bare(s, at) {
                     out.push_str(s);
                 } else {
                     yaml_quoted(s, out);

@@ -12,6 +12,8 @@ struct Row {
     text: String,
     subs: Vec<(&'static str, &'static str)>,
     expected: Vec<(&'static str, &'static str)>,
+    /// Where YAML reads differently (a plain scalar's value is YAML, not JSON).
+    yaml_expected: Option<Vec<(&'static str, &'static str)>>,
     placeholders: Vec<&'static str>,
 }
 
@@ -26,6 +28,7 @@ fn row(name: &'static str, text: String, placeholders: &[&'static str]) -> Row {
         text,
         subs: Vec::new(),
         expected: Vec::new(),
+        yaml_expected: None,
         placeholders: placeholders.to_vec(),
     }
 }
@@ -38,6 +41,11 @@ impl Row {
 
     fn expect(mut self, expected: &[(&'static str, &'static str)]) -> Self {
         self.expected = expected.to_vec();
+        self
+    }
+
+    fn in_yaml(mut self, expected: &[(&'static str, &'static str)]) -> Self {
+        self.yaml_expected = Some(expected.to_vec());
         self
     }
 }
@@ -96,7 +104,9 @@ fn rows() -> Vec<Row> {
             .expect(&[("WRONG_TYPE", "/States/S/Seconds")]),
         row("bare value that is not JSON", one_state(r#""Type": "Wait", "Seconds": ${WaitSeconds}, "End": true"#), &["WaitSeconds"])
             .with(&[("WaitSeconds", "five")])
-            .expect(&[("INVALID_SUBSTITUTION", "/States/S/Seconds")]),
+            .expect(&[("INVALID_SUBSTITUTION", "/States/S/Seconds")])
+            // A plain YAML scalar `five` is the string "five": the wrong type for Seconds.
+            .in_yaml(&[("WRONG_TYPE", "/States/S/Seconds")]),
         row("some values given", one_state(r#""Type": "Task", "Resource": "${Fn}", "TimeoutSeconds": ${Timeout}, "End": true"#), &["Fn", "Timeout"])
             .with(&[("Timeout", "30")]),
         row("a value for no placeholder", one_state(r#""Type": "Task", "Resource": "${Fn}", "End": true"#), &["Fn"])
@@ -175,7 +185,10 @@ fn placeholder_table() {
 #[test]
 fn placeholder_table_in_yaml() {
     let mut failures = Vec::new();
-    for row in rows() {
+    for mut row in rows() {
+        if let Some(expected) = row.yaml_expected.take() {
+            row.expected = expected;
+        }
         let doc = Document::parse(&row.text, Format::Json).expect("parses");
         let yaml = doc.formatted(Format::Yaml);
         match run(&row, &yaml, Format::Yaml) {
@@ -196,8 +209,18 @@ fn bare_placeholders_survive_edits_and_conversions() {
         r#""Type": "Map", "MaxConcurrency": ${Concurrency}, "Label": "${Concurrency}x", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true"#,
     );
     let mut doc = Document::parse(&text, Format::Json).expect("parses");
+    assert!(
+        doc.bare_placeholders().is_bare(
+            &stepcraft::Pointer::root()
+                .key("States")
+                .key("S")
+                .key("MaxConcurrency"),
+            "Concurrency"
+        )
+    );
+    // Its other use is inside a longer string, so the name is bare wherever it is whole.
     assert_eq!(
-        doc.bare_placeholders(),
+        doc.bare_placeholders().only_bare_names(),
         &BTreeSet::from(["Concurrency".to_owned()])
     );
     assert_eq!(
@@ -216,14 +239,15 @@ fn bare_placeholders_survive_edits_and_conversions() {
     assert!(saved.contains("\"Label\": \"${Concurrency}x\""), "{saved}");
     let again = Document::parse(&saved, Format::Json).expect("reads back");
     assert_eq!(again.value(), doc.value());
-    // As YAML it is a plain scalar, and back in JSON it is bare again.
+    // As YAML it is a plain scalar. Back in JSON it is quoted: YAML made it a string (SAM
+    // converts YAML to JSON before it substitutes).
     let yaml = doc.formatted(Format::Yaml);
     assert!(yaml.contains("MaxConcurrency: ${Concurrency}\n"), "{yaml}");
     let from_yaml = Document::parse(&yaml, Format::Yaml).expect("yaml reads");
     assert!(
         from_yaml
             .formatted(Format::Json)
-            .contains("\"MaxConcurrency\": ${Concurrency}")
+            .contains("\"MaxConcurrency\": \"${Concurrency}\"")
     );
     // A quoted whole placeholder in YAML stays quoted after an edit.
     let quoted =
@@ -237,6 +261,54 @@ fn bare_placeholders_survive_edits_and_conversions() {
         "{}",
         doc.to_text()
     );
+}
+
+/// The same name bare in one place and quoted in another keeps each as it was through an edit.
+#[test]
+fn a_name_used_bare_and_quoted_keeps_both() {
+    let text = one_state(
+        r#""Type": "Map", "MaxConcurrency": ${N}, "Comment": "${N}", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true"#,
+    );
+    let mut doc = Document::parse(&text, Format::Json).expect("parses");
+    let options = Options {
+        substitutions: Substitutions::from_flags(&["N=5"]).expect("flags"),
+        ..Default::default()
+    };
+    let applied = options.substitutions.apply_to(&doc);
+    assert_eq!(applied.value["States"]["S"]["MaxConcurrency"], 5);
+    assert_eq!(applied.value["States"]["S"]["Comment"], "5");
+    let mut value = doc.value().clone();
+    value["Comment"] = "edited".into();
+    doc.set_value(value);
+    let saved = doc.to_text();
+    assert!(saved.contains("\"MaxConcurrency\": ${N},"), "{saved}");
+    assert!(saved.contains("\"Comment\": \"${N}\""), "{saved}");
+}
+
+/// SAM's usual YAML style: unquoted placeholders that stand for text. Values keep them text, and
+/// the JSON export quotes them.
+#[test]
+fn plain_yaml_placeholders_are_text_for_sam() {
+    let yaml = "StartAt: S\nStates:\n  S:\n    Type: Task\n    Resource: ${FnArn}\n    TimeoutSeconds: ${Timeout}\n    End: true\n";
+    let doc = Document::parse(yaml, Format::Yaml).expect("yaml");
+    let options = Options {
+        substitutions: Substitutions::from_flags(&[
+            "FnArn=arn:aws:lambda:us-east-1:123456789012:function:f",
+            "Timeout=30",
+        ])
+        .expect("flags"),
+        ..Default::default()
+    };
+    let diags = validate(&doc, &options);
+    assert!(
+        !diags.iter().any(|d| d.severity != Severity::Info),
+        "{diags:#?}"
+    );
+    let json = doc.formatted(Format::Json);
+    assert!(json.contains("\"Resource\": \"${FnArn}\""), "{json}");
+    assert!(Document::parse(&json, Format::Json).is_ok());
+    // Back to YAML they are plain again.
+    assert_eq!(doc.formatted(Format::Yaml), yaml);
 }
 
 #[test]
@@ -256,6 +328,15 @@ fn positions_after_a_bare_placeholder_are_those_of_the_file() {
         .expect("in text")
         + 1;
     assert_eq!((location.line, location.column as usize), (4, column));
+    // On a line with non-ASCII text, the column still counts characters.
+    let accented = "{\"Ä\": \"é\", \"B\": ${X}, \"C\": tru}";
+    let err = Document::parse(accented, Format::Json).expect_err("not JSON");
+    let at = err.location.expect("located").column as usize;
+    let want = accented.chars().position(|c| c == 't').expect("t") + 1;
+    assert!(
+        (want..=want + 3).contains(&at),
+        "column {at}, `tru` starts at {want}"
+    );
     // A syntax error after bare placeholders is reported where it is in the file.
     let broken = "{\"A\": ${X}, \"B\": ${Y}, \"C\": tru}";
     let err = Document::parse(broken, Format::Json).expect_err("not JSON");
@@ -326,5 +407,5 @@ fn a_sam_template_drives_a_mocked_run() {
     let original = std::fs::read_to_string(&path).expect("read");
     let doc = Document::parse(&original, Format::Json).expect("parses");
     assert_eq!(doc.to_text(), original);
-    assert_eq!(doc.bare_placeholders().len(), 2);
+    assert_eq!(doc.bare_placeholders().only_bare_names().len(), 2);
 }

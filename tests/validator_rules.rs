@@ -2322,6 +2322,7 @@ const SUBSTITUTION_CODES: &[&str] = &[
     "PLACEHOLDERS",
     "INVALID_SUBSTITUTION",
     "UNUSED_SUBSTITUTION",
+    "UNRESOLVED_SUBSTITUTION",
 ];
 
 /// Codes no rule emits yet (none now). A code listed here is exempt from the coverage test; the

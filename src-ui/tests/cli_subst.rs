@@ -332,3 +332,59 @@ fn test_render_and_fmt_take_the_same_options() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_template_value_that_cannot_be_worked_out_is_only_reported_where_used() {
+    let copy = Copy::new("unresolved");
+    let def = copy.path("statemachine/orders.asl.json");
+    let template = std::fs::read_to_string(copy.path("template.yaml")).expect("read");
+    // SAM generates roles and APIs the template never declares; Stepcraft cannot stand in for them.
+    let with_role = template.replace(
+        "        ItemConcurrency: 4\n",
+        "        ItemConcurrency: 4\n        RoleArn: !GetAtt ValidateOrderFunctionRole.Arn\n",
+    );
+    copy.write("template.yaml", &with_role);
+    let out = stepcraft(&["validate", &def]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        !stdout(&out).contains("UNRESOLVED_SUBSTITUTION"),
+        "{}",
+        stdout(&out)
+    );
+    // Used, it is a warning that says why and how to give a value; the rest still apply.
+    let text = std::fs::read_to_string(&def).expect("read");
+    copy.write(
+        "statemachine/orders.asl.json",
+        &text.replace(
+            "\"Comment\": \"Validate",
+            "\"Comment\": \"${RoleArn} Validate",
+        ),
+    );
+    let out = stepcraft(&["validate", &def]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let report = stdout(&out);
+    assert!(
+        report.contains("warning[UNRESOLVED_SUBSTITUTION]: ${RoleArn} has no local value"),
+        "{report}"
+    );
+    assert!(
+        report.contains("the template has no resource named ValidateOrderFunctionRole"),
+        "{report}"
+    );
+    assert!(
+        report.contains("${OrdersTable} = \"orders-dev\""),
+        "{report}"
+    );
+}
+
+#[test]
+fn test_with_no_discovery_reads_no_template() {
+    let tests = fixture("statemachine/orders.test.yaml");
+    let out = stepcraft(&["test", "--no-discovery", &tests]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("0 passed, 3 failed"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -112,6 +112,10 @@ fn parameters_are_listed_edited_and_kept_beside_the_file() {
         "{:#?}",
         harness.state().session().diagnostics()
     );
+    // The sidecar is written once typing stops, not per keystroke.
+    assert!(!copy.sidecar().exists());
+    harness.key_press(egui::Key::Escape);
+    harness.run();
     assert_eq!(
         std::fs::read_to_string(copy.sidecar()).expect("sidecar written"),
         "{\n  \"ItemConcurrency\": \"-5\"\n}\n"
@@ -119,10 +123,16 @@ fn parameters_are_listed_edited_and_kept_beside_the_file() {
     assert!(!harness.state().is_dirty());
     assert_eq!(harness.state().document().to_text(), original);
     // Clearing the value goes back to the template's, and the sidecar goes away.
+    harness
+        .get_by_role_and_label(Role::TextInput, "Value of ItemConcurrency")
+        .focus();
+    harness.run();
     for _ in 0..2 {
         harness.key_press(egui::Key::Backspace);
         harness.run();
     }
+    harness.key_press(egui::Key::Escape);
+    harness.run();
     assert!(!has_error(
         harness.state(),
         Code::InvalidValue,
@@ -160,5 +170,71 @@ fn an_edit_keeps_bare_placeholders_bare() {
     assert!(
         text.contains("\"NumericGreaterThan\": ${ReviewThreshold},"),
         "{text}"
+    );
+}
+
+#[test]
+fn a_placeholder_typed_where_a_number_goes_is_written_bare() {
+    let copy = Copy::new("number");
+    let mut harness = harness(StudioApp::from_path(&copy.definition()));
+    harness
+        .get_by_role_and_label(Role::Button, "Validate Order")
+        .click_accesskit();
+    harness.run();
+    harness.get_by_label("Timeout (s)").focus();
+    harness.run();
+    harness
+        .get_by_label("Timeout (s)")
+        .type_text("${TaskTimeout}");
+    harness.run();
+    let text = harness.state().document().to_text();
+    assert!(
+        text.contains("\"TimeoutSeconds\": ${TaskTimeout}"),
+        "{text}"
+    );
+    // It is a parameter now, without an error.
+    let rows = harness.state().session().parameter_rows();
+    assert!(rows.iter().any(|r| r.name == "TaskTimeout"));
+    assert!(
+        !harness
+            .state()
+            .session()
+            .diagnostics()
+            .iter()
+            .any(stepcraft::Diagnostic::is_error)
+    );
+}
+
+#[test]
+fn a_value_for_a_placeholder_no_longer_used_can_be_removed() {
+    let copy = Copy::new("stale");
+    std::fs::write(copy.sidecar(), "{\"OldTable\": \"legacy\"}\n").expect("write");
+    let mut harness = harness(StudioApp::from_path(&copy.definition()));
+    assert!(
+        harness
+            .state()
+            .session()
+            .diagnostics()
+            .iter()
+            .any(|d| d.code == Code::UnusedSubstitution)
+    );
+    harness.get_by_label("not used in the definition");
+    // The list is below the fold of the inspector's scroll area: press it as assistive
+    // technology does.
+    harness
+        .get_by_role_and_label(Role::Button, "Remove")
+        .click_accesskit();
+    harness.run();
+    harness.run();
+    let rows = harness.state().session().parameter_rows();
+    assert!(!rows.iter().any(|r| r.name == "OldTable"), "{rows:?}");
+    assert!(!copy.sidecar().exists(), "the sidecar held only that value");
+    assert!(
+        !harness
+            .state()
+            .session()
+            .diagnostics()
+            .iter()
+            .any(|d| d.code == Code::UnusedSubstitution)
     );
 }

@@ -12,7 +12,7 @@ pub(crate) const LABEL_CHARS: usize = 40;
 const SUBTITLE_CHARS: usize = 40;
 
 /// Cuts `text` to at most `max` characters, ending with "…" when cut.
-pub(crate) fn shorten(text: &str, max: usize) -> String {
+pub fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }
@@ -141,7 +141,7 @@ fn split_arn(text: &str) -> Vec<&str> {
 }
 
 fn is_placeholder(text: &str) -> bool {
-    text.starts_with("${") && text.ends_with('}') && !text[2..].contains("${")
+    crate::placeholder::whole(text).is_some()
 }
 
 fn service_name(id: &str) -> String {

@@ -24,7 +24,7 @@
 
 mod describe;
 
-pub use describe::{rule_label, state_subtitle, task_subtitle};
+pub use describe::{rule_label, shorten, state_subtitle, task_subtitle};
 
 use crate::edit::{InsertPoint, StateRef, Via};
 use crate::model::{Scope, State, StateKind, StateMachine, StateName, StateType, Transition};
@@ -359,7 +359,7 @@ impl Builder<'_> {
                 } else {
                     c.error_equals.join(", ")
                 };
-                describe::shorten(&format!("Catch: {names}"), describe::LABEL_CHARS)
+                shorten(&format!("Catch: {names}"), describe::LABEL_CHARS)
             }),
             EdgeKind::Choice(i) => match &state.kind {
                 StateKind::Choice(c) => c.choices.get(i).map(|r| rule_label(r, i)),

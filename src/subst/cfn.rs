@@ -152,15 +152,31 @@ impl<'t> Resolver<'t> {
             return Ok(Value::String(v));
         }
         if let Some(param) = self.parameters.and_then(|p| p.get(name)) {
-            return match param.get("Default") {
-                Some(Value::Array(items)) => Ok(Value::String(
-                    items
-                        .iter()
-                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                        .collect::<Vec<_>>()
-                        .join(","),
+            // List parameters (`CommaDelimitedList`, `List<...>`) are lists to Ref.
+            let is_list = param
+                .get("Type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t == "CommaDelimitedList" || t.starts_with("List<"));
+            let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+            return match (param.get("Default"), is_list) {
+                (Some(Value::Array(items)), true) => Ok(Value::Array(
+                    items.iter().map(|v| Value::String(text(v))).collect(),
                 )),
-                Some(d @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => Ok(d.clone()),
+                (Some(Value::String(s)), true) => Ok(Value::Array(
+                    s.split(',')
+                        .map(|p| Value::String(p.trim().to_owned()))
+                        .collect(),
+                )),
+                (Some(Value::Array(items)), false) => Ok(Value::String(
+                    items.iter().map(text).collect::<Vec<_>>().join(","),
+                )),
+                (Some(d @ (Value::String(_) | Value::Number(_) | Value::Bool(_))), _) => {
+                    Ok(d.clone())
+                }
+                (_, true) => {
+                    *stand_in = true;
+                    Ok(Value::Array(vec![Value::String(name.to_owned())]))
+                }
                 _ => {
                     *stand_in = true;
                     Ok(Value::String(name.to_owned()))
@@ -485,7 +501,9 @@ mod tests {
         json!({
             "Parameters": {
                 "Stage": {"Type": "String", "Default": "dev"},
-                "NoDefault": {"Type": "String"}
+                "NoDefault": {"Type": "String"},
+                "Subnets": {"Type": "List<AWS::EC2::Subnet::Id>", "Default": "subnet-a, subnet-b"},
+                "Names": {"Type": "CommaDelimitedList", "Default": ["x", "y"]}
             },
             "Mappings": {"Sizes": {"dev": {"Batch": 10}}},
             "Resources": {

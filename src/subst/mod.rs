@@ -14,7 +14,7 @@ pub mod cfn;
 pub mod template;
 
 use crate::diag::{Code, Diagnostic};
-use crate::placeholder;
+use crate::placeholder::{self, Bare};
 use crate::pointer::Pointer;
 use crate::source::{self, Format};
 use serde_json::{Map, Value};
@@ -85,6 +85,9 @@ impl Substitution {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Substitutions {
     entries: BTreeMap<String, Substitution>,
+    /// Names a source meant to give but could not (a template value that cannot be worked out
+    /// without deploying), with why; reported only where the definition uses them.
+    unresolved: BTreeMap<String, String>,
 }
 
 /// A definition with its placeholders filled in, and the problems found doing so.
@@ -126,8 +129,27 @@ impl Substitutions {
     /// Adds the values of a lower-precedence source for names not set yet.
     pub fn layer(&mut self, lower: Self) {
         for (name, sub) in lower.entries {
+            self.unresolved.remove(&name);
             self.entries.entry(name).or_insert(sub);
         }
+        for (name, why) in lower.unresolved {
+            if !self.entries.contains_key(&name) {
+                self.unresolved.entry(name).or_insert(why);
+            }
+        }
+    }
+
+    /// Notes that a source could not give a value for `name`, and why.
+    pub fn set_unresolved(&mut self, name: impl Into<String>, why: impl Into<String>) {
+        let name = name.into();
+        if !self.entries.contains_key(&name) {
+            self.unresolved.insert(name, why.into());
+        }
+    }
+
+    /// Why a source could not give a value for `name`, if one tried.
+    pub fn unresolved(&self, name: &str) -> Option<&str> {
+        self.unresolved.get(name).map(String::as_str)
     }
 
     /// Reads `--sub` flags (`Name=Value`, split at the first `=`). Values stay text; a bare
@@ -212,18 +234,19 @@ impl Substitutions {
         )
     }
 
-    /// Fills in the placeholders of `definition` that have values. `bare` names the placeholders
-    /// that stood unquoted in the text (see [`crate::Document::bare_placeholders`]).
-    pub fn apply(&self, definition: &Value, bare: &BTreeSet<String>) -> Applied {
+    /// Fills in the placeholders of `definition` that have values. `bare` tells which stood
+    /// unquoted in the text (see [`crate::Document::bare_placeholders`]).
+    pub fn apply(&self, definition: &Value, bare: &Bare) -> Applied {
         let mut diagnostics = Vec::new();
         let mut used = BTreeSet::new();
-        let value = if self.is_empty() {
+        let value = if self.is_empty() && self.unresolved.is_empty() {
             definition.clone()
         } else {
             let mut ctx = ApplyCtx {
                 subs: self,
                 bare,
                 used: &mut used,
+                warned: BTreeSet::new(),
                 diagnostics: &mut diagnostics,
             };
             ctx.value(definition, &Pointer::root())
@@ -232,7 +255,7 @@ impl Substitutions {
             // A template's substitutions may serve other files; only values the user gave for
             // this definition are expected to be used.
             let given = !matches!(sub.origin, Origin::Template { .. });
-            if given && !used.contains(name.as_str()) {
+            if given && !used.contains(name.as_str()) && !self.unresolved.contains_key(name) {
                 diagnostics.push(Diagnostic::new(
                     Code::UnusedSubstitution,
                     Pointer::root(),
@@ -244,6 +267,11 @@ impl Substitutions {
             }
         }
         Applied { value, diagnostics }
+    }
+
+    /// [`Substitutions::apply`] on a document, with its bare placeholders.
+    pub fn apply_to(&self, doc: &crate::Document) -> Applied {
+        self.apply(doc.value(), doc.bare_placeholders())
     }
 }
 
@@ -313,8 +341,10 @@ fn strip_braces(name: &str) -> &str {
 
 struct ApplyCtx<'a> {
     subs: &'a Substitutions,
-    bare: &'a BTreeSet<String>,
+    bare: &'a Bare,
     used: &'a mut BTreeSet<String>,
+    /// Unresolved names already reported.
+    warned: BTreeSet<String>,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
@@ -343,11 +373,15 @@ impl ApplyCtx<'_> {
 
     fn string(&mut self, s: &str, pointer: &Pointer) -> Value {
         if let Some(name) = placeholder::whole(s)
-            && self.bare.contains(name)
+            && self.bare.is_bare(pointer, name)
             && let Some(sub) = self.subs.get(name)
         {
             self.used.insert(name.to_owned());
             let text = sub.text();
+            if self.bare.is_yaml() {
+                // A plain YAML scalar: the value's text is read as YAML reads it.
+                return source::plain_scalar(&text);
+            }
             return match serde_json::from_str::<Value>(&text) {
                 Ok(v) => v,
                 Err(_) => {
@@ -374,6 +408,18 @@ impl ApplyCtx<'_> {
         let mut at = 0;
         for found in placeholder::find(s) {
             let Some(sub) = self.subs.get(found.name) else {
+                if let Some(why) = self.subs.unresolved(found.name)
+                    && self.warned.insert(found.name.to_owned())
+                {
+                    self.diagnostics.push(Diagnostic::new(
+                        Code::UnresolvedSubstitution,
+                        Pointer::root(),
+                        format!(
+                            "${{{}}} has no local value: {why}. It is checked as a placeholder; give it a value with --sub {}=VALUE to check it.",
+                            found.name, found.name
+                        ),
+                    ));
+                }
                 continue;
             };
             self.used.insert(found.name.to_owned());
@@ -389,6 +435,10 @@ impl ApplyCtx<'_> {
 /// The info diagnostic that lists a definition's placeholders once, each with its pointers, and
 /// which of them have values.
 pub fn placeholders_info(definition: &Value, subs: &Substitutions) -> Option<Diagnostic> {
+    // The cheap walk first: most definitions have none, and `uses` builds a pointer per member.
+    if placeholder::names(definition).is_empty() {
+        return None;
+    }
     let uses = placeholder::uses(definition);
     if uses.is_empty() {
         return None;
@@ -462,7 +512,7 @@ mod tests {
             ("Fn", json!("arn:aws:lambda:us-east-1:1:function:f")),
             ("B", json!("bkt")),
         ]);
-        let applied = s.apply(&def, &BTreeSet::new());
+        let applied = s.apply(&def, &Bare::default());
         assert_eq!(
             applied.value,
             json!({"R": "arn:aws:lambda:us-east-1:1:function:f", "U": "s3://bkt/logs/${Missing}", "K": {"bkt": 1}})
@@ -470,14 +520,25 @@ mod tests {
         assert!(applied.diagnostics.is_empty());
     }
 
+    fn doc(text: &str, format: Format) -> crate::Document {
+        crate::Document::parse(text, format).expect("parses")
+    }
+
     #[test]
-    fn bare_placeholders_take_json_values() {
-        let def = json!({"Max": "${Limit}", "Quoted": "${Limit}", "Bad": "${Word}"});
-        let bare: BTreeSet<String> = ["Limit".to_owned(), "Word".to_owned()].into();
-        let s = subs(&[("Limit", json!("5")), ("Word", json!("five"))]);
-        let applied = s.apply(&def, &bare);
+    fn bare_placeholders_take_json_values_where_they_stood_bare() {
+        let d = doc(
+            r#"{"Max": ${Limit}, "Quoted": "${Limit}", "Bad": ${Word}, "Obj": ${Obj}}"#,
+            Format::Json,
+        );
+        let s = subs(&[
+            ("Limit", json!("5")),
+            ("Word", json!("five")),
+            ("Obj", json!(r#"{"a": [1]}"#)),
+        ]);
+        let applied = s.apply_to(&d);
         assert_eq!(applied.value["Max"], json!(5));
-        assert_eq!(applied.value["Quoted"], json!(5), "same name, bare wins");
+        assert_eq!(applied.value["Quoted"], json!("5"), "quoted stays text");
+        assert_eq!(applied.value["Obj"], json!({"a": [1]}));
         assert_eq!(applied.value["Bad"], json!("${Word}"));
         assert_eq!(applied.diagnostics.len(), 1);
         assert_eq!(applied.diagnostics[0].code, Code::InvalidSubstitution);
@@ -485,9 +546,54 @@ mod tests {
     }
 
     #[test]
+    fn plain_yaml_placeholders_read_their_value_as_yaml_does() {
+        let d = doc(
+            "Resource: ${FnArn}\nMax: ${Limit}\nQuoted: \"${Limit}\"\n",
+            Format::Yaml,
+        );
+        let s = subs(&[
+            (
+                "FnArn",
+                json!("arn:aws:lambda:us-east-1:123456789012:function:f"),
+            ),
+            ("Limit", json!("5")),
+        ]);
+        let applied = s.apply_to(&d);
+        assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
+        assert_eq!(
+            applied.value,
+            json!({"Resource": "arn:aws:lambda:us-east-1:123456789012:function:f", "Max": 5, "Quoted": "5"})
+        );
+    }
+
+    #[test]
+    fn unresolved_template_values_are_reported_where_used() {
+        let mut s = Substitutions::new();
+        s.set_unresolved("Role", "no such resource");
+        s.set_unresolved("Unused", "no such resource");
+        let applied = s.apply(&json!({"A": "${Role}", "B": "x-${Role}"}), &Bare::default());
+        let codes: Vec<(Code, &str)> = applied
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.message.as_str()))
+            .collect();
+        assert_eq!(codes.len(), 1, "{codes:?}");
+        assert_eq!(codes[0].0, Code::UnresolvedSubstitution);
+        assert!(
+            codes[0]
+                .1
+                .starts_with("${Role} has no local value: no such resource.")
+        );
+        // A value from a higher layer settles it.
+        let mut top = subs(&[("Role", json!("arn:aws:iam::123456789012:role/r"))]);
+        top.layer(s);
+        assert!(top.unresolved("Role").is_none());
+    }
+
+    #[test]
     fn unused_flag_values_are_warned_about() {
         let s = subs(&[("Tabel", json!("x"))]);
-        let applied = s.apply(&json!({"T": "${Table}"}), &BTreeSet::new());
+        let applied = s.apply(&json!({"T": "${Table}"}), &Bare::default());
         assert_eq!(applied.diagnostics[0].code, Code::UnusedSubstitution);
         assert!(applied.diagnostics[0].message.contains("${Tabel}"));
     }

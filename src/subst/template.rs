@@ -155,21 +155,34 @@ pub fn substitutions(
     };
     let resolver = Resolver::new(&template);
     for (name, value) in subs {
-        let resolved = resolver.resolve(value).map_err(|e| {
-            format!(
-                "{}: {}.DefinitionSubstitutions.{name}: {e}.",
-                path.display(),
-                chosen.id
-            )
-        })?;
+        // One value that cannot be worked out does not stop the others: it is reported where
+        // the definition uses it (UNRESOLVED_SUBSTITUTION).
+        let resolved = match resolver.resolve(value) {
+            Ok(r) => r,
+            Err(e) => {
+                out.set_unresolved(
+                    name.clone(),
+                    format!(
+                        "{}'s DefinitionSubstitutions in {}: {e}",
+                        chosen.id,
+                        path.display()
+                    ),
+                );
+                continue;
+            }
+        };
         let value = match resolved.value {
             v @ (Value::String(_) | Value::Number(_) | Value::Bool(_)) => v,
             other => {
-                return Err(format!(
-                    "{}: {}.DefinitionSubstitutions.{name} is {other}; a substitution must be a string, number or boolean.",
-                    path.display(),
-                    chosen.id
-                ));
+                out.set_unresolved(
+                    name.clone(),
+                    format!(
+                        "{}'s DefinitionSubstitutions in {} gives {other}, not a string, number or boolean",
+                        chosen.id,
+                        path.display()
+                    ),
+                );
+                continue;
             }
         };
         out.set(

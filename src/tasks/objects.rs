@@ -238,8 +238,13 @@ impl ObjectStore for DirStore {
                 }
                 let path = entry.path();
                 let key = format!("{key_prefix}{name}");
+                // A real folder is walked; a link to one is not (it could lead back up and loop).
+                let is_dir = entry.file_type().map_err(|e| io_error(&path, &e))?.is_dir();
                 let meta = std::fs::metadata(&path).map_err(|e| io_error(&path, &e))?;
-                if meta.is_dir() {
+                if meta.is_dir() && !is_dir {
+                    continue;
+                }
+                if is_dir {
                     // Only descend where keys can still start with the prefix.
                     let below = format!("{key}/");
                     if below.starts_with(prefix) || prefix.starts_with(&below) {

@@ -56,9 +56,7 @@ pub fn validate(doc: &Document, options: &Options) -> Vec<Diagnostic> {
     let value = if options.substitutions.is_empty() {
         doc.value()
     } else {
-        substituted = options
-            .substitutions
-            .apply(doc.value(), doc.bare_placeholders());
+        substituted = options.substitutions.apply_to(doc);
         diags.0.extend(substituted.diagnostics.iter().cloned());
         &substituted.value
     };

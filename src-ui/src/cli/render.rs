@@ -63,7 +63,7 @@ pub fn run(args: &RenderArgs) -> u8 {
             return Outcome::Unreadable as u8;
         }
     };
-    let applied = substitutions.apply(doc.value(), doc.bare_placeholders());
+    let applied = substitutions.apply_to(&doc);
     let (machine, _) = Document::from_value(applied.value, doc.format()).model();
     let graph = WorkflowGraph::from_machine(&machine);
     let request = LayoutRequest::from_graph(&graph, &EstimateMeasure, LayoutOptions::default());

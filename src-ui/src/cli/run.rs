@@ -60,11 +60,13 @@ fn substituted(
     substitutions: &Substitutions,
     file: &Path,
 ) -> Result<serde_json::Value, String> {
-    let applied = substitutions.apply(doc.value(), doc.bare_placeholders());
+    let applied = substitutions.apply_to(doc);
     let open = stepcraft::placeholder::uses(&applied.value);
+    // Unquoted JSON has no text to run as; a plain YAML scalar is a string, and runs as one.
+    let bare = doc.bare_placeholders();
     if let Some(bare) = open
         .iter()
-        .find(|u| u.whole && !u.in_key && doc.bare_placeholders().contains(&u.name))
+        .find(|u| u.whole && !u.in_key && !bare.is_yaml() && bare.is_bare(&u.pointer, &u.name))
     {
         return Err(format!(
             "{}: error: ${{{}}} stands unquoted at {}, so it needs a value to run: give one with --sub {}=VALUE, --subs FILE or --template FILE.",

@@ -39,6 +39,11 @@ impl SubstArgs {
         }
     }
 
+    /// Whether `--no-discovery` was given.
+    pub fn no_discovery(&self) -> bool {
+        self.no_discovery
+    }
+
     /// The values for the definition at `definition` (a file), or for no file in particular.
     pub fn gather(&self, definition: Option<&Path>) -> Result<Substitutions, String> {
         self.sources().gather(definition)

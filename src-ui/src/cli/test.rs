@@ -69,8 +69,11 @@ pub fn run(args: &TestArgs) -> u8 {
             return Outcome::Unreadable as u8;
         }
     };
-    let overrides = match args.subst.gather(None) {
-        Ok(s) => s,
+    let load_options = match args.subst.gather(None) {
+        Ok(substitutions) => testing::LoadOptions {
+            substitutions,
+            no_discovery: args.subst.no_discovery(),
+        },
         Err(e) => {
             eprint(&format!("error: {e}"));
             return Outcome::Unreadable as u8;
@@ -80,7 +83,7 @@ pub fn run(args: &TestArgs) -> u8 {
     let mut unreadable = false;
     let mut all = Vec::new();
     for path in files {
-        let file = match testing::load_with(&path, &overrides) {
+        let file = match testing::load_with(&path, &load_options) {
             Ok(f) => f,
             Err(e) => {
                 eprint(&format!("error: {e}"));

@@ -118,7 +118,7 @@ pub fn row<'a>(
         for name in names {
             let v = value(name);
             let text = match &v {
-                Some(s) => format!("{name} = {}", short(&s.text())),
+                Some(s) => format!("{name} = {}", stepcraft::graph::shorten(&s.text(), 32)),
                 None => name.to_owned(),
             };
             egui::Frame::new()
@@ -131,30 +131,4 @@ pub fn row<'a>(
                 });
         }
     });
-}
-
-fn short(text: &str) -> String {
-    const MAX: usize = 32;
-    if text.chars().count() <= MAX {
-        return text.to_owned();
-    }
-    let mut out: String = text.chars().take(MAX - 1).collect();
-    out.push('…');
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_display_as_padded_names() {
-        let (shown, chips) = display("Lambda: ${ProcessFunctionArn} (wait)");
-        assert_eq!(shown, "Lambda: \u{2009}ProcessFunctionArn\u{2009} (wait)");
-        assert_eq!(
-            &shown[chips[0].clone()],
-            "\u{2009}ProcessFunctionArn\u{2009}"
-        );
-        assert_eq!(display("plain").1, Vec::<Range<usize>>::new());
-    }
 }

@@ -171,6 +171,9 @@ pub struct Inspector {
     parameter_drafts: HashMap<String, String>,
     /// Placeholder values changed this frame (`None`: forget the value), for the shell.
     parameter_edits: Vec<(String, Option<String>)>,
+    /// Fields given a placeholder where a number goes: written bare (`"Max": ${Limit}`), as the
+    /// deploy tool must substitute a number there, not text.
+    bare_marks: Vec<Pointer>,
 }
 
 /// What the forms of one frame work with.
@@ -206,6 +209,11 @@ impl Inspector {
     /// The definition's placeholders and their values, for the Parameters list and the chips.
     pub fn set_parameters(&mut self, rows: Arc<[ParameterRow]>) {
         self.parameters = rows;
+    }
+
+    /// The fields given a placeholder where a number goes since the last call.
+    pub fn take_bare_marks(&mut self) -> Vec<Pointer> {
+        std::mem::take(&mut self.bare_marks)
     }
 
     /// The placeholder values changed since the last call.
@@ -262,6 +270,21 @@ impl Inspector {
             ui.add_space(4.0);
             ui.horizontal(|ui| {
                 chips::row(ui, [row.name.as_str()], |_| None);
+                if row.uses.is_empty() {
+                    ui.label(
+                        RichText::new("not used in the definition")
+                            .small()
+                            .color(theme::severity_color(Severity::Warning)),
+                    );
+                    if ui
+                        .small_button("Remove")
+                        .on_hover_text("Forget this value (it is kept beside the file)")
+                        .clicked()
+                    {
+                        self.parameter_edits.push((row.name.clone(), None));
+                    }
+                    return;
+                }
                 let places = if row.uses.len() == 1 {
                     "1 use".to_owned()
                 } else {
@@ -271,6 +294,9 @@ impl Inspector {
                 ui.label(RichText::new(places).small().weak())
                     .on_hover_text(list.join("\n"));
             });
+            if row.uses.is_empty() {
+                continue;
+            }
             let draft = self
                 .parameter_drafts
                 .entry(row.name.clone())
@@ -1562,6 +1588,14 @@ impl Inspector {
                 Ok(value) => {
                     draft.error = None;
                     if value.as_ref() != current {
+                        let placeholder = value
+                            .as_ref()
+                            .and_then(Value::as_str)
+                            .and_then(stepcraft::placeholder::whole)
+                            .is_some();
+                        if placeholder && matches!(kind, Kind::Uint | Kind::Number) {
+                            self.bare_marks.push(field.clone());
+                        }
                         f.edits.push(Edit::SetField {
                             object: object.clone(),
                             key: key.to_owned(),

@@ -45,6 +45,8 @@ pub struct Parameters {
     sidecar: Option<PathBuf>,
     /// Why the sidecar could not be read, if it could not.
     sidecar_error: Option<String>,
+    /// The user's values changed since the sidecar was last written.
+    unsaved: bool,
 }
 
 impl Parameters {
@@ -72,6 +74,7 @@ impl Parameters {
             template,
             sidecar: Some(sidecar),
             sidecar_error,
+            unsaved: false,
         }
     }
 
@@ -96,6 +99,18 @@ impl Parameters {
                     name: u.name,
                     uses: vec![u.pointer],
                 }),
+            }
+        }
+        // Values kept for names the definition no longer uses (renamed, removed): listed, so
+        // they can be removed.
+        for (name, sub) in self.user.iter() {
+            if !rows.iter().any(|r| r.name == name) {
+                rows.push(ParameterRow {
+                    name: name.to_owned(),
+                    uses: Vec::new(),
+                    user: Some(sub.text()),
+                    template: None,
+                });
             }
         }
         rows
@@ -131,10 +146,9 @@ impl Parameters {
         self.sidecar_error.as_deref()
     }
 
-    /// Sets (or with `None`, forgets) the user's value for `name` and writes the sidecar. Only a
-    /// file that exists is changed when the last value goes (it is then removed), so a
-    /// definition nobody gave values to never grows a sidecar.
-    pub fn set(&mut self, name: &str, value: Option<String>) -> Result<(), String> {
+    /// Sets (or with `None`, forgets) the user's value for `name`. The sidecar is written by
+    /// [`Parameters::flush`] (the studio flushes once typing stops).
+    pub fn set(&mut self, name: &str, value: Option<String>) {
         let mut next = Substitutions::new();
         for (n, s) in self.user.iter().filter(|(n, _)| *n != name) {
             next.set(n, s.value.clone(), s.origin.clone());
@@ -144,7 +158,19 @@ impl Parameters {
             next.set(name, Value::String(v), origin);
         }
         self.user = next;
-        self.write()
+        self.unsaved = true;
+    }
+
+    /// Writes the sidecar if the values changed since it was last written. Only a file that
+    /// exists is changed when the last value goes (it is then removed), so a definition nobody
+    /// gave values to never grows a sidecar.
+    pub fn flush(&mut self) -> Result<(), String> {
+        if !self.unsaved || self.sidecar.is_none() {
+            return Ok(());
+        }
+        self.write()?;
+        self.unsaved = false;
+        Ok(())
     }
 
     /// After Save as: the values move to the new file's sidecar (written there), and the
@@ -155,7 +181,8 @@ impl Parameters {
         if !moved.is_empty() {
             fresh.user = moved;
             fresh.sidecar_error = None;
-            fresh.write()?;
+            fresh.unsaved = true;
+            fresh.flush()?;
         }
         *self = fresh;
         Ok(())
@@ -193,8 +220,10 @@ mod tests {
         std::fs::write(&def, "{}").expect("write");
         let mut params = Parameters::load(Some(&def));
         assert!(params.effective().is_empty());
-        params.set("Fn", Some("arn:x".into())).expect("set");
+        params.set("Fn", Some("arn:x".into()));
         let sidecar = dir.join("flow.asl.subs.json");
+        assert!(!sidecar.exists(), "written only when flushed");
+        params.flush().expect("flush");
         assert_eq!(
             std::fs::read_to_string(&sidecar).expect("sidecar"),
             "{\n  \"Fn\": \"arn:x\"\n}\n"
@@ -207,7 +236,8 @@ mod tests {
         params.rebind(&other).expect("rebind");
         assert!(dir.join("copy.asl.subs.json").is_file());
         // Forgetting the last value removes the file.
-        params.set("Fn", None).expect("unset");
+        params.set("Fn", None);
+        params.flush().expect("flush");
         assert!(!dir.join("copy.asl.subs.json").exists());
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -153,12 +153,24 @@ impl Session {
         Arc::clone(&self.parameter_rows)
     }
 
-    /// Sets (or with `None`, forgets) the value of a placeholder, saves it in the sidecar file,
-    /// and checks the definition again with it. Not an edit of the definition: not undone.
-    pub fn set_parameter(&mut self, name: &str, value: Option<String>) -> Result<(), String> {
-        let result = self.parameters.set(name, value);
+    /// Sets (or with `None`, forgets) the value of a placeholder and checks the definition again
+    /// with it. Not an edit of the definition: not undone. [`Session::flush_parameters`] saves
+    /// it in the sidecar file.
+    pub fn set_parameter(&mut self, name: &str, value: Option<String>) {
+        self.parameters.set(name, value);
         self.derive();
-        result
+    }
+
+    /// Marks the placeholder at `pointer` as bare (unquoted), so the text written has it where a
+    /// number goes.
+    pub fn mark_bare(&mut self, pointer: Pointer) {
+        self.doc.mark_bare(pointer);
+        self.rewrite();
+    }
+
+    /// Writes changed placeholder values to the sidecar file.
+    pub fn flush_parameters(&mut self) -> Result<(), String> {
+        self.parameters.flush()
     }
 
     /// Ends merging of typing into the last undo step.

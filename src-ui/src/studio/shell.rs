@@ -440,16 +440,21 @@ impl StudioApp {
             self.problem_clicked(&click);
         }
         self.apply_edits(edits);
+        for pointer in self.inspector.take_bare_marks() {
+            self.session.mark_bare(pointer);
+        }
         for (name, value) in self.inspector.take_parameter_edits() {
-            if let Err(e) = self.session.set_parameter(&name, value) {
-                self.toast(e, true);
-            }
+            self.session.set_parameter(&name, value);
         }
         for command in commands {
             self.run_command(ui, command);
         }
         if !ui.ctx().egui_wants_keyboard_input() && !ui.ctx().is_being_dragged(egui::Id::NULL) {
             self.session.seal();
+            // Parameter values reach the sidecar file once typing stops, not per keystroke.
+            if let Err(e) = self.session.flush_parameters() {
+                self.toast(e, true);
+            }
         }
         self.autosave_tick(ui);
         let title = self.title();
@@ -1106,5 +1111,8 @@ impl eframe::App for StudioApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.settings);
+        // Also on the way out: no typed parameter value is lost. An error has nowhere to be
+        // shown at exit; the next flush (or the next run) tries again.
+        let _ = self.session.flush_parameters();
     }
 }
