@@ -446,8 +446,8 @@ fn a_malformed_file_is_not_unsaved_and_lists_only_its_parse_error() {
     // The empty stand-in document's own findings are not listed.
     assert!(harness.query_by_label_contains("MISSING_FIELD").is_none());
     // The parse error counts: in the list's header and on the Validate button.
-    harness.get_by_label("1 errors, 0 warnings");
-    harness.get_by_label("Validate: 1 errors, 0 warnings");
+    harness.get_by_label("1 error, 0 warnings");
+    harness.get_by_label("Validate: 1 error, 0 warnings");
 
     // Typing makes it unsaved work (still broken).
     harness.get_by_role(Role::MultilineTextInput).focus();

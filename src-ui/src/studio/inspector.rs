@@ -378,8 +378,10 @@ impl Inspector {
         let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
         ui.label(
             RichText::new(format!(
-                "{} states · {errors} errors · {warnings} warnings",
-                f.machine.states().len()
+                "{} · {} · {}",
+                super::problems::count(f.machine.states().len(), "state"),
+                super::problems::count(errors, "error"),
+                super::problems::count(warnings, "warning"),
             ))
             .weak(),
         );

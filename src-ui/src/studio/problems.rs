@@ -93,6 +93,15 @@ pub fn counts(diagnostics: &[Diagnostic]) -> (usize, usize) {
     (errors, warnings)
 }
 
+/// "1 error", "2 warnings": a count with its noun, singular or plural.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// The problems list; returns the problem clicked, if any.
 pub fn problems_ui(
     ui: &mut Ui,
@@ -105,8 +114,12 @@ pub fn problems_ui(
     ui.horizontal(|ui| {
         ui.strong("Problems");
         ui.label(
-            RichText::new(format!("{errors} errors, {warnings} warnings"))
-                .color(ui.visuals().weak_text_color()),
+            RichText::new(format!(
+                "{}, {}",
+                count(errors, "error"),
+                count(warnings, "warning")
+            ))
+            .color(ui.visuals().weak_text_color()),
         );
     });
     ui.separator();

@@ -563,11 +563,15 @@ impl StudioApp {
                     theme::state_color(Some(stepcraft::model::StateType::Succeed)),
                 ),
                 (0, w) => (
-                    format!("Validate: {w} warnings"),
+                    format!("Validate: {}", problems::count(w, "warning")),
                     theme::severity_color(stepcraft::Severity::Warning),
                 ),
                 (e, w) => (
-                    format!("Validate: {e} errors, {w} warnings"),
+                    format!(
+                        "Validate: {}, {}",
+                        problems::count(e, "error"),
+                        problems::count(w, "warning")
+                    ),
                     theme::severity_color(stepcraft::Severity::Error),
                 ),
             };
@@ -810,7 +814,11 @@ impl StudioApp {
                     if e + w == 0 {
                         "No problems found.".to_owned()
                     } else {
-                        format!("{e} errors, {w} warnings")
+                        format!(
+                            "{}, {}",
+                            problems::count(e, "error"),
+                            problems::count(w, "warning")
+                        )
                     },
                     e > 0,
                 );
