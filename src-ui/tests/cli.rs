@@ -1,45 +1,8 @@
 //! The `stepcraft` command line, run as a user runs it, on real files.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn stepcraft(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stepcraft"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("stepcraft-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-
-    fn file(&self, name: &str, contents: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, contents).expect("write");
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
+use support::{TempDir, s, stdout, stepcraft};
 
 const VALID: &str =
     "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Succeed\"}\n  }\n}\n";
@@ -219,7 +182,7 @@ fn run_reads_and_writes_through_s3_root() {
 
 #[test]
 fn bundled_examples_validate_clean() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/examples");
+    let dir = support::repo("assets/examples");
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .expect("assets/examples")
         .filter_map(Result::ok)

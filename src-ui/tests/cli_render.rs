@@ -1,28 +1,12 @@
 //! `stepcraft render` on real files: the SVG names every state; bad input is located.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn stepcraft(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stepcraft"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use std::path::PathBuf;
+use support::{TempDir, repo, s, stepcraft};
 
 fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/examples")
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("stepcraft-render-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
+    repo("assets/examples")
 }
 
 /// Every state name at every depth of a definition.
@@ -58,7 +42,7 @@ fn escape(text: &str) -> String {
 
 #[test]
 fn render_writes_an_svg_naming_every_state_of_every_example() {
-    let dir = temp_dir("examples");
+    let dir = TempDir::new("render-examples");
     let mut files: Vec<PathBuf> = std::fs::read_dir(examples())
         .expect("examples")
         .filter_map(Result::ok)
@@ -69,7 +53,7 @@ fn render_writes_an_svg_naming_every_state_of_every_example() {
     files.sort();
     assert!(files.len() >= 6);
     for file in &files {
-        let out = dir.join("out.svg");
+        let out = dir.path("out.svg");
         let run = stepcraft(&["render", s(file), "-o", s(&out)]);
         assert_eq!(
             run.status.code(),
@@ -94,13 +78,12 @@ fn render_writes_an_svg_naming_every_state_of_every_example() {
             );
         }
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn render_prints_to_stdout_without_output_and_takes_yaml() {
-    let dir = temp_dir("yaml");
-    let yaml = dir.join("flow.asl.yaml");
+    let dir = TempDir::new("render-yaml");
+    let yaml = dir.path("flow.asl.yaml");
     std::fs::write(
         &yaml,
         "StartAt: First\nStates:\n  First:\n    Type: Pass\n    Next: Second & Last\n  Second & Last:\n    Type: Succeed\n",
@@ -111,23 +94,21 @@ fn render_prints_to_stdout_without_output_and_takes_yaml() {
     let svg = String::from_utf8_lossy(&run.stdout);
     assert!(svg.contains("<title>First</title>"));
     assert!(svg.contains("<title>Second &amp; Last</title>"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn render_locates_a_malformed_file_and_exits_1() {
-    let dir = temp_dir("bad");
-    let bad = dir.join("broken.asl.json");
+    let dir = TempDir::new("render-bad");
+    let bad = dir.path("broken.asl.json");
     std::fs::write(&bad, "{\n  \"StartAt\": \"A\"\n  \"States\": {}\n}").expect("write");
-    let out = dir.join("out.svg");
+    let out = dir.path("out.svg");
     let run = stepcraft(&["render", s(&bad), "-o", s(&out)]);
     assert_eq!(run.status.code(), Some(1));
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(err.contains("broken.asl.json:3:"), "{err}");
     assert!(!out.exists(), "nothing written for a malformed file");
 
-    let missing = dir.join("nope.json");
+    let missing = dir.path("nope.json");
     let run = stepcraft(&["render", s(&missing)]);
     assert_eq!(run.status.code(), Some(2));
-    let _ = std::fs::remove_dir_all(&dir);
 }

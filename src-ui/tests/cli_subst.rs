@@ -1,68 +1,9 @@
 //! Placeholder values on the command line: `--sub`, `--subs`, `--template`, the sidecar file and
 //! template discovery, for `validate`, `run`, `render`, `test` and `fmt`, on real files.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn stepcraft(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stepcraft"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn fixture(rel: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures/sam-orders")
-        .join(rel)
-        .to_str()
-        .expect("utf-8")
-        .to_owned()
-}
-
-/// A copy of the SAM fixture in a fresh folder, so sidecar files can be written beside it.
-struct Copy(PathBuf);
-
-impl Copy {
-    fn new(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("stepcraft-subst-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("statemachine")).expect("dir");
-        for rel in [
-            "template.yaml",
-            "statemachine/orders.asl.json",
-            "statemachine/orders.mocks.json",
-            "statemachine/orders.test.yaml",
-        ] {
-            std::fs::copy(fixture(rel), dir.join(rel)).expect("copy");
-        }
-        Self(dir)
-    }
-
-    fn path(&self, rel: &str) -> String {
-        self.0.join(rel).to_str().expect("utf-8").to_owned()
-    }
-
-    fn write(&self, rel: &str, text: &str) -> String {
-        std::fs::write(self.0.join(rel), text).expect("write");
-        self.path(rel)
-    }
-}
-
-impl Drop for Copy {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use support::{fixture, sam_copy, stderr, stdout, stepcraft};
 
 const MOCK_ARGS: [&str; 6] = [
     "--mock-config",
@@ -185,9 +126,9 @@ fn run_takes_values_from_the_template_with_stand_in_arns() {
 
 #[test]
 fn precedence_is_flags_then_file_then_template() {
-    let copy = Copy::new("precedence");
-    let def = copy.path("statemachine/orders.asl.json");
-    let mocks = copy.path("statemachine/orders.mocks.json");
+    let copy = sam_copy("precedence");
+    let def = copy.at("statemachine/orders.asl.json");
+    let mocks = copy.at("statemachine/orders.mocks.json");
     let subs = copy.write(
         "values.yaml",
         "ReviewThreshold: 1000\nNotifyTopicArn: arn:aws:sns:eu-west-1:111122223333:from-file\n",
@@ -235,9 +176,9 @@ fn precedence_is_flags_then_file_then_template() {
 
 #[test]
 fn an_explicit_template_with_several_state_machines_needs_a_resource() {
-    let copy = Copy::new("several");
-    let def = copy.path("statemachine/orders.asl.json");
-    let template = std::fs::read_to_string(copy.path("template.yaml")).expect("read");
+    let copy = sam_copy("several");
+    let def = copy.at("statemachine/orders.asl.json");
+    let template = std::fs::read_to_string(copy.at("template.yaml")).expect("read");
     let two = template.replace(
         "  ValidateOrderFunction:\n",
         "  OtherMachine:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionSubstitutions:\n        ItemConcurrency: 9\n\n  ValidateOrderFunction:\n",
@@ -335,9 +276,9 @@ fn test_render_and_fmt_take_the_same_options() {
 
 #[test]
 fn a_template_value_that_cannot_be_worked_out_is_only_reported_where_used() {
-    let copy = Copy::new("unresolved");
-    let def = copy.path("statemachine/orders.asl.json");
-    let template = std::fs::read_to_string(copy.path("template.yaml")).expect("read");
+    let copy = sam_copy("unresolved");
+    let def = copy.at("statemachine/orders.asl.json");
+    let template = std::fs::read_to_string(copy.at("template.yaml")).expect("read");
     // SAM generates roles and APIs the template never declares; Stepcraft cannot stand in for them.
     let with_role = template.replace(
         "        ItemConcurrency: 4\n",

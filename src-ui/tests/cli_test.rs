@@ -1,54 +1,12 @@
 //! `stepcraft test`, run as a user runs it.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod support;
 
-fn stepcraft(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stepcraft"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn repo(rel: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join(rel)
-        .display()
-        .to_string()
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir =
-            std::env::temp_dir().join(format!("stepcraft-cli-test-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-
-    fn file(&self, name: &str, contents: &str) -> String {
-        let path = self.0.join(name);
-        std::fs::write(&path, contents).expect("write");
-        path.display().to_string()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use support::{TempDir, repo, s, stdout, stepcraft};
 
 #[test]
 fn the_example_test_files_pass() {
-    let out = stepcraft(&["test", &repo("assets/examples")]);
+    let out = stepcraft(&["test", s(&repo("assets/examples"))]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("ok order-processing"), "{text}");
@@ -70,9 +28,9 @@ const CSV_MAP: &str = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End":
 fn s3_root_gives_test_files_without_one_their_data() {
     let dir = TempDir::new("s3-root");
     std::fs::create_dir_all(dir.0.join("store/b")).expect("bucket");
-    dir.file("store/b/rows.csv", "id\n1\n2\n");
-    dir.file("map.asl.json", CSV_MAP);
-    let test = dir.file(
+    dir.write("store/b/rows.csv", "id\n1\n2\n");
+    dir.write("map.asl.json", CSV_MAP);
+    let test = dir.write(
         "map.test.json",
         r#"{"definition": "map.asl.json", "cases": [
             {"name": "reads rows", "expect": {"status": "SUCCEEDED", "output": [{"id": "1"}, {"id": "2"}]}}]}"#,
@@ -101,7 +59,7 @@ fn s3_root_gives_test_files_without_one_their_data() {
 
 #[test]
 fn the_recorded_conformance_cases_all_pass() {
-    let out = stepcraft(&["test", &repo("../shared/conformance")]);
+    let out = stepcraft(&["test", s(&repo("../shared/conformance"))]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     let last = text.lines().last().unwrap_or_default();
@@ -125,7 +83,7 @@ const WRONG: &str = r#"{
 #[test]
 fn a_wrong_expectation_fails_with_the_pointer_and_junit_counts_it() {
     let dir = TempDir::new("wrong");
-    let file = dir.file("wrong.test.json", WRONG);
+    let file = dir.write("wrong.test.json", WRONG);
     let junit = dir.0.join("report.xml").display().to_string();
     let out = stepcraft(&["test", &file, "--junit", &junit]);
     let text = stdout(&out);
@@ -162,6 +120,6 @@ fn an_unreadable_file_exits_2() {
     let dir = TempDir::new("unreadable");
     let missing = dir.0.join("missing.test.json").display().to_string();
     assert_eq!(stepcraft(&["test", &missing]).status.code(), Some(2));
-    let bad = dir.file("bad.test.yaml", "definition: [\ncases: {");
+    let bad = dir.write("bad.test.yaml", "definition: [\ncases: {");
     assert_eq!(stepcraft(&["test", &bad]).status.code(), Some(2));
 }

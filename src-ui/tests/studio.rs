@@ -8,14 +8,9 @@ use stepcraft::Format;
 use stepcraft_studio::app::{BUNDLED_EXAMPLE, Mode, StudioApp};
 use stepcraft_studio::studio::file_picker::{FAST_FAILURE, Picker};
 use stepcraft_studio::studio::state::{DragPayload, Selection};
+use support::harness;
 
-fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_ui_state(|ui, app: &mut StudioApp| app.ui_contents(ui), app);
-    harness.run();
-    harness
-}
+mod support;
 
 fn bundled() -> Harness<'static, StudioApp> {
     harness(StudioApp::from_text(

@@ -5,47 +5,14 @@
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::{Path, PathBuf};
 use stepcraft::Code;
 use stepcraft_studio::app::StudioApp;
+use support::{harness, sam_copy};
 
-struct Copy(PathBuf);
+mod support;
 
-impl Copy {
-    fn new(name: &str) -> Self {
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/sam-orders");
-        let dir =
-            std::env::temp_dir().join(format!("stepcraft-params-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("statemachine")).expect("dir");
-        for rel in ["template.yaml", "statemachine/orders.asl.json"] {
-            std::fs::copy(from.join(rel), dir.join(rel)).expect("copy");
-        }
-        Self(dir)
-    }
-
-    fn definition(&self) -> PathBuf {
-        self.0.join("statemachine/orders.asl.json")
-    }
-
-    fn sidecar(&self) -> PathBuf {
-        self.0.join("statemachine/orders.asl.subs.json")
-    }
-}
-
-impl Drop for Copy {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_ui_state(|ui, app: &mut StudioApp| app.ui_contents(ui), app);
-    harness.run();
-    harness
-}
+const DEFINITION: &str = "statemachine/orders.asl.json";
+const SIDECAR: &str = "statemachine/orders.asl.subs.json";
 
 fn has_error(app: &StudioApp, code: Code, pointer: &str) -> bool {
     app.session()
@@ -56,9 +23,9 @@ fn has_error(app: &StudioApp, code: Code, pointer: &str) -> bool {
 
 #[test]
 fn parameters_are_listed_edited_and_kept_beside_the_file() {
-    let copy = Copy::new("edit");
-    let original = std::fs::read_to_string(copy.definition()).expect("read");
-    let mut harness = harness(StudioApp::from_path(&copy.definition()));
+    let copy = sam_copy("params-edit");
+    let original = std::fs::read_to_string(copy.path(DEFINITION)).expect("read");
+    let mut harness = harness(StudioApp::from_path(&copy.path(DEFINITION)));
     // The template next to the file gives every placeholder a value: no problems.
     assert!(
         !harness
@@ -113,11 +80,11 @@ fn parameters_are_listed_edited_and_kept_beside_the_file() {
         harness.state().session().diagnostics()
     );
     // The sidecar is written once typing stops, not per keystroke.
-    assert!(!copy.sidecar().exists());
+    assert!(!copy.path(SIDECAR).exists());
     harness.key_press(egui::Key::Escape);
     harness.run();
     assert_eq!(
-        std::fs::read_to_string(copy.sidecar()).expect("sidecar written"),
+        std::fs::read_to_string(copy.path(SIDECAR)).expect("sidecar written"),
         "{\n  \"ItemConcurrency\": \"-5\"\n}\n"
     );
     assert!(!harness.state().is_dirty());
@@ -138,10 +105,10 @@ fn parameters_are_listed_edited_and_kept_beside_the_file() {
         Code::InvalidValue,
         "/States/Price Items/MaxConcurrency"
     ));
-    assert!(!copy.sidecar().exists());
+    assert!(!copy.path(SIDECAR).exists());
     // A fresh studio reads the sidecar back.
-    std::fs::write(copy.sidecar(), "{\"ReviewThreshold\": \"oops\"}").expect("write");
-    let harness = self::harness(StudioApp::from_path(&copy.definition()));
+    std::fs::write(copy.path(SIDECAR), "{\"ReviewThreshold\": \"oops\"}").expect("write");
+    let harness = self::harness(StudioApp::from_path(&copy.path(DEFINITION)));
     assert!(has_error(
         harness.state(),
         Code::InvalidSubstitution,
@@ -149,18 +116,23 @@ fn parameters_are_listed_edited_and_kept_beside_the_file() {
     ));
 }
 
-#[test]
-fn an_edit_keeps_bare_placeholders_bare() {
-    let copy = Copy::new("bare");
-    let mut harness = harness(StudioApp::from_path(&copy.definition()));
+/// Selects `state` on the graph and types `text` into its inspector field `label`.
+fn type_into(harness: &mut Harness<'static, StudioApp>, state: &str, label: &str, text: &str) {
     harness
-        .get_by_role_and_label(Role::Button, "Flag For Review")
+        .get_by_role_and_label(Role::Button, state)
         .click_accesskit();
     harness.run();
-    harness.get_by_label("Comment").focus();
+    harness.get_by_label(label).focus();
     harness.run();
-    harness.get_by_label("Comment").type_text("x");
+    harness.get_by_label(label).type_text(text);
     harness.run();
+}
+
+#[test]
+fn an_edit_keeps_bare_placeholders_bare() {
+    let copy = sam_copy("params-bare");
+    let mut harness = harness(StudioApp::from_path(&copy.path(DEFINITION)));
+    type_into(&mut harness, "Flag For Review", "Comment", "x");
     let text = harness.state().document().to_text();
     assert!(harness.state().is_dirty());
     assert!(
@@ -175,18 +147,14 @@ fn an_edit_keeps_bare_placeholders_bare() {
 
 #[test]
 fn a_placeholder_typed_where_a_number_goes_is_written_bare() {
-    let copy = Copy::new("number");
-    let mut harness = harness(StudioApp::from_path(&copy.definition()));
-    harness
-        .get_by_role_and_label(Role::Button, "Validate Order")
-        .click_accesskit();
-    harness.run();
-    harness.get_by_label("Timeout (s)").focus();
-    harness.run();
-    harness
-        .get_by_label("Timeout (s)")
-        .type_text("${TaskTimeout}");
-    harness.run();
+    let copy = sam_copy("params-number");
+    let mut harness = harness(StudioApp::from_path(&copy.path(DEFINITION)));
+    type_into(
+        &mut harness,
+        "Validate Order",
+        "Timeout (s)",
+        "${TaskTimeout}",
+    );
     let text = harness.state().document().to_text();
     assert!(
         text.contains("\"TimeoutSeconds\": ${TaskTimeout}"),
@@ -207,9 +175,9 @@ fn a_placeholder_typed_where_a_number_goes_is_written_bare() {
 
 #[test]
 fn a_value_for_a_placeholder_no_longer_used_can_be_removed() {
-    let copy = Copy::new("stale");
-    std::fs::write(copy.sidecar(), "{\"OldTable\": \"legacy\"}\n").expect("write");
-    let mut harness = harness(StudioApp::from_path(&copy.definition()));
+    let copy = sam_copy("params-stale");
+    std::fs::write(copy.path(SIDECAR), "{\"OldTable\": \"legacy\"}\n").expect("write");
+    let mut harness = harness(StudioApp::from_path(&copy.path(DEFINITION)));
     assert!(
         harness
             .state()
@@ -228,7 +196,10 @@ fn a_value_for_a_placeholder_no_longer_used_can_be_removed() {
     harness.run();
     let rows = harness.state().session().parameter_rows();
     assert!(!rows.iter().any(|r| r.name == "OldTable"), "{rows:?}");
-    assert!(!copy.sidecar().exists(), "the sidecar held only that value");
+    assert!(
+        !copy.path(SIDECAR).exists(),
+        "the sidecar held only that value"
+    );
     assert!(
         !harness
             .state()

@@ -187,16 +187,7 @@ impl ObjectStore for DirStore {
             Ok(bytes) => Ok(bytes),
             // A directory is a "folder" of keys, not an object.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound || file.is_dir() => {
-                if self.root.join(bucket).is_dir() {
-                    Err(ObjectError::NoSuchKey {
-                        bucket: bucket.to_owned(),
-                        key: key.to_owned(),
-                    })
-                } else {
-                    Err(ObjectError::NoSuchBucket {
-                        bucket: bucket.to_owned(),
-                    })
-                }
+                Err(missing(bucket, key, self.root.join(bucket).is_dir()))
             }
             Err(e) => Err(io_error(&file, &e)),
         }
@@ -269,6 +260,21 @@ impl ObjectStore for DirStore {
         match self.file(bucket, key) {
             Ok(file) => format!("s3://{bucket}/{key} (the file {})", file.display()),
             Err(_) => format!("s3://{bucket}/{key}"),
+        }
+    }
+}
+
+/// S3's error for an object that is not there: no such key in a bucket that exists, else no
+/// such bucket.
+fn missing(bucket: &str, key: &str, bucket_exists: bool) -> ObjectError {
+    if bucket_exists {
+        ObjectError::NoSuchKey {
+            bucket: bucket.to_owned(),
+            key: key.to_owned(),
+        }
+    } else {
+        ObjectError::NoSuchBucket {
+            bucket: bucket.to_owned(),
         }
     }
 }
@@ -353,16 +359,7 @@ impl ObjectStore for MemoryStore {
         if let Some(body) = inner.objects.get(&(bucket.to_owned(), key.to_owned())) {
             return Ok(body.to_vec());
         }
-        if inner.buckets.contains(bucket) {
-            Err(ObjectError::NoSuchKey {
-                bucket: bucket.to_owned(),
-                key: key.to_owned(),
-            })
-        } else {
-            Err(ObjectError::NoSuchBucket {
-                bucket: bucket.to_owned(),
-            })
-        }
+        Err(missing(bucket, key, inner.buckets.contains(bucket)))
     }
 
     fn put(&self, bucket: &str, key: &str, body: &[u8]) -> Result<(), ObjectError> {

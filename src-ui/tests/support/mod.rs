@@ -1,0 +1,111 @@
+//! What the studio crate's integration tests share: running the built binary, temporary
+//! folders, the SAM fixture, and a headless studio. Each test file uses part of it.
+#![allow(dead_code)]
+
+use egui_kittest::Harness;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use stepcraft_studio::app::StudioApp;
+
+/// Runs the `stepcraft` binary with `args`.
+pub fn stepcraft(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stepcraft"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// Standard output as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A path of the repository, from its root.
+pub fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(rel)
+}
+
+/// A path as a `&str` argument.
+pub fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+/// A fresh folder under the system's temp folder, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    /// `stepcraft-NAME-PID`, empty.
+    pub fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("stepcraft-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self(dir)
+    }
+
+    /// A path inside it.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.0.join(rel)
+    }
+
+    /// A path inside it, as a command-line argument.
+    pub fn at(&self, rel: &str) -> String {
+        s(&self.0.join(rel)).to_owned()
+    }
+
+    /// Writes a file inside it and returns its path as a command-line argument.
+    pub fn write(&self, rel: &str, contents: &str) -> String {
+        s(&self.file(rel, contents)).to_owned()
+    }
+
+    /// Writes a file inside it (folders made as needed) and returns its path.
+    pub fn file(&self, rel: &str, contents: &str) -> PathBuf {
+        let path = self.0.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("folders");
+        }
+        std::fs::write(&path, contents).expect("write");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A file of the SAM application in `tests/fixtures/sam-orders`, as a command-line argument.
+pub fn fixture(rel: &str) -> String {
+    s(&repo("tests/fixtures/sam-orders").join(rel)).to_owned()
+}
+
+/// A copy of the SAM application in `tests/fixtures/sam-orders`, so sidecar files and edited
+/// templates can be written beside it.
+pub fn sam_copy(name: &str) -> TempDir {
+    let dir = TempDir::new(&format!("sam-{name}"));
+    for rel in [
+        "template.yaml",
+        "statemachine/orders.asl.json",
+        "statemachine/orders.mocks.json",
+        "statemachine/orders.test.yaml",
+    ] {
+        let text =
+            std::fs::read_to_string(repo("tests/fixtures/sam-orders").join(rel)).expect("fixture");
+        dir.file(rel, &text);
+    }
+    dir
+}
+
+/// The studio, headless, at 1400×900, after its first frame.
+pub fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut StudioApp| app.ui_contents(ui), app);
+    harness.run();
+    harness
+}
