@@ -1316,6 +1316,24 @@ fn cases() -> Vec<Case> {
             ],
         ),
         case(
+            "ReaderConfig GIVEN headers without CSVHeaders",
+            one(dmap(json!({ "ItemReader": { "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": { "InputType": "CSV", "CSVHeaderLocation": "GIVEN" } } }))),
+            &[("MISSING_FIELD", "/States/A/ItemReader/ReaderConfig")],
+        ),
+        case(
+            "ReaderConfig CSVHeaders not a list of names",
+            one(dmap(json!({ "ItemReader": { "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": { "InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["id", 2] } } }))),
+            &[("WRONG_TYPE", "/States/A/ItemReader/ReaderConfig/CSVHeaders")],
+        ),
+        valid(
+            "ReaderConfig GIVEN headers",
+            one(dmap(json!({ "ItemReader": { "Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": { "InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["id", "amount"] },
+                "Parameters": { "Bucket": "b", "Key": "k.csv" } } }))),
+        ),
+        case(
             "ReaderConfig MaxItems and MaxItemsPath",
             one(dmap(json!({ "ItemReader": { "Resource": "arn:aws:states:::s3:getObject",
                 "ReaderConfig": { "MaxItems": 1, "MaxItemsPath": "$.m" } } }))),

@@ -691,6 +691,24 @@ fn check_map(state: &State, map: &Map, diags: &mut Diagnostics) {
                 &p,
                 diags,
             );
+            // GIVEN headers are the CSVHeaders list; the reader has no other way to name columns.
+            let given = config.get("CSVHeaderLocation").and_then(Value::as_str) == Some("GIVEN");
+            match config.get("CSVHeaders") {
+                None if given => diags.push(
+                    Code::MissingField,
+                    p.clone(),
+                    "CSVHeaderLocation GIVEN needs CSVHeaders: the column names, in order, such as [\"id\", \"amount\"].",
+                ),
+                Some(Value::Array(names))
+                    if names.iter().all(Value::is_string) && !names.is_empty() => {}
+                Some(Value::String(s)) if crate::placeholder::whole(s).is_some() => {}
+                Some(_) => diags.push(
+                    Code::WrongType,
+                    p.key("CSVHeaders"),
+                    "CSVHeaders must be a non-empty list of column names (strings).",
+                ),
+                None => {}
+            }
             whole_number_in(config, "MaxItems", &p, (1, u64::MAX), language, diags);
             if language == QueryLanguage::Jsonata {
                 path_keys_in_jsonata(config, &["MaxItemsPath"], &p, diags);
