@@ -300,6 +300,8 @@ enum Token {
     Punct,
     Comment,
     Plain,
+    /// A deploy-time `${...}` placeholder, quoted or bare.
+    Placeholder,
 }
 
 /// The text laid out with colours, and problem lines with a background.
@@ -322,6 +324,7 @@ pub fn highlight(
             Token::Punct => colors.punct,
             Token::Comment => colors.comment,
             Token::Plain => colors.plain,
+            Token::Placeholder => colors.placeholder,
         };
         let background = match marked.binary_search_by_key(&line, |(l, _)| *l) {
             Ok(i) if marked[i].1 == Severity::Error => colors.error_line,
@@ -345,11 +348,51 @@ pub fn highlight(
             Format::Json => json_tokens(line),
             Format::Yaml => yaml_tokens(line),
         };
+        let placeholders: Vec<std::ops::Range<usize>> = if line.contains("${") {
+            stepcraft::placeholder::find(line)
+                .into_iter()
+                .map(|f| f.range)
+                .collect()
+        } else {
+            Vec::new()
+        };
         for (range, token) in tokens {
-            push(&mut job, &line[range], token, line_no);
+            for (part, is_placeholder) in split_at_ranges(range, &placeholders) {
+                let token = if is_placeholder {
+                    Token::Placeholder
+                } else {
+                    token
+                };
+                push(&mut job, &line[part], token, line_no);
+            }
         }
     }
     job
+}
+
+/// `range` cut where it meets `marks` (sorted, disjoint): each piece, and whether it lies in a
+/// mark.
+fn split_at_ranges(
+    range: std::ops::Range<usize>,
+    marks: &[std::ops::Range<usize>],
+) -> Vec<(std::ops::Range<usize>, bool)> {
+    let mut out = Vec::new();
+    let mut at = range.start;
+    for m in marks {
+        if m.end <= at || m.start >= range.end {
+            continue;
+        }
+        if m.start > at {
+            out.push((at..m.start, false));
+        }
+        let end = m.end.min(range.end);
+        out.push((at.max(m.start)..end, true));
+        at = end;
+    }
+    if at < range.end {
+        out.push((at..range.end, false));
+    }
+    out
 }
 
 type Spans = Vec<(std::ops::Range<usize>, Token)>;
@@ -506,6 +549,25 @@ mod tests {
             .filter(|(_, t)| *t == Token::Key)
             .map(|(r, _)| (line[r.clone()].to_owned(), true))
             .collect()
+    }
+
+    #[test]
+    fn placeholders_are_cut_out_of_their_tokens() {
+        assert_eq!(
+            split_at_ranges(0..20, &[5..9, 12..25]),
+            [(0..5, false), (5..9, true), (9..12, false), (12..20, true)]
+        );
+        assert_eq!(split_at_ranges(3..6, &[0..2, 7..9]), [(3..6, false)]);
+        // A bare placeholder, split by the tokenizer into several tokens, is coloured whole.
+        let line = "  \"Max\": ${Limit},\n";
+        let marks = [9..17];
+        let coloured: String = json_tokens(line)
+            .into_iter()
+            .flat_map(|(r, _)| split_at_ranges(r, &marks))
+            .filter(|(_, mark)| *mark)
+            .map(|(r, _)| &line[r])
+            .collect();
+        assert_eq!(coloured, "${Limit}");
     }
 
     #[test]

@@ -184,6 +184,8 @@ pub struct CodeColors {
     pub comment: Color32,
     /// Everything else.
     pub plain: Color32,
+    /// Deploy-time `${...}` placeholders (the parameter chips' colour).
+    pub placeholder: Color32,
     /// The background of a line with an error.
     pub error_line: Color32,
     /// The background of a line with a warning.
@@ -201,6 +203,7 @@ impl CodeColors {
                 punct: Color32::from_rgb(0x9a, 0xa3, 0xb0),
                 comment: Color32::from_rgb(0x78, 0x80, 0x8c),
                 plain: Color32::from_rgb(0xdd, 0xe1, 0xe6),
+                placeholder: Color32::from_rgb(0xc4, 0xa7, 0xff),
                 error_line: Color32::from_rgba_unmultiplied(0xd9, 0x3b, 0x3b, 0x40),
                 warning_line: Color32::from_rgba_unmultiplied(0xe0, 0x9a, 0x12, 0x30),
             }
@@ -212,6 +215,7 @@ impl CodeColors {
                 punct: Color32::from_rgb(0x60, 0x68, 0x74),
                 comment: Color32::from_rgb(0x80, 0x88, 0x94),
                 plain: Color32::from_rgb(0x20, 0x24, 0x2a),
+                placeholder: Color32::from_rgb(0x6a, 0x3f, 0xc9),
                 error_line: Color32::from_rgba_unmultiplied(0xd9, 0x3b, 0x3b, 0x30),
                 warning_line: Color32::from_rgba_unmultiplied(0xe0, 0x9a, 0x12, 0x28),
             }
