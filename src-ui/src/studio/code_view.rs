@@ -560,7 +560,10 @@ mod tests {
         assert_eq!(split_at_ranges(3..6, &[0..2, 7..9]), [(3..6, false)]);
         // A bare placeholder, split by the tokenizer into several tokens, is coloured whole.
         let line = "  \"Max\": ${Limit},\n";
-        let marks = [9..17];
+        let marks: Vec<_> = stepcraft::placeholder::find(line)
+            .into_iter()
+            .map(|f| f.range)
+            .collect();
         let coloured: String = json_tokens(line)
             .into_iter()
             .flat_map(|(r, _)| split_at_ranges(r, &marks))
