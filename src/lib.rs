@@ -42,6 +42,7 @@ pub mod source;
 pub mod subst;
 pub mod tasks;
 pub mod testing;
+pub mod trace;
 pub mod validate;
 pub mod value;
 pub mod write;

@@ -1,0 +1,350 @@
+//! State runs read from an execution's history: which state ran when, with what input and
+//! output, how it ended. The studio's Run mode colours the graph and fills its table from this,
+//! event by event, and the same reading serves a history exported from AWS.
+//!
+//! Events carry no state for most of their kinds (`TaskFailed` says nothing of which state), so
+//! each event is given to the run its `previous_event_id` chain leads to: within a Parallel
+//! branch or a Map iteration, events follow the events of their own branch.
+
+use crate::history::{EventKind, HistoryEvent, Millis};
+use crate::value::Val;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// How a state run stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RunStatus {
+    /// Entered, not yet left.
+    Running,
+    /// Left normally.
+    Succeeded,
+    /// Raised an error that ended it (and, unless caught further out, the execution).
+    Failed,
+    /// Raised an error that its Catch handled: it left for the Catch's target.
+    Caught,
+    /// Stopped from outside: its branch failed, or the execution was stopped.
+    Cancelled,
+}
+
+impl RunStatus {
+    /// The word shown for it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::Caught => "caught",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// One run of one state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StateRun {
+    /// The state's name (names are unique in a definition, branches included).
+    pub name: Arc<str>,
+    /// `Task`, `Pass`, `Map`...
+    pub state_type: &'static str,
+    /// The `...StateEntered` event.
+    pub entered_event: u64,
+    /// The `...StateExited` event, once it left normally.
+    pub exited_event: Option<u64>,
+    /// When it was entered, on the execution's clock.
+    pub entered_at: Millis,
+    /// When it ended (left, failed or was cancelled).
+    pub ended_at: Option<Millis>,
+    /// Its input.
+    pub input: Val,
+    /// Its output, once it left.
+    pub output: Option<Val>,
+    /// The variables it assigned, as the exit event reports them.
+    pub assigned: Option<Val>,
+    /// The last error it raised (kept when caught, cleared when a retry succeeds).
+    pub error: Option<(Arc<str>, Option<Arc<str>>)>,
+    /// How it stands.
+    pub status: RunStatus,
+    /// Task attempts: 1, plus one per retry.
+    pub attempts: u32,
+    /// The Map or Parallel run it runs inside.
+    pub parent: Option<usize>,
+    /// The Map iteration it belongs to.
+    pub iteration: Option<usize>,
+}
+
+/// The state runs of one execution, built event by event.
+#[derive(Clone, Debug, Default)]
+pub struct Trace {
+    runs: Vec<StateRun>,
+    /// The run each event belongs to, by event id.
+    owner: HashMap<u64, usize>,
+    /// The Map iteration an event opens (`MapIterationStarted`), by event id.
+    iteration_start: HashMap<u64, usize>,
+    /// Runs of each state name, in order.
+    by_name: HashMap<Arc<str>, Vec<usize>>,
+    /// How the execution ended, once it has.
+    ended: Option<RunStatus>,
+}
+
+impl Trace {
+    /// No runs yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The runs of a whole history.
+    pub fn from_events(events: &[HistoryEvent]) -> Self {
+        let mut trace = Self::new();
+        trace.extend(events);
+        trace
+    }
+
+    /// Reads more events, in order.
+    pub fn extend(&mut self, events: &[HistoryEvent]) {
+        for e in events {
+            self.push(e);
+        }
+    }
+
+    /// Every run, in the order the states were entered.
+    pub fn runs(&self) -> &[StateRun] {
+        &self.runs
+    }
+
+    /// The run an event belongs to.
+    pub fn run_of_event(&self, id: u64) -> Option<usize> {
+        self.owner.get(&id).copied()
+    }
+
+    /// The runs of one state, in order.
+    pub fn runs_of(&self, name: &str) -> impl Iterator<Item = &StateRun> {
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.runs[i])
+    }
+
+    /// The last run of a state.
+    pub fn latest_run_of(&self, name: &str) -> Option<&StateRun> {
+        self.by_name
+            .get(name)
+            .and_then(|v| v.last())
+            .map(|&i| &self.runs[i])
+    }
+
+    /// How a state stands over all its runs: running if any run is, else failed if any failed
+    /// (a Map iteration that failed shows on its states), else how its last run ended.
+    pub fn status_of(&self, name: &str) -> Option<RunStatus> {
+        let runs = self.by_name.get(name)?;
+        let statuses = || runs.iter().map(|&i| self.runs[i].status);
+        if statuses().any(|s| s == RunStatus::Running) {
+            return Some(RunStatus::Running);
+        }
+        if statuses().any(|s| s == RunStatus::Failed) {
+            return Some(RunStatus::Failed);
+        }
+        runs.last().map(|&i| self.runs[i].status)
+    }
+
+    /// Whether the execution has ended.
+    pub fn is_ended(&self) -> bool {
+        self.ended.is_some()
+    }
+
+    /// The run the event before this one (in its branch) belongs to.
+    fn owner_of_previous(&self, e: &HistoryEvent) -> Option<usize> {
+        self.owner.get(&e.previous_event_id).copied()
+    }
+
+    /// Reads one event.
+    pub fn push(&mut self, e: &HistoryEvent) {
+        match &e.kind {
+            EventKind::StateEntered {
+                state_type,
+                name,
+                input,
+            } => {
+                let before = self.owner_of_previous(e);
+                let (parent, iteration) = match self.iteration_start.get(&e.previous_event_id) {
+                    // The first state of a Map iteration.
+                    Some(&index) => (before, Some(index)),
+                    None => match before.map(|b| &self.runs[b]) {
+                        // The first state of a Parallel branch follows the Parallel's own event.
+                        Some(run)
+                            if run.status == RunStatus::Running && run.exited_event.is_none() =>
+                        {
+                            (before, None)
+                        }
+                        // A state after another in the same scope shares its place.
+                        Some(run) => (run.parent, run.iteration),
+                        None => (None, None),
+                    },
+                };
+                let index = self.runs.len();
+                self.runs.push(StateRun {
+                    name: name.clone(),
+                    state_type,
+                    entered_event: e.id,
+                    exited_event: None,
+                    entered_at: e.timestamp,
+                    ended_at: None,
+                    input: input.clone(),
+                    output: None,
+                    assigned: None,
+                    error: None,
+                    status: RunStatus::Running,
+                    attempts: 0,
+                    parent,
+                    iteration,
+                });
+                self.by_name.entry(name.clone()).or_default().push(index);
+                self.owner.insert(e.id, index);
+            }
+            EventKind::StateExited {
+                name,
+                output,
+                assigned,
+                ..
+            } => {
+                let Some(index) = self.open_run(e, name) else {
+                    return;
+                };
+                let run = &mut self.runs[index];
+                run.exited_event = Some(e.id);
+                run.ended_at = Some(e.timestamp);
+                run.output = Some(output.clone());
+                run.assigned.clone_from(assigned);
+                run.status = if run.error.is_some() {
+                    RunStatus::Caught
+                } else {
+                    RunStatus::Succeeded
+                };
+                self.owner.insert(e.id, index);
+            }
+            EventKind::StateAborted { name, .. } => {
+                if let Some(index) = self.open_run(e, name) {
+                    let run = &mut self.runs[index];
+                    run.status = RunStatus::Cancelled;
+                    run.ended_at = Some(e.timestamp);
+                    self.owner.insert(e.id, index);
+                }
+            }
+            EventKind::TaskScheduled { .. } => {
+                if let Some(index) = self.attach(e) {
+                    let run = &mut self.runs[index];
+                    // A new attempt: an earlier error was retried.
+                    run.attempts += 1;
+                    run.error = None;
+                }
+            }
+            EventKind::TaskFailed { error, cause, .. }
+            | EventKind::TaskTimedOut { error, cause, .. }
+            | EventKind::EvaluationFailed { error, cause, .. } => {
+                if let Some(index) = self.attach(e) {
+                    self.runs[index].error = Some((error.clone(), cause.clone()));
+                }
+            }
+            EventKind::MapRunFailed { error, cause } => {
+                if let Some(index) = self.attach_to_container(e, "Map") {
+                    self.runs[index].error = Some((error.clone(), cause.clone()));
+                }
+            }
+            EventKind::ParallelStateFailed | EventKind::MapStateFailed => {
+                let kind = if matches!(e.kind, EventKind::MapStateFailed) {
+                    "Map"
+                } else {
+                    "Parallel"
+                };
+                if let Some(index) = self.attach_to_container(e, kind)
+                    && self.runs[index].error.is_none()
+                {
+                    self.runs[index].error = Some((Arc::from("States.BranchFailed"), None));
+                }
+            }
+            EventKind::ParallelStateSucceeded => {
+                self.attach_to_container(e, "Parallel");
+            }
+            EventKind::MapStateSucceeded
+            | EventKind::MapIterationSucceeded { .. }
+            | EventKind::MapIterationFailed { .. }
+            | EventKind::MapIterationAborted { .. }
+            | EventKind::MapRunStarted
+            | EventKind::MapRunSucceeded => {
+                self.attach_to_container(e, "Map");
+            }
+            EventKind::ParallelStateStarted | EventKind::MapStateStarted { .. } => {
+                // A new attempt of the whole Parallel or Map: an earlier error was retried.
+                if let Some(index) = self.attach(e) {
+                    self.runs[index].error = None;
+                }
+            }
+            EventKind::MapIterationStarted { index, .. } => {
+                self.attach_to_container(e, "Map");
+                self.iteration_start.insert(e.id, *index);
+            }
+            EventKind::ExecutionSucceeded { .. } => self.end(RunStatus::Succeeded, e.timestamp),
+            EventKind::ExecutionFailed { .. } | EventKind::ExecutionTimedOut { .. } => {
+                self.end(RunStatus::Failed, e.timestamp);
+            }
+            EventKind::ExecutionAborted { .. } => self.end(RunStatus::Cancelled, e.timestamp),
+            _ => {
+                self.attach(e);
+            }
+        }
+    }
+
+    /// Gives an event to the run of the event before it; returns that run.
+    fn attach(&mut self, e: &HistoryEvent) -> Option<usize> {
+        let index = self.owner_of_previous(e)?;
+        self.owner.insert(e.id, index);
+        Some(index)
+    }
+
+    /// Gives a Map's or Parallel's own event to that state's run: the event before it may be the
+    /// last event of one of its iterations or branches, so the chain is climbed to the nearest
+    /// running state of that type.
+    fn attach_to_container(&mut self, e: &HistoryEvent, state_type: &str) -> Option<usize> {
+        let mut at = self.owner_of_previous(e);
+        while let Some(i) = at {
+            let run = &self.runs[i];
+            if run.state_type == state_type && run.status == RunStatus::Running {
+                self.owner.insert(e.id, i);
+                return Some(i);
+            }
+            at = run.parent;
+        }
+        None
+    }
+
+    /// The open run named `name` that this event ends: the run its chain leads to, else the
+    /// latest open run of that name.
+    fn open_run(&self, e: &HistoryEvent, name: &str) -> Option<usize> {
+        self.owner_of_previous(e)
+            .filter(|&i| &*self.runs[i].name == name && self.runs[i].status == RunStatus::Running)
+            .or_else(|| {
+                self.by_name.get(name).and_then(|v| {
+                    v.iter()
+                        .rev()
+                        .copied()
+                        .find(|&i| self.runs[i].status == RunStatus::Running)
+                })
+            })
+    }
+
+    /// The execution ended: every run still open ends with it. A run holding an error is the one
+    /// that failed; the others were cancelled.
+    fn end(&mut self, how: RunStatus, at: Millis) {
+        self.ended = Some(how);
+        for run in &mut self.runs {
+            if run.status == RunStatus::Running {
+                run.status = if run.error.is_some() {
+                    RunStatus::Failed
+                } else {
+                    RunStatus::Cancelled
+                };
+                run.ended_at = Some(at);
+            }
+        }
+    }
+}

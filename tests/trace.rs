@@ -1,0 +1,231 @@
+//! State runs read from real executions' histories: statuses (succeeded, failed, caught,
+//! cancelled), retries, Parallel branches and Map iterations, inputs and outputs, and reading
+//! event by event as the studio's Run mode does.
+
+use serde_json::{Value, json};
+use std::sync::Arc;
+use stepcraft::interp::compile::Program;
+use stepcraft::interp::{Config, Execution};
+use stepcraft::tasks::{TableResolver, TaskOutcome, TaskResolver};
+use stepcraft::trace::{RunStatus, Trace};
+use stepcraft::value::Val;
+use stepcraft::{Document, Format};
+
+fn execute(definition: &Value, input: Value, resolver: TableResolver) -> Execution {
+    let doc = Document::from_value(definition.clone(), Format::Json);
+    let (machine, _) = doc.model();
+    let program = Arc::new(Program::compile(&machine).expect("compiles"));
+    let resolver: Box<dyn TaskResolver> = Box::new(resolver);
+    let mut exec = Execution::new(program, Val::from(input), Config::default(), resolver);
+    exec.run();
+    exec
+}
+
+fn fail(error: &str) -> TaskOutcome {
+    TaskOutcome::Failure {
+        error: error.into(),
+        cause: format!("{error} happened"),
+    }
+}
+
+fn ok(v: Value) -> TaskOutcome {
+    TaskOutcome::Success(Val::from(v))
+}
+
+const TASK: &str = "arn:aws:states:::lambda:invoke";
+
+fn statuses(trace: &Trace) -> Vec<(String, RunStatus)> {
+    trace
+        .runs()
+        .iter()
+        .map(|r| (r.name.to_string(), r.status))
+        .collect()
+}
+
+#[test]
+fn a_run_that_succeeds_after_a_retry() {
+    let def = json!({"StartAt": "Charge", "States": {
+        "Charge": {"Type": "Task", "Resource": TASK,
+            "Retry": [{"ErrorEquals": ["Busy"], "IntervalSeconds": 1}], "Next": "Done"},
+        "Done": {"Type": "Pass", "Result": {"ok": true}, "End": true}}});
+    let exec = execute(
+        &def,
+        json!({"amount": 5}),
+        TableResolver::new()
+            .with("Charge", fail("Busy"))
+            .with("Charge", ok(json!({"paid": 5}))),
+    );
+    let trace = Trace::from_events(exec.history());
+    assert_eq!(
+        statuses(&trace),
+        [
+            ("Charge".to_owned(), RunStatus::Succeeded),
+            ("Done".to_owned(), RunStatus::Succeeded)
+        ]
+    );
+    let charge = trace.latest_run_of("Charge").expect("ran");
+    assert_eq!(charge.attempts, 2);
+    assert_eq!(charge.error, None, "the retry succeeded");
+    assert_eq!(charge.input.to_value(), json!({"amount": 5}));
+    assert_eq!(
+        charge.output.as_ref().map(Val::to_value),
+        Some(json!({"paid": 5}))
+    );
+    assert!(
+        charge.ended_at.expect("ended") >= charge.entered_at + 1000,
+        "the retry waited 1 s"
+    );
+    assert!(trace.is_ended());
+}
+
+#[test]
+fn a_caught_error_and_an_uncaught_one() {
+    let def = json!({"StartAt": "Charge", "States": {
+        "Charge": {"Type": "Task", "Resource": TASK,
+            "Catch": [{"ErrorEquals": ["Declined"], "Next": "Refund"}], "Next": "Done"},
+        "Refund": {"Type": "Task", "Resource": TASK, "End": true},
+        "Done": {"Type": "Succeed"}}});
+    let exec = execute(
+        &def,
+        json!({}),
+        TableResolver::new()
+            .with("Charge", fail("Declined"))
+            .with("Refund", fail("Broken")),
+    );
+    let trace = Trace::from_events(exec.history());
+    assert_eq!(
+        statuses(&trace),
+        [
+            ("Charge".to_owned(), RunStatus::Caught),
+            ("Refund".to_owned(), RunStatus::Failed)
+        ]
+    );
+    let charge = trace.latest_run_of("Charge").expect("ran");
+    assert_eq!(charge.error.as_ref().map(|(e, _)| &**e), Some("Declined"));
+    let refund = trace.latest_run_of("Refund").expect("ran");
+    assert_eq!(
+        refund.error.as_ref().and_then(|(_, c)| c.as_deref()),
+        Some("Broken happened")
+    );
+    assert_eq!(trace.status_of("Done"), None, "never entered");
+}
+
+#[test]
+fn a_failing_branch_cancels_its_sibling_and_runs_know_their_parent() {
+    let def = json!({"StartAt": "Both", "States": {
+    "Both": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "Quick", "States": {"Quick": {"Type": "Task", "Resource": TASK, "End": true}}},
+        {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 60, "Next": "Never"},
+                                       "Never": {"Type": "Pass", "End": true}}}
+    ]}}});
+    let exec = execute(
+        &def,
+        json!({}),
+        TableResolver::new().with("Quick", fail("Boom")),
+    );
+    let trace = Trace::from_events(exec.history());
+    let status = |n: &str| trace.status_of(n);
+    assert_eq!(status("Quick"), Some(RunStatus::Failed));
+    assert_eq!(status("Slow"), Some(RunStatus::Cancelled));
+    assert_eq!(status("Both"), Some(RunStatus::Failed));
+    assert_eq!(status("Never"), None);
+    let both = trace
+        .runs()
+        .iter()
+        .position(|r| &*r.name == "Both")
+        .expect("ran");
+    for name in ["Quick", "Slow"] {
+        assert_eq!(
+            trace.latest_run_of(name).and_then(|r| r.parent),
+            Some(both),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn map_iterations_are_told_apart() {
+    let def = json!({"StartAt": "Each", "States": {
+        "Each": {"Type": "Map", "End": true, "MaxConcurrency": 2,
+            "ItemProcessor": {"StartAt": "Double", "States": {
+                "Double": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, $.n)"}, "Next": "Keep"},
+                "Keep": {"Type": "Pass", "End": true}}}}}});
+    let exec = execute(
+        &def,
+        json!([{"n": 1}, {"n": 2}, {"n": 3}]),
+        TableResolver::new(),
+    );
+    let trace = Trace::from_events(exec.history());
+    let mut keeps: Vec<(Option<usize>, Value)> = trace
+        .runs_of("Keep")
+        .map(|r| (r.iteration, r.input.to_value()))
+        .collect();
+    keeps.sort_by_key(|(i, _)| *i);
+    assert_eq!(
+        keeps,
+        [
+            (Some(0), json!({"n": 2})),
+            (Some(1), json!({"n": 4})),
+            (Some(2), json!({"n": 6}))
+        ]
+    );
+    let each = trace.runs().iter().position(|r| &*r.name == "Each");
+    assert!(trace.runs_of("Double").all(|r| r.parent == each));
+    assert_eq!(trace.status_of("Each"), Some(RunStatus::Succeeded));
+}
+
+#[test]
+fn read_event_by_event_a_state_is_running_until_it_leaves() {
+    let def = json!({"StartAt": "Hold", "States": {
+        "Hold": {"Type": "Wait", "Seconds": 3600, "Next": "After"},
+        "After": {"Type": "Pass", "End": true}}});
+    let doc = Document::from_value(def, Format::Json);
+    let (machine, _) = doc.model();
+    let program = Arc::new(Program::compile(&machine).expect("compiles"));
+    let mut exec = Execution::new(
+        program,
+        Val::from(json!({})),
+        Config::default(),
+        Box::new(TableResolver::new()),
+    );
+    let mut trace = Trace::new();
+    let mut seen = Vec::new();
+    while let Some(event) = exec.step() {
+        trace.push(&event);
+        seen.push((event.kind.type_name(), trace.status_of("Hold")));
+    }
+    assert!(seen.contains(&("WaitStateEntered".to_owned(), Some(RunStatus::Running))));
+    assert!(seen.contains(&("WaitStateExited".to_owned(), Some(RunStatus::Succeeded))));
+    let hold = trace.latest_run_of("Hold").expect("ran");
+    assert_eq!(hold.ended_at.expect("ended") - hold.entered_at, 3_600_000);
+}
+
+#[test]
+fn a_stopped_execution_cancels_what_was_running() {
+    let def = json!({"StartAt": "Hold", "States": {
+        "Hold": {"Type": "Wait", "Seconds": 60, "End": true}}});
+    let doc = Document::from_value(def, Format::Json);
+    let (machine, _) = doc.model();
+    let program = Arc::new(Program::compile(&machine).expect("compiles"));
+    let mut exec = Execution::new(
+        program,
+        Val::from(json!({})),
+        Config::default(),
+        Box::new(TableResolver::new()),
+    );
+    let mut trace = Trace::new();
+    while let Some(event) = exec.step() {
+        let entered = event.kind.type_name() == "WaitStateEntered";
+        trace.push(&event);
+        if entered {
+            break;
+        }
+    }
+    exec.cancel(None, None);
+    let seen = trace.runs().len();
+    while let Some(event) = exec.step() {
+        trace.push(&event);
+    }
+    assert_eq!(seen, 1);
+    assert_eq!(trace.status_of("Hold"), Some(RunStatus::Cancelled));
+}
