@@ -11,6 +11,18 @@ pub const BUNDLED_EXAMPLE: (&str, &str) = (
     include_str!("../../assets/examples/order-processing.asl.json"),
 );
 
+/// The bundled example's test file (its cases are the Run mode's scenarios): a path standing for
+/// where it lives in the repository, and its text.
+const BUNDLED_TESTS: (&str, &str) = (
+    "assets/examples/order-processing.test.yaml",
+    include_str!("../../assets/examples/order-processing.test.yaml"),
+);
+
+/// The test file bundled with the example named `name`, if there is one.
+pub fn bundled_test_file(name: &str) -> Option<(&'static str, &'static str)> {
+    (name == BUNDLED_EXAMPLE.0).then_some(BUNDLED_TESTS)
+}
+
 /// Opens the studio window on `file`, or on the bundled example.
 pub fn run(file: Option<PathBuf>) -> eframe::Result {
     let options = eframe::NativeOptions {

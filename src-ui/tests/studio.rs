@@ -319,11 +319,12 @@ fn dragging_a_node_onto_an_edge_moves_it_in_one_undo_step() {
 }
 
 #[test]
-fn run_mode_is_a_placeholder_and_switching_modes_loses_nothing() {
+fn switching_to_run_mode_and_back_loses_nothing() {
     let mut harness = bundled();
     harness.get_by_label("Run").click();
     harness.run();
-    harness.get_by_label("Run mode is coming next");
+    harness.get_by_label("Execution input");
+    harness.get_by_label("Not run yet.");
     harness.get_by_label("Design").click();
     harness.run();
     harness.get_by_role_and_label(Role::Button, "Validate Order");

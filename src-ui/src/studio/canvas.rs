@@ -12,6 +12,7 @@
 
 use super::chips;
 use super::problems::ProblemIndex;
+use super::run_mode;
 use super::state::{DragPayload, PanelCtx, Selection};
 use super::theme::{self, CanvasColors};
 use egui::epaint::text::{LayoutJob, TextFormat, TextWrapping};
@@ -20,11 +21,13 @@ use egui::{
     Shape, Stroke, StrokeKind, Ui, Vec2, WidgetInfo, emath::TSTransform, pos2, vec2,
 };
 use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use stepcraft::edit::{Edit, InsertPoint, StateRef, Via, can_insert_at};
 use stepcraft::graph::{EdgeKind, Node, NodeId, NodeKind, ScopeGraph, WorkflowGraph};
 use stepcraft::layout::{self, GraphLayout, Layout, LayoutOptions, LayoutRequest, Measure, Size};
 use stepcraft::model::StateType;
+use stepcraft::trace::RunStatus;
 
 /// A state of the graph being dragged to another place.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,6 +90,19 @@ pub struct Canvas {
     handle_rects: Vec<(String, Rect)>,
     /// The state whose handle is being dragged to another node.
     linking: Option<StateRef>,
+    /// The Run mode's statuses; while set, the canvas shows them and allows no edits.
+    overlay: Option<RunOverlay>,
+}
+
+/// What the Run mode draws over the graph.
+#[derive(Clone, Debug, Default)]
+pub struct RunOverlay {
+    /// Each state's status, by name (states not run have none).
+    pub statuses: HashMap<String, RunStatus>,
+    /// States with a breakpoint.
+    pub breakpoints: BTreeSet<String>,
+    /// The state the execution is paused before.
+    pub paused_at: Option<String>,
 }
 
 impl Default for Canvas {
@@ -114,7 +130,14 @@ impl Canvas {
             node_rects: Vec::new(),
             handle_rects: Vec::new(),
             linking: None,
+            overlay: None,
         }
+    }
+
+    /// Shows a run's statuses (and makes the canvas read-only), or with `None` goes back to
+    /// editing.
+    pub fn set_overlay(&mut self, overlay: Option<RunOverlay>) {
+        self.overlay = overlay;
     }
 
     /// Fits the whole graph on the next frame.
@@ -225,8 +248,11 @@ impl Canvas {
         let painter = ui.painter_at(avail);
         painter.rect_filled(avail, 0.0, colors.background);
 
-        let dragging_payload = egui::DragAndDrop::payload::<DragPayload>(ui.ctx());
-        let moving = egui::DragAndDrop::payload::<MovePayload>(ui.ctx());
+        // While a run is shown nothing is dragged in or moved.
+        let editable = self.overlay.is_none();
+        let dragging_payload =
+            egui::DragAndDrop::payload::<DragPayload>(ui.ctx()).filter(|_| editable);
+        let moving = egui::DragAndDrop::payload::<MovePayload>(ui.ctx()).filter(|_| editable);
         let drag_key = match (&dragging_payload, &moving) {
             (Some(p), _) => Some(format!("{p:?}")),
             (None, Some(m)) => Some(format!("move {:?}", m.0)),
@@ -255,6 +281,8 @@ impl Canvas {
             _ => {}
         }
 
+        // Taken for the frame, so the drawer can read it while the canvas changes.
+        let overlay = self.overlay.take();
         let mut drawer = Drawer {
             colors,
             painter,
@@ -272,6 +300,7 @@ impl Canvas {
             handles: Vec::new(),
             handle_states: Vec::new(),
             states: Vec::new(),
+            overlay: overlay.as_ref(),
         };
         drawer.scope_ui(ui, &graph.root, &laid_out.layout.root);
         // After the nodes, so they are hit before the nodes and the background.
@@ -285,7 +314,11 @@ impl Canvas {
             ),
             None => Dropped::default(),
         };
-        let link_edit = self.link_ui(ui, &drawer, &colors);
+        let link_edit = if editable {
+            self.link_ui(ui, &drawer, &colors)
+        } else {
+            None
+        };
         let Drawer {
             clicked,
             drag_started,
@@ -294,6 +327,7 @@ impl Canvas {
             handles,
             ..
         } = drawer;
+        self.overlay = overlay;
         if let Some(edit) = link_edit {
             ctx.edits.push(edit);
         }
@@ -304,7 +338,7 @@ impl Canvas {
         } else if response.clicked() {
             *ctx.selection = Selection::None;
         }
-        if let Some(state) = drag_started {
+        if let Some(state) = drag_started.filter(|_| editable) {
             egui::DragAndDrop::set_payload(ui.ctx(), MovePayload(state));
         }
 
@@ -690,6 +724,8 @@ impl Measure for EguiMeasure<'_, '_> {
 /// Everything is drawn in screen coordinates: `to_screen` maps the layout's scene coordinates to
 /// the screen, and sizes (fonts, strokes, radii) are multiplied by its zoom.
 struct Drawer<'a> {
+    /// The Run mode's statuses, when a run is shown.
+    overlay: Option<&'a RunOverlay>,
     colors: CanvasColors,
     /// Paints clipped to the canvas.
     painter: Painter,
@@ -983,6 +1019,9 @@ impl Drawer<'_> {
     /// is selected or the pointer is near it, and dragged to another node to make it the next
     /// state. `anchor` is the node's whole rectangle on screen.
     fn handle_ui(&mut self, ui: &Ui, node: &Node, state: &StateRef, anchor: Rect, selected: bool) {
+        if self.overlay.is_some() {
+            return;
+        }
         let can_have_next = matches!(
             node.state_type(),
             Some(
@@ -1045,15 +1084,27 @@ impl Drawer<'_> {
     fn box_ui(&self, ui: &Ui, node: &Node, rect: Rect, selected: bool) {
         let c = self.colors;
         let accent = theme::state_color(node.state_type());
+        let status = self
+            .overlay
+            .and_then(|o| o.statuses.get(node.title.as_str()).copied());
         let stroke = if selected {
             // Selection stays visible however far out the view is zoomed.
             Stroke::new(self.len(2.5).max(2.0), c.selected)
+        } else if let Some(status) = status {
+            Stroke::new(self.len(2.5).max(2.0), run_mode::run_color(status))
         } else {
             self.stroke(1.0, c.node_stroke)
         };
+        let fill = match status {
+            Some(status) => c.node_fill.lerp_to_gamma(run_mode::run_color(status), 0.18),
+            None => c.node_fill,
+        };
         let radius = self.radius(theme::NODE_RADIUS);
         self.painter
-            .rect(rect, radius, c.node_fill, Stroke::NONE, StrokeKind::Inside);
+            .rect(rect, radius, fill, Stroke::NONE, StrokeKind::Inside);
+        if let Some(o) = self.overlay {
+            self.run_marks_ui(o, node, rect, status);
+        }
         let stripe = Rect::from_min_max(
             rect.min,
             pos2(rect.min.x + self.len(theme::STRIPE), rect.max.y),
@@ -1120,6 +1171,39 @@ impl Drawer<'_> {
             detail,
             c.weak_text,
         );
+    }
+
+    /// A run's marks on a node: a breakpoint dot, the state paused before, the status word.
+    fn run_marks_ui(&self, o: &RunOverlay, node: &Node, rect: Rect, status: Option<RunStatus>) {
+        if o.breakpoints.contains(node.title.as_str()) {
+            let center = pos2(rect.min.x - self.len(7.0), rect.center().y);
+            self.painter.circle_filled(
+                center,
+                self.len(4.5).max(3.0),
+                run_mode::run_color(RunStatus::Failed),
+            );
+        }
+        if o.paused_at.as_deref() == Some(node.title.as_str()) {
+            self.painter.rect(
+                rect.expand(self.len(4.0)),
+                self.radius(theme::NODE_RADIUS + 3),
+                Color32::TRANSPARENT,
+                Stroke::new(
+                    self.len(2.0).max(1.5),
+                    run_mode::run_color(RunStatus::Caught),
+                ),
+                StrokeKind::Outside,
+            );
+        }
+        if let (Some(status), Some(font)) = (status, self.font(9.0, MIN_DETAIL_PX)) {
+            self.painter.text(
+                pos2(rect.max.x - self.len(6.0), rect.max.y - self.len(3.0)),
+                Align2::RIGHT_BOTTOM,
+                status.label(),
+                font,
+                run_mode::run_color(status),
+            );
+        }
     }
 
     fn badge_ui(&self, node: &Node, rect: Rect) {

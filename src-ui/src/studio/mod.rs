@@ -14,6 +14,7 @@ pub mod files_ui;
 pub mod inspector;
 pub mod parameters;
 pub mod problems;
+pub mod run_mode;
 pub mod session;
 pub mod shell;
 pub mod state;

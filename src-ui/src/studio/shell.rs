@@ -11,6 +11,7 @@ use super::files_ui::{
 };
 use super::inspector::Inspector;
 use super::problems::{self, ProblemClick, state_of};
+use super::run_mode::RunMode;
 use super::session::Session;
 use super::state::{DragPayload, PanelCtx, Selection};
 use super::theme;
@@ -108,6 +109,7 @@ pub struct StudioApp {
     code: CodeView,
     browser: StatesBrowser,
     inspector: Inspector,
+    run: RunMode,
     clipboard: Option<(Value, StateRef)>,
     toasts: Vec<Toast>,
     dialog: Option<Dialog>,
@@ -147,6 +149,7 @@ impl StudioApp {
             code: CodeView::new(),
             browser: StatesBrowser::new(Catalog::bundled()),
             inspector: Inspector::new(),
+            run: RunMode::new(),
             clipboard: None,
             toasts: Vec::new(),
             dialog: None,
@@ -188,6 +191,16 @@ impl StudioApp {
     pub fn with_picker(mut self, picker: Option<Picker>) -> Self {
         self.picker = picker;
         self
+    }
+
+    /// The Run mode.
+    pub fn run_mode(&self) -> &RunMode {
+        &self.run
+    }
+
+    /// The Run mode, to drive it (tests).
+    pub fn run_mode_mut(&mut self) -> &mut RunMode {
+        &mut self.run
     }
 
     /// The open document.
@@ -316,7 +329,13 @@ impl StudioApp {
         });
 
         let mut problem_click = None;
-        if !self.settings.hide_problems {
+        if self.mode == Mode::Run {
+            egui::Panel::bottom("stepcraft run lists")
+                .resizable(true)
+                .default_size(170.0)
+                .min_size(80.0)
+                .show(ui, |ui| self.run.lists_ui(ui));
+        } else if !self.settings.hide_problems {
             egui::Panel::bottom("stepcraft problems")
                 .resizable(true)
                 .default_size(140.0)
@@ -410,18 +429,52 @@ impl StudioApp {
                 });
             }
             Mode::Run => {
-                egui::CentralPanel::default().show(ui, |ui| {
-                    ui.vertical_centered(|ui| {
-                        ui.add_space(ui.available_height() / 3.0);
-                        ui.heading("Run mode is coming next");
-                        ui.label(
-                            "Run the workflow with an input, watch the states light up, step \
-                             through its events and inspect each state's input and output.",
-                        );
-                        if ui.button("Back to Design").clicked() {
-                            commands.push(UiCommand::DesignMode);
-                        }
+                self.run.tick(ui);
+                egui::Panel::left("stepcraft run controls")
+                    .resizable(true)
+                    .default_size(300.0)
+                    .min_size(220.0)
+                    .show(ui, |ui| {
+                        egui::ScrollArea::vertical()
+                            .id_salt("run-controls")
+                            .auto_shrink([false, false])
+                            .show(ui, |ui| self.run.controls_ui(ui, &self.session));
                     });
+                egui::Panel::right("stepcraft run details")
+                    .resizable(true)
+                    .default_size(320.0)
+                    .min_size(200.0)
+                    .show(ui, |ui| {
+                        let selected = self.selection.primary().map(|s| s.name.clone());
+                        self.run.details_ui(ui, selected.as_deref());
+                    });
+                egui::CentralPanel::no_frame().show(ui, |ui| {
+                    self.canvas.set_overlay(Some(self.run.overlay()));
+                    let before = self.selection.primary().map(|s| s.name.clone());
+                    let session = &self.session;
+                    // Read-only: a run's canvas queues no edits.
+                    let mut ignored = Vec::new();
+                    let mut ctx = PanelCtx {
+                        value: session.document().value(),
+                        machine: session.machine(),
+                        diagnostics: session.diagnostics(),
+                        selection: &mut self.selection,
+                        edits: &mut ignored,
+                    };
+                    self.canvas.ui(
+                        ui,
+                        &mut ctx,
+                        session.graph(),
+                        session.problems(),
+                        session.generation(),
+                    );
+                    self.canvas.set_overlay(None);
+                    let after = self.selection.primary().map(|s| s.name.clone());
+                    if after != before
+                        && let Some(name) = after
+                    {
+                        self.run.focus_state(&name);
+                    }
                 });
             }
         }
