@@ -284,7 +284,17 @@ impl Trace {
                 self.iteration_start.insert(e.id, *index);
             }
             EventKind::ExecutionSucceeded { .. } => self.end(RunStatus::Succeeded, e.timestamp),
-            EventKind::ExecutionFailed { .. } | EventKind::ExecutionTimedOut { .. } => {
+            EventKind::ExecutionFailed { error, cause }
+            | EventKind::ExecutionTimedOut { error, cause } => {
+                // An error raised while the state itself ran (a path that selects nothing, say)
+                // ends the execution with no failure event of the state's own: the run the
+                // execution's last event belongs to is the one that failed.
+                if let Some(index) = self.owner_of_previous(e)
+                    && self.runs[index].status == RunStatus::Running
+                    && self.runs[index].error.is_none()
+                {
+                    self.runs[index].error = Some((error.clone(), cause.clone()));
+                }
                 self.end(RunStatus::Failed, e.timestamp);
             }
             EventKind::ExecutionAborted { .. } => self.end(RunStatus::Cancelled, e.timestamp),

@@ -229,3 +229,17 @@ fn a_stopped_execution_cancels_what_was_running() {
     assert_eq!(seen, 1);
     assert_eq!(trace.status_of("Hold"), Some(RunStatus::Cancelled));
 }
+
+#[test]
+fn a_runtime_error_fails_the_state_that_raised_it() {
+    let def = json!({"StartAt": "Ask", "States": {
+        "Ask": {"Type": "Pass", "Parameters": {"id.$": "$.requestId"}, "End": true}}});
+    let exec = execute(&def, json!({}), TableResolver::new());
+    let trace = Trace::from_events(exec.history());
+    let ask = trace.latest_run_of("Ask").expect("ran");
+    assert_eq!(ask.status, RunStatus::Failed);
+    assert_eq!(
+        ask.error.as_ref().map(|(e, _)| &**e),
+        Some("States.Runtime")
+    );
+}

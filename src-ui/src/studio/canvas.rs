@@ -1195,9 +1195,10 @@ impl Drawer<'_> {
                 StrokeKind::Outside,
             );
         }
+        // The status word sits just above the node's top right corner, clear of its text.
         if let (Some(status), Some(font)) = (status, self.font(9.0, MIN_DETAIL_PX)) {
             self.painter.text(
-                pos2(rect.max.x - self.len(6.0), rect.max.y - self.len(3.0)),
+                pos2(rect.max.x - self.len(4.0), rect.min.y - self.len(1.0)),
                 Align2::RIGHT_BOTTOM,
                 status.label(),
                 font,
