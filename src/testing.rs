@@ -885,7 +885,7 @@ pub fn run_file_with(
 
 /// The store a case runs with: its directory (or the options') read through, its files and
 /// every write kept in memory. `None` when there is neither directory nor file.
-fn store_for(objects: &Objects, options: &RunOptions) -> Option<Arc<Overlay>> {
+pub fn store_for(objects: &Objects, options: &RunOptions) -> Option<Arc<Overlay>> {
     let root = objects.root.as_ref().or(options.s3_root.as_ref());
     if root.is_none() && objects.files.is_empty() {
         return None;

@@ -210,3 +210,40 @@ fn a_definition_with_errors_does_not_start() {
             .is_some()
     );
 }
+
+#[test]
+fn a_distributed_map_reads_the_test_case_data() {
+    let path = repo("assets/examples/distributed-map-csv.asl.json");
+    let mut harness = in_run_mode(StudioApp::from_path(&path));
+    let first = harness
+        .state()
+        .run_mode()
+        .scenarios()
+        .iter()
+        .position(|s| s.name.contains("every batch loads"));
+    assert!(
+        first.is_some(),
+        "{:?}",
+        harness
+            .state()
+            .run_mode()
+            .scenarios()
+            .iter()
+            .map(|s| &s.name)
+            .collect::<Vec<_>>()
+    );
+    harness.state_mut().run_mode_mut().choose(first);
+    harness.state_mut().run_mode_mut().set_speed(0.0);
+    harness.run();
+    press(&mut harness, "▶ Start");
+    frames(&mut harness, 5);
+    assert!(
+        matches!(status(&harness), Some(Status::Succeeded(_))),
+        "{:?}",
+        status(&harness)
+    );
+    assert_eq!(
+        run_status(&harness, "Import Sales Rows"),
+        Some(RunStatus::Succeeded)
+    );
+}

@@ -19,8 +19,9 @@ use stepcraft::history::{HistoryEvent, to_aws_json};
 use stepcraft::interp::compile::Program;
 use stepcraft::interp::{Config, Execution, Status};
 use stepcraft::tasks::mock::MockResolver;
+use stepcraft::tasks::objects::ObjectStore;
 use stepcraft::tasks::{TaskOutcome, TaskRequest, TaskResolver};
-use stepcraft::testing::{self, Mocks};
+use stepcraft::testing::{self, Mocks, Objects};
 use stepcraft::trace::{RunStatus, StateRun, Trace};
 use stepcraft::value::Val;
 use stepcraft::{Document, Format};
@@ -37,6 +38,8 @@ pub struct Scenario {
     pub input: Value,
     /// Mocked task results, or why they cannot be used.
     pub mocks: Result<Mocks, String>,
+    /// The objects a distributed Map reads (the test file's `s3Root` and `files`).
+    pub objects: Result<Objects, String>,
 }
 
 /// Task results when no test case is chosen: a task that waits for a callback (or an activity
@@ -321,7 +324,22 @@ impl RunMode {
             }
             Some(Ok(Mocks::None)) | None => Box::new(ByHand),
         };
-        let mut exec = Execution::new(program, Val::from(input), Config::default(), resolver);
+        let objects: Option<Arc<dyn ObjectStore>> =
+            match self.chosen.map(|i| &self.scenarios[i].objects) {
+                Some(Ok(o)) => testing::store_for(o, &testing::RunOptions::default())
+                    .map(|s| s as Arc<dyn ObjectStore>),
+                Some(Err(e)) => {
+                    self.message = Some(format!("The test case's data cannot be read: {e}"));
+                    return;
+                }
+                None => None,
+            };
+        // What the run writes (a ResultWriter's files) stays in memory.
+        let config = Config {
+            objects,
+            ..Config::default()
+        };
+        let mut exec = Execution::new(program, Val::from(input), config, resolver);
         exec.set_breakpoints(self.breakpoints.iter().cloned().collect::<Vec<_>>());
         self.exec = Some(exec);
         self.trace = Trace::new();
@@ -935,6 +953,7 @@ fn scenarios_beside(definition: &Path) -> Vec<Scenario> {
                 name: c.name,
                 input: c.input,
                 mocks: c.mocks,
+                objects: c.objects,
             }));
         }
     }
@@ -954,6 +973,7 @@ fn scenarios_from_text(path: &Path, text: &str) -> Vec<Scenario> {
                     name: c.name,
                     input: c.input,
                     mocks: c.mocks,
+                    objects: c.objects,
                 })
                 .collect()
         })
