@@ -141,6 +141,12 @@ pub enum EventKind {
         cause: Option<Arc<str>>,
         location: Option<Arc<str>>,
     },
+    /// An event of a type the interpreter never writes, read from a history recorded on AWS
+    /// (`ExecutionRedriven`, `LambdaFunctionStartFailed`...): kept as it was.
+    Other {
+        type_name: Arc<str>,
+        details: Option<(Arc<str>, Value)>,
+    },
 }
 
 /// One event of the history.
@@ -204,6 +210,7 @@ impl EventKind {
             Self::MapRunSucceeded => "MapRunSucceeded",
             Self::MapRunFailed { .. } => "MapRunFailed",
             Self::EvaluationFailed { .. } => "EvaluationFailed",
+            Self::Other { type_name, .. } => type_name,
         };
         fixed.to_owned()
     }
@@ -391,6 +398,9 @@ impl EventKind {
                 }
                 m.insert("state".into(), json!(state.as_ref()));
                 Value::Object(m)
+            }
+            Self::Other { details, .. } => {
+                return details.as_ref().map(|(k, v)| (k.to_string(), v.clone()));
             }
             Self::ParallelStateStarted
             | Self::ParallelStateSucceeded

@@ -38,6 +38,7 @@ pub mod model;
 pub mod placeholder;
 pub mod pointer;
 pub mod render_svg;
+pub mod replay;
 pub mod source;
 pub mod subst;
 pub mod tasks;

@@ -247,3 +247,48 @@ fn a_distributed_map_reads_the_test_case_data() {
         Some(RunStatus::Succeeded)
     );
 }
+
+#[test]
+fn a_history_exported_from_aws_replays_on_the_graph() {
+    // A history in GetExecutionHistory's JSON, as the CLI exports it (here from a local run).
+    let dir = support::TempDir::new("replay");
+    let history = dir.path("history.json");
+    let out = support::stepcraft(&[
+        "run",
+        support::s(&repo("assets/examples/hello-world.asl.json")),
+        "--history",
+        support::s(&history),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let mut harness = in_run_mode(StudioApp::from_path(&repo(
+        "assets/examples/hello-world.asl.json",
+    )));
+    harness.state_mut().run_mode_mut().set_speed(0.0);
+    harness.state_mut().run_mode_mut().replay_file(&history);
+    frames(&mut harness, 4);
+    assert!(harness.state().run_mode().is_replay());
+    let events = harness.state().run_mode().events().len();
+    assert!(events > 3, "{events}");
+    assert!(
+        harness
+            .query_by_label_contains(&format!("event {events} of {events}"))
+            .is_some()
+    );
+    let trace = harness.state().run_mode().trace();
+    assert!(
+        trace
+            .runs()
+            .iter()
+            .all(|r| r.status == RunStatus::Succeeded)
+    );
+    assert!(!trace.runs().is_empty());
+    // A file that is not a history says what is wrong and where.
+    let bad = dir.file("bad.json", r#"{"events": [{"id": 1}]}"#);
+    harness.state_mut().run_mode_mut().replay_file(&bad);
+    harness.step();
+    assert!(
+        harness
+            .query_by_label_contains("/events/0: the event has no \"type\"")
+            .is_some()
+    );
+}

@@ -113,6 +113,19 @@ pub struct RunMode {
     started_from: u64,
     /// Statuses by state, and how many events they were read from.
     status_cache: Option<(usize, Arc<HashMap<String, RunStatus>>)>,
+    /// A history recorded on AWS being replayed: its events, and how many are shown.
+    replay: Option<Replay>,
+    /// The path typed for a history to replay.
+    replay_path: String,
+}
+
+/// A recorded history played back on the graph.
+#[derive(Debug)]
+struct Replay {
+    /// Where it came from.
+    name: String,
+    events: Vec<HistoryEvent>,
+    shown: usize,
 }
 
 impl Default for RunMode {
@@ -139,6 +152,8 @@ impl Default for RunMode {
             message: None,
             started_from: 0,
             status_cache: None,
+            replay: None,
+            replay_path: String::new(),
         }
     }
 }
@@ -159,9 +174,60 @@ impl RunMode {
         self.exec.as_ref().map(Execution::status)
     }
 
-    /// The events so far.
+    /// The events so far (of the run, or of the history replayed).
     pub fn events(&self) -> &[HistoryEvent] {
+        if let Some(r) = &self.replay {
+            return &r.events[..r.shown];
+        }
         self.exec.as_ref().map_or(&[], |e| e.history())
+    }
+
+    /// Replays a history exported from AWS (GetExecutionHistory's JSON) on the graph, from its
+    /// first event, with the same controls as a run.
+    pub fn replay_file(&mut self, path: &Path) {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                self.message = Some(format!("{}: cannot read: {e}", path.display()));
+                return;
+            }
+        };
+        let value: Value = match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                self.message = Some(format!(
+                    "{}:{}:{}: not JSON: {e}",
+                    path.display(),
+                    e.line(),
+                    e.column()
+                ));
+                return;
+            }
+        };
+        match stepcraft::replay::read_history(&value) {
+            Ok(events) => {
+                self.exec = None;
+                self.trace = Trace::new();
+                self.read = 0;
+                self.status_cache = None;
+                self.focus = None;
+                self.message = None;
+                self.replay = Some(Replay {
+                    name: path.display().to_string(),
+                    events,
+                    shown: 0,
+                });
+                self.playing = true;
+                self.last_time = None;
+                self.carry = 0.0;
+            }
+            Err(e) => self.message = Some(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// Whether a recorded history is being replayed.
+    pub fn is_replay(&self) -> bool {
+        self.replay.is_some()
     }
 
     /// Whether the run is playing on its own.
@@ -274,6 +340,7 @@ impl RunMode {
     /// Starts a new execution of the session's definition, with its parameter values.
     pub fn start(&mut self, session: &Session) {
         self.message = None;
+        self.replay = None;
         let input: Value = match serde_json::from_str(&self.input) {
             Ok(v) => v,
             Err(e) => {
@@ -360,7 +427,7 @@ impl RunMode {
 
     /// Plays on from a pause or a breakpoint.
     pub fn resume(&mut self) {
-        if self.exec.as_ref().is_some_and(|e| !e.status().is_final()) {
+        if self.can_go_on() {
             self.playing = true;
             self.last_time = None;
         }
@@ -371,9 +438,12 @@ impl RunMode {
         self.playing = false;
     }
 
-    /// Stops the execution (`ExecutionAborted`).
+    /// Stops the execution (`ExecutionAborted`); a replay only pauses.
     pub fn stop(&mut self) {
         self.playing = false;
+        if self.replay.is_some() {
+            return;
+        }
         if let Some(exec) = &mut self.exec {
             exec.cancel(None, None);
         }
@@ -388,8 +458,27 @@ impl RunMode {
         self.resume();
     }
 
-    /// Takes up to `n` events from the execution and reads them.
+    /// Whether there is more to play: a run not ended, or a replay not at its last event.
+    fn can_go_on(&self) -> bool {
+        match (&self.replay, &self.exec) {
+            (Some(r), _) => r.shown < r.events.len(),
+            (None, Some(e)) => !e.status().is_final(),
+            (None, None) => false,
+        }
+    }
+
+    /// Takes up to `n` events from the execution (or the replayed history) and reads them.
     fn advance(&mut self, n: usize) {
+        if let Some(r) = &mut self.replay {
+            let end = r.shown.saturating_add(n).min(r.events.len());
+            self.trace.extend(&r.events[r.shown..end]);
+            r.shown = end;
+            self.read = end;
+            if end == r.events.len() {
+                self.playing = false;
+            }
+            return;
+        }
         let Some(exec) = &mut self.exec else { return };
         for _ in 0..n {
             if exec.step().is_none() {
@@ -552,6 +641,7 @@ impl RunMode {
                     .text("events/s"),
             );
         }
+        self.replay_ui(ui);
         ui.separator();
         self.status_ui(ui, session);
         self.callbacks_ui(ui);
@@ -561,7 +651,7 @@ impl RunMode {
     }
 
     fn buttons_ui(&mut self, ui: &mut Ui, session: &Session) {
-        let running = self.exec.as_ref().is_some_and(|e| !e.status().is_final());
+        let running = self.can_go_on();
         ui.horizontal_wrapped(|ui| {
             let start = if self.exec.is_some() {
                 "⟲ Restart"
@@ -603,6 +693,21 @@ impl RunMode {
     }
 
     fn status_ui(&mut self, ui: &mut Ui, session: &Session) {
+        if let Some(r) = &self.replay {
+            ui.label(
+                RichText::new(format!(
+                    "Replaying {}: event {} of {}",
+                    r.name,
+                    r.shown,
+                    r.events.len()
+                ))
+                .strong(),
+            );
+            if let Some(last) = r.events[..r.shown].last() {
+                ui.label(RichText::new(last.kind.type_name()).small().weak());
+            }
+            return;
+        }
         let Some(exec) = &self.exec else {
             ui.label(RichText::new("Not run yet.").weak());
             return;
@@ -657,6 +762,39 @@ impl RunMode {
                     .color(theme::severity_color(stepcraft::Severity::Warning)),
             );
         }
+    }
+
+    /// Opening a history exported from AWS to replay it.
+    fn replay_ui(&mut self, ui: &mut Ui) {
+        egui::CollapsingHeader::new("Replay a history from AWS")
+            .id_salt("run-replay")
+            .show(ui, |ui| {
+                ui.label(
+                    RichText::new(
+                        "The JSON of `aws stepfunctions get-execution-history` (or the console's \
+                         export): its events play on this graph.",
+                    )
+                    .small()
+                    .weak(),
+                );
+                let label = ui.label("History file");
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.replay_path)
+                        .hint_text("/path/to/history.json")
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+                if ui
+                    .add_enabled(
+                        !self.replay_path.trim().is_empty(),
+                        egui::Button::new("⟲ Replay"),
+                    )
+                    .clicked()
+                {
+                    let path = PathBuf::from(self.replay_path.trim());
+                    self.replay_file(&path);
+                }
+            });
     }
 
     fn callbacks_ui(&mut self, ui: &mut Ui) {
