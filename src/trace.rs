@@ -259,7 +259,16 @@ impl Trace {
                 if let Some(index) = self.attach_to_container(e, kind)
                     && self.runs[index].error.is_none()
                 {
-                    self.runs[index].error = Some((Arc::from("States.BranchFailed"), None));
+                    // The Map or Parallel fails with the error of the branch or iteration that
+                    // failed: the last run inside it that holds one.
+                    let inner = self
+                        .runs
+                        .iter()
+                        .rev()
+                        .find(|r| r.parent == Some(index) && r.error.is_some())
+                        .and_then(|r| r.error.clone());
+                    self.runs[index].error =
+                        Some(inner.unwrap_or_else(|| (Arc::from("States.BranchFailed"), None)));
                 }
             }
             EventKind::ParallelStateSucceeded => {

@@ -128,6 +128,14 @@ fn a_failing_branch_cancels_its_sibling_and_runs_know_their_parent() {
     assert_eq!(status("Quick"), Some(RunStatus::Failed));
     assert_eq!(status("Slow"), Some(RunStatus::Cancelled));
     assert_eq!(status("Both"), Some(RunStatus::Failed));
+    assert_eq!(
+        trace
+            .latest_run_of("Both")
+            .and_then(|r| r.error.as_ref())
+            .map(|(e, _)| &**e),
+        Some("Boom"),
+        "a Parallel fails with its branch's error"
+    );
     assert_eq!(status("Never"), None);
     let both = trace
         .runs()

@@ -204,3 +204,33 @@ fn bundled_examples_validate_clean() {
         stdout(&out)
     );
 }
+
+#[test]
+fn replay_prints_the_state_runs_of_a_history() {
+    let dir = TempDir::new("replay");
+    let history = dir.path("history.json");
+    let def = support::repo("assets/examples/hello-world.asl.json");
+    let out = stepcraft(&["run", s(&def), "--history", s(&history)]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let out = stepcraft(&["replay", s(&history)]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("succeeded"), "{text}");
+    assert!(text.trim_end().ends_with("ExecutionSucceeded"), "{text}");
+    let out = stepcraft(&["replay", "--format", "json", s(&history)]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["ending"], "ExecutionSucceeded");
+    assert!(
+        report["stateRuns"]
+            .as_array()
+            .is_some_and(|r| !r.is_empty())
+    );
+    let bad = dir.file("bad.json", r#"{"events": [{"type": "ExecutionStarted"}]}"#);
+    let out = stepcraft(&["replay", s(&bad)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        support::stderr(&out).contains("/events/0: the event has no numeric \"id\""),
+        "{}",
+        support::stderr(&out)
+    );
+}

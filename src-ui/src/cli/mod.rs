@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod fmt;
 pub mod render;
+pub mod replay;
 pub mod run;
 pub mod subst;
 pub mod test;
@@ -47,6 +48,10 @@ pub enum Command {
     /// Exit status: 0 when the execution succeeds (its output on stdout), 1 when it fails (error
     /// and cause on stderr), 2 when the definition cannot be read or is not valid.
     Run(run::RunArgs),
+    /// Read a history exported from AWS (GetExecutionHistory's JSON) and print its state runs.
+    ///
+    /// Exit status: 0 when read, 2 when the file is not a history (the error says where).
+    Replay(replay::ReplayArgs),
     /// Time runs of a definition in-process (for comparing with other interpreters).
     Bench(bench::BenchArgs),
     /// Run test files (and AWS-recorded JSON Lines cases) against their definitions.
@@ -63,6 +68,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Render(args) => render::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Replay(args) => replay::run(&args),
         Command::Test(args) => test::run(&args),
     };
     ExitCode::from(code)
