@@ -312,13 +312,20 @@ impl EventKind {
                 timeout,
                 heartbeat,
             } => {
-                if *family == TaskFamily::Lambda {
+                // Lambda's and activities' scheduled events carry `input`, service tasks'
+                // `parameters` (AWS's LambdaFunctionScheduled / ActivityScheduled shapes).
+                if *family != TaskFamily::Service {
                     let mut m = Map::new();
                     m.insert("resource".into(), json!(resource.resource.as_ref()));
                     m.insert("input".into(), text(parameters));
                     m.insert("inputDetails".into(), truncated);
                     if let Some(t) = timeout {
                         m.insert("timeoutInSeconds".into(), json!(t));
+                    }
+                    if *family == TaskFamily::Activity
+                        && let Some(h) = heartbeat
+                    {
+                        m.insert("heartbeatInSeconds".into(), json!(h));
                     }
                     Value::Object(m)
                 } else {
@@ -335,7 +342,9 @@ impl EventKind {
                 }
             }
             Self::TaskStarted { family, resource } => {
-                if *family == TaskFamily::Lambda {
+                // Lambda's has no details; an activity's names its worker, which a local run
+                // does not have.
+                if *family != TaskFamily::Service {
                     return None;
                 }
                 Value::Object(res(*family, resource))
@@ -352,7 +361,7 @@ impl EventKind {
                 output,
             } => {
                 let mut m = res(*family, resource);
-                if *family == TaskFamily::Lambda {
+                if *family != TaskFamily::Service {
                     m.clear();
                 }
                 m.insert("output".into(), text(output));
@@ -372,7 +381,7 @@ impl EventKind {
                 cause,
             } => {
                 let mut m = res(*family, resource);
-                if *family == TaskFamily::Lambda {
+                if *family != TaskFamily::Service {
                     m.clear();
                 }
                 m.extend(error_cause(error, cause));

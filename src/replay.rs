@@ -129,10 +129,10 @@ fn read_event(e: &Value) -> Result<HistoryEvent, String> {
             "Scheduled" => EventKind::TaskScheduled {
                 family,
                 resource: resource(),
-                parameters: if family == TaskFamily::Lambda {
-                    json("input")
-                } else {
+                parameters: if family == TaskFamily::Service {
                     json("parameters")
+                } else {
+                    json("input")
                 },
                 timeout,
                 heartbeat,

@@ -11,6 +11,10 @@ use crate::value::Val;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// The error a failed Map or Parallel is given when no run inside it says which (a Fail state,
+/// whose error no event of its own names, until the execution's end does).
+const BRANCH_FAILED: &str = "States.BranchFailed";
+
 /// How a state run stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RunStatus {
@@ -70,6 +74,9 @@ pub struct StateRun {
     pub parent: Option<usize>,
     /// The Map iteration it belongs to.
     pub iteration: Option<usize>,
+    /// A Map or Parallel whose own failure event arrived: events of an enclosing state no
+    /// longer belong to it, though it stays running until its Catch or the execution ends it.
+    failed_inside: bool,
 }
 
 /// The state runs of one execution, built event by event.
@@ -172,7 +179,9 @@ impl Trace {
                     None => match before.map(|b| &self.runs[b]) {
                         // The first state of a Parallel branch follows the Parallel's own event.
                         Some(run)
-                            if run.status == RunStatus::Running && run.exited_event.is_none() =>
+                            if run.state_type == "Parallel"
+                                && run.status == RunStatus::Running
+                                && !run.failed_inside =>
                         {
                             (before, None)
                         }
@@ -197,6 +206,7 @@ impl Trace {
                     attempts: 0,
                     parent,
                     iteration,
+                    failed_inside: false,
                 });
                 self.by_name.entry(name.clone()).or_default().push(index);
                 self.owner.insert(e.id, index);
@@ -223,7 +233,14 @@ impl Trace {
                 self.owner.insert(e.id, index);
             }
             EventKind::StateAborted { name, .. } => {
-                if let Some(index) = self.open_run(e, name) {
+                // AWS writes no details for an aborted state: its name may be unknown.
+                let index = if name.is_empty() {
+                    self.owner_of_previous(e)
+                        .filter(|&i| self.runs[i].status == RunStatus::Running)
+                } else {
+                    self.open_run(e, name)
+                };
+                if let Some(index) = index {
                     let run = &mut self.runs[index];
                     run.status = RunStatus::Cancelled;
                     run.ended_at = Some(e.timestamp);
@@ -256,36 +273,80 @@ impl Trace {
                 } else {
                     "Parallel"
                 };
-                if let Some(index) = self.attach_to_container(e, kind)
-                    && self.runs[index].error.is_none()
-                {
-                    // The Map or Parallel fails with the error of the branch or iteration that
-                    // failed: the last run inside it that holds one.
-                    let inner = self
-                        .runs
-                        .iter()
-                        .rev()
-                        .find(|r| r.parent == Some(index) && r.error.is_some())
-                        .and_then(|r| r.error.clone());
-                    self.runs[index].error =
-                        Some(inner.unwrap_or_else(|| (Arc::from("States.BranchFailed"), None)));
+                let culprit = self.owner_of_previous(e);
+                if let Some(index) = self.attach_to_container(e, kind) {
+                    self.close_inside(index, None, culprit, e.timestamp);
+                    if self.runs[index].error.is_none() {
+                        // It fails with the error of the branch or iteration that failed: the
+                        // last run inside it that holds one.
+                        let inner = self
+                            .runs
+                            .iter()
+                            .rev()
+                            .find(|r| r.parent == Some(index) && r.error.is_some())
+                            .and_then(|r| r.error.clone());
+                        self.runs[index].error =
+                            Some(inner.unwrap_or_else(|| (Arc::from(BRANCH_FAILED), None)));
+                    }
+                    self.runs[index].failed_inside = true;
                 }
             }
             EventKind::ParallelStateSucceeded => {
                 self.attach_to_container(e, "Parallel");
             }
+            EventKind::MapIterationFailed { index: i, .. }
+            | EventKind::MapIterationAborted { index: i, .. } => {
+                // The iteration's runs end: the one its last event belongs to failed (for a
+                // failed iteration), the others were cancelled.
+                let culprit = matches!(e.kind, EventKind::MapIterationFailed { .. })
+                    .then(|| self.owner_of_previous(e))
+                    .flatten();
+                if let Some(map) = self.attach_to_container(e, "Map") {
+                    self.close_inside(map, Some(*i), culprit, e.timestamp);
+                }
+            }
             EventKind::MapStateSucceeded
             | EventKind::MapIterationSucceeded { .. }
-            | EventKind::MapIterationFailed { .. }
-            | EventKind::MapIterationAborted { .. }
             | EventKind::MapRunStarted
             | EventKind::MapRunSucceeded => {
                 self.attach_to_container(e, "Map");
             }
+            EventKind::Other { details, .. } => {
+                // AWS's other failure events (`TaskStartFailed`, `LambdaFunctionScheduleFailed`...)
+                // carry an error in their details.
+                let error = details
+                    .as_ref()
+                    .and_then(|(_, v)| v.get("error"))
+                    .and_then(serde_json::Value::as_str)
+                    .map(Arc::<str>::from);
+                let cause = details
+                    .as_ref()
+                    .and_then(|(_, v)| v.get("cause"))
+                    .and_then(serde_json::Value::as_str)
+                    .map(Arc::<str>::from);
+                if let Some(index) = self.attach(e)
+                    && let Some(error) = error
+                {
+                    self.runs[index].error = Some((error, cause));
+                }
+            }
             EventKind::ParallelStateStarted | EventKind::MapStateStarted { .. } => {
-                // A new attempt of the whole Parallel or Map: an earlier error was retried.
-                if let Some(index) = self.attach(e) {
+                // A new attempt of the whole Parallel or Map: an earlier error was retried. On a
+                // retry the event before it is the last of a failed branch, so climb.
+                let kind = if matches!(e.kind, EventKind::ParallelStateStarted) {
+                    "Parallel"
+                } else {
+                    "Map"
+                };
+                let index = match self.owner_of_previous(e) {
+                    Some(i) if self.runs[i].state_type == kind && !self.runs[i].failed_inside => {
+                        self.attach(e)
+                    }
+                    _ => self.attach_to_retried(e, kind),
+                };
+                if let Some(index) = index {
                     self.runs[index].error = None;
+                    self.runs[index].failed_inside = false;
                 }
             }
             EventKind::MapIterationStarted { index, .. } => {
@@ -300,7 +361,10 @@ impl Trace {
                 // execution's last event belongs to is the one that failed.
                 if let Some(index) = self.owner_of_previous(e)
                     && self.runs[index].status == RunStatus::Running
-                    && self.runs[index].error.is_none()
+                    && self.runs[index]
+                        .error
+                        .as_ref()
+                        .is_none_or(|(e, _)| &**e == BRANCH_FAILED)
                 {
                     self.runs[index].error = Some((error.clone(), cause.clone()));
                 }
@@ -327,6 +391,23 @@ impl Trace {
         let mut at = self.owner_of_previous(e);
         while let Some(i) = at {
             let run = &self.runs[i];
+            if run.state_type == state_type
+                && run.status == RunStatus::Running
+                && !run.failed_inside
+            {
+                self.owner.insert(e.id, i);
+                return Some(i);
+            }
+            at = run.parent;
+        }
+        None
+    }
+
+    /// A retried Map or Parallel's start: the nearest failed one of that type up the chain.
+    fn attach_to_retried(&mut self, e: &HistoryEvent, state_type: &str) -> Option<usize> {
+        let mut at = self.owner_of_previous(e);
+        while let Some(i) = at {
+            let run = &self.runs[i];
             if run.state_type == state_type && run.status == RunStatus::Running {
                 self.owner.insert(e.id, i);
                 return Some(i);
@@ -336,9 +417,57 @@ impl Trace {
         None
     }
 
-    /// The open run named `name` that this event ends: the run its chain leads to, else the
-    /// latest open run of that name.
+    /// Whether `run` runs inside `container` (at any depth), in `iteration` when given.
+    fn is_inside(&self, run: usize, container: usize, iteration: Option<usize>) -> bool {
+        let mut child = run;
+        let mut at = self.runs[run].parent;
+        while let Some(p) = at {
+            if p == container {
+                return iteration.is_none() || self.runs[child].iteration == iteration;
+            }
+            child = p;
+            at = self.runs[p].parent;
+        }
+        false
+    }
+
+    /// Ends the runs still running inside a container (or one of its Map iterations): the
+    /// culprit failed, the others were cancelled.
+    fn close_inside(
+        &mut self,
+        container: usize,
+        iteration: Option<usize>,
+        culprit: Option<usize>,
+        at: Millis,
+    ) {
+        // The culprit may be a run inside a nested container: it is the innermost that failed.
+        let inside: Vec<usize> = (container + 1..self.runs.len())
+            .filter(|&i| {
+                self.runs[i].status == RunStatus::Running && self.is_inside(i, container, iteration)
+            })
+            .collect();
+        for i in inside {
+            let run = &mut self.runs[i];
+            run.status = if Some(i) == culprit || run.error.is_some() {
+                RunStatus::Failed
+            } else {
+                RunStatus::Cancelled
+            };
+            run.ended_at = Some(at);
+        }
+    }
+
+    /// The open run named `name` that this event ends: the run its chain leads to (climbing out
+    /// of branches: a Parallel's exit follows its branches' last events), else the latest open
+    /// run of that name.
     fn open_run(&self, e: &HistoryEvent, name: &str) -> Option<usize> {
+        let mut at = self.owner_of_previous(e);
+        while let Some(i) = at {
+            if &*self.runs[i].name == name && self.runs[i].status == RunStatus::Running {
+                return Some(i);
+            }
+            at = self.runs[i].parent;
+        }
         self.owner_of_previous(e)
             .filter(|&i| &*self.runs[i].name == name && self.runs[i].status == RunStatus::Running)
             .or_else(|| {

@@ -251,3 +251,127 @@ fn a_runtime_error_fails_the_state_that_raised_it() {
         Some("States.Runtime")
     );
 }
+
+#[test]
+fn a_retried_parallel_starts_a_new_attempt_of_itself() {
+    let def = json!({"StartAt": "Both", "States": {
+        "Both": {"Type": "Parallel", "End": true,
+            "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 1}],
+            "Branches": [{"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": TASK, "End": true}}}]}}});
+    let exec = execute(
+        &def,
+        json!({}),
+        TableResolver::new()
+            .with("Work", fail("Flaky"))
+            .with("Work", ok(json!("done"))),
+    );
+    let trace = Trace::from_events(exec.history());
+    let both = trace.runs().iter().position(|r| &*r.name == "Both");
+    let works: Vec<(RunStatus, Option<usize>)> = trace
+        .runs_of("Work")
+        .map(|r| (r.status, r.parent))
+        .collect();
+    assert_eq!(
+        works,
+        [(RunStatus::Failed, both), (RunStatus::Succeeded, both)]
+    );
+    assert_eq!(trace.status_of("Both"), Some(RunStatus::Succeeded));
+}
+
+#[test]
+fn a_caught_branch_failure_ends_the_runs_inside() {
+    let def = json!({"StartAt": "Both", "States": {
+        "Both": {"Type": "Parallel", "Next": "After",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "After"}],
+            "Branches": [
+                {"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": TASK, "End": true}}},
+                {"StartAt": "Stop", "States": {"Stop": {"Type": "Fail", "Error": "Nope"}}}]},
+        "After": {"Type": "Pass", "End": true}}});
+    let exec = execute(
+        &def,
+        json!({}),
+        TableResolver::new().with("Work", TaskOutcome::Pending),
+    );
+    let trace = Trace::from_events(exec.history());
+    assert_eq!(trace.status_of("Both"), Some(RunStatus::Caught));
+    assert_eq!(trace.status_of("Stop"), Some(RunStatus::Failed));
+    assert_eq!(trace.status_of("Work"), Some(RunStatus::Cancelled));
+    assert_eq!(trace.status_of("After"), Some(RunStatus::Succeeded));
+}
+
+#[test]
+fn nested_maps_fail_outwards_with_the_inner_error() {
+    let def = json!({"StartAt": "Outer", "States": {
+        "Outer": {"Type": "Map", "Next": "Done",
+            "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}],
+            "ItemProcessor": {"StartAt": "Inner", "States": {
+                "Inner": {"Type": "Map", "End": true, "ItemProcessor": {"StartAt": "Work", "States": {
+                    "Work": {"Type": "Task", "Resource": TASK, "End": true}}}}}}},
+        "Done": {"Type": "Pass", "End": true}}});
+    let exec = execute(
+        &def,
+        json!([[1]]),
+        TableResolver::new().with("Work", fail("Broken")),
+    );
+    let trace = Trace::from_events(exec.history());
+    assert_eq!(trace.status_of("Work"), Some(RunStatus::Failed));
+    assert_eq!(trace.status_of("Inner"), Some(RunStatus::Failed));
+    assert_eq!(trace.status_of("Outer"), Some(RunStatus::Caught));
+    let outer = trace.latest_run_of("Outer").expect("ran");
+    assert_eq!(outer.error.as_ref().map(|(e, _)| &**e), Some("Broken"));
+    assert_eq!(trace.status_of("Done"), Some(RunStatus::Succeeded));
+}
+
+#[test]
+fn parallels_inside_map_iterations_keep_their_own_outputs() {
+    let def = json!({"StartAt": "Each", "States": {
+        "Each": {"Type": "Map", "End": true, "ItemProcessor": {"StartAt": "Both", "States": {
+            "Both": {"Type": "Parallel", "Next": "After", "Branches": [
+                {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": true}}}]},
+            "After": {"Type": "Pass", "End": true}}}}}});
+    let exec = execute(&def, json!([1, 2]), TableResolver::new());
+    let trace = Trace::from_events(exec.history());
+    let mut boths: Vec<(Option<usize>, Value, Option<Value>)> = trace
+        .runs_of("Both")
+        .map(|r| {
+            (
+                r.iteration,
+                r.input.to_value(),
+                r.output.as_ref().map(Val::to_value),
+            )
+        })
+        .collect();
+    boths.sort_by_key(|b| b.0);
+    assert_eq!(
+        boths,
+        [
+            (Some(0), json!(1), Some(json!([1]))),
+            (Some(1), json!(2), Some(json!([2])))
+        ]
+    );
+    let mut afters: Vec<(Option<usize>, Value)> = trace
+        .runs_of("After")
+        .map(|r| (r.iteration, r.input.to_value()))
+        .collect();
+    afters.sort_by_key(|a| a.0);
+    assert_eq!(afters, [(Some(0), json!([1])), (Some(1), json!([2]))]);
+}
+
+#[test]
+fn a_tolerated_failed_iteration_shows_failed_and_the_map_succeeds() {
+    let def = json!({"StartAt": "Each", "States": {
+        "Each": {"Type": "Map", "End": true, "ToleratedFailureCount": 1,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": "Work", "States": {
+                "Work": {"Type": "Task", "Resource": TASK, "End": true}}}}}});
+    let exec = execute(
+        &def,
+        json!([1, 2]),
+        TableResolver::new()
+            .with("Work", fail("Bad"))
+            .with("Work", ok(json!("fine"))),
+    );
+    let trace = Trace::from_events(exec.history());
+    let statuses: Vec<RunStatus> = trace.runs_of("Work").map(|r| r.status).collect();
+    assert!(statuses.contains(&RunStatus::Failed), "{statuses:?}");
+    assert!(!statuses.contains(&RunStatus::Running), "{statuses:?}");
+}

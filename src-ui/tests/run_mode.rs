@@ -282,6 +282,22 @@ fn a_history_exported_from_aws_replays_on_the_graph() {
             .all(|r| r.status == RunStatus::Succeeded)
     );
     assert!(!trace.runs().is_empty());
+    // A breakpoint holds a replay before its state, and Continue plays on.
+    let first_state = trace.runs()[0].name.to_string();
+    harness
+        .state_mut()
+        .run_mode_mut()
+        .toggle_breakpoint(&first_state);
+    harness.state_mut().run_mode_mut().replay_file(&history);
+    frames(&mut harness, 3);
+    assert_eq!(
+        harness.state().run_mode().paused_at(),
+        Some(first_state.as_str())
+    );
+    assert!(harness.state().run_mode().trace().runs().is_empty());
+    press(&mut harness, "▶ Continue");
+    frames(&mut harness, 3);
+    assert_eq!(harness.state().run_mode().events().len(), events);
     // A file that is not a history says what is wrong and where.
     let bad = dir.file("bad.json", r#"{"events": [{"id": 1}]}"#);
     harness.state_mut().run_mode_mut().replay_file(&bad);

@@ -12,6 +12,7 @@ use super::session::Session;
 use super::theme;
 use egui::{Color32, RichText, Ui};
 use serde_json::Value;
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -50,7 +51,8 @@ struct ByHand;
 
 impl TaskResolver for ByHand {
     fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome {
-        if request.task_token.is_some() {
+        // An activity waits for a worker: here, for the answer typed in the panel.
+        if request.task_token.is_some() || request.resource.contains(":activity:") {
             return TaskOutcome::Pending;
         }
         TaskOutcome::Failure {
@@ -117,6 +119,10 @@ pub struct RunMode {
     replay: Option<Replay>,
     /// The path typed for a history to replay.
     replay_path: String,
+    /// Pretty JSON texts already made for the details pane, by (what, which run or event): a
+    /// run's input and output do not change once shown, and a 256 KiB payload is not written
+    /// out again every frame.
+    pretty: RefCell<HashMap<(u8, u64), Arc<str>>>,
 }
 
 /// A recorded history played back on the graph.
@@ -126,6 +132,8 @@ struct Replay {
     name: String,
     events: Vec<HistoryEvent>,
     shown: usize,
+    /// The state whose breakpoint stopped the replay before its entered event.
+    paused_at: Option<String>,
 }
 
 impl Default for RunMode {
@@ -154,6 +162,7 @@ impl Default for RunMode {
             status_cache: None,
             replay: None,
             replay_path: String::new(),
+            pretty: RefCell::new(HashMap::new()),
         }
     }
 }
@@ -162,6 +171,15 @@ impl RunMode {
     /// A Run mode with nothing run yet.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Forgets the run, the replay, the scenarios and the breakpoints (another definition was
+    /// opened); the speed stays.
+    pub fn reset(&mut self) {
+        *self = Self {
+            speed: self.speed,
+            ..Self::default()
+        };
     }
 
     /// The state runs so far.
@@ -207,6 +225,7 @@ impl RunMode {
         match stepcraft::replay::read_history(&value) {
             Ok(events) => {
                 self.exec = None;
+                self.pretty.borrow_mut().clear();
                 self.trace = Trace::new();
                 self.read = 0;
                 self.status_cache = None;
@@ -216,6 +235,7 @@ impl RunMode {
                     name: path.display().to_string(),
                     events,
                     shown: 0,
+                    paused_at: None,
                 });
                 self.playing = true;
                 self.last_time = None;
@@ -296,7 +316,7 @@ impl RunMode {
     /// in), breakpoints, the state paused before.
     pub fn overlay(&mut self) -> RunOverlay {
         let statuses = match &self.status_cache {
-            Some((read, map)) if *read == self.read && self.exec.is_some() => Arc::clone(map),
+            Some((read, map)) if *read == self.read => Arc::clone(map),
             _ => {
                 let map = Arc::new(self.statuses());
                 self.status_cache = Some((self.read, Arc::clone(&map)));
@@ -310,8 +330,11 @@ impl RunMode {
         }
     }
 
-    /// The state the execution is paused before, if it is.
+    /// The state the execution (or the replay) is paused before, if it is.
     pub fn paused_at(&self) -> Option<&str> {
+        if let Some(r) = &self.replay {
+            return r.paused_at.as_deref();
+        }
         match self.status() {
             Some(Status::Paused { state }) => Some(state),
             _ => None,
@@ -321,9 +344,11 @@ impl RunMode {
     /// Reads the test files next to the definition (or bundled with an example) once per file:
     /// each case is a scenario.
     pub fn load_scenarios(&mut self, session: &Session) {
-        let key = session
-            .path()
-            .map_or_else(|| session.name().to_owned(), |p| p.display().to_string());
+        // The key changes when a test file beside the definition changes, so edits to it show.
+        let key = session.path().map_or_else(
+            || session.name().to_owned(),
+            |p| format!("{}{:?}", p.display(), test_files_stamp(p)),
+        );
         if self.scenarios_for.as_deref() == Some(key.as_str()) {
             return;
         }
@@ -340,7 +365,6 @@ impl RunMode {
     /// Starts a new execution of the session's definition, with its parameter values.
     pub fn start(&mut self, session: &Session) {
         self.message = None;
-        self.replay = None;
         let input: Value = match serde_json::from_str(&self.input) {
             Ok(v) => v,
             Err(e) => {
@@ -409,6 +433,8 @@ impl RunMode {
         let mut exec = Execution::new(program, Val::from(input), config, resolver);
         exec.set_breakpoints(self.breakpoints.iter().cloned().collect::<Vec<_>>());
         self.exec = Some(exec);
+        self.replay = None;
+        self.pretty.borrow_mut().clear();
         self.trace = Trace::new();
         self.read = 0;
         self.status_cache = None;
@@ -430,6 +456,7 @@ impl RunMode {
         if self.can_go_on() {
             self.playing = true;
             self.last_time = None;
+            self.carry = 0.0;
         }
     }
 
@@ -470,11 +497,28 @@ impl RunMode {
     /// Takes up to `n` events from the execution (or the replayed history) and reads them.
     fn advance(&mut self, n: usize) {
         if let Some(r) = &mut self.replay {
-            let end = r.shown.saturating_add(n).min(r.events.len());
-            self.trace.extend(&r.events[r.shown..end]);
-            r.shown = end;
-            self.read = end;
-            if end == r.events.len() {
+            // Breakpoints hold a replay too: it stops before the state's entered event. The
+            // first event after a stop is taken, so Continue and Step move on.
+            let resuming = r.paused_at.take().is_some();
+            for taken in 0..n {
+                let Some(e) = r.events.get(r.shown) else {
+                    self.playing = false;
+                    break;
+                };
+                if let Some(name) = e.kind.state_name()
+                    && e.kind.type_name().ends_with("StateEntered")
+                    && self.breakpoints.contains(name)
+                    && !(resuming && taken == 0)
+                {
+                    r.paused_at = Some(name.to_owned());
+                    self.playing = false;
+                    break;
+                }
+                self.trace.push(e);
+                r.shown += 1;
+            }
+            self.read = r.shown;
+            if r.shown == r.events.len() {
                 self.playing = false;
             }
             return;
@@ -502,7 +546,9 @@ impl RunMode {
         let due = if self.speed <= 0.0 {
             MAX_EVENTS_PER_FRAME
         } else {
-            let dt = self.last_time.map_or(0.0, |t| now - t);
+            // A frame long after the last (the window was hidden, or another mode was shown)
+            // does not play the missed events in one burst.
+            let dt = self.last_time.map_or(0.0, |t| (now - t).clamp(0.0, 0.25));
             self.carry += dt * f64::from(self.speed);
             // The first frame of a run shows its first event at once.
             let due = if self.last_time.is_none() {
@@ -641,6 +687,7 @@ impl RunMode {
                     .text("events/s"),
             );
         }
+        self.breakpoints_ui(ui);
         self.replay_ui(ui);
         ui.separator();
         self.status_ui(ui, session);
@@ -741,7 +788,7 @@ impl RunMode {
                 "{} · {} · virtual time {}",
                 super::problems::count(exec.history().len(), "event"),
                 super::problems::count(self.trace.runs().len(), "state run"),
-                elapsed(exec.clock() - start)
+                elapsed(exec.clock().saturating_sub(start))
             ))
             .small()
             .weak(),
@@ -753,7 +800,8 @@ impl RunMode {
         }
         if let Status::Succeeded(output) = exec.status() {
             ui.label(RichText::new("Output").small().strong());
-            json_view(ui, "run-output", &output.to_value());
+            let text = self.pretty(PRETTY_EXEC_OUTPUT, 0, || output.to_value());
+            json_view(ui, "run-output", &text);
         }
         if self.started_from != session.generation() {
             ui.label(
@@ -761,6 +809,34 @@ impl RunMode {
                     .small()
                     .color(theme::severity_color(stepcraft::Severity::Warning)),
             );
+        }
+    }
+
+    /// The breakpoints set, each with a button to clear it (a state renamed since keeps its old
+    /// name here, so it can still be removed).
+    fn breakpoints_ui(&mut self, ui: &mut Ui) {
+        if self.breakpoints.is_empty() {
+            return;
+        }
+        ui.label(RichText::new("Breakpoints").strong());
+        let mut remove = None;
+        for name in &self.breakpoints {
+            ui.horizontal(|ui| {
+                let (dot, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                ui.painter()
+                    .circle_filled(dot.center(), 4.0, run_color(RunStatus::Failed));
+                ui.label(name);
+                if ui
+                    .small_button("✖")
+                    .on_hover_text(format!("Clear the breakpoint on {name}"))
+                    .clicked()
+                {
+                    remove = Some(name.clone());
+                }
+            });
+        }
+        if let Some(name) = remove {
+            self.toggle_breakpoint(&name);
         }
     }
 
@@ -880,13 +956,15 @@ impl RunMode {
             .show(ui, |ui| match focus {
                 Some(Focus::Run(i)) => {
                     if let Some(run) = self.trace.runs().get(i) {
-                        run_details_ui(ui, run, &self.trace);
+                        self.run_details_ui(ui, i, run);
                     }
                 }
                 Some(Focus::Event(i)) => {
                     if let Some(event) = self.events().get(i) {
-                        let json = to_aws_json(std::slice::from_ref(event));
-                        json_view(ui, "run-event", &json["events"][0]);
+                        let text = self.pretty(PRETTY_EVENT, event.id, || {
+                            to_aws_json(std::slice::from_ref(event))["events"][0].take()
+                        });
+                        json_view(ui, "run-event", &text);
                     }
                 }
                 None => {
@@ -927,10 +1005,10 @@ impl RunMode {
                                 shorten(&run.name, 28),
                                 run.state_type,
                                 run.status.label(),
-                                elapsed(run.entered_at - start),
+                                elapsed(run.entered_at.saturating_sub(start)),
                                 run.ended_at.map_or_else(
                                     || "…".to_owned(),
-                                    |e| elapsed(e - run.entered_at)
+                                    |e| elapsed(e.saturating_sub(run.entered_at))
                                 )
                             );
                             let label =
@@ -960,7 +1038,7 @@ impl RunMode {
                                 e.id,
                                 e.kind.type_name(),
                                 shorten(e.kind.state_name().unwrap_or(""), 28),
-                                elapsed(e.timestamp - start)
+                                elapsed(e.timestamp.saturating_sub(start))
                             );
                             if ui
                                 .selectable_label(selected, RichText::new(text).monospace())
@@ -978,50 +1056,84 @@ impl RunMode {
     }
 }
 
-fn run_details_ui(ui: &mut Ui, run: &StateRun, trace: &Trace) {
-    ui.label(
-        RichText::new(format!("{} · {}", run.name, run.state_type))
-            .strong()
-            .size(15.0),
-    );
-    ui.label(RichText::new(run.status.label()).color(run_color(run.status)));
-    if let Some(iteration) = run.iteration {
-        ui.label(RichText::new(format!("Map iteration {iteration}")).small());
-    } else if let Some(parent) = run.parent.and_then(|p| trace.runs().get(p)) {
-        ui.label(RichText::new(format!("In {}", parent.name)).small());
+impl RunMode {
+    /// The pretty JSON of a value shown in the details, made once.
+    fn pretty(&self, what: u8, which: u64, make: impl FnOnce() -> Value) -> Arc<str> {
+        Arc::clone(
+            self.pretty
+                .borrow_mut()
+                .entry((what, which))
+                .or_insert_with(|| {
+                    Arc::from(serde_json::to_string_pretty(&make()).unwrap_or_default())
+                }),
+        )
     }
-    if run.attempts > 1 {
-        ui.label(RichText::new(format!("{} attempts (retried)", run.attempts)).small());
-    }
-    if let Some(end) = run.ended_at {
-        ui.label(RichText::new(format!("Took {}", elapsed(end - run.entered_at))).small());
-    }
-    if let Some((error, cause)) = &run.error {
-        ui.add_space(4.0);
-        ui.colored_label(
-            run_color(RunStatus::Failed),
-            RichText::new(format!("Error: {error}")).strong(),
+
+    fn run_details_ui(&self, ui: &mut Ui, index: usize, run: &StateRun) {
+        let trace = &self.trace;
+        let which = index as u64;
+        ui.label(
+            RichText::new(format!("{} · {}", run.name, run.state_type))
+                .strong()
+                .size(15.0),
         );
-        if let Some(c) = cause {
-            ui.label(RichText::new(format!("Cause: {c}")).small());
+        ui.label(RichText::new(run.status.label()).color(run_color(run.status)));
+        if let Some(iteration) = run.iteration {
+            ui.label(RichText::new(format!("Map iteration {iteration}")).small());
+        } else if let Some(parent) = run.parent.and_then(|p| trace.runs().get(p)) {
+            ui.label(RichText::new(format!("In {}", parent.name)).small());
         }
-    }
-    ui.add_space(4.0);
-    ui.label(RichText::new("Input").strong());
-    json_view(ui, "run-input", &run.input.to_value());
-    if let Some(output) = &run.output {
-        ui.label(RichText::new("Output").strong());
-        json_view(ui, "run-output-state", &output.to_value());
-    }
-    if let Some(assigned) = &run.assigned {
-        ui.label(RichText::new("Variables assigned").strong());
-        json_view(ui, "run-assigned", &assigned.to_value());
+        if run.attempts > 1 {
+            ui.label(RichText::new(format!("{} attempts (retried)", run.attempts)).small());
+        }
+        if let Some(end) = run.ended_at {
+            ui.label(
+                RichText::new(format!(
+                    "Took {}",
+                    elapsed(end.saturating_sub(run.entered_at))
+                ))
+                .small(),
+            );
+        }
+        if let Some((error, cause)) = &run.error {
+            ui.add_space(4.0);
+            ui.colored_label(
+                run_color(RunStatus::Failed),
+                RichText::new(format!("Error: {error}")).strong(),
+            );
+            if let Some(c) = cause {
+                ui.label(RichText::new(format!("Cause: {c}")).small());
+            }
+        }
+        ui.add_space(4.0);
+        ui.label(RichText::new("Input").strong());
+        json_view(
+            ui,
+            "run-input",
+            &self.pretty(PRETTY_INPUT, which, || run.input.to_value()),
+        );
+        if let Some(output) = &run.output {
+            ui.label(RichText::new("Output").strong());
+            let text = self.pretty(PRETTY_OUTPUT, which, || output.to_value());
+            json_view(ui, "run-output-state", &text);
+        }
+        if let Some(assigned) = &run.assigned {
+            ui.label(RichText::new("Variables assigned").strong());
+            let text = self.pretty(PRETTY_ASSIGNED, which, || assigned.to_value());
+            json_view(ui, "run-assigned", &text);
+        }
     }
 }
 
-/// A JSON value, pretty, selectable, not editable; long ones scroll.
-fn json_view(ui: &mut Ui, id: &str, value: &Value) {
-    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+/// What a pretty text in the details cache is of.
+const PRETTY_INPUT: u8 = 0;
+const PRETTY_OUTPUT: u8 = 1;
+const PRETTY_ASSIGNED: u8 = 2;
+const PRETTY_EVENT: u8 = 3;
+const PRETTY_EXEC_OUTPUT: u8 = 4;
+
+/// A JSON text, selectable, not editable; long ones scroll.
+fn json_view(ui: &mut Ui, id: &str, text: &str) {
     egui::Frame::new()
         .fill(ui.visuals().extreme_bg_color)
         .inner_margin(egui::Margin::same(6))
@@ -1066,9 +1178,17 @@ pub fn run_color(status: RunStatus) -> Color32 {
     }
 }
 
-/// The test files beside a definition: `orders.asl.json` → `orders.test.yaml` (or `.yml`,
-/// `.json`), each case a scenario.
-fn scenarios_beside(definition: &Path) -> Vec<Scenario> {
+/// When the test files beside a definition were last changed.
+fn test_files_stamp(definition: &Path) -> Vec<Option<std::time::SystemTime>> {
+    test_file_paths(definition)
+        .iter()
+        .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .collect()
+}
+
+/// Where the test files of a definition are: `orders.asl.json` → `orders.test.yaml` (or
+/// `.yml`, `.json`).
+fn test_file_paths(definition: &Path) -> Vec<PathBuf> {
     let Some(name) = definition.file_name().and_then(|n| n.to_str()) else {
         return Vec::new();
     };
@@ -1083,9 +1203,17 @@ fn scenarios_beside(definition: &Path) -> Vec<Scenario> {
     .iter()
     .find_map(|ext| name.strip_suffix(ext))
     .unwrap_or(name);
+    ["test.yaml", "test.yml", "test.json"]
+        .iter()
+        .map(|ext| definition.with_file_name(format!("{stem}.{ext}")))
+        .collect()
+}
+
+/// The test files beside a definition: `orders.asl.json` → `orders.test.yaml` (or `.yml`,
+/// `.json`), each case a scenario.
+fn scenarios_beside(definition: &Path) -> Vec<Scenario> {
     let mut out = Vec::new();
-    for ext in ["test.yaml", "test.yml", "test.json"] {
-        let path: PathBuf = definition.with_file_name(format!("{stem}.{ext}"));
+    for path in test_file_paths(definition) {
         if let Ok(file) = testing::load(&path) {
             out.extend(file.cases.into_iter().map(|c| Scenario {
                 name: c.name,

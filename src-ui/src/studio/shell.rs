@@ -254,6 +254,7 @@ impl StudioApp {
 
     fn load_text(&mut self, name: &str, text: &str, format: Format, path: Option<PathBuf>) {
         self.selection = Selection::None;
+        self.run.reset();
         self.canvas = Canvas::new();
         self.code = CodeView::new();
         self.clipboard = None;
@@ -903,6 +904,7 @@ impl StudioApp {
         match pending {
             Pending::New => {
                 self.session = Session::untitled();
+                self.run.reset();
                 self.selection = Selection::None;
                 self.canvas = Canvas::new();
                 self.code = CodeView::new();
