@@ -2,37 +2,17 @@
 //! the trip through GetExecutionHistory's JSON, unknown AWS event types are kept, and a replayed
 //! history gives the same state runs as the run it came from.
 
+#[path = "support/exec.rs"]
+mod exec;
+
+use exec::{execute, fail, ok};
 use serde_json::{Value, json};
-use std::sync::Arc;
 use stepcraft::history::to_aws_json;
-use stepcraft::interp::compile::Program;
-use stepcraft::interp::{Config, Execution};
+use stepcraft::interp::Execution;
 use stepcraft::replay::read_history;
-use stepcraft::tasks::{TableResolver, TaskOutcome, TaskResolver};
+use stepcraft::tasks::TableResolver;
 use stepcraft::trace::{RunStatus, Trace};
 use stepcraft::value::Val;
-use stepcraft::{Document, Format};
-
-fn execute(definition: &Value, input: Value, resolver: TableResolver) -> Execution {
-    let doc = Document::from_value(definition.clone(), Format::Json);
-    let (machine, _) = doc.model();
-    let program = Arc::new(Program::compile(&machine).expect("compiles"));
-    let resolver: Box<dyn TaskResolver> = Box::new(resolver);
-    let mut exec = Execution::new(program, Val::from(input), Config::default(), resolver);
-    exec.run();
-    exec
-}
-
-fn fail(error: &str) -> TaskOutcome {
-    TaskOutcome::Failure {
-        error: error.into(),
-        cause: "because".into(),
-    }
-}
-
-fn ok(v: Value) -> TaskOutcome {
-    TaskOutcome::Success(Val::from(v))
-}
 
 /// Executions that between them write every kind of event the interpreter has.
 fn executions() -> Vec<Execution> {

@@ -2,35 +2,18 @@
 //! cancelled), retries, Parallel branches and Map iterations, inputs and outputs, and reading
 //! event by event as the studio's Run mode does.
 
+#[path = "support/exec.rs"]
+mod exec;
+
+use exec::{execute, fail, ok};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use stepcraft::interp::compile::Program;
 use stepcraft::interp::{Config, Execution};
-use stepcraft::tasks::{TableResolver, TaskOutcome, TaskResolver};
+use stepcraft::tasks::{TableResolver, TaskOutcome};
 use stepcraft::trace::{RunStatus, Trace};
 use stepcraft::value::Val;
 use stepcraft::{Document, Format};
-
-fn execute(definition: &Value, input: Value, resolver: TableResolver) -> Execution {
-    let doc = Document::from_value(definition.clone(), Format::Json);
-    let (machine, _) = doc.model();
-    let program = Arc::new(Program::compile(&machine).expect("compiles"));
-    let resolver: Box<dyn TaskResolver> = Box::new(resolver);
-    let mut exec = Execution::new(program, Val::from(input), Config::default(), resolver);
-    exec.run();
-    exec
-}
-
-fn fail(error: &str) -> TaskOutcome {
-    TaskOutcome::Failure {
-        error: error.into(),
-        cause: format!("{error} happened"),
-    }
-}
-
-fn ok(v: Value) -> TaskOutcome {
-    TaskOutcome::Success(Val::from(v))
-}
 
 const TASK: &str = "arn:aws:states:::lambda:invoke";
 

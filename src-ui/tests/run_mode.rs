@@ -38,6 +38,19 @@ fn press(harness: &mut Harness<'static, StudioApp>, label: &str) {
     harness.step();
 }
 
+/// Starts the run at instant speed and checks that it succeeds.
+fn run_instantly_to_success(harness: &mut Harness<'static, StudioApp>) {
+    harness.state_mut().run_mode_mut().set_speed(0.0);
+    harness.run();
+    press(harness, "▶ Start");
+    frames(harness, 5);
+    assert!(
+        matches!(status(harness), Some(Status::Succeeded(_))),
+        "{:?}",
+        status(harness)
+    );
+}
+
 /// Draws a few frames.
 fn frames(harness: &mut Harness<'static, StudioApp>, n: usize) {
     for _ in 0..n {
@@ -71,15 +84,7 @@ fn a_test_case_runs_and_the_graph_shows_each_state_status() {
         .iter()
         .position(|s| s == "order-processing wallet order is fulfilled");
     harness.state_mut().run_mode_mut().choose(wallet);
-    harness.state_mut().run_mode_mut().set_speed(0.0);
-    harness.run();
-    press(&mut harness, "▶ Start");
-    frames(&mut harness, 5);
-    assert!(
-        matches!(status(&harness), Some(Status::Succeeded(_))),
-        "{:?}",
-        status(&harness)
-    );
+    run_instantly_to_success(&mut harness);
     assert_eq!(
         run_status(&harness, "Charge Payment"),
         Some(RunStatus::Succeeded)
@@ -233,15 +238,7 @@ fn a_distributed_map_reads_the_test_case_data() {
             .collect::<Vec<_>>()
     );
     harness.state_mut().run_mode_mut().choose(first);
-    harness.state_mut().run_mode_mut().set_speed(0.0);
-    harness.run();
-    press(&mut harness, "▶ Start");
-    frames(&mut harness, 5);
-    assert!(
-        matches!(status(&harness), Some(Status::Succeeded(_))),
-        "{:?}",
-        status(&harness)
-    );
+    run_instantly_to_success(&mut harness);
     assert_eq!(
         run_status(&harness, "Import Sales Rows"),
         Some(RunStatus::Succeeded)
