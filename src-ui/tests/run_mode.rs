@@ -305,3 +305,61 @@ fn a_history_exported_from_aws_replays_on_the_graph() {
             .is_some()
     );
 }
+
+#[test]
+fn the_run_is_driven_from_the_keyboard() {
+    let mut harness = harness(StudioApp::from_text(
+        BUNDLED_EXAMPLE.0,
+        BUNDLED_EXAMPLE.1,
+        Format::Json,
+    ));
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num3);
+    harness.run();
+    assert_eq!(harness.state().mode(), Mode::Run);
+    harness.state_mut().run_mode_mut().choose(Some(0));
+    harness.step();
+    harness.key_press(egui::Key::F5);
+    harness.step();
+    assert!(harness.state().run_mode().is_playing(), "F5 starts");
+    harness.key_press(egui::Key::F5);
+    harness.step();
+    assert!(!harness.state().run_mode().is_playing(), "F5 again pauses");
+    let before = harness.state().run_mode().events().len();
+    harness.key_press(egui::Key::F10);
+    harness.step();
+    assert_eq!(
+        harness.state().run_mode().events().len(),
+        before + 1,
+        "F10 steps"
+    );
+    harness.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::F5);
+    harness.step();
+    assert_eq!(status(&harness), Some(Status::Aborted), "Shift+F5 stops");
+}
+
+#[test]
+fn a_history_of_another_state_machine_is_flagged() {
+    let dir = support::TempDir::new("replay-other");
+    let history = dir.path("history.json");
+    let out = support::stepcraft(&[
+        "run",
+        support::s(&repo("assets/examples/hello-world.asl.json")),
+        "--history",
+        support::s(&history),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let mut harness = bundled();
+    harness
+        .state_mut()
+        .run_mode_mut()
+        .set_replay_path(support::s(&history));
+    harness.run();
+    harness.get_by_label("Replay a history from AWS").click();
+    harness.run();
+    press(&mut harness, "⟲ Replay");
+    assert!(
+        harness
+            .query_by_label_contains("that this definition does not have")
+            .is_some()
+    );
+}

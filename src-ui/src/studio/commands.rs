@@ -38,11 +38,17 @@ pub enum UiCommand {
     RunMode,
     /// Run the validator and show the problems list.
     Validate,
+    /// Run mode: start a run, or pause or continue the one playing.
+    RunPlay,
+    /// Run mode: take the next event.
+    RunStep,
+    /// Run mode: stop the run.
+    RunStop,
 }
 
 impl UiCommand {
     /// Every command, in menu order.
-    pub const ALL: [UiCommand; 16] = [
+    pub const ALL: [UiCommand; 19] = [
         Self::New,
         Self::Open,
         Self::Save,
@@ -59,6 +65,9 @@ impl UiCommand {
         Self::CodeMode,
         Self::RunMode,
         Self::Validate,
+        Self::RunPlay,
+        Self::RunStep,
+        Self::RunStop,
     ];
 
     /// The text of its menu item or button.
@@ -80,6 +89,9 @@ impl UiCommand {
             Self::CodeMode => "Code",
             Self::RunMode => "Run",
             Self::Validate => "Validate",
+            Self::RunPlay => "Start / pause / continue",
+            Self::RunStep => "Step",
+            Self::RunStop => "Stop",
         }
     }
 
@@ -102,6 +114,9 @@ impl UiCommand {
             Self::CodeMode => "Edit the definition as text",
             Self::RunMode => "Run the workflow",
             Self::Validate => "Check the definition and list its problems",
+            Self::RunPlay => "Start the run, or pause or continue the one playing",
+            Self::RunStep => "Take the next event of the run",
+            Self::RunStop => "Stop the run",
         }
     }
 
@@ -122,11 +137,13 @@ impl UiCommand {
             Self::Paste => s(cmd, Key::V),
             Self::Fit => s(Modifiers::NONE, Key::F),
             Self::Validate => s(cmd_shift, Key::V),
-            Self::ExportJson
-            | Self::ExportYaml
-            | Self::DesignMode
-            | Self::CodeMode
-            | Self::RunMode => None,
+            Self::DesignMode => s(cmd, Key::Num1),
+            Self::CodeMode => s(cmd, Key::Num2),
+            Self::RunMode => s(cmd, Key::Num3),
+            Self::RunPlay => s(Modifiers::NONE, Key::F5),
+            Self::RunStep => s(Modifiers::NONE, Key::F10),
+            Self::RunStop => s(Modifiers::SHIFT, Key::F5),
+            Self::ExportJson | Self::ExportYaml => None,
         }
     }
 

@@ -245,6 +245,35 @@ impl RunMode {
         }
     }
 
+    /// Says so when the replayed history enters states the open definition does not have: it
+    /// was probably recorded from another state machine (or an older version of this one).
+    pub fn check_replay_against(&mut self, session: &Session) {
+        let Some(r) = &self.replay else { return };
+        let known: BTreeSet<&str> = session
+            .machine()
+            .states()
+            .iter()
+            .map(|s| s.name.0.as_str())
+            .collect();
+        let mut unknown: Vec<&str> = r
+            .events
+            .iter()
+            .filter_map(|e| e.kind.state_name())
+            .filter(|n| !n.is_empty() && !known.contains(n))
+            .collect();
+        unknown.sort_unstable();
+        unknown.dedup();
+        if !unknown.is_empty() {
+            let shown: Vec<&str> = unknown.iter().copied().take(5).collect();
+            self.message = Some(format!(
+                "This history enters {} that this definition does not have ({}{}): it was probably recorded from another state machine, or another version of this one.",
+                super::problems::count(unknown.len(), "state"),
+                shown.join(", "),
+                if unknown.len() > 5 { ", …" } else { "" }
+            ));
+        }
+    }
+
     /// Whether a recorded history is being replayed.
     pub fn is_replay(&self) -> bool {
         self.replay.is_some()
@@ -276,6 +305,11 @@ impl RunMode {
         if let Some(s) = self.chosen.map(|i| &self.scenarios[i]) {
             self.input = serde_json::to_string_pretty(&s.input).unwrap_or_else(|_| "{}".into());
         }
+    }
+
+    /// Sets the path of a history to replay (as the field would).
+    pub fn set_replay_path(&mut self, path: &str) {
+        path.clone_into(&mut self.replay_path);
     }
 
     /// Sets the output a callback's success sends (as the editor would).
@@ -443,6 +477,17 @@ impl RunMode {
         self.carry = 0.0;
         self.last_time = None;
         self.started_from = session.generation();
+    }
+
+    /// F5: pauses a playing run, continues a paused one, or starts a new one.
+    pub fn play_or_pause(&mut self, session: &Session) {
+        if self.playing {
+            self.pause();
+        } else if self.can_go_on() {
+            self.resume();
+        } else {
+            self.start(session);
+        }
     }
 
     /// Takes the next event (and pauses).
@@ -688,7 +733,7 @@ impl RunMode {
             );
         }
         self.breakpoints_ui(ui);
-        self.replay_ui(ui);
+        self.replay_ui(ui, session);
         ui.separator();
         self.status_ui(ui, session);
         self.callbacks_ui(ui);
@@ -724,14 +769,14 @@ impl RunMode {
             }
             if ui
                 .add_enabled(running, egui::Button::new("⏭ Step"))
-                .on_hover_text("Take the next event")
+                .on_hover_text("Take the next event (F10)")
                 .clicked()
             {
                 self.step();
             }
             if ui
                 .add_enabled(running, egui::Button::new("⏹ Stop"))
-                .on_hover_text("Stop the execution (ExecutionAborted)")
+                .on_hover_text("Stop the execution: ExecutionAborted (Shift+F5)")
                 .clicked()
             {
                 self.stop();
@@ -841,7 +886,7 @@ impl RunMode {
     }
 
     /// Opening a history exported from AWS to replay it.
-    fn replay_ui(&mut self, ui: &mut Ui) {
+    fn replay_ui(&mut self, ui: &mut Ui, session: &Session) {
         egui::CollapsingHeader::new("Replay a history from AWS")
             .id_salt("run-replay")
             .show(ui, |ui| {
@@ -869,6 +914,7 @@ impl RunMode {
                 {
                     let path = PathBuf::from(self.replay_path.trim());
                     self.replay_file(&path);
+                    self.check_replay_against(session);
                 }
             });
     }

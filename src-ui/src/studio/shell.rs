@@ -834,6 +834,12 @@ impl StudioApp {
 
     fn run_command(&mut self, ui: &Ui, command: UiCommand) {
         match command {
+            // The run's keys act in the Run mode only.
+            UiCommand::RunPlay | UiCommand::RunStep | UiCommand::RunStop
+                if self.mode != Mode::Run => {}
+            UiCommand::RunPlay => self.run.play_or_pause(&self.session),
+            UiCommand::RunStep => self.run.step(),
+            UiCommand::RunStop => self.run.stop(),
             UiCommand::New => self.request(ui.ctx(), Pending::New),
             UiCommand::Open => self.request(ui.ctx(), Pending::Open(None)),
             UiCommand::Save => self.save(ui),
