@@ -608,7 +608,14 @@ impl RunMode {
         if due > 0 {
             self.advance(due);
         }
-        ui.ctx().request_repaint();
+        // The next frame is wanted when the next event is due, not at the screen's rate.
+        if self.speed <= 0.0 {
+            ui.ctx().request_repaint();
+        } else {
+            let wait = ((1.0 - self.carry).max(0.0) / f64::from(self.speed)).min(1.0);
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_secs_f64(wait));
+        }
     }
 
     /// Plays to the end (or the next pause) at once: what tests and "Run to end" do.
@@ -948,17 +955,24 @@ impl RunMode {
                 .labelled_by(label.id);
         });
         let mut answer = None;
-        for p in &pending {
-            ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(p.state.as_ref()).strong());
-                if ui.button("✔ Send success").clicked() {
-                    answer = Some((p.token.to_string(), true));
-                }
-                if ui.button("✖ Send failure").clicked() {
-                    answer = Some((p.token.to_string(), false));
+        // Thousands may wait (a Map over callbacks): only the rows in view are drawn.
+        let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+        egui::ScrollArea::vertical()
+            .id_salt("run-callbacks")
+            .max_height(8.0 * row_height)
+            .show_rows(ui, row_height, pending.len(), |ui, rows| {
+                for p in &pending[rows] {
+                    ui.horizontal(|ui| {
+                        ui.label(RichText::new(p.state.as_ref()).strong());
+                        if ui.small_button("✔ Send success").clicked() {
+                            answer = Some((p.token.to_string(), true));
+                        }
+                        if ui.small_button("✖ Send failure").clicked() {
+                            answer = Some((p.token.to_string(), false));
+                        }
+                    });
                 }
             });
-        }
         if waiting
             && timers
             && ui
