@@ -38,6 +38,20 @@ fn press(harness: &mut Harness<'static, StudioApp>, label: &str) {
     harness.step();
 }
 
+/// A history in GetExecutionHistory's JSON, as the CLI exports it, of a local run of the
+/// hello-world example.
+fn hello_world_history(dir: &support::TempDir) -> std::path::PathBuf {
+    let history = dir.path("history.json");
+    let out = support::stepcraft(&[
+        "run",
+        support::s(&repo("assets/examples/hello-world.asl.json")),
+        "--history",
+        support::s(&history),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    history
+}
+
 /// Starts the run at instant speed and checks that it succeeds.
 fn run_instantly_to_success(harness: &mut Harness<'static, StudioApp>) {
     harness.state_mut().run_mode_mut().set_speed(0.0);
@@ -249,14 +263,7 @@ fn a_distributed_map_reads_the_test_case_data() {
 fn a_history_exported_from_aws_replays_on_the_graph() {
     // A history in GetExecutionHistory's JSON, as the CLI exports it (here from a local run).
     let dir = support::TempDir::new("replay");
-    let history = dir.path("history.json");
-    let out = support::stepcraft(&[
-        "run",
-        support::s(&repo("assets/examples/hello-world.asl.json")),
-        "--history",
-        support::s(&history),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let history = hello_world_history(&dir);
     let mut harness = in_run_mode(StudioApp::from_path(&repo(
         "assets/examples/hello-world.asl.json",
     )));
@@ -340,14 +347,7 @@ fn the_run_is_driven_from_the_keyboard() {
 #[test]
 fn a_history_of_another_state_machine_is_flagged() {
     let dir = support::TempDir::new("replay-other");
-    let history = dir.path("history.json");
-    let out = support::stepcraft(&[
-        "run",
-        support::s(&repo("assets/examples/hello-world.asl.json")),
-        "--history",
-        support::s(&history),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let history = hello_world_history(&dir);
     let mut harness = bundled();
     harness
         .state_mut()

@@ -1615,18 +1615,7 @@ impl Execution {
                     output: result.clone(),
                 };
                 self.emit(fid, kind);
-                if let Some(j) = &state.jsonata {
-                    match self.jsonata_finish(fid, state, j, Some(&result)) {
-                        Ok((output, assigned)) => self.exit_with(fid, output, None, assigned),
-                        Err(e) => self.fail_with(fid, e),
-                    }
-                    return;
-                }
-                let ctx = self.ctx_for(fid, state);
-                match self.process_result(fid, state, result, &ctx) {
-                    Ok((output, assigned)) => self.exit_with(fid, output, None, assigned),
-                    Err(e) => self.fail_with(fid, e),
-                }
+                self.finish_with_result(fid, state, result);
             }
         }
     }
@@ -2310,15 +2299,20 @@ impl Execution {
         if map {
             self.emit(fid, EventKind::MapStateSucceeded);
         }
-        if let Some(j) = &state.jsonata {
-            match self.jsonata_finish(fid, state, j, Some(&result)) {
-                Ok((output, assigned)) => self.exit_with(fid, output, None, assigned),
-                Err(e) => self.fail_with(fid, e),
+        self.finish_with_result(fid, state, result);
+    }
+
+    /// A Task, Parallel or Map has its result: shape it (JSONata Output/Assign, or
+    /// ResultSelector/ResultPath/OutputPath) and leave the state, or fail it.
+    fn finish_with_result(&mut self, fid: FrameId, state: &CState, result: Val) {
+        let processed = match &state.jsonata {
+            Some(j) => self.jsonata_finish(fid, state, j, Some(&result)),
+            None => {
+                let ctx = self.ctx_for(fid, state);
+                self.process_result(fid, state, result, &ctx)
             }
-            return;
-        }
-        let ctx = self.ctx_for(fid, state);
-        match self.process_result(fid, state, result, &ctx) {
+        };
+        match processed {
             Ok((output, assigned)) => self.exit_with(fid, output, None, assigned),
             Err(e) => self.fail_with(fid, e),
         }

@@ -98,7 +98,7 @@ pub struct Canvas {
 #[derive(Clone, Debug, Default)]
 pub struct RunOverlay {
     /// Each state's status, by name (states not run have none).
-    pub statuses: HashMap<String, RunStatus>,
+    pub statuses: Arc<HashMap<String, RunStatus>>,
     /// States with a breakpoint.
     pub breakpoints: BTreeSet<String>,
     /// The state the execution is paused before.

@@ -90,7 +90,13 @@ impl Parameters {
     /// Every placeholder of `definition`, in order of first use, with its values.
     pub fn rows(&self, definition: &Value) -> Vec<ParameterRow> {
         let mut rows: Vec<ParameterRow> = Vec::new();
-        for u in stepcraft::placeholder::uses(definition) {
+        // Run after every edit: the cheap walk first, as most definitions have none.
+        let uses = if stepcraft::placeholder::names(definition).is_empty() {
+            Vec::new()
+        } else {
+            stepcraft::placeholder::uses(definition)
+        };
+        for u in uses {
             match rows.iter_mut().find(|r| r.name == u.name) {
                 Some(row) => row.uses.push(u.pointer),
                 None => rows.push(ParameterRow {

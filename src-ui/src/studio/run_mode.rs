@@ -91,8 +91,11 @@ pub struct RunMode {
     input: String,
     input_error: Option<String>,
     scenarios: Vec<Scenario>,
-    /// Where the scenarios were read for (the definition's path or name).
+    /// Where the scenarios were read for (the definition's path or name, and when its test files
+    /// changed).
     scenarios_for: Option<String>,
+    /// When the test files were last looked at (the UI's clock).
+    scanned_at: f64,
     /// The scenario whose mocks answer Task states; `None`: no task results.
     chosen: Option<usize>,
     exec: Option<Execution>,
@@ -143,6 +146,7 @@ impl Default for RunMode {
             input_error: None,
             scenarios: Vec::new(),
             scenarios_for: None,
+            scanned_at: 0.0,
             chosen: None,
             exec: None,
             trace: Trace::new(),
@@ -358,7 +362,7 @@ impl RunMode {
             }
         };
         RunOverlay {
-            statuses: (*statuses).clone(),
+            statuses,
             breakpoints: self.breakpoints.clone(),
             paused_at: self.paused_at().map(str::to_owned),
         }
@@ -659,7 +663,12 @@ impl RunMode {
 
     /// The left panel: scenario, input, controls, status, waiting callbacks.
     pub fn controls_ui(&mut self, ui: &mut Ui, session: &Session) {
-        self.load_scenarios(session);
+        // The test files are looked at again once a second at most, not every frame.
+        let now = ui.input(|i| i.time);
+        if self.scenarios_for.is_none() || now - self.scanned_at >= 1.0 {
+            self.scanned_at = now;
+            self.load_scenarios(session);
+        }
         ui.heading("Run");
         ui.label(RichText::new("Task results").strong());
         let chosen_name = self
