@@ -8,6 +8,7 @@ use stepcraft::Format;
 use stepcraft_studio::app::{BUNDLED_EXAMPLE, Mode, StudioApp};
 use stepcraft_studio::studio::file_picker::{FAST_FAILURE, Picker};
 use stepcraft_studio::studio::state::{DragPayload, Selection};
+use stepcraft_studio::studio::theme;
 use support::harness;
 
 mod support;
@@ -689,4 +690,215 @@ fn a_path_chosen_in_a_native_dialog_is_written() {
     let text = std::fs::read_to_string(&target).expect("the export is readable");
     assert!(text.starts_with("Comment:"), "{text}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The states browser's width, as its panel last drew it.
+fn browser_width(harness: &Harness<'_, StudioApp>) -> f32 {
+    harness
+        .state()
+        .panel_rect(&theme::BROWSER_PANEL)
+        .expect("the browser panel was drawn")
+        .width()
+}
+
+#[test]
+fn searching_the_browser_while_the_mouse_moves_keeps_the_panel_width() {
+    let mut harness = bundled();
+    let before = browser_width(&harness);
+    harness
+        .ctx
+        .memory_mut(|m| m.request_focus(egui::Id::unique("states-browser-search")));
+    harness.run();
+    for c in ["s", "n", "s"] {
+        harness.event(egui::Event::Text(c.to_owned()));
+        harness.step();
+    }
+    // The pointer wandering over the window asks for a frame each time it moves.
+    for i in 0..60 {
+        let x = 100.0 + (i % 10) as f32 * 90.0;
+        harness.hover_at(egui::pos2(x, 300.0 + i as f32));
+        harness.step();
+    }
+    let after = browser_width(&harness);
+    assert!(
+        (after - before).abs() < 1.0,
+        "the browser grew from {before} to {after} while searching"
+    );
+    // The search found SNS, and the canvas and the inspector are still there.
+    assert!(harness.query_by_label_contains("Amazon SNS").is_some());
+    harness.get_by_role_and_label(Role::Button, "Validate Order");
+    assert!(
+        harness
+            .state()
+            .panel_rect(&theme::INSPECTOR_PANEL)
+            .is_some()
+    );
+}
+
+#[test]
+fn panels_dragged_wide_are_bounded_and_reset_layout_gives_their_first_sizes() {
+    let mut harness = bundled();
+    let first = browser_width(&harness);
+    // Drag the browser's right edge (grabbed just inside it) far into the window.
+    let edge = harness
+        .state()
+        .panel_rect(&theme::BROWSER_PANEL)
+        .expect("drawn")
+        .right_center()
+        - egui::vec2(2.0, 0.0);
+    harness.hover_at(edge);
+    harness.run();
+    harness.drag_at(edge);
+    harness.run();
+    for x in [400.0, 700.0, 1000.0, 1300.0] {
+        harness.hover_at(egui::pos2(x, edge.y));
+        harness.run();
+    }
+    harness.drop_at(egui::pos2(1300.0, edge.y));
+    harness.run();
+    let wide = browser_width(&harness);
+    assert!(
+        wide > first + 100.0,
+        "the drag widened it: {wide} vs {first}"
+    );
+    assert!(
+        wide <= 1400.0 * theme::BROWSER_PANEL.max_share + 1.0,
+        "but only to its bound: {wide}"
+    );
+    assert!(
+        harness
+            .state()
+            .panel_rect(&theme::INSPECTOR_PANEL)
+            .is_some()
+    );
+
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("Reset layout").click();
+    harness.run();
+    assert!((browser_width(&harness) - first).abs() < 1.0);
+}
+
+/// Types `text` over the whole of the Code mode's editor.
+fn type_code(harness: &mut Harness<'_, StudioApp>, text: &str) {
+    harness.get_by_role(Role::MultilineTextInput).focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role(Role::MultilineTextInput)
+        .type_text(text);
+    harness.run_steps(6);
+}
+
+/// What the Code mode's editor holds.
+fn code_text(harness: &Harness<'_, StudioApp>) -> String {
+    harness
+        .get_by_role(Role::MultilineTextInput)
+        .accesskit_node()
+        .value()
+        .unwrap_or_default()
+}
+
+#[test]
+fn text_that_does_not_parse_is_never_dropped_by_going_to_design() {
+    let mut harness = bundled();
+    harness.get_by_label("Code").click();
+    harness.run();
+    let broken = "{\n  \"StartAt\": \"Validate Order\",\n  \"States\": {";
+    type_code(&mut harness, broken);
+    assert_eq!(code_text(&harness), broken);
+
+    // Leaving Code is refused while the text does not parse: it says where and why.
+    harness.get_by_label("Design").click();
+    harness.run();
+    assert_eq!(harness.state().mode(), Mode::Code);
+    assert!(
+        harness
+            .query_by_label_contains("The code does not parse at 3:")
+            .is_some()
+    );
+    harness.get_by_label("Keep editing").click();
+    harness.run();
+    assert_eq!(harness.state().mode(), Mode::Code);
+    assert_eq!(code_text(&harness), broken);
+
+    // The keys refuse too.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num1);
+    harness.run();
+    assert_eq!(harness.state().mode(), Mode::Code);
+    harness.get_by_label("Keep editing").click();
+    harness.run();
+    assert_eq!(code_text(&harness), broken);
+    assert!(harness.state().is_dirty());
+
+    // Discarding is the user's explicit choice, and goes back to the last text that parsed.
+    harness.get_by_label("Design").click();
+    harness.run();
+    harness.get_by_label("Discard the text").click();
+    harness.run();
+    assert_eq!(harness.state().mode(), Mode::Design);
+    assert_eq!(harness.state().document().to_text(), BUNDLED_EXAMPLE.1);
+    assert!(!harness.state().is_dirty());
+}
+
+#[test]
+fn undo_sets_text_that_does_not_parse_aside_and_redo_brings_it_back() {
+    let mut harness = bundled();
+    harness.get_by_label("Code").click();
+    harness.run();
+    let broken = "{ \"StartAt\": ";
+    type_code(&mut harness, broken);
+    // The toolbar's Undo (the editor's own Ctrl+Z is the text field's undo).
+    harness.get_by_label("⟲ Undo").click();
+    harness.run();
+    assert_eq!(code_text(&harness), BUNDLED_EXAMPLE.1);
+    assert!(!harness.state().is_dirty());
+    harness.get_by_label("⟳ Redo").click();
+    harness.run_steps(3);
+    assert_eq!(code_text(&harness), broken);
+    assert!(harness.state().is_dirty());
+    assert!(
+        harness
+            .query_by_label_contains("The text does not parse at 1:")
+            .is_some()
+    );
+}
+
+#[test]
+fn leaving_code_by_any_path_keeps_the_typed_text() {
+    let mut harness = bundled();
+    harness.get_by_label("Code").click();
+    harness.run();
+    let broken = "{ \"StartAt\": ";
+    type_code(&mut harness, broken);
+    // However the studio is asked to leave Code (a test or a command), the text stays.
+    harness.state_mut().set_mode(Mode::Design);
+    harness.run();
+    assert_eq!(harness.state().mode(), Mode::Code);
+    harness.get_by_label("Keep editing").click();
+    harness.run();
+    assert_eq!(code_text(&harness), broken);
+}
+
+#[test]
+fn typed_text_that_parses_goes_with_the_switch_and_undoes_as_one_step() {
+    let mut harness = bundled();
+    harness.get_by_label("Code").click();
+    harness.run();
+    let renamed = BUNDLED_EXAMPLE.1.replace("\"Stamp Order\"", "\"Stamp It\"");
+    harness.get_by_role(Role::MultilineTextInput).focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role(Role::MultilineTextInput)
+        .type_text(&renamed);
+    // Straight to Design, before the typing pause parses it: the switch parses it first.
+    harness.step();
+    harness.get_by_label("Design").click();
+    harness.run();
+    assert_eq!(harness.state().mode(), Mode::Design);
+    harness.get_by_role_and_label(Role::Button, "Stamp It");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert_eq!(harness.state().document().to_text(), BUNDLED_EXAMPLE.1);
 }

@@ -93,25 +93,31 @@ impl StatesBrowser {
     }
 
     fn search_ui(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
-            let clear_width = if self.query.is_empty() { 0.0 } else { 24.0 };
-            let edit = egui::TextEdit::singleline(&mut self.query)
-                .id(Id::unique("states-browser-search"))
-                .hint_text("🔍 Search states")
-                .desired_width(ui.available_width() - clear_width);
-            let response = ui.add(edit);
-            if response.has_focus() && ui.input(|i| i.key_pressed(Key::Escape)) {
-                self.query.clear();
-            }
-            if !self.query.is_empty()
-                && ui
-                    .small_button("✖")
-                    .on_hover_text("Clear the search")
-                    .clicked()
-            {
-                self.query.clear();
-            }
-        });
+        // Right to left: the clear button takes its own width first and the field the rest, so
+        // the row never asks for more than the panel has (a panel grows to fit what it holds).
+        let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+        ui.allocate_ui_with_layout(
+            row,
+            egui::Layout::right_to_left(egui::Align::Center),
+            |ui| {
+                if !self.query.is_empty()
+                    && ui
+                        .small_button("✖")
+                        .on_hover_text("Clear the search")
+                        .clicked()
+                {
+                    self.query.clear();
+                }
+                let edit = egui::TextEdit::singleline(&mut self.query)
+                    .id(Id::unique("states-browser-search"))
+                    .hint_text("🔍 Search states")
+                    .desired_width(ui.available_width());
+                let response = ui.add(edit);
+                if response.has_focus() && ui.input(|i| i.key_pressed(Key::Escape)) {
+                    self.query.clear();
+                }
+            },
+        );
     }
 
     fn tabs_ui(&mut self, ui: &mut Ui, searching: bool) {

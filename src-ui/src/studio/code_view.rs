@@ -31,6 +31,10 @@ pub struct CodeView {
     file_text: Option<String>,
     jump_to: Option<Location>,
     highlight: Option<Highlighted>,
+    /// Typed text that did not parse, set aside by an undo (the editor went back to the
+    /// document's text), with the document generation it was set aside at: redo brings it back
+    /// while the document is still that one.
+    set_aside: Option<(String, u64)>,
 }
 
 /// The editor's id (tests find it by its label).
@@ -85,6 +89,50 @@ impl CodeView {
         self.synced = Some(generation);
     }
 
+    /// Drops typed text that does not parse (the user chose to): the editor shows the document
+    /// again on its next frame.
+    pub fn discard_unparsed(&mut self) {
+        self.synced = None;
+        self.parse_error = None;
+        self.dirty_since = None;
+        self.set_aside = None;
+    }
+
+    /// Undo while the text does not parse: sets the text aside (redo brings it back) and shows
+    /// the document's text again. False when the text parses (nothing to set aside).
+    pub fn set_aside_unparsed(&mut self, generation: u64) -> bool {
+        if self.parse_error.is_none() {
+            return false;
+        }
+        self.set_aside = Some((std::mem::take(&mut self.buffer), generation));
+        self.synced = None;
+        self.parse_error = None;
+        self.dirty_since = None;
+        true
+    }
+
+    /// Whether [`Self::bring_back`] would bring text back at `generation`.
+    pub fn has_set_aside(&self, generation: u64) -> bool {
+        self.set_aside
+            .as_ref()
+            .is_some_and(|(_, at)| *at == generation)
+    }
+
+    /// Redo after [`Self::set_aside_unparsed`]: the text comes back while the document is the
+    /// one it was set aside at. False when there is nothing to bring back.
+    pub fn bring_back(&mut self, generation: u64) -> bool {
+        match self.set_aside.take() {
+            Some((text, at)) if at == generation => {
+                self.buffer = text;
+                self.synced = Some(generation);
+                // Parsed again on the next frame, which shows where it is broken.
+                self.dirty_since = Some(f64::NEG_INFINITY);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// Moves the cursor to `location` on the next frame.
     pub fn jump_to(&mut self, location: Location) {
         self.jump_to = Some(location);
@@ -120,7 +168,8 @@ impl CodeView {
         diagnostics: &[Diagnostic],
     ) -> Option<Document> {
         if self.synced != Some(generation) {
-            // The document changed elsewhere (canvas, inspector, undo): show it.
+            // The document changed elsewhere (canvas, inspector, undo): show it. The shell
+            // never lets that happen while the text does not parse (it asks first).
             self.buffer = doc.to_text();
             self.synced = Some(generation);
             self.parse_error = None;
@@ -211,6 +260,7 @@ impl CodeView {
         if let Some(r) = &response {
             if r.changed() {
                 self.dirty_since = Some(now);
+                self.set_aside = None;
             }
             let settled = self.dirty_since.is_some_and(|t| now - t >= DEBOUNCE);
             if settled || (r.lost_focus() && self.dirty_since.is_some()) {

@@ -44,11 +44,15 @@ pub enum UiCommand {
     RunStep,
     /// Run mode: stop the run.
     RunStop,
+    /// Show or hide the problems list.
+    ToggleProblems,
+    /// Give every panel its first size again.
+    ResetLayout,
 }
 
 impl UiCommand {
     /// Every command, in menu order.
-    pub const ALL: [UiCommand; 19] = [
+    pub const ALL: [UiCommand; 21] = [
         Self::New,
         Self::Open,
         Self::Save,
@@ -68,6 +72,8 @@ impl UiCommand {
         Self::RunPlay,
         Self::RunStep,
         Self::RunStop,
+        Self::ToggleProblems,
+        Self::ResetLayout,
     ];
 
     /// The text of its menu item or button.
@@ -92,6 +98,8 @@ impl UiCommand {
             Self::RunPlay => "Start / pause / continue",
             Self::RunStep => "Step",
             Self::RunStop => "Stop",
+            Self::ToggleProblems => "Problems list",
+            Self::ResetLayout => "Reset layout",
         }
     }
 
@@ -117,6 +125,8 @@ impl UiCommand {
             Self::RunPlay => "Start the run, or pause or continue the one playing",
             Self::RunStep => "Take the next event of the run",
             Self::RunStop => "Stop the run",
+            Self::ToggleProblems => "Show or hide the list of problems under the graph",
+            Self::ResetLayout => "Give every panel its first size again",
         }
     }
 
@@ -143,7 +153,8 @@ impl UiCommand {
             Self::RunPlay => s(Modifiers::NONE, Key::F5),
             Self::RunStep => s(Modifiers::NONE, Key::F10),
             Self::RunStop => s(Modifiers::SHIFT, Key::F5),
-            Self::ExportJson | Self::ExportYaml => None,
+            Self::ToggleProblems => s(cmd_shift, Key::M),
+            Self::ExportJson | Self::ExportYaml | Self::ResetLayout => None,
         }
     }
 

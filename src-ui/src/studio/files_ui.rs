@@ -181,6 +181,34 @@ pub fn unsaved_ui(ui: &Ui, name: &str, doing: &str) -> DialogAnswer<UnsavedChoic
     answer
 }
 
+/// Asked when the user leaves the Code mode while its text does not parse: `Done` to discard
+/// the text, `Cancelled` to keep editing.
+pub fn leave_code_ui(ui: &Ui, error: &str) -> DialogAnswer<()> {
+    let mut answer = DialogAnswer::Open;
+    let modal = egui::Modal::new(Id::unique("stepcraft leave code dialog")).show(ui.ctx(), |ui| {
+        ui.set_width(440.0);
+        ui.heading("The code has an error");
+        ui.label(error);
+        ui.label(
+            "Fix it to go on, or discard the text typed since the definition last parsed \
+             (the graph shows that version).",
+        );
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Keep editing").clicked() {
+                answer = DialogAnswer::Cancelled;
+            }
+            if ui.button("Discard the text").clicked() {
+                answer = DialogAnswer::Done(());
+            }
+        });
+    });
+    if modal.should_close() && answer == DialogAnswer::Open {
+        answer = DialogAnswer::Cancelled;
+    }
+    answer
+}
+
 /// Shown while a native file dialog is open: `Done` to use the in-app dialog instead,
 /// `Cancelled` to stop waiting.
 pub fn waiting_ui(ui: &Ui, purpose: PathPurpose) -> DialogAnswer<()> {

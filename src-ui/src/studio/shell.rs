@@ -47,7 +47,7 @@ pub enum Mode {
     Design,
     /// The text.
     Code,
-    /// Running (coming next).
+    /// Running and replaying.
     Run,
 }
 
@@ -79,6 +79,11 @@ enum Dialog {
     Restore {
         text: String,
         age: String,
+    },
+    /// Leaving the Code mode (for `to`) while its text does not parse.
+    LeaveCode {
+        to: Mode,
+        error: String,
     },
 }
 
@@ -121,6 +126,8 @@ pub struct StudioApp {
     load_error: Option<String>,
     /// Native file dialogs, where the desktop has them (else the in-app path dialog).
     picker: Option<Picker>,
+    /// Where this frame drew each resizable panel (by its id).
+    panel_rects: Vec<(&'static str, egui::Rect)>,
 }
 
 impl StudioApp {
@@ -159,6 +166,7 @@ impl StudioApp {
             title: String::new(),
             load_error: None,
             picker: None,
+            panel_rects: Vec::new(),
         }
     }
 
@@ -223,17 +231,53 @@ impl StudioApp {
         self.mode
     }
 
-    /// Switches mode.
+    /// Switches mode. Typed text is parsed first; while it does not parse, leaving the Code
+    /// mode is refused and the user is asked to keep editing or discard it (as Workflow Studio
+    /// does): nothing typed is ever dropped without the user's say.
     pub fn set_mode(&mut self, mode: Mode) {
-        if mode != self.mode {
-            self.session.seal();
-            self.mode = mode;
+        if mode == self.mode {
+            return;
+        }
+        if self.mode == Mode::Code {
+            self.flush_code();
+            if let Some(d) = self.code.parse_error() {
+                let at = d.location.map(|l| format!(" at {l}")).unwrap_or_default();
+                self.dialog = Some(Dialog::LeaveCode {
+                    to: mode,
+                    error: format!("The code does not parse{at}: {}.", d.message),
+                });
+                return;
+            }
+        }
+        self.session.seal();
+        self.mode = mode;
+    }
+
+    /// Parses text typed in the Code mode and not yet parsed; a text that parses replaces the
+    /// document (one undo step with the typing before it).
+    fn flush_code(&mut self) {
+        if let Some(doc) = self
+            .code
+            .flush(self.session.document().format(), self.session.document())
+        {
+            self.session.replace_from_code(doc);
+            self.code.mark_synced(self.session.generation());
+            self.load_error = None;
+            self.prune_selection();
         }
     }
 
     /// The canvas (its drop targets and node rectangles, for tests).
     pub fn canvas(&self) -> &Canvas {
         &self.canvas
+    }
+
+    /// Where the last frame drew a resizable panel, if it was shown.
+    pub fn panel_rect(&self, size: &theme::PanelSize) -> Option<egui::Rect> {
+        self.panel_rects
+            .iter()
+            .find(|(id, _)| *id == size.id)
+            .map(|(_, r)| *r)
     }
 
     /// The window title: file name, unsaved marker.
@@ -324,6 +368,8 @@ impl StudioApp {
             Vec::new()
         };
         let mut edits: Vec<Edit> = Vec::new();
+        let window = ui.max_rect().size();
+        self.panel_rects.clear();
 
         egui::Panel::top("stepcraft top bar").show(ui, |ui| {
             self.top_bar_ui(ui, &mut commands);
@@ -331,43 +377,37 @@ impl StudioApp {
 
         let mut problem_click = None;
         if self.mode == Mode::Run {
-            egui::Panel::bottom("stepcraft run lists")
-                .resizable(true)
-                .default_size(170.0)
-                .min_size(80.0)
+            let shown = bounded(egui::Panel::bottom, &theme::RUN_LISTS_PANEL, window.y)
                 .show(ui, |ui| self.run.lists_ui(ui));
+            self.panel_rects
+                .push((theme::RUN_LISTS_PANEL.id, shown.response.rect));
         } else if !self.settings.hide_problems {
-            egui::Panel::bottom("stepcraft problems")
-                .resizable(true)
-                .default_size(140.0)
-                .min_size(60.0)
-                .show(ui, |ui| {
+            let shown =
+                bounded(egui::Panel::bottom, &theme::PROBLEMS_PANEL, window.y).show(ui, |ui| {
                     problem_click = problems::problems_ui(
                         ui,
                         self.session.diagnostics(),
                         self.code.parse_error(),
                     );
                 });
+            self.panel_rects
+                .push((theme::PROBLEMS_PANEL.id, shown.response.rect));
         }
 
         let mut code_doc = None;
         match self.mode {
             Mode::Design => {
-                egui::Panel::left("stepcraft states browser")
-                    .resizable(true)
-                    .default_size(270.0)
-                    .min_size(160.0)
-                    .show(ui, |ui| {
+                let shown =
+                    bounded(egui::Panel::left, &theme::BROWSER_PANEL, window.x).show(ui, |ui| {
                         let _dragged = self.browser.ui(ui);
                         if let Some(payload) = self.browser.take_activated() {
                             edits.push(self.activation_edit(&payload));
                         }
                     });
-                egui::Panel::right("stepcraft inspector")
-                    .resizable(true)
-                    .default_size(320.0)
-                    .min_size(200.0)
-                    .show(ui, |ui| {
+                self.panel_rects
+                    .push((theme::BROWSER_PANEL.id, shown.response.rect));
+                let shown =
+                    bounded(egui::Panel::right, &theme::INSPECTOR_PANEL, window.x).show(ui, |ui| {
                         let session = &self.session;
                         self.inspector.set_parameters(session.parameter_rows());
                         let mut ctx = PanelCtx {
@@ -379,6 +419,8 @@ impl StudioApp {
                         };
                         self.inspector.ui(ui, &mut ctx);
                     });
+                self.panel_rects
+                    .push((theme::INSPECTOR_PANEL.id, shown.response.rect));
                 egui::CentralPanel::no_frame().show(ui, |ui| {
                     let session = &self.session;
                     let mut ctx = PanelCtx {
@@ -431,24 +473,26 @@ impl StudioApp {
             }
             Mode::Run => {
                 self.run.tick(ui);
-                egui::Panel::left("stepcraft run controls")
-                    .resizable(true)
-                    .default_size(300.0)
-                    .min_size(220.0)
-                    .show(ui, |ui| {
+                let shown = bounded(egui::Panel::left, &theme::RUN_CONTROLS_PANEL, window.x).show(
+                    ui,
+                    |ui| {
                         egui::ScrollArea::vertical()
                             .id_salt("run-controls")
                             .auto_shrink([false, false])
                             .show(ui, |ui| self.run.controls_ui(ui, &self.session));
-                    });
-                egui::Panel::right("stepcraft run details")
-                    .resizable(true)
-                    .default_size(320.0)
-                    .min_size(200.0)
-                    .show(ui, |ui| {
+                    },
+                );
+                self.panel_rects
+                    .push((theme::RUN_CONTROLS_PANEL.id, shown.response.rect));
+                let shown = bounded(egui::Panel::right, &theme::RUN_DETAILS_PANEL, window.x).show(
+                    ui,
+                    |ui| {
                         let selected = self.selection.primary().map(|s| s.name.clone());
                         self.run.details_ui(ui, selected.as_deref());
-                    });
+                    },
+                );
+                self.panel_rects
+                    .push((theme::RUN_DETAILS_PANEL.id, shown.response.rect));
                 egui::CentralPanel::no_frame().show(ui, |ui| {
                     self.canvas.set_overlay(Some(self.run.overlay()));
                     let before = self.selection.primary().map(|s| s.name.clone());
@@ -549,18 +593,8 @@ impl StudioApp {
             ui.menu_button("Edit", |ui| {
                 let design = self.mode == Mode::Design;
                 let selected = matches!(self.selection, Selection::States(_));
-                command_button(
-                    ui,
-                    UiCommand::Undo,
-                    self.session.history().can_undo(),
-                    commands,
-                );
-                command_button(
-                    ui,
-                    UiCommand::Redo,
-                    self.session.history().can_redo(),
-                    commands,
-                );
+                command_button(ui, UiCommand::Undo, self.can_undo(), commands);
+                command_button(ui, UiCommand::Redo, self.can_redo(), commands);
                 ui.separator();
                 command_button(ui, UiCommand::Delete, design && selected, commands);
                 command_button(ui, UiCommand::Copy, design && selected, commands);
@@ -573,22 +607,32 @@ impl StudioApp {
                 ui.separator();
                 command_button(ui, UiCommand::Fit, design, commands);
             });
+            ui.menu_button("View", |ui| {
+                let shown = !self.settings.hide_problems;
+                let mut button = egui::Button::selectable(shown, UiCommand::ToggleProblems.label());
+                if let Some(s) = UiCommand::ToggleProblems.shortcut_text(ui.ctx()) {
+                    button = button.shortcut_text(s);
+                }
+                if ui
+                    .add_enabled(self.mode != Mode::Run, button)
+                    .on_hover_text(UiCommand::ToggleProblems.tooltip())
+                    .clicked()
+                {
+                    commands.push(UiCommand::ToggleProblems);
+                    ui.close();
+                }
+                command_button(ui, UiCommand::ResetLayout, true, commands);
+            });
             ui.separator();
             if ui
-                .add_enabled(
-                    self.session.history().can_undo(),
-                    egui::Button::new("⟲ Undo"),
-                )
+                .add_enabled(self.can_undo(), egui::Button::new("⟲ Undo"))
                 .on_hover_text(hover(ui, UiCommand::Undo))
                 .clicked()
             {
                 commands.push(UiCommand::Undo);
             }
             if ui
-                .add_enabled(
-                    self.session.history().can_redo(),
-                    egui::Button::new("⟳ Redo"),
-                )
+                .add_enabled(self.can_redo(), egui::Button::new("⟳ Redo"))
                 .on_hover_text(hover(ui, UiCommand::Redo))
                 .clicked()
             {
@@ -699,6 +743,15 @@ impl StudioApp {
                     }
                 }
             }
+            Dialog::LeaveCode { to, error } => match files_ui::leave_code_ui(ui, &error) {
+                DialogAnswer::Open => self.dialog = Some(Dialog::LeaveCode { to, error }),
+                DialogAnswer::Cancelled => {}
+                DialogAnswer::Done(()) => {
+                    self.code.discard_unparsed();
+                    self.load_error = None;
+                    self.set_mode(to);
+                }
+            },
             Dialog::Restore { text, age } => {
                 match files_ui::restore_ui(ui, self.session.name(), &age) {
                     DialogAnswer::Open => self.dialog = Some(Dialog::Restore { text, age }),
@@ -867,6 +920,10 @@ impl StudioApp {
             UiCommand::DesignMode => self.set_mode(Mode::Design),
             UiCommand::CodeMode => self.set_mode(Mode::Code),
             UiCommand::RunMode => self.set_mode(Mode::Run),
+            UiCommand::ToggleProblems => {
+                self.settings.hide_problems = !self.settings.hide_problems;
+            }
+            UiCommand::ResetLayout => reset_layout(ui),
             UiCommand::Validate => {
                 self.settings.hide_problems = false;
                 let (e, w) = problems::counts(self.session.diagnostics());
@@ -999,15 +1056,33 @@ impl StudioApp {
         }
     }
 
+    /// Whether Undo has something to take back: an edit, or text typed in Code that does not
+    /// parse (set aside by undo).
+    fn can_undo(&self) -> bool {
+        self.session.history().can_undo()
+            || (self.mode == Mode::Code && self.code.parse_error().is_some())
+    }
+
+    /// Whether Redo has something to bring back.
+    fn can_redo(&self) -> bool {
+        self.session.history().can_redo()
+            || (self.mode == Mode::Code && self.code.has_set_aside(self.session.generation()))
+    }
+
     fn undo_redo(&mut self, undo: bool) {
-        if self.mode == Mode::Code
-            && let Some(doc) = self
-                .code
-                .flush(self.session.document().format(), self.session.document())
-        {
+        if self.mode == Mode::Code {
             // Typing not yet parsed becomes a step first, so undo takes it back.
-            self.session.replace_from_code(doc);
+            self.flush_code();
             self.session.seal();
+            let generation = self.session.generation();
+            // Text that does not parse is the newest change: undo sets it aside (the editor
+            // shows the last text that parsed), redo brings it back.
+            if undo && self.code.set_aside_unparsed(generation) {
+                return;
+            }
+            if !undo && self.code.bring_back(generation) {
+                return;
+            }
         }
         let result = if undo {
             self.session.undo()
@@ -1139,6 +1214,34 @@ impl StudioApp {
             }
         }
     }
+}
+
+/// A resizable panel made by `side` (`egui::Panel::left` and so on), bounded by `size` in a
+/// window `extent` wide (or high).
+fn bounded(
+    side: fn(&'static str) -> egui::Panel,
+    size: &theme::PanelSize,
+    extent: f32,
+) -> egui::Panel {
+    side(size.id)
+        .resizable(true)
+        .default_size(size.default)
+        .min_size(size.min)
+        .max_size(size.max(extent))
+}
+
+/// The id under which egui keeps the size of a panel drawn in `ui`.
+pub fn panel_id(ui: &Ui, size: &theme::PanelSize) -> egui::Id {
+    ui.scope_id().with_salt(egui::IdSalt::new(size.id))
+}
+
+/// Forgets the sizes the user dragged the panels to: each starts again at its default.
+fn reset_layout(ui: &Ui) {
+    ui.ctx().data_mut(|d| {
+        for size in theme::PANELS {
+            d.remove::<egui::containers::panel::PanelState>(panel_id(ui, &size));
+        }
+    });
 }
 
 fn capitalize(text: &str) -> String {

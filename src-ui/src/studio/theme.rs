@@ -32,6 +32,79 @@ pub const BADGE_RADIUS: f32 = 8.0;
 /// Radius of the handle dragged from a node to set its next state, on screen.
 pub const HANDLE_RADIUS: f32 = 6.0;
 
+/// A side or bottom panel's size: where it starts, how small it may get, and the largest share
+/// of the window it may take (a panel grows to fit what it holds, so every panel has a bound).
+#[derive(Clone, Copy, Debug)]
+pub struct PanelSize {
+    /// The panel's id, under which egui remembers the size the user dragged it to.
+    pub id: &'static str,
+    /// The size it starts at, and returns to on View > Reset layout.
+    pub default: f32,
+    /// The smallest size.
+    pub min: f32,
+    /// The largest share of the window's width (side panels) or height (bottom panels).
+    pub max_share: f32,
+}
+
+impl PanelSize {
+    /// The largest size in a window `extent` wide (or high), never below the minimum.
+    pub fn max(&self, extent: f32) -> f32 {
+        (extent * self.max_share).max(self.min)
+    }
+}
+
+/// The states browser, left in Design.
+pub const BROWSER_PANEL: PanelSize = PanelSize {
+    id: "stepcraft states browser",
+    default: 270.0,
+    min: 160.0,
+    max_share: 0.35,
+};
+/// The inspector, right in Design.
+pub const INSPECTOR_PANEL: PanelSize = PanelSize {
+    id: "stepcraft inspector",
+    default: 320.0,
+    min: 200.0,
+    max_share: 0.4,
+};
+/// The problems list, at the bottom in Design and Code.
+pub const PROBLEMS_PANEL: PanelSize = PanelSize {
+    id: "stepcraft problems",
+    default: 140.0,
+    min: 60.0,
+    max_share: 0.5,
+};
+/// The Run mode's controls, left.
+pub const RUN_CONTROLS_PANEL: PanelSize = PanelSize {
+    id: "stepcraft run controls",
+    default: 300.0,
+    min: 220.0,
+    max_share: 0.35,
+};
+/// The Run mode's details of a state run, right.
+pub const RUN_DETAILS_PANEL: PanelSize = PanelSize {
+    id: "stepcraft run details",
+    default: 320.0,
+    min: 200.0,
+    max_share: 0.4,
+};
+/// The Run mode's state-run and event lists, at the bottom.
+pub const RUN_LISTS_PANEL: PanelSize = PanelSize {
+    id: "stepcraft run lists",
+    default: 170.0,
+    min: 80.0,
+    max_share: 0.5,
+};
+/// Every resizable panel, for View > Reset layout.
+pub const PANELS: [PanelSize; 6] = [
+    BROWSER_PANEL,
+    INSPECTOR_PANEL,
+    PROBLEMS_PANEL,
+    RUN_CONTROLS_PANEL,
+    RUN_DETAILS_PANEL,
+    RUN_LISTS_PANEL,
+];
+
 /// The font of a node's title.
 pub fn title_font() -> FontId {
     FontId::proportional(TITLE_FONT)
