@@ -3,6 +3,7 @@
 //! Events hold shared values ([`Val`]), so recording a 200 KiB input in every event costs a
 //! reference count; the JSON text AWS puts in `input`/`output` fields is made only on export.
 
+use crate::model::StateType;
 use crate::value::Val;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
@@ -54,20 +55,20 @@ pub enum EventKind {
     },
     /// A state was entered (`PassStateEntered`, `TaskStateEntered`...).
     StateEntered {
-        state_type: &'static str,
+        state_type: StateType,
         name: Arc<str>,
         input: Val,
     },
     /// A state was left (`PassStateExited`...).
     StateExited {
-        state_type: &'static str,
+        state_type: StateType,
         name: Arc<str>,
         output: Val,
         assigned: Option<Val>,
     },
     /// A running state was stopped because its branch or iteration was (`TaskStateAborted`...).
     StateAborted {
-        state_type: &'static str,
+        state_type: StateType,
         name: Arc<str>,
     },
     /// A task was scheduled with these parameters.

@@ -7,15 +7,12 @@
 //! details. Errors name the event by its JSON pointer.
 
 use crate::history::{EventKind, HistoryEvent, Resource, TaskFamily, parse_timestamp};
+use crate::model::StateType;
 use crate::value::Val;
 use serde_json::Value;
 use std::sync::Arc;
 
 /// The state types a `...StateEntered` event can name.
-const STATE_TYPES: &[&str] = &[
-    "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map",
-];
-
 /// Reads a GetExecutionHistory response (or a bare array of its events).
 pub fn read_history(value: &Value) -> Result<Vec<HistoryEvent>, String> {
     let (events, base) = match value {
@@ -84,7 +81,7 @@ fn read_event(e: &Value) -> Result<HistoryEvent, String> {
     let name = || text("name").unwrap_or_else(|| Arc::from(""));
 
     let kind = if let Some(ty) = type_name.strip_suffix("StateEntered")
-        && let Some(&state_type) = STATE_TYPES.iter().find(|t| **t == ty)
+        && let Some(state_type) = StateType::from_name(ty)
     {
         EventKind::StateEntered {
             state_type,
@@ -92,7 +89,7 @@ fn read_event(e: &Value) -> Result<HistoryEvent, String> {
             input: json("input"),
         }
     } else if let Some(ty) = type_name.strip_suffix("StateExited")
-        && let Some(&state_type) = STATE_TYPES.iter().find(|t| **t == ty)
+        && let Some(state_type) = StateType::from_name(ty)
     {
         let assigned = d("assignedVariables")
             .and_then(Value::as_object)
@@ -116,7 +113,7 @@ fn read_event(e: &Value) -> Result<HistoryEvent, String> {
             assigned,
         }
     } else if let Some(ty) = type_name.strip_suffix("StateAborted")
-        && let Some(&state_type) = STATE_TYPES.iter().find(|t| **t == ty)
+        && let Some(state_type) = StateType::from_name(ty)
     {
         EventKind::StateAborted {
             state_type,

@@ -7,13 +7,10 @@
 //! branch or a Map iteration, events follow the events of their own branch.
 
 use crate::history::{EventKind, HistoryEvent, Millis};
+use crate::model::{ErrorName, StateType};
 use crate::value::Val;
 use std::collections::HashMap;
 use std::sync::Arc;
-
-/// The error a failed Map or Parallel is given when no run inside it says which (a Fail state,
-/// whose error no event of its own names, until the execution's end does).
-const BRANCH_FAILED: &str = "States.BranchFailed";
 
 /// How a state run stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -49,7 +46,7 @@ pub struct StateRun {
     /// The state's name (names are unique in a definition, branches included).
     pub name: Arc<str>,
     /// `Task`, `Pass`, `Map`...
-    pub state_type: &'static str,
+    pub state_type: StateType,
     /// The `...StateEntered` event.
     pub entered_event: u64,
     /// The `...StateExited` event, once it left normally.
@@ -179,7 +176,7 @@ impl Trace {
                     None => match before.map(|b| &self.runs[b]) {
                         // The first state of a Parallel branch follows the Parallel's own event.
                         Some(run)
-                            if run.state_type == "Parallel"
+                            if run.state_type == StateType::Parallel
                                 && run.status == RunStatus::Running
                                 && !run.failed_inside =>
                         {
@@ -193,7 +190,7 @@ impl Trace {
                 let index = self.runs.len();
                 self.runs.push(StateRun {
                     name: name.clone(),
-                    state_type,
+                    state_type: *state_type,
                     entered_event: e.id,
                     exited_event: None,
                     entered_at: e.timestamp,
@@ -263,15 +260,15 @@ impl Trace {
                 }
             }
             EventKind::MapRunFailed { error, cause } => {
-                if let Some(index) = self.attach_to_container(e, "Map") {
+                if let Some(index) = self.attach_to_container(e, StateType::Map) {
                     self.runs[index].error = Some((error.clone(), cause.clone()));
                 }
             }
             EventKind::ParallelStateFailed | EventKind::MapStateFailed => {
                 let kind = if matches!(e.kind, EventKind::MapStateFailed) {
-                    "Map"
+                    StateType::Map
                 } else {
-                    "Parallel"
+                    StateType::Parallel
                 };
                 let culprit = self.owner_of_previous(e);
                 if let Some(index) = self.attach_to_container(e, kind) {
@@ -285,14 +282,17 @@ impl Trace {
                             .rev()
                             .find(|r| r.parent == Some(index) && r.error.is_some())
                             .and_then(|r| r.error.clone());
-                        self.runs[index].error =
-                            Some(inner.unwrap_or_else(|| (Arc::from(BRANCH_FAILED), None)));
+                        // No run inside says which error (a Fail state names none of its own,
+                        // until the execution's end does).
+                        self.runs[index].error = Some(inner.unwrap_or_else(|| {
+                            (Arc::from(ErrorName::BranchFailed.as_str()), None)
+                        }));
                     }
                     self.runs[index].failed_inside = true;
                 }
             }
             EventKind::ParallelStateSucceeded => {
-                self.attach_to_container(e, "Parallel");
+                self.attach_to_container(e, StateType::Parallel);
             }
             EventKind::MapIterationFailed { index: i, .. }
             | EventKind::MapIterationAborted { index: i, .. } => {
@@ -301,7 +301,7 @@ impl Trace {
                 let culprit = matches!(e.kind, EventKind::MapIterationFailed { .. })
                     .then(|| self.owner_of_previous(e))
                     .flatten();
-                if let Some(map) = self.attach_to_container(e, "Map") {
+                if let Some(map) = self.attach_to_container(e, StateType::Map) {
                     self.close_inside(map, Some(*i), culprit, e.timestamp);
                 }
             }
@@ -309,7 +309,7 @@ impl Trace {
             | EventKind::MapIterationSucceeded { .. }
             | EventKind::MapRunStarted
             | EventKind::MapRunSucceeded => {
-                self.attach_to_container(e, "Map");
+                self.attach_to_container(e, StateType::Map);
             }
             EventKind::Other { details, .. } => {
                 // AWS's other failure events (`TaskStartFailed`, `LambdaFunctionScheduleFailed`...)
@@ -334,9 +334,9 @@ impl Trace {
                 // A new attempt of the whole Parallel or Map: an earlier error was retried. On a
                 // retry the event before it is the last of a failed branch, so climb.
                 let kind = if matches!(e.kind, EventKind::ParallelStateStarted) {
-                    "Parallel"
+                    StateType::Parallel
                 } else {
-                    "Map"
+                    StateType::Map
                 };
                 let index = match self.owner_of_previous(e) {
                     Some(i) if self.runs[i].state_type == kind && !self.runs[i].failed_inside => {
@@ -350,7 +350,7 @@ impl Trace {
                 }
             }
             EventKind::MapIterationStarted { index, .. } => {
-                self.attach_to_container(e, "Map");
+                self.attach_to_container(e, StateType::Map);
                 self.iteration_start.insert(e.id, *index);
             }
             EventKind::ExecutionSucceeded { .. } => self.end(RunStatus::Succeeded, e.timestamp),
@@ -364,7 +364,7 @@ impl Trace {
                     && self.runs[index]
                         .error
                         .as_ref()
-                        .is_none_or(|(e, _)| &**e == BRANCH_FAILED)
+                        .is_none_or(|(e, _)| &**e == ErrorName::BranchFailed.as_str())
                 {
                     self.runs[index].error = Some((error.clone(), cause.clone()));
                 }
@@ -387,7 +387,7 @@ impl Trace {
     /// Gives a Map's or Parallel's own event to that state's run: the event before it may be the
     /// last event of one of its iterations or branches, so the chain is climbed to the nearest
     /// running state of that type.
-    fn attach_to_container(&mut self, e: &HistoryEvent, state_type: &str) -> Option<usize> {
+    fn attach_to_container(&mut self, e: &HistoryEvent, state_type: StateType) -> Option<usize> {
         let mut at = self.owner_of_previous(e);
         while let Some(i) = at {
             let run = &self.runs[i];
@@ -404,7 +404,7 @@ impl Trace {
     }
 
     /// A retried Map or Parallel's start: the nearest failed one of that type up the chain.
-    fn attach_to_retried(&mut self, e: &HistoryEvent, state_type: &str) -> Option<usize> {
+    fn attach_to_retried(&mut self, e: &HistoryEvent, state_type: StateType) -> Option<usize> {
         let mut at = self.owner_of_previous(e);
         while let Some(i) = at {
             let run = &self.runs[i];

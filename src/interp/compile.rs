@@ -1,8 +1,10 @@
 //! Compiling the typed model into the form the interpreter runs: states by index, transitions
-//! resolved, every path, template and intrinsic parsed once.
+//! resolved, every path, template, intrinsic and JSONata expression parsed once. The query
+//! language is settled here: each state carries its [`Processing`] (JSONPath or JSONata) and
+//! every field it evaluates at run time as a [`Dynamic`] of the form its language gives it.
 
 use super::dataset::{Batcher, Payload, Reader};
-use super::jsonata::{JState, JTemplate};
+use super::jsonata::JTemplate;
 use super::results::Writer;
 use super::template::{Template, TemplateError};
 use crate::expr::path::Path;
@@ -11,8 +13,8 @@ use crate::model::choice::Operand;
 use crate::model::map::{ExecutionType, ProcessorMode};
 use crate::model::task::IntegrationPattern;
 use crate::model::{
-    ChoiceRule, Condition, MaybeExpr, NullablePath, Operator, QueryLanguage, Scope, State,
-    StateKind, StateMachine, Transition,
+    AnyErrorName, ChoiceRule, Condition, MaybeExpr, NullablePath, Operator, QueryLanguage, Scope,
+    State, StateKind, StateMachine, StateType, Transition,
 };
 use crate::value::Val;
 use std::collections::HashMap;
@@ -32,39 +34,107 @@ pub enum Next {
     End,
 }
 
-/// A field that is given literally or read from the input through a reference path.
+/// A field a state evaluates at run time, in the form its query language gives it.
 #[derive(Debug, Clone)]
 pub enum Dynamic<T> {
     /// Given in the definition.
     Literal(T),
-    /// Read at run time.
+    /// Read from the state input through a reference path (JSONPath `...Path` fields).
     Path(Path),
+    /// Computed by an intrinsic function call (JSONPath `ErrorPath`/`CausePath`).
+    Call(Template),
+    /// A `{% %}` expression (JSONata).
+    Jsonata(JTemplate),
 }
 
-/// A Fail state's Error or Cause: a literal or path, or an intrinsic call.
-type FailText = (Option<Dynamic<Arc<str>>>, Option<Template>);
+/// How a state shapes its data: the query language's fields, compiled.
+#[derive(Debug, Clone)]
+pub enum Processing {
+    /// InputPath, Parameters, ResultSelector, ResultPath, OutputPath and Assign.
+    JsonPath(PathFields),
+    /// Arguments, Output and Assign over `$states`.
+    Jsonata(JsonataFields),
+}
+
+/// The data-flow fields of a JSONPath state.
+#[derive(Debug, Clone, Default)]
+pub struct PathFields {
+    /// `InputPath`: absent keeps the input, `null` gives `{}`.
+    pub input_path: Option<Option<Path>>,
+    /// `Parameters` (a Map's legacy `Parameters` is its ItemSelector instead).
+    pub parameters: Option<Template>,
+    /// `ResultSelector`.
+    pub result_selector: Option<Template>,
+    /// `ResultPath`: absent replaces the input with the result, `null` discards the result.
+    pub result_path: Option<Option<Path>>,
+    /// `OutputPath`: absent keeps the value, `null` gives `{}`.
+    pub output_path: Option<Option<Path>>,
+    /// `Assign`.
+    pub assign: Option<Template>,
+    /// Per Choice rule, its `Assign`.
+    pub rules: Vec<Option<Template>>,
+    /// Per Catch rule, its `ResultPath` and `Assign`.
+    pub catch: Vec<PathCatch>,
+}
+
+/// A JSONPath Catch rule's data flow.
+#[derive(Debug, Clone, Default)]
+pub struct PathCatch {
+    /// `ResultPath` of the error output over the state input.
+    pub result_path: Option<Option<Path>>,
+    /// `Assign`, reading the error output.
+    pub assign: Option<Template>,
+}
+
+/// The data-flow fields of a JSONata state.
+#[derive(Debug, Clone, Default)]
+pub struct JsonataFields {
+    /// `Arguments` (Task, Parallel).
+    pub arguments: Option<JTemplate>,
+    /// `Output` and `Assign` of the state.
+    pub shape: Shape,
+    /// Per Choice rule, its `Output` and `Assign`.
+    pub rules: Vec<Shape>,
+    /// Per Catch rule, its `Output` and `Assign` (reading `$states.errorOutput`).
+    pub catch: Vec<Shape>,
+}
+
+/// JSONata `Output` and `Assign`.
+#[derive(Debug, Clone, Default)]
+pub struct Shape {
+    /// `Output`.
+    pub output: Option<JTemplate>,
+    /// `Assign`.
+    pub assign: Option<JTemplate>,
+}
 
 /// A compiled Retry rule.
 #[derive(Debug, Clone)]
 pub struct Retrier {
-    pub errors: Vec<Arc<str>>,
+    /// `ErrorEquals`.
+    pub errors: Vec<AnyErrorName>,
+    /// `IntervalSeconds` (1 by default).
     pub interval_seconds: f64,
+    /// `MaxAttempts` (3 by default).
     pub max_attempts: u32,
+    /// `BackoffRate` (2 by default).
     pub backoff_rate: f64,
+    /// `MaxDelaySeconds`.
     pub max_delay_seconds: Option<f64>,
+    /// `JitterStrategy: FULL`.
     pub jitter_full: bool,
 }
 
-/// A compiled Catch rule.
+/// A compiled Catch rule (its data flow is in the state's [`Processing`]).
 #[derive(Debug, Clone)]
 pub struct Catcher {
-    pub errors: Vec<Arc<str>>,
+    /// `ErrorEquals`.
+    pub errors: Vec<AnyErrorName>,
+    /// `Next`.
     pub next: StateId,
-    pub result_path: Option<Option<Path>>,
-    pub assign: Option<Template>,
 }
 
-/// A compiled Choice condition.
+/// A compiled JSONPath Choice condition.
 #[derive(Debug, Clone)]
 pub enum Rule {
     Compare {
@@ -84,18 +154,29 @@ pub enum RuleOperand {
     Path(Path),
 }
 
-/// A compiled top-level Choice rule.
+/// What a Choice rule tests.
+#[derive(Debug, Clone)]
+pub enum Test {
+    /// A JSONPath comparison (with And, Or, Not).
+    Rule(Rule),
+    /// A JSONata `Condition`, which must give a boolean.
+    Condition(JTemplate),
+}
+
+/// A compiled top-level Choice rule (its Output/Assign are in the state's [`Processing`]).
 #[derive(Debug, Clone)]
 pub struct ChoiceBranch {
-    pub rule: Rule,
+    /// What it tests.
+    pub test: Test,
+    /// `Next`.
     pub next: StateId,
-    pub assign: Option<Template>,
 }
 
 /// The type-specific part of a compiled state.
 #[derive(Debug, Clone)]
 pub enum Kind {
     Pass {
+        /// `Result` (JSONPath).
         result: Option<Val>,
     },
     Task {
@@ -115,61 +196,78 @@ pub enum Kind {
     Fail {
         error: Option<Dynamic<Arc<str>>>,
         cause: Option<Dynamic<Arc<str>>>,
-        error_call: Option<Template>,
-        cause_call: Option<Template>,
     },
     Parallel {
         branches: Vec<ScopeId>,
     },
-    Map {
-        processor: ScopeId,
-        items_path: Option<Path>,
-        item_selector: Option<Template>,
-        max_concurrency: Option<Dynamic<u64>>,
-        distributed: bool,
-        tolerated_count: Option<Dynamic<u64>>,
-        tolerated_percentage: Option<f64>,
-        /// Where the items come from, instead of the input (distributed).
-        item_reader: Option<Box<Reader>>,
-        /// How items are grouped into child inputs (distributed).
-        item_batcher: Option<Box<Batcher>>,
-        /// Where the results go (distributed).
-        result_writer: Option<Box<Writer>>,
-        /// The Map Run's label: `Label`, or the state's name.
-        label: Arc<str>,
-        /// Whether the child executions are Express (distributed).
-        express: bool,
-    },
+    Map(Box<MapState>),
+}
+
+/// A compiled Map state.
+#[derive(Debug, Clone)]
+pub struct MapState {
+    /// The ItemProcessor's scope.
+    pub processor: ScopeId,
+    /// Where the items are: `ItemsPath` over the effective input (JSONPath) or `Items`
+    /// (JSONata); `None`: the effective input itself.
+    pub items: Option<Dynamic<Val>>,
+    /// `ItemSelector` (or the legacy `Parameters`), with `$$.Map.Item` in its context.
+    pub item_selector: Option<Payload>,
+    /// `MaxConcurrency` or its Path (0 or absent: no limit).
+    pub max_concurrency: Option<Dynamic<u64>>,
+    /// Whether the processor is DISTRIBUTED.
+    pub distributed: bool,
+    /// `ToleratedFailureCount` or its Path.
+    pub tolerated_count: Option<Dynamic<u64>>,
+    /// `ToleratedFailurePercentage` or its Path.
+    pub tolerated_percentage: Option<Dynamic<f64>>,
+    /// Where the items come from, instead of the input (distributed).
+    pub item_reader: Option<Box<Reader>>,
+    /// How items are grouped into child inputs (distributed).
+    pub item_batcher: Option<Box<Batcher>>,
+    /// Where the results go (distributed).
+    pub result_writer: Option<Box<Writer>>,
+    /// The Map Run's label: `Label`, or the state's name.
+    pub label: Arc<str>,
+    /// Whether the child executions are Express (distributed).
+    pub express: bool,
 }
 
 /// How long a Wait state waits.
 #[derive(Debug, Clone)]
 pub enum WaitFor {
-    Seconds(u64),
-    Timestamp(Arc<str>),
-    SecondsPath(Path),
-    TimestampPath(Path),
+    /// `Seconds`, `SecondsPath` or a JSONata `Seconds`.
+    Seconds(Dynamic<u64>),
+    /// `Timestamp`, `TimestampPath` or a JSONata `Timestamp`.
+    Timestamp(Dynamic<Arc<str>>),
 }
 
 /// A compiled state.
 #[derive(Debug, Clone)]
 pub struct CState {
+    /// Its name.
     pub name: Arc<str>,
-    pub type_name: &'static str,
+    /// Its type (named in its history events).
+    pub ty: StateType,
+    /// `Next` or `End` (`None` for Choice and Fail, which choose or end otherwise).
     pub next: Option<Next>,
-    pub input_path: Option<Option<Path>>,
-    pub output_path: Option<Option<Path>>,
-    pub result_path: Option<Option<Path>>,
-    pub parameters: Option<Template>,
-    pub result_selector: Option<Template>,
-    pub assign: Option<Template>,
+    /// Its data flow, in its query language.
+    pub io: Processing,
+    /// `Retry`.
     pub retry: Vec<Retrier>,
+    /// `Catch`.
     pub catch: Vec<Catcher>,
+    /// What its type does.
     pub kind: Kind,
-    /// Whether anything in the state reads the Context object (built only then).
+    /// Whether any JSONPath field reads the Context object (built only then).
     pub uses_context: bool,
-    /// The JSONata fields, for a state in JSONata.
-    pub jsonata: Option<Box<JState>>,
+}
+
+impl CState {
+    /// Whether it is a JSONata state.
+    pub fn is_jsonata(&self) -> bool {
+        matches!(self.io, Processing::Jsonata(_))
+    }
 }
 
 /// A compiled scope.
@@ -203,8 +301,175 @@ fn err(state: &State, field: &str, message: impl Into<String>) -> CompileError {
     }
 }
 
+/// Compiles the fields of one state, knowing its query language.
+struct Fields<'a> {
+    state: &'a State,
+    jsonata: bool,
+}
+
+impl Fields<'_> {
+    fn template(
+        &self,
+        v: Option<&serde_json::Value>,
+        field: &str,
+    ) -> Result<Option<Template>, CompileError> {
+        v.map(Template::compile)
+            .transpose()
+            .map_err(|TemplateError(m)| err(self.state, field, m))
+    }
+
+    fn jsonata(
+        &self,
+        v: Option<&serde_json::Value>,
+        field: &str,
+    ) -> Result<Option<JTemplate>, CompileError> {
+        v.map(|v| JTemplate::compile(v, field))
+            .transpose()
+            .map_err(|m| err(self.state, field, m))
+    }
+
+    fn path(
+        &self,
+        p: &Option<NullablePath>,
+        field: &str,
+    ) -> Result<Option<Option<Path>>, CompileError> {
+        match p {
+            None => Ok(None),
+            Some(NullablePath::Null) => Ok(Some(None)),
+            Some(NullablePath::Path(text)) => Path::parse(text)
+                .map(|p| Some(Some(p)))
+                .map_err(|e| err(self.state, field, e.to_string())),
+        }
+    }
+
+    fn reference(&self, text: &str, field: &str) -> Result<Path, CompileError> {
+        Path::parse(text).map_err(|e| err(self.state, field, e.to_string()))
+    }
+
+    /// A whole number: the literal or `{% %}` field, or its `...Path` twin.
+    fn number(
+        &self,
+        literal: &Option<MaybeExpr<u64>>,
+        path: &Option<String>,
+        field: &str,
+    ) -> Result<Option<Dynamic<u64>>, CompileError> {
+        if let Some(p) = path {
+            return Ok(Some(Dynamic::Path(
+                self.reference(p, &format!("{field}Path"))?,
+            )));
+        }
+        match literal {
+            None => Ok(None),
+            Some(MaybeExpr::Literal(v)) => Ok(Some(Dynamic::Literal(*v))),
+            Some(MaybeExpr::Expr(e)) if self.jsonata => self.expression(e, field).map(Some),
+            Some(MaybeExpr::Expr(e)) => {
+                Err(err(self.state, field, format!("\"{e}\" is not a number")))
+            }
+        }
+    }
+
+    /// A `{% %}` text as a JSONata field.
+    fn expression<T>(&self, text: &str, field: &str) -> Result<Dynamic<T>, CompileError> {
+        JTemplate::compile(&serde_json::Value::String(text.to_owned()), field)
+            .map(Dynamic::Jsonata)
+            .map_err(|m| err(self.state, field, m))
+    }
+
+    /// A text field: literal (evaluated as JSONata in a JSONata state), a reference path or
+    /// an intrinsic call (the `...Path` twin).
+    fn text(
+        &self,
+        literal: &Option<String>,
+        path: &Option<String>,
+        field: &str,
+    ) -> Result<Option<Dynamic<Arc<str>>>, CompileError> {
+        let path_field = format!("{field}Path");
+        match (literal, path) {
+            (_, Some(p)) if crate::expr::intrinsic::looks_like_call(p) => Ok(Some(Dynamic::Call(
+                Template::dynamic(p).map_err(|TemplateError(m)| err(self.state, &path_field, m))?,
+            ))),
+            (_, Some(p)) => Ok(Some(Dynamic::Path(self.reference(p, &path_field)?))),
+            (Some(l), None) if self.jsonata => match self.expression(l, field)? {
+                Dynamic::Jsonata(JTemplate::Literal(_)) => {
+                    Ok(Some(Dynamic::Literal(Arc::from(l.as_str()))))
+                }
+                e => Ok(Some(e)),
+            },
+            (Some(l), None) => Ok(Some(Dynamic::Literal(Arc::from(l.as_str())))),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The state's data flow in its language.
+    fn processing(&self) -> Result<Processing, CompileError> {
+        let state = self.state;
+        let rules = match &state.kind {
+            StateKind::Choice(c) => c.choices.as_slice(),
+            _ => &[],
+        };
+        if self.jsonata {
+            let shape = |output: Option<&serde_json::Value>,
+                         assign: Option<&serde_json::Value>,
+                         at: &str|
+             -> Result<Shape, CompileError> {
+                Ok(Shape {
+                    output: self.jsonata(output, &format!("{at}Output"))?,
+                    assign: self.jsonata(assign, &format!("{at}Assign"))?,
+                })
+            };
+            return Ok(Processing::Jsonata(JsonataFields {
+                arguments: self.jsonata(state.arguments.as_ref(), "Arguments")?,
+                shape: shape(state.output.as_ref(), state.assign.as_ref(), "")?,
+                rules: rules
+                    .iter()
+                    .map(|r| shape(r.output.as_ref(), r.assign.as_ref(), ""))
+                    .collect::<Result<_, _>>()?,
+                catch: state
+                    .catch
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        shape(
+                            c.output.as_ref(),
+                            c.assign.as_ref(),
+                            &format!("Catch[{i}]/"),
+                        )
+                    })
+                    .collect::<Result<_, _>>()?,
+            }));
+        }
+        // A Map's legacy `Parameters` shapes each item: it is the Map's ItemSelector.
+        let parameters = match state.kind {
+            StateKind::Map(_) => None,
+            _ => self.template(state.parameters.as_ref(), "Parameters")?,
+        };
+        Ok(Processing::JsonPath(PathFields {
+            input_path: self.path(&state.input_path, "InputPath")?,
+            parameters,
+            result_selector: self.template(state.result_selector.as_ref(), "ResultSelector")?,
+            result_path: self.path(&state.result_path, "ResultPath")?,
+            output_path: self.path(&state.output_path, "OutputPath")?,
+            assign: self.template(state.assign.as_ref(), "Assign")?,
+            rules: rules
+                .iter()
+                .map(|r| self.template(r.assign.as_ref(), "Choices"))
+                .collect::<Result<_, _>>()?,
+            catch: state
+                .catch
+                .iter()
+                .map(|c| {
+                    Ok(PathCatch {
+                        result_path: self.path(&c.result_path, "Catch")?,
+                        assign: self.template(c.assign.as_ref(), "Catch")?,
+                    })
+                })
+                .collect::<Result<_, CompileError>>()?,
+        }))
+    }
+}
+
 impl Program {
-    /// Compiles a state machine. JSONata states are not supported by this interpreter yet.
+    /// Compiles a state machine (JSONPath and JSONata states alike).
     pub fn compile(machine: &StateMachine) -> Result<Self, CompileError> {
         let mut program = Program {
             scopes: Vec::new(),
@@ -245,38 +510,24 @@ impl Program {
             })?;
         let mut states = Vec::with_capacity(scope.states.len());
         for state in scope.states.values() {
+            let Some(ty) = state.state_type() else {
+                return Err(err(state, "Type", "the state has no valid Type"));
+            };
+            let fields = Fields {
+                state,
+                jsonata: state.language == QueryLanguage::Jsonata,
+            };
             let next = match &state.transition {
                 Some(Transition::Next(n)) => Some(Next::To(lookup(n.as_str(), state, "Next")?)),
                 Some(Transition::End) => Some(Next::End),
                 None => None,
             };
-            let template = |v: &Option<serde_json::Value>,
-                            field: &str|
-             -> Result<Option<Template>, CompileError> {
-                v.as_ref()
-                    .map(Template::compile)
-                    .transpose()
-                    .map_err(|TemplateError(m)| err(state, field, m))
-            };
-            let path = |p: &Option<NullablePath>,
-                        field: &str|
-             -> Result<Option<Option<Path>>, CompileError> {
-                match p {
-                    None => Ok(None),
-                    Some(NullablePath::Null) => Ok(Some(None)),
-                    Some(NullablePath::Path(text)) => Path::parse(text)
-                        .map(|p| Some(Some(p)))
-                        .map_err(|e| err(state, field, e.to_string())),
-                }
-            };
-            let mut retry = Vec::new();
-            for r in &state.retry {
-                retry.push(Retrier {
-                    errors: r
-                        .error_equals
-                        .iter()
-                        .map(|e| Arc::from(e.as_str()))
-                        .collect(),
+            let names = |errors: &[String]| errors.iter().map(|e| AnyErrorName::parse(e)).collect();
+            let retry = state
+                .retry
+                .iter()
+                .map(|r| Retrier {
+                    errors: names(&r.error_equals),
                     interval_seconds: r.interval_seconds.map_or(1.0, |v| v as f64),
                     max_attempts: r
                         .max_attempts
@@ -284,51 +535,30 @@ impl Program {
                     backoff_rate: r.backoff_rate.unwrap_or(2.0),
                     max_delay_seconds: r.max_delay_seconds.map(|v| v as f64),
                     jitter_full: r.jitter_strategy == Some(crate::model::JitterStrategy::Full),
-                });
-            }
+                })
+                .collect();
             let mut catch = Vec::new();
             for c in &state.catch {
                 let target = c
                     .next
                     .as_ref()
-                    .map(super::super::model::StateName::as_str)
+                    .map(crate::model::StateName::as_str)
                     .unwrap_or_default();
                 catch.push(Catcher {
-                    errors: c
-                        .error_equals
-                        .iter()
-                        .map(|e| Arc::from(e.as_str()))
-                        .collect(),
+                    errors: names(&c.error_equals),
                     next: lookup(target, state, "Catch")?,
-                    result_path: path(&c.result_path, "Catch")?,
-                    assign: c
-                        .assign
-                        .as_ref()
-                        .map(Template::compile)
-                        .transpose()
-                        .map_err(|TemplateError(m)| err(state, "Catch", m))?,
                 });
             }
-            let kind = self.kind(state, &lookup)?;
+            let kind = self.kind(&fields, &lookup)?;
             let mut compiled = CState {
                 name: Arc::from(state.name.as_str()),
-                type_name: state.state_type().map_or("Unknown", |t| t.as_str()),
+                ty,
                 next,
-                input_path: path(&state.input_path, "InputPath")?,
-                output_path: path(&state.output_path, "OutputPath")?,
-                result_path: path(&state.result_path, "ResultPath")?,
-                parameters: template(&state.parameters, "Parameters")?,
-                result_selector: template(&state.result_selector, "ResultSelector")?,
-                assign: template(&state.assign, "Assign")?,
+                io: fields.processing()?,
                 retry,
                 catch,
                 kind,
                 uses_context: false,
-                jsonata: if state.language == QueryLanguage::Jsonata {
-                    Some(Box::new(jsonata_fields(state)?))
-                } else {
-                    None
-                },
             };
             compiled.uses_context = uses_context(&compiled);
             states.push(compiled);
@@ -339,28 +569,10 @@ impl Program {
 
     fn kind(
         &mut self,
-        state: &State,
+        f: &Fields<'_>,
         lookup: &dyn Fn(&str, &State, &str) -> Result<StateId, CompileError>,
     ) -> Result<Kind, CompileError> {
-        let reference = |text: &str, field: &str| {
-            Path::parse(text).map_err(|e| err(state, field, e.to_string()))
-        };
-        let dynamic_u64 = |lit: &Option<MaybeExpr<u64>>,
-                           path: &Option<String>,
-                           field: &str|
-         -> Result<Option<Dynamic<u64>>, CompileError> {
-            if let Some(p) = path {
-                return Ok(Some(Dynamic::Path(reference(p, &format!("{field}Path"))?)));
-            }
-            match lit {
-                Some(MaybeExpr::Literal(v)) => Ok(Some(Dynamic::Literal(*v))),
-                Some(MaybeExpr::Expr(_)) if state.language == QueryLanguage::Jsonata => Ok(None),
-                Some(MaybeExpr::Expr(e)) => {
-                    Err(err(state, field, format!("\"{e}\" is not a number")))
-                }
-                None => Ok(None),
-            }
-        };
+        let state = f.state;
         Ok(match &state.kind {
             StateKind::Pass(p) => Kind::Pass {
                 result: p.result.as_ref().map(Val::from),
@@ -373,12 +585,12 @@ impl Program {
                     family,
                     event_resource,
                     pattern: t.integration_pattern(),
-                    timeout: dynamic_u64(
+                    timeout: f.number(
                         &t.timeout_seconds,
                         &t.timeout_seconds_path,
                         "TimeoutSeconds",
                     )?,
-                    heartbeat: dynamic_u64(
+                    heartbeat: f.number(
                         &t.heartbeat_seconds,
                         &t.heartbeat_seconds_path,
                         "HeartbeatSeconds",
@@ -387,25 +599,29 @@ impl Program {
             }
             StateKind::Choice(c) => {
                 let mut branches = Vec::new();
-                for rule in &c.choices {
+                for (i, rule) in c.choices.iter().enumerate() {
                     let next = rule
                         .next
                         .as_ref()
-                        .map(super::super::model::StateName::as_str)
+                        .map(crate::model::StateName::as_str)
                         .unwrap_or_default();
+                    let test = match (&rule.condition, f.jsonata) {
+                        (Condition::Jsonata(v), true) => Test::Condition(
+                            JTemplate::compile(v, "Condition")
+                                .map_err(|m| err(state, "Choices", m))?,
+                        ),
+                        (_, true) => {
+                            return Err(err(
+                                state,
+                                "Choices",
+                                format!("rule {i} of a JSONata Choice needs a Condition"),
+                            ));
+                        }
+                        (_, false) => Test::Rule(compile_rule(rule, state)?),
+                    };
                     branches.push(ChoiceBranch {
-                        rule: if state.language == QueryLanguage::Jsonata {
-                            Rule::And(Vec::new())
-                        } else {
-                            compile_rule(rule, state)?
-                        },
+                        test,
                         next: lookup(next, state, "Choices")?,
-                        assign: rule
-                            .assign
-                            .as_ref()
-                            .map(Template::compile)
-                            .transpose()
-                            .map_err(|TemplateError(m)| err(state, "Choices", m))?,
                     });
                 }
                 let default = c
@@ -416,19 +632,18 @@ impl Program {
                 Kind::Choice { branches, default }
             }
             StateKind::Wait(w) => Kind::Wait(if let Some(p) = &w.seconds_path {
-                WaitFor::SecondsPath(reference(p, "SecondsPath")?)
+                WaitFor::Seconds(Dynamic::Path(f.reference(p, "SecondsPath")?))
             } else if let Some(p) = &w.timestamp_path {
-                WaitFor::TimestampPath(reference(p, "TimestampPath")?)
+                WaitFor::Timestamp(Dynamic::Path(f.reference(p, "TimestampPath")?))
             } else if let Some(ts) = &w.timestamp {
-                WaitFor::Timestamp(Arc::from(ts.as_str()))
+                WaitFor::Timestamp(
+                    f.text(&Some(ts.clone()), &None, "Timestamp")?
+                        .unwrap_or_else(|| Dynamic::Literal(Arc::from(ts.as_str()))),
+                )
             } else {
-                match &w.seconds {
-                    Some(MaybeExpr::Literal(s)) => WaitFor::Seconds(*s),
-                    // Evaluated from the JSONata fields at run time.
-                    Some(MaybeExpr::Expr(_)) if state.language == QueryLanguage::Jsonata => {
-                        WaitFor::Seconds(0)
-                    }
-                    _ => {
+                match f.number(&w.seconds, &None, "Seconds")? {
+                    Some(seconds) => WaitFor::Seconds(seconds),
+                    None => {
                         return Err(err(
                             state,
                             "Seconds",
@@ -438,35 +653,10 @@ impl Program {
                 }
             }),
             StateKind::Succeed => Kind::Succeed,
-            StateKind::Fail(f) => {
-                let dynamic_text = |lit: &Option<String>,
-                                    path: &Option<String>,
-                                    field: &str|
-                 -> Result<FailText, CompileError> {
-                    match (lit, path) {
-                        (_, Some(p)) if crate::expr::intrinsic::looks_like_call(p) => Ok((
-                            None,
-                            Some(
-                                Template::dynamic(p)
-                                    .map_err(|TemplateError(m)| err(state, field, m))?,
-                            ),
-                        )),
-                        (_, Some(p)) => Ok((Some(Dynamic::Path(reference(p, field)?)), None)),
-                        (Some(l), None) => {
-                            Ok((Some(Dynamic::Literal(Arc::from(l.as_str()))), None))
-                        }
-                        (None, None) => Ok((None, None)),
-                    }
-                };
-                let (error, error_call) = dynamic_text(&f.error, &f.error_path, "ErrorPath")?;
-                let (cause, cause_call) = dynamic_text(&f.cause, &f.cause_path, "CausePath")?;
-                Kind::Fail {
-                    error,
-                    cause,
-                    error_call,
-                    cause_call,
-                }
-            }
+            StateKind::Fail(fail) => Kind::Fail {
+                error: f.text(&fail.error, &fail.error_path, "Error")?,
+                cause: f.text(&fail.cause, &fail.cause_path, "Cause")?,
+            },
             StateKind::Parallel(p) => {
                 let mut branches = Vec::new();
                 for b in &p.branches {
@@ -483,36 +673,50 @@ impl Program {
                     ));
                 };
                 let processor = self.scope(scope)?;
-                let item_selector = match (&m.item_selector, &state.parameters) {
-                    (Some(s), _) | (None, Some(s)) => Some(
-                        Template::compile(s)
-                            .map_err(|TemplateError(msg)| err(state, "ItemSelector", msg))?,
-                    ),
-                    (None, None) => None,
+                let selector = m.item_selector.as_ref().or(state.parameters.as_ref());
+                let item_selector = if f.jsonata {
+                    f.jsonata(m.item_selector.as_ref(), "ItemSelector")?
+                        .map(Payload::Jsonata)
+                } else {
+                    f.template(selector, "ItemSelector")?.map(Payload::Path)
                 };
-                Kind::Map {
-                    processor,
-                    items_path: m
-                        .items_path
+                let items = if f.jsonata {
+                    f.jsonata(m.items.as_ref(), "Items")?.map(Dynamic::Jsonata)
+                } else {
+                    m.items_path
                         .as_deref()
-                        .map(|p| reference(p, "ItemsPath"))
-                        .transpose()?,
+                        .map(|p| f.reference(p, "ItemsPath").map(Dynamic::Path))
+                        .transpose()?
+                };
+                let tolerated_percentage = match (
+                    &m.tolerated_failure_percentage_path,
+                    &m.tolerated_failure_percentage,
+                ) {
+                    (Some(p), _) => Some(Dynamic::Path(
+                        f.reference(p, "ToleratedFailurePercentagePath")?,
+                    )),
+                    (None, Some(MaybeExpr::Literal(p))) => Some(Dynamic::Literal(*p)),
+                    (None, Some(MaybeExpr::Expr(e))) if f.jsonata => {
+                        Some(f.expression(e, "ToleratedFailurePercentage")?)
+                    }
+                    (None, _) => None,
+                };
+                Kind::Map(Box::new(MapState {
+                    processor,
+                    items,
                     item_selector,
-                    max_concurrency: dynamic_u64(
+                    max_concurrency: f.number(
                         &m.max_concurrency,
                         &m.max_concurrency_path,
                         "MaxConcurrency",
                     )?,
                     distributed: m.mode == ProcessorMode::Distributed,
-                    tolerated_count: dynamic_u64(
+                    tolerated_count: f.number(
                         &m.tolerated_failure_count,
                         &m.tolerated_failure_count_path,
                         "ToleratedFailureCount",
                     )?,
-                    tolerated_percentage: m
-                        .tolerated_failure_percentage
-                        .as_ref()
-                        .and_then(MaybeExpr::literal),
+                    tolerated_percentage,
                     item_reader: m
                         .item_reader
                         .as_ref()
@@ -530,11 +734,53 @@ impl Program {
                         .transpose()?,
                     label: Arc::from(m.label.as_deref().unwrap_or(state.name.as_str())),
                     express: m.execution_type == Some(ExecutionType::Express),
-                }
+                }))
             }
             StateKind::Unknown => return Err(err(state, "Type", "the state has no valid Type")),
         })
     }
+}
+
+fn uses_context(s: &CState) -> bool {
+    use crate::expr::path::Root;
+    let Processing::JsonPath(io) = &s.io else {
+        // JSONata builds `$states.context` for the expressions that read it.
+        return false;
+    };
+    let path_ctx = |p: &Option<Option<Path>>| matches!(p, Some(Some(p)) if p.root == Root::Context);
+    let t = |t: &Option<Template>| t.as_ref().is_some_and(Template::uses_context);
+    let dynamic = |d: &Option<Dynamic<Arc<str>>>| {
+        matches!(d, Some(Dynamic::Call(t)) if t.uses_context())
+            || matches!(d, Some(Dynamic::Path(p)) if p.root == Root::Context)
+    };
+    let payload_ctx = |p: &Option<Payload>| matches!(p, Some(Payload::Path(t)) if t.uses_context());
+    let kind = match &s.kind {
+        Kind::Map(m) => {
+            payload_ctx(&m.item_selector)
+                || matches!(&m.items, Some(Dynamic::Path(p)) if p.root == Root::Context)
+                || m.item_reader
+                    .as_ref()
+                    .is_some_and(|r| payload_ctx(&r.payload))
+                || m.item_batcher
+                    .as_ref()
+                    .is_some_and(|b| b.batch_input.as_ref().is_some_and(Template::uses_context))
+                || m.result_writer
+                    .as_ref()
+                    .is_some_and(|w| payload_ctx(&w.payload))
+        }
+        Kind::Choice { branches, .. } => branches
+            .iter()
+            .any(|b| matches!(&b.test, Test::Rule(r) if rule_ctx(r))),
+        Kind::Fail { error, cause } => dynamic(error) || dynamic(cause),
+        _ => false,
+    };
+    kind || path_ctx(&io.input_path)
+        || path_ctx(&io.output_path)
+        || t(&io.parameters)
+        || t(&io.result_selector)
+        || t(&io.assign)
+        || io.rules.iter().any(t)
+        || io.catch.iter().any(|c| t(&c.assign))
 }
 
 /// A field value that JSONata states evaluate (`{% %}` inside) and JSONPath states take as written.
@@ -655,139 +901,6 @@ fn compile_writer(
     })
 }
 
-/// Compiles the JSONata fields of a JSONata state.
-fn jsonata_fields(state: &State) -> Result<JState, CompileError> {
-    let t =
-        |v: Option<&serde_json::Value>, field: &str| -> Result<Option<JTemplate>, CompileError> {
-            v.map(|v| JTemplate::compile(v, field))
-                .transpose()
-                .map_err(|m| err(state, field, m))
-        };
-    let num = |v: &Option<MaybeExpr<u64>>,
-               field: &str|
-     -> Result<Option<JTemplate>, CompileError> {
-        match v {
-            None => Ok(None),
-            Some(MaybeExpr::Literal(n)) => Ok(Some(JTemplate::Literal(Val::Number((*n).into())))),
-            Some(MaybeExpr::Expr(s)) => t(Some(&serde_json::Value::String(s.clone())), field),
-        }
-    };
-    let text = |v: &Option<String>, field: &str| {
-        t(
-            v.as_ref()
-                .map(|s| serde_json::Value::String(s.clone()))
-                .as_ref(),
-            field,
-        )
-    };
-    let mut j = JState {
-        arguments: t(state.arguments.as_ref(), "Arguments")?,
-        output: t(state.output.as_ref(), "Output")?,
-        assign: t(state.assign.as_ref(), "Assign")?,
-        ..JState::default()
-    };
-    for (i, c) in state.catch.iter().enumerate() {
-        j.catch.push((
-            t(c.output.as_ref(), &format!("Catch[{i}]/Output"))?,
-            t(c.assign.as_ref(), &format!("Catch[{i}]/Assign"))?,
-        ));
-    }
-    match &state.kind {
-        StateKind::Task(task) => {
-            j.timeout = num(&task.timeout_seconds, "TimeoutSeconds")?;
-            j.heartbeat = num(&task.heartbeat_seconds, "HeartbeatSeconds")?;
-        }
-        StateKind::Wait(w) => {
-            j.seconds = num(&w.seconds, "Seconds")?;
-            j.timestamp = text(&w.timestamp, "Timestamp")?;
-        }
-        StateKind::Fail(f) => {
-            j.error = text(&f.error, "Error")?;
-            j.cause = text(&f.cause, "Cause")?;
-        }
-        StateKind::Map(m) => {
-            j.items = t(m.items.as_ref(), "Items")?;
-            j.item_selector = t(m.item_selector.as_ref(), "ItemSelector")?;
-            j.max_concurrency = num(&m.max_concurrency, "MaxConcurrency")?;
-            j.tolerated_count = num(&m.tolerated_failure_count, "ToleratedFailureCount")?;
-            j.tolerated_percentage = match &m.tolerated_failure_percentage {
-                None => None,
-                Some(MaybeExpr::Literal(p)) => Some(JTemplate::Literal(Val::float(*p))),
-                Some(MaybeExpr::Expr(s)) => t(
-                    Some(&serde_json::Value::String(s.clone())),
-                    "ToleratedFailurePercentage",
-                )?,
-            };
-        }
-        StateKind::Choice(c) => {
-            for (i, rule) in c.choices.iter().enumerate() {
-                let condition = match &rule.condition {
-                    Condition::Jsonata(v) => {
-                        JTemplate::compile(v, "Condition").map_err(|m| err(state, "Choices", m))?
-                    }
-                    _ => {
-                        return Err(err(
-                            state,
-                            "Choices",
-                            format!("rule {i} of a JSONata Choice needs a Condition"),
-                        ));
-                    }
-                };
-                j.rules.push((
-                    condition,
-                    t(rule.output.as_ref(), "Output")?,
-                    t(rule.assign.as_ref(), "Assign")?,
-                ));
-            }
-        }
-        _ => {}
-    }
-    Ok(j)
-}
-
-fn uses_context(s: &CState) -> bool {
-    use crate::expr::path::Root;
-    let path_ctx = |p: &Option<Option<Path>>| matches!(p, Some(Some(p)) if p.root == Root::Context);
-    let t = |t: &Option<Template>| t.as_ref().is_some_and(Template::uses_context);
-    let kind = match &s.kind {
-        Kind::Map {
-            item_selector,
-            items_path,
-            item_reader,
-            item_batcher,
-            result_writer,
-            ..
-        } => {
-            let payload_ctx =
-                |p: &Option<Payload>| matches!(p, Some(Payload::Path(t)) if t.uses_context());
-            t(item_selector)
-                || items_path.as_ref().is_some_and(|p| p.root == Root::Context)
-                || item_reader
-                    .as_ref()
-                    .is_some_and(|r| payload_ctx(&r.payload))
-                || item_batcher
-                    .as_ref()
-                    .is_some_and(|b| b.batch_input.as_ref().is_some_and(Template::uses_context))
-                || result_writer
-                    .as_ref()
-                    .is_some_and(|w| payload_ctx(&w.payload))
-        }
-        Kind::Choice { branches, .. } => branches.iter().any(|b| rule_ctx(&b.rule) || t(&b.assign)),
-        Kind::Fail {
-            error_call,
-            cause_call,
-            ..
-        } => t(error_call) || t(cause_call),
-        _ => false,
-    };
-    kind || path_ctx(&s.input_path)
-        || path_ctx(&s.output_path)
-        || t(&s.parameters)
-        || t(&s.result_selector)
-        || t(&s.assign)
-        || s.catch.iter().any(|c| t(&c.assign))
-}
-
 fn rule_ctx(rule: &Rule) -> bool {
     use crate::expr::path::Root;
     match rule {
@@ -840,7 +953,7 @@ fn compile_rule(rule: &ChoiceRule, state: &State) -> Result<Rule, CompileError> 
             return Err(err(
                 state,
                 "Choices",
-                "JSONata conditions cannot run yet in this version of the interpreter",
+                "a JSONPath Choice rule takes Variable and a comparison, not a JSONata Condition",
             ));
         }
         Condition::Invalid => return Err(err(state, "Choices", "the Choice rule is malformed")),

@@ -4,8 +4,10 @@
 
 use super::compile::{CState, Dynamic};
 use super::dataset::{self, Batcher, InputType, Payload, ReadError, Reader, ReaderConfig};
+use super::error::StateError;
 use super::results::{self, ChildRun, MapRun, Target, Writer, WriterConfig};
-use super::{Execution, FrameId, StateError};
+use super::{Execution, FrameId};
+use crate::model::ErrorName;
 use crate::tasks::objects::ObjectStore;
 use crate::value::Val;
 use std::sync::Arc;
@@ -33,12 +35,12 @@ const HOW_TO_GIVE_A_STORE: &str = "give the run a local object store: `stepcraft
 impl Execution {
     fn reader_failed(&self, fid: FrameId, state: &CState, detail: &str) -> StateError {
         let cause = self.runtime_cause(&self.frames[fid], state, detail);
-        StateError::new("States.ItemReaderFailed", Some(cause))
+        StateError::new(ErrorName::ItemReaderFailed, Some(cause))
     }
 
     fn writer_failed(&self, fid: FrameId, state: &CState, detail: &str) -> StateError {
         let cause = self.runtime_cause(&self.frames[fid], state, detail);
-        StateError::new("States.ResultWriterFailed", Some(cause))
+        StateError::new(ErrorName::ResultWriterFailed, Some(cause))
     }
 
     /// Evaluates `Parameters` or `Arguments` against the Map's input.
@@ -53,7 +55,7 @@ impl Execution {
             Some(Payload::Path(t)) => {
                 let ctx = self.ctx_for(fid, state);
                 let effective = self.frames[fid].effective.clone();
-                self.eval_template(fid, t, &effective, &ctx)
+                self.eval_template(fid, state, t, &effective, &ctx)
             }
             Some(Payload::Jsonata(t)) => self.jeval(fid, state, t, None, None),
         }
@@ -87,7 +89,7 @@ impl Execution {
         };
         if let Some(p) = &reader.max_items_path {
             config.max_items =
-                self.dynamic_number(fid, state, &Some(Dynamic::Path(p.clone())), "MaxItems")?;
+                Some(self.number(fid, state, &Dynamic::Path(p.clone()), "MaxItems")?);
         }
         let text_field = |field: &str| match params.get(field) {
             Some(Val::String(s)) if !s.is_empty() => Some(s.to_string()),
@@ -201,15 +203,21 @@ impl Execution {
                 (items, bytes, v.get("BatchInput").cloned())
             }
             None => {
-                let items =
-                    self.dynamic_number(fid, state, &batcher.max_items, "MaxItemsPerBatch")?;
-                let bytes =
-                    self.dynamic_number(fid, state, &batcher.max_bytes, "MaxInputBytesPerBatch")?;
+                let items = batcher
+                    .max_items
+                    .as_ref()
+                    .map(|f| self.number(fid, state, f, "MaxItemsPerBatch"))
+                    .transpose()?;
+                let bytes = batcher
+                    .max_bytes
+                    .as_ref()
+                    .map(|f| self.number(fid, state, f, "MaxInputBytesPerBatch"))
+                    .transpose()?;
                 let input = match &batcher.batch_input {
                     Some(t) => {
                         let ctx = self.ctx_for(fid, state);
                         let effective = self.frames[fid].effective.clone();
-                        Some(self.eval_template(fid, t, &effective, &ctx)?)
+                        Some(self.eval_template(fid, state, t, &effective, &ctx)?)
                     }
                     None => None,
                 };

@@ -53,3 +53,68 @@ impl std::fmt::Display for ErrorName {
         f.write_str(self.as_str())
     }
 }
+
+/// An error's name as raised at run time: one Step Functions defines, or any other (a task's
+/// own error, a Fail state's `Error`, a callback's failure). Names are compared as written, so
+/// a task that throws `"States.Timeout"` raises [`ErrorName::Timeout`] itself.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AnyErrorName {
+    /// A `States.*` name.
+    States(ErrorName),
+    /// Any other name (a Fail state without `Error` raises the empty name).
+    Custom(std::sync::Arc<str>),
+}
+
+impl AnyErrorName {
+    /// The name read from text: a predefined one where it is one.
+    pub fn parse(name: &str) -> Self {
+        match ErrorName::from_name(name) {
+            Some(n) => Self::States(n),
+            None => Self::Custom(std::sync::Arc::from(name)),
+        }
+    }
+
+    /// The name as written.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::States(n) => n.as_str(),
+            Self::Custom(s) => s,
+        }
+    }
+
+    /// Whether it is this predefined name.
+    pub fn is(&self, name: ErrorName) -> bool {
+        *self == Self::States(name)
+    }
+}
+
+impl From<ErrorName> for AnyErrorName {
+    fn from(name: ErrorName) -> Self {
+        Self::States(name)
+    }
+}
+
+impl std::fmt::Display for AnyErrorName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_back_as_predefined_or_custom() {
+        for name in ErrorName::ALL_NAMES {
+            assert_eq!(
+                AnyErrorName::parse(name.as_str()),
+                AnyErrorName::States(*name)
+            );
+        }
+        let custom = AnyErrorName::parse("States.NotOne");
+        assert_eq!(custom, AnyErrorName::Custom("States.NotOne".into()));
+        assert_eq!(custom.as_str(), "States.NotOne");
+        assert_eq!(AnyErrorName::parse("").as_str(), "");
+    }
+}

@@ -17,7 +17,7 @@ pub mod task;
 pub mod wait;
 
 pub use choice::{Choice, ChoiceRule, Condition, Operator};
-pub use error_name::ErrorName;
+pub use error_name::{AnyErrorName, ErrorName};
 pub use fail::Fail;
 pub use map::Map;
 pub use parallel::Parallel;
@@ -134,6 +134,12 @@ impl StateType {
     /// Whether a state of this type must have `Next` or `End`.
     pub fn needs_transition(self) -> bool {
         !matches!(self, Self::Choice | Self::Succeed | Self::Fail)
+    }
+}
+
+impl fmt::Display for StateType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -113,7 +113,7 @@ fn write_json(out: &mut impl Write, events: &[HistoryEvent], trace: &Trace) -> s
         .map(|r| {
             json!({
                 "state": &*r.name,
-                "type": r.state_type,
+                "type": r.state_type.as_str(),
                 "status": r.status.label(),
                 "enteredEventId": r.entered_event,
                 "exitedEventId": r.exited_event,
