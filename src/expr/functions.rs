@@ -125,7 +125,10 @@ fn apply(f: Function, args: &[Val], rng: &mut dyn Random) -> Result<Val, CallErr
                 Val::Null
             } else {
                 let v: serde_json::Value = serde_json::from_str(s).map_err(|e| {
-                    CallError::Intrinsic(format!("States.StringToJson could not parse {s:?}: {e}"))
+                    CallError::Intrinsic(format!(
+                        "{} could not parse {s:?}: {e}",
+                        Function::StringToJson.name()
+                    ))
                 })?;
                 Val::from(&v)
             }
@@ -159,7 +162,8 @@ fn apply(f: Function, args: &[Val], rng: &mut dyn Random) -> Result<Val, CallErr
             };
             if count > MAX_RANGE_ITEMS as i64 {
                 return fail(format!(
-                    "States.ArrayRange would produce {count} items; at most {MAX_RANGE_ITEMS} are allowed"
+                    "{} would produce {count} items; at most {MAX_RANGE_ITEMS} are allowed",
+                    Function::ArrayRange.name()
                 ));
             }
             Val::array((0..count).map(|i| Val::int(start + i * step)).collect())
@@ -203,7 +207,8 @@ fn apply(f: Function, args: &[Val], rng: &mut dyn Random) -> Result<Val, CallErr
                 .decode(s.as_bytes())
                 .map_err(|e| {
                     CallError::Intrinsic(format!(
-                        "States.Base64Decode could not decode the input: {e}"
+                        "{} could not decode the input: {e}",
+                        Function::Base64Decode.name()
                     ))
                 })?;
             Val::string(&String::from_utf8_lossy(&bytes))
@@ -224,9 +229,10 @@ fn apply(f: Function, args: &[Val], rng: &mut dyn Random) -> Result<Val, CallErr
             match &args[2] {
                 Val::Bool(false) => {}
                 Val::Bool(true) => {
-                    return fail(
-                        "States.JsonMerge supports only a shallow merge: the third argument must be false",
-                    );
+                    return fail(format!(
+                        "{} supports only a shallow merge: the third argument must be false",
+                        Function::JsonMerge.name()
+                    ));
                 }
                 _ => return fail("The third argument of States.JsonMerge must be a boolean"),
             }
@@ -255,10 +261,9 @@ fn apply(f: Function, args: &[Val], rng: &mut dyn Random) -> Result<Val, CallErr
         Function::MathAdd => {
             let a = integer(&args[0], f, "first")?;
             let b = integer(&args[1], f, "second")?;
-            Val::int(
-                a.checked_add(b)
-                    .ok_or_else(|| CallError::Intrinsic("States.MathAdd overflowed".into()))?,
-            )
+            Val::int(a.checked_add(b).ok_or_else(|| {
+                CallError::Intrinsic(format!("{} overflowed", Function::MathAdd.name()))
+            })?)
         }
         Function::StringSplit => {
             let s = string_arg(&args[0], f, "first")?;
@@ -328,7 +333,10 @@ fn format(template: &str, args: &[Val]) -> Result<Val, CallError> {
             '{' if chars.peek() == Some(&'}') => {
                 chars.next();
                 let Some(arg) = next.next() else {
-                    return fail("States.Format has more {} placeholders than arguments");
+                    return fail(format!(
+                        "{} has more {{}} placeholders than arguments",
+                        Function::Format.name()
+                    ));
                 };
                 java_string(arg, &mut out);
             }
@@ -336,7 +344,10 @@ fn format(template: &str, args: &[Val]) -> Result<Val, CallError> {
         }
     }
     if next.next().is_some() {
-        return fail("States.Format has more arguments than {} placeholders");
+        return fail(format!(
+            "{} has more arguments than {{}} placeholders",
+            Function::Format.name()
+        ));
     }
     Ok(Val::string(&out))
 }

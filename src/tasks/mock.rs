@@ -3,6 +3,7 @@
 //! (`"0"`, `"1-2"`...) as `Return` (the service's result) or `Throw` (`Error`, `Cause`).
 
 use super::{TaskOutcome, TaskRequest, TaskResolver};
+use crate::model::ErrorName;
 use crate::value::Val;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -111,7 +112,7 @@ impl MockResolver {
                         error: throw
                             .get("Error")
                             .and_then(Value::as_str)
-                            .unwrap_or("States.TaskFailed")
+                            .unwrap_or(ErrorName::TaskFailed.as_str())
                             .to_owned(),
                         cause: throw
                             .get("Cause")
@@ -154,7 +155,7 @@ impl TaskResolver for MockResolver {
     fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome {
         let Some(steps) = self.by_state.get(request.state_name) else {
             return TaskOutcome::Failure {
-                error: "States.TaskFailed".into(),
+                error: ErrorName::TaskFailed.as_str().into(),
                 cause: format!(
                     "The Task state '{}' has no mocked response in test case '{}'.",
                     request.state_name, self.test_case

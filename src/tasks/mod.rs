@@ -5,6 +5,7 @@
 pub mod mock;
 pub mod objects;
 
+use crate::model::ErrorName;
 use crate::value::Val;
 use std::collections::HashMap;
 
@@ -84,7 +85,7 @@ impl TaskResolver for TableResolver {
     fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome {
         let Some(outcomes) = self.results.get(request.state_name) else {
             return TaskOutcome::Failure {
-                error: "States.TaskFailed".into(),
+                error: ErrorName::TaskFailed.as_str().into(),
                 cause: format!(
                     "No result was given for the Task state '{}'.",
                     request.state_name

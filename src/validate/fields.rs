@@ -379,7 +379,7 @@ pub(super) fn check_error_equals(
     if names.is_empty() {
         return;
     }
-    let has_all = names.iter().any(|n| n == "States.ALL");
+    let has_all = names.iter().any(|n| n == ErrorName::All.as_str());
     if has_all && names.len() > 1 {
         diags.push(
             Code::InvalidErrorEquals,
@@ -420,7 +420,7 @@ fn check_unreachable_rules<'a>(
         if names.is_empty() {
             continue;
         }
-        if earlier.contains(&"States.ALL") {
+        if earlier.contains(&ErrorName::All.as_str()) {
             return;
         }
         if names.iter().all(|n| earlier.contains(&n.as_str())) {
