@@ -255,7 +255,8 @@ fn register_step_functions(
                 return Err(type_error("$range would produce more than 1000 items"));
             }
             let count = if count < 0.0 { 0 } else { count as usize };
-            Ok(JValue::array(
+            // A sequence, as AWS's $range gives (recorded: `$range(1, 9, 9)` is `1`, not `[1]`).
+            Ok(JValue::sequence(
                 (0..count)
                     .map(|i| JValue::from_f64(start + i as f64 * step))
                     .collect(),

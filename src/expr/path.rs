@@ -249,12 +249,20 @@ impl Parser<'_> {
                         None => return self.err("unterminated quoted name"),
                         Some('\\') => {
                             self.at += 1;
-                            match self.peek() {
-                                Some(c) => {
-                                    name.push(c);
-                                    self.at += c.len_utf8();
-                                }
-                                None => return self.err("unterminated quoted name"),
+                            let Some(c) = self.peek() else {
+                                return self.err("unterminated quoted name");
+                            };
+                            self.at += c.len_utf8();
+                            // Jayway's unescaping: the control characters and \uXXXX by their
+                            // names, any other escaped character as itself.
+                            match c {
+                                'n' => name.push('\n'),
+                                't' => name.push('\t'),
+                                'r' => name.push('\r'),
+                                'f' => name.push('\u{c}'),
+                                'b' => name.push('\u{8}'),
+                                'u' => name.push(self.unicode_escape()?),
+                                other => name.push(other),
                             }
                         }
                         Some(c) if c == q => {
@@ -270,6 +278,33 @@ impl Parser<'_> {
             }
             Some(':') => Ok(Segment::Wildcard),
             _ => self.integer().map(Segment::Index),
+        }
+    }
+
+    /// The four hex digits after `\u` (a surrogate pair's second half follows as `\uXXXX`).
+    fn unicode_escape(&mut self) -> Result<char, PathError> {
+        let unit = self.hex4()?;
+        if (0xD800..0xDC00).contains(&unit) && self.text[self.at..].starts_with("\\u") {
+            let save = self.at;
+            self.at += 2;
+            let low = self.hex4()?;
+            if (0xDC00..0xE000).contains(&low) {
+                let code = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                return char::from_u32(code).map_or_else(|| self.err("invalid \\u escape"), Ok);
+            }
+            self.at = save;
+        }
+        char::from_u32(unit).map_or_else(|| self.err("invalid \\u escape (a lone surrogate)"), Ok)
+    }
+
+    fn hex4(&mut self) -> Result<u32, PathError> {
+        let digits = self.text.get(self.at..self.at + 4).unwrap_or("");
+        match u32::from_str_radix(digits, 16) {
+            Ok(v) if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                self.at += 4;
+                Ok(v)
+            }
+            _ => self.err("\\u must be followed by four hex digits"),
         }
     }
 

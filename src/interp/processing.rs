@@ -354,6 +354,18 @@ impl Execution {
 
     /// `States.QueryEvaluationError`, with its `EvaluationFailed` event.
     pub(super) fn query_error(&mut self, fid: FrameId, state: &CState, detail: &str) -> StateError {
+        self.query_error_at(fid, state, detail, None)
+    }
+
+    /// `States.QueryEvaluationError`, with its `EvaluationFailed` event naming the field
+    /// (`location`) where AWS names it.
+    pub(super) fn query_error_at(
+        &mut self,
+        fid: FrameId,
+        state: &CState,
+        detail: &str,
+        location: Option<&str>,
+    ) -> StateError {
         let cause = self.runtime_cause(&self.frames[fid], state, detail);
         self.emit(
             fid,
@@ -361,7 +373,7 @@ impl Execution {
                 state: state.name.clone(),
                 error: ErrorName::QueryEvaluationError.as_str().into(),
                 cause: Some(Arc::from(cause.as_str())),
-                location: None,
+                location: location.map(Arc::from),
             },
         );
         StateError::new(ErrorName::QueryEvaluationError, Some(cause))

@@ -179,9 +179,19 @@ impl Execution {
         if distributed {
             self.emit(fid, EventKind::MapRunSucceeded);
         }
-        if map {
-            self.emit(fid, EventKind::MapStateSucceeded);
-        }
+        // AWS writes `ParallelStateSucceeded`/`MapStateSucceeded`, and the state's `Exited`
+        // event that follows points back past it, to the same event it does (recorded:
+        // MapStateSucceeded id 18 prev 17, MapStateExited id 19 prev 17).
+        let before = self.frames[fid].prev_event;
+        self.emit(
+            fid,
+            if map {
+                EventKind::MapStateSucceeded
+            } else {
+                EventKind::ParallelStateSucceeded
+            },
+        );
+        self.frames[fid].prev_event = before;
         self.finish_with(fid, state, Some(result));
     }
 }

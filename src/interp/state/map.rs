@@ -38,6 +38,13 @@ impl Execution {
         state: &CState,
         m: &MapState,
     ) -> Result<(), StartError> {
+        let number = |this: &mut Self, field: &Option<Dynamic<u64>>, name| match field {
+            Some(f) => this.number(fid, state, f, name).map(Some),
+            None => Ok(None),
+        };
+        // AWS reads MaxConcurrency(Path) first: a bad value fails the state before the items are
+        // read and before `MapStateStarted` (recorded: MapStateEntered, then ExecutionFailed).
+        let limit = number(self, &m.max_concurrency, "MaxConcurrency").map_err(|e| (e, false))?;
         let items = match &m.item_reader {
             Some(reader) => self.read_items(fid, state, reader).map_err(|e| (e, true))?,
             None => self.map_items(fid, state, m)?,
@@ -73,11 +80,7 @@ impl Execution {
                 length: items.len(),
             },
         );
-        let number = |this: &mut Self, field: &Option<Dynamic<u64>>, name| match field {
-            Some(f) => this.number(fid, state, f, name).map(Some),
-            None => Ok(None),
-        };
-        let limit = number(self, &m.max_concurrency, "MaxConcurrency").map_err(|e| (e, false))?;
+        // The tolerances are read after it (recorded: MapStateStarted, then ExecutionFailed).
         let tolerated =
             number(self, &m.tolerated_count, "ToleratedFailureCount").map_err(|e| (e, false))?;
         let percentage = match &m.tolerated_percentage {

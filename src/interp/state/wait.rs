@@ -5,6 +5,8 @@ use crate::history::{Millis, parse_timestamp};
 use crate::interp::compile::{CState, Dynamic, WaitFor};
 use crate::interp::error::StateError;
 use crate::interp::frame::Step;
+use crate::interp::processing::display_plain;
+use crate::interp::template::path_text;
 use crate::interp::{Execution, FrameId, secs};
 use crate::value::Val;
 
@@ -34,16 +36,30 @@ impl Execution {
             WaitFor::Seconds(Dynamic::Path(p)) => {
                 let ctx = self.ctx_for(fid, state);
                 let v = self.read_path(fid, state, p, effective, &ctx)?;
-                v.as_f64()
-                    .filter(|f| *f >= 0.0 && f.fract() == 0.0)
-                    .map(|f| self.clock + (f as Millis) * 1000)
-                    .ok_or_else(|| {
-                        self.runtime_error(
-                            fid,
-                            state,
-                            &format!("The SecondsPath parameter does not reference a valid integer value: {v}"),
-                        )
-                    })
+                // AWS's two texts (after LocalStack's, written against AWS): a negative whole
+                // number, and anything that is not a whole number.
+                let whole = v.as_f64().filter(|f| f.fract() == 0.0);
+                match whole {
+                    Some(f) if f >= 0.0 => Ok(self.clock + (f as Millis) * 1000),
+                    Some(_) => Err(self.runtime_error(
+                        fid,
+                        state,
+                        &format!(
+                            "The SecondsPath parameter references a negative value: {} == {}",
+                            path_text(p),
+                            display_plain(&v)
+                        ),
+                    )),
+                    None => Err(self.runtime_error(
+                        fid,
+                        state,
+                        &format!(
+                            "The SecondsPath parameter cannot be parsed as a long value: {} == {}",
+                            path_text(p),
+                            display_plain(&v)
+                        ),
+                    )),
+                }
             }
             WaitFor::Seconds(Dynamic::Jsonata(t)) => {
                 let seconds = self.jsonata_number(fid, state, t, "Seconds")?;
@@ -61,7 +77,9 @@ impl Execution {
                         fid,
                         state,
                         &format!(
-                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {v}"
+                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {} == {}",
+                            path_text(p),
+                            display_plain(&v)
                         ),
                     )
                 })
@@ -70,12 +88,14 @@ impl Execution {
                 let v = self.jeval(fid, state, t, None, None)?;
                 match v.as_str().and_then(parse_timestamp) {
                     Some(at) => Ok(at),
-                    None => Err(self.query_error(
+                    None => Err(self.query_error_at(
                         fid,
                         state,
                         &format!(
-                            "The value of the field 'Timestamp' is not a valid timestamp: {v}"
+                            "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}",
+                            display_plain(&v)
                         ),
+                        Some("Timestamp"),
                     )),
                 }
             }
