@@ -795,6 +795,65 @@ fn cases() -> Vec<Case> {
             "TimeoutSecondsPath and HeartbeatSecondsPath",
             one(task(json!({ "TimeoutSecondsPath": "$.t", "HeartbeatSecondsPath": "$.h" }))),
         ),
+        // ---- Task: Credentials (AWS refuses {} and other fields at CreateStateMachine) ----
+        valid(
+            "Credentials with RoleArn",
+            one(task(json!({ "Credentials": { "RoleArn": "arn:aws:iam::123456789012:role/R" } }))),
+        ),
+        valid(
+            "Credentials with RoleArn.$",
+            one(task(json!({ "Credentials": { "RoleArn.$": "$.role" } }))),
+        ),
+        valid(
+            "JSONata Credentials with an expression",
+            jsonata(json!({ "A": task(json!({ "Credentials": { "RoleArn": "{% $states.input.role %}" } })) })),
+        ),
+        case(
+            "empty Credentials",
+            one(task(json!({ "Credentials": {} }))),
+            &[("MISSING_FIELD", "/States/A/Credentials")],
+        ),
+        case(
+            "Credentials with another field",
+            one(task(json!({ "Credentials": { "RoleArn": "arn:aws:iam::123456789012:role/R", "InvalidField": "x" } }))),
+            &[("UNKNOWN_FIELD", "/States/A/Credentials/InvalidField")],
+        ),
+        case(
+            "JSONata Credentials with RoleArn.$",
+            jsonata(json!({ "A": task(json!({ "Credentials": { "RoleArn.$": "$.role" } })) })),
+            &[
+                ("UNKNOWN_FIELD", "/States/A/Credentials/RoleArn.$"),
+                ("MISSING_FIELD", "/States/A/Credentials"),
+            ],
+        ),
+        case(
+            "Credentials as a list",
+            one(task(json!({ "Credentials": ["arn:aws:iam::123456789012:role/R"] }))),
+            &[("WRONG_TYPE", "/States/A/Credentials")],
+        ),
+        // ---- Task: Lambda function ARNs, with a version or alias ----
+        valid(
+            "a Lambda ARN with an alias",
+            one(task(json!({ "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f:live" }))),
+        ),
+        valid(
+            "a Lambda ARN with $LATEST",
+            one(task(json!({ "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f:$LATEST" }))),
+        ),
+        valid(
+            "a Lambda ARN with a version",
+            one(task(json!({ "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f.v2:7" }))),
+        ),
+        case(
+            "a Lambda ARN with two qualifiers",
+            one(task(json!({ "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f:a:b" }))),
+            &[("INVALID_RESOURCE", "/States/A/Resource")],
+        ),
+        case(
+            "a Lambda ARN without function:",
+            one(task(json!({ "Resource": "arn:aws:lambda:us-east-1:123456789012:f" }))),
+            &[("INVALID_RESOURCE", "/States/A/Resource")],
+        ),
         case(
             "TimeoutSeconds and TimeoutSecondsPath",
             one(task(json!({ "TimeoutSeconds": 60, "TimeoutSecondsPath": "$.t" }))),
@@ -1378,11 +1437,25 @@ fn cases() -> Vec<Case> {
                                              "ReaderConfig": { "MaxItems": "100" } } }))),
             &[("WRONG_TYPE", "/States/A/ItemReader/ReaderConfig/MaxItems")],
         ),
-        case(
-            "ReaderConfig MaxItems 0",
+        // Recorded on AWS (LocalStack's test_map_item_reader_csv_max_items[0]): 0 reads every item.
+        valid(
+            "ReaderConfig MaxItems 0 means no limit",
             one(dmap(json!({ "ItemReader": { "Resource": "arn:aws:states:::s3:getObject",
                                              "ReaderConfig": { "MaxItems": 0 } } }))),
-            &[("INVALID_VALUE", "/States/A/ItemReader/ReaderConfig/MaxItems")],
+        ),
+        case(
+            "ItemBatcher MaxItemsPerBatch and its Path",
+            one(dmap(json!({ "ItemBatcher": { "MaxItemsPerBatch": 2, "MaxItemsPerBatchPath": "$.n" } }))),
+            &[("CONFLICTING_FIELDS", "/States/A/ItemBatcher/MaxItemsPerBatchPath")],
+        ),
+        case(
+            "ItemBatcher MaxInputBytesPerBatch and its Path",
+            one(dmap(json!({ "ItemBatcher": { "MaxInputBytesPerBatch": 1024, "MaxInputBytesPerBatchPath": "$.b" } }))),
+            &[("CONFLICTING_FIELDS", "/States/A/ItemBatcher/MaxInputBytesPerBatchPath")],
+        ),
+        valid(
+            "ItemBatcher with both limits, one by path",
+            one(dmap(json!({ "ItemBatcher": { "MaxItemsPerBatch": 2, "MaxInputBytesPerBatchPath": "$.b" } }))),
         ),
         // ---- Map: ItemBatcher needs a Max field ----
         valid(

@@ -218,6 +218,9 @@ fn check_state(machine: &StateMachine, state: &State, diags: &mut Diagnostics) {
             if let Some(resource) = &task.resource {
                 check_resource(resource, &state.pointer.key("Resource"), diags);
             }
+            if let Some(credentials) = &task.credentials {
+                check_credentials(credentials, state, diags);
+            }
             exclusive(state, "TimeoutSeconds", "TimeoutSecondsPath", diags);
             exclusive(state, "HeartbeatSeconds", "HeartbeatSecondsPath", diags);
             number_string(&task.timeout_seconds, state, "TimeoutSeconds", diags);
@@ -363,6 +366,109 @@ fn check_resource(resource: &str, pointer: &Pointer, diags: &mut Diagnostics) {
             Code::InvalidResource,
             pointer.clone(),
             format!("\"{resource}\" is not an ARN: a Resource looks like arn:aws:states:::lambda:invoke or arn:aws:lambda:us-east-1:123456789012:function:name."),
+        );
+    } else if parts[2] == "lambda" && !is_lambda_function_arn(&parts) {
+        diags.push(
+            Code::InvalidResource,
+            pointer.clone(),
+            format!("\"{resource}\" is not a Lambda function ARN: it looks like arn:aws:lambda:REGION:ACCOUNT:function:NAME, optionally with a version or alias (…:function:NAME:prod, …:function:NAME:$LATEST)."),
+        );
+    }
+}
+
+/// A Lambda function ARN as a Task's Resource (Lambda's `NameSpacedFunctionArn`):
+/// `arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER]`, where a name is letters,
+/// digits, `-`, `_` and `.`, and a qualifier is `$LATEST`, a version or an alias.
+fn is_lambda_function_arn(parts: &[&str]) -> bool {
+    let name_ok = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 64
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    let qualifier_ok = |s: &str| {
+        s == "$LATEST"
+            || (!s.is_empty()
+                && s.len() <= 128
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')))
+    };
+    match parts {
+        ["arn", _, "lambda", region, account, "function", name] => {
+            !region.is_empty() && account.len() == 12 && name_ok(name)
+        }
+        [
+            "arn",
+            _,
+            "lambda",
+            region,
+            account,
+            "function",
+            name,
+            qualifier,
+        ] => !region.is_empty() && account.len() == 12 && name_ok(name) && qualifier_ok(qualifier),
+        _ => false,
+    }
+}
+
+/// A Task's Credentials: an object with the role to assume, `RoleArn` (a string; in JSONata
+/// it may be an expression) or, in JSONPath, `RoleArn.$` (a path or intrinsic function). AWS
+/// refuses an empty object and other fields when the state machine is created.
+fn check_credentials(credentials: &Value, state: &State, diags: &mut Diagnostics) {
+    let at = state.pointer.key("Credentials");
+    let Value::Object(fields) = credentials else {
+        if !matches!(credentials, Value::String(s) if crate::placeholder::contains(s) || jsonata::expression(s).is_some())
+        {
+            diags.push(
+                Code::WrongType,
+                at,
+                "Credentials must be an object naming the role to assume: {\"RoleArn\": \"arn:aws:iam::123456789012:role/Name\"}.",
+            );
+        }
+        return;
+    };
+    let jsonata = state.language == QueryLanguage::Jsonata;
+    let allowed: &[&str] = if jsonata {
+        &["RoleArn"]
+    } else {
+        &["RoleArn", "RoleArn.$"]
+    };
+    for key in fields.keys().filter(|k| !allowed.contains(&k.as_str())) {
+        let hint = if jsonata && key == "RoleArn.$" {
+            "JSONata states have no .$ fields: write \"RoleArn\": \"{% ... %}\"."
+        } else {
+            "Credentials takes only RoleArn (or RoleArn.$ for a path)."
+        };
+        diags.push(
+            Code::UnknownField,
+            at.key(key),
+            format!("\"{key}\" is not a Credentials field. {hint}"),
+        );
+    }
+    let roles = allowed.iter().filter(|k| fields.contains_key(**k)).count();
+    if roles == 0 {
+        diags.push(
+            Code::MissingField,
+            at,
+            "Credentials needs RoleArn: the ARN of the IAM role the task assumes (or RoleArn.$, a path to it).",
+        );
+    } else if roles == 2 {
+        diags.push(
+            Code::ConflictingFields,
+            at.key("RoleArn.$"),
+            "RoleArn and RoleArn.$ exclude each other: keep one.",
+        );
+    } else if let Some(v) = fields.get("RoleArn").or_else(|| fields.get("RoleArn.$"))
+        && !v.is_string()
+    {
+        diags.push(
+            Code::WrongType,
+            at.key(if fields.contains_key("RoleArn") {
+                "RoleArn"
+            } else {
+                "RoleArn.$"
+            }),
+            "The role must be given as a string (an ARN, a path or an expression).",
         );
     }
 }
@@ -709,7 +815,8 @@ fn check_map(state: &State, map: &Map, diags: &mut Diagnostics) {
                 ),
                 None => {}
             }
-            whole_number_in(config, "MaxItems", &p, (1, u64::MAX), language, diags);
+            // 0 means no limit (recorded on AWS: MaxItems 0 reads every item).
+            whole_number_in(config, "MaxItems", &p, (0, u64::MAX), language, diags);
             if language == QueryLanguage::Jsonata {
                 path_keys_in_jsonata(config, &["MaxItemsPath"], &p, diags);
             } else if config.contains_key("MaxItems") && config.contains_key("MaxItemsPath") {
@@ -755,6 +862,18 @@ fn check_map(state: &State, map: &Map, diags: &mut Diagnostics) {
                 &p,
                 diags,
             );
+        }
+        for (a, b) in [
+            ("MaxItemsPerBatch", "MaxItemsPerBatchPath"),
+            ("MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"),
+        ] {
+            if batcher.contains_key(a) && batcher.contains_key(b) {
+                diags.push(
+                    Code::ConflictingFields,
+                    p.key(b),
+                    format!("{a} and {b} exclude each other: keep one."),
+                );
+            }
         }
         let mut r = crate::model::read::Reader::new(batcher, p, diags);
         r.unknown_fields(
