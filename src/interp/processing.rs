@@ -3,7 +3,7 @@
 //! (Arguments, Output, Assign over `$states`) differ. The life cycle calls these steps the same
 //! way for every state.
 
-use super::compile::{CState, Dynamic, PathFields, Processing, Shape};
+use super::compile::{CState, Dynamic, PathFields, Processing};
 use super::error::StateError;
 use super::jsonata::{JTemplate, states_object};
 use super::template::{Template, path_text};
@@ -82,15 +82,13 @@ impl Execution {
             Processing::JsonPath(io) => self.path_output(fid, state, io, result, rule),
             Processing::Jsonata(j) => {
                 let rule_shape = rule.and_then(|r| j.rules.get(r));
-                let shape = Shape {
-                    output: rule_shape
-                        .and_then(|s| s.output.clone())
-                        .or_else(|| j.shape.output.clone()),
-                    assign: rule_shape
-                        .and_then(|s| s.assign.clone())
-                        .or_else(|| j.shape.assign.clone()),
-                };
-                self.jsonata_output(fid, state, &shape, result.as_ref(), None)
+                let output = rule_shape
+                    .and_then(|s| s.output.as_ref())
+                    .or(j.shape.output.as_ref());
+                let assign = rule_shape
+                    .and_then(|s| s.assign.as_ref())
+                    .or(j.shape.assign.as_ref());
+                self.jsonata_output(fid, state, output, assign, result.as_ref(), None)
             }
         }
     }
@@ -135,18 +133,26 @@ impl Execution {
     ) -> Result<Processed, StateError> {
         match &state.io {
             Processing::JsonPath(io) => {
-                let catcher = io.catch.get(index).cloned().unwrap_or_default();
+                let (result_path, assign) = io
+                    .catch
+                    .get(index)
+                    .map_or((&None, None), |c| (&c.result_path, c.assign.as_ref()));
                 let ctx = self.ctx_for(fid, state);
-                let assigned =
-                    self.eval_assign(fid, state, catcher.assign.as_ref(), &error_output, &ctx)?;
+                let assigned = self.eval_assign(fid, state, assign, &error_output, &ctx)?;
                 let input = self.frames[fid].input.clone();
-                let output =
-                    self.result_path(fid, state, &catcher.result_path, input, error_output)?;
+                let output = self.result_path(fid, state, result_path, input, error_output)?;
                 Ok((output, assigned))
             }
             Processing::Jsonata(j) => {
-                let shape = j.catch.get(index).cloned().unwrap_or_default();
-                self.jsonata_output(fid, state, &shape, None, Some(&error_output))
+                let shape = j.catch.get(index);
+                self.jsonata_output(
+                    fid,
+                    state,
+                    shape.and_then(|s| s.output.as_ref()),
+                    shape.and_then(|s| s.assign.as_ref()),
+                    None,
+                    Some(&error_output),
+                )
             }
         }
     }
@@ -157,15 +163,16 @@ impl Execution {
         &mut self,
         fid: FrameId,
         state: &CState,
-        shape: &Shape,
+        output: Option<&JTemplate>,
+        assign: Option<&JTemplate>,
         result: Option<&Val>,
         error_output: Option<&Val>,
     ) -> Result<Processed, StateError> {
-        let assigned = match &shape.assign {
+        let assigned = match assign {
             Some(t) => Some(self.jeval(fid, state, t, result, error_output)?),
             None => None,
         };
-        let output = match &shape.output {
+        let output = match output {
             Some(t) => self.jeval(fid, state, t, result, error_output)?,
             None => error_output
                 .or(result)
