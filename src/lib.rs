@@ -39,6 +39,7 @@ pub mod placeholder;
 pub mod pointer;
 pub mod render_svg;
 pub mod replay;
+pub mod run;
 pub mod source;
 pub mod subst;
 pub mod tasks;
