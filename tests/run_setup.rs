@@ -375,3 +375,47 @@ fn the_files_beside_a_definition_follow_one_rule() {
         ]
     );
 }
+
+/// What the studio's Run mode does on Start (see the port notes of `stepcraft::run`): a test
+/// case beside the definition gives the mocks and data; without one, callbacks wait for answers.
+#[test]
+fn a_scenario_from_the_test_file_beside_starts_as_the_studio_starts_it() {
+    let definition = example("order-processing.asl.json");
+    let cases: Vec<stepcraft::testing::TestCase> = beside(&definition)
+        .existing_test_files()
+        .iter()
+        .filter_map(|p| stepcraft::testing::load(p).ok())
+        .flat_map(|f| f.cases)
+        .collect();
+    let case = cases
+        .iter()
+        .find(|c| c.name == "order-processing wallet order is fulfilled")
+        .expect("the case");
+    let mut setup = setup_for(&definition);
+    setup.validate = false;
+    let mut prepared = setup.prepare().expect("prepares");
+    prepared.tasks = match &case.mocks {
+        Ok(mocks @ stepcraft::testing::Mocks::Config { .. }) => mocks.tasks(),
+        Ok(stepcraft::testing::Mocks::None) => Tasks::Callbacks {
+            hint: "Choose a test case under Task results to mock it.".into(),
+        },
+        Err(e) => panic!("{e}"),
+    };
+    prepared.config.objects = stepcraft::testing::store_for(
+        case.objects.as_ref().expect("objects"),
+        &stepcraft::testing::RunOptions::default(),
+    )
+    .map(|s| s as Arc<dyn ObjectStore>);
+    let mut exec = prepared.start(Val::from(&case.input)).expect("starts");
+    exec.set_breakpoints(["Charge Payment".to_owned()]);
+    while exec.step().is_some() {}
+    assert_eq!(
+        exec.status(),
+        &Status::Paused {
+            state: "Charge Payment".into()
+        }
+    );
+    let out = output(run_to_end(&mut exec));
+    assert_eq!(out["orderId"], json!("order-42"));
+    assert_eq!(out["chargeId"], json!("ch-1"));
+}
