@@ -3,10 +3,11 @@
 //!
 //! The pipeline reads text into a lossless [`Document`], derives the typed [`model`], and checks
 //! it with the [`validate`] rules. Every problem is a [`Diagnostic`] with a code, a JSON pointer
-//! and a line:column; the engine never prints.
+//! and a line:column; the engine never prints. [`run`] starts an execution of a valid definition
+//! (the [`interp`] stepper) and runs it; its history is AWS-shaped.
 //!
 //! ```
-//! use stepcraft::{Document, Format, validate};
+//! use stepcraft::{Document, Format, run, validate};
 //!
 //! let text = r#"{
 //!   "StartAt": "Hello",
@@ -23,6 +24,20 @@
 //!
 //! // Nothing was edited, so saving gives back the exact text.
 //! assert_eq!(doc.to_text(), text);
+//!
+//! // Fixed, it runs: one set-up starts the execution, `run_to_end` runs it, the history tells.
+//! let fixed = text.replace(r#""Next": "Missing""#, r#""End": true"#);
+//! let setup = run::RunSetup::new(Document::parse(&fixed, Format::Json).expect("valid JSON"));
+//! let mut execution = setup.start(serde_json::json!({}).into()).expect("valid, compiles");
+//! assert!(matches!(
+//!     run::run_to_end(&mut execution),
+//!     stepcraft::interp::Status::Succeeded(output) if output.to_json_string() == r#""world""#
+//! ));
+//! let types: Vec<String> = execution.history().iter().map(|e| e.kind.type_name()).collect();
+//! assert_eq!(
+//!     types,
+//!     ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"]
+//! );
 //! ```
 
 pub mod catalog;
@@ -39,6 +54,7 @@ pub mod placeholder;
 pub mod pointer;
 pub mod render_svg;
 pub mod replay;
+pub mod run;
 pub mod source;
 pub mod subst;
 pub mod tasks;

@@ -24,12 +24,10 @@
 //! first difference is reported with its JSON pointer. Nothing here prints.
 
 use crate::history::EventKind;
-use crate::interp::compile::Program;
-use crate::interp::{Config, Execution, Status};
+use crate::interp::Status;
+use crate::run::{RunSetup, Tasks, beside, run_to_end};
 use crate::subst::{Origin, Sources, Substitutions};
-use crate::tasks::mock::MockResolver;
 use crate::tasks::objects::{DirStore, MemoryStore, ObjectStore, Overlay, parse_s3_uri};
-use crate::tasks::{TableResolver, TaskResolver};
 use crate::validate::WorkflowType;
 use crate::value::{Val, numbers_equal};
 use crate::{Document, Format};
@@ -69,6 +67,24 @@ pub enum Mocks {
         /// The test case.
         test_case: String,
     },
+}
+
+impl Mocks {
+    /// What answers the case's Task states.
+    pub fn tasks(&self) -> Tasks {
+        match self {
+            Self::None => Tasks::None,
+            Self::Config {
+                config,
+                state_machine,
+                test_case,
+            } => Tasks::Mocks {
+                config: Arc::clone(config),
+                state_machine: state_machine.clone(),
+                test_case: test_case.clone(),
+            },
+        }
+    }
 }
 
 /// The expected error or cause.
@@ -196,8 +212,10 @@ impl CaseResult {
     }
 }
 
-/// The files to run under `paths`: files as given, directories searched (recursively, sorted)
-/// for `*.test.json`, `*.test.yaml`, `*.test.yml` and `*.jsonl`.
+/// The files to run under `paths`: directories searched (recursively, sorted) for
+/// `*.test.json`, `*.test.yaml`, `*.test.yml` and `*.jsonl`; a definition (a file whose name is
+/// none of those) with test files beside it ([`crate::run::beside`]) stands for them; any other
+/// file as given.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     let mut out = Vec::new();
     for path in paths {
@@ -205,8 +223,21 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
             let mut found = Vec::new();
             walk(path, &mut found)?;
             out.extend(without_data(found));
+            continue;
+        }
+        let named_as_test = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(is_test_file_name);
+        let tests = if named_as_test {
+            Vec::new()
         } else {
+            beside(path).existing_test_files()
+        };
+        if tests.is_empty() {
             out.push(path.clone());
+        } else {
+            out.extend(tests);
         }
     }
     Ok(out)
@@ -967,46 +998,35 @@ fn check(case: &TestCase, options: &RunOptions) -> Result<(), Failure> {
         .definition
         .as_ref()
         .map_err(|e| fail("/definition", "a readable definition", e.clone()))?;
-    let doc = Document::from_value((**definition).clone(), Format::Json);
-    let (machine, _) = doc.model();
-    let program = Program::compile(&machine).map_err(|e| {
+    // A test reports what happens: its definition is already substituted, and runs unvalidated.
+    let mut setup = RunSetup::new(Document::from_value((**definition).clone(), Format::Json));
+    setup.validate = false;
+    setup.config.workflow_type = case.workflow_type;
+    if let Some(name) = &case.state_machine_name {
+        setup.config.state_machine_name.clone_from(name);
+    }
+    let mut prepared = setup.prepare().map_err(|e| {
         fail(
             "/definition",
             "a definition that compiles",
             format!("\"{e}\""),
         )
     })?;
-    let resolver: Box<dyn TaskResolver> = match &case.mocks {
-        Err(e) => return Err(fail("/mocks", "usable mocks", e.clone())),
-        Ok(Mocks::None) => Box::new(TableResolver::new()),
-        Ok(Mocks::Config {
-            config,
-            state_machine,
-            test_case,
-        }) => Box::new(
-            MockResolver::new(config, state_machine.as_deref(), test_case)
-                .map_err(|e| fail("/mocks", "usable mocks", e.to_string()))?,
-        ),
-    };
+    let resolver = case
+        .mocks
+        .as_ref()
+        .map_err(|e| fail("/mocks", "usable mocks", e.clone()))?
+        .tasks()
+        .resolver()
+        .map_err(|e| fail("/mocks", "usable mocks", e.to_string()))?;
     let objects = case
         .objects
         .as_ref()
         .map_err(|e| fail("/s3Root", "usable objects (s3Root, files)", e.clone()))?;
     let store = store_for(objects, options);
-    let mut config = Config {
-        workflow_type: case.workflow_type,
-        objects: store.clone().map(|s| s as Arc<dyn ObjectStore>),
-        ..Config::default()
-    };
-    if let Some(name) = &case.state_machine_name {
-        config.state_machine_name.clone_from(name);
-    }
-    let mut execution = Execution::new(Arc::new(program), Val::from(&case.input), config, resolver);
-    let mut status = execution.run().clone();
-    while status == Status::WaitingForCallback && execution.has_timers() {
-        execution.let_time_pass();
-        status = execution.run().clone();
-    }
+    prepared.config.objects = store.clone().map(|s| s as Arc<dyn ObjectStore>);
+    let mut execution = prepared.start_with(Val::from(&case.input), resolver);
+    let status = run_to_end(&mut execution).clone();
     let expect = &case.expect;
     let got_status = status_name(&status);
     let describe = || match &status {

@@ -39,3 +39,15 @@ pub fn run(file: Option<PathBuf>) -> eframe::Result {
         Box::new(|cc| Ok(Box::new(StudioApp::new(cc.storage, file)))),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn the_bundled_test_file_is_the_one_beside_the_bundled_example() {
+        let example = Path::new("assets/examples").join(super::BUNDLED_EXAMPLE.0);
+        let beside = stepcraft::run::beside(&example);
+        assert_eq!(beside.test_files[0], Path::new(super::BUNDLED_TESTS.0));
+    }
+}

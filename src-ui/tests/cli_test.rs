@@ -16,6 +16,15 @@ fn the_example_test_files_pass() {
     assert!(text.trim_end().ends_with(" passed, 0 failed"), "{text}");
 }
 
+#[test]
+fn a_definition_stands_for_the_test_files_beside_it() {
+    let out = stepcraft(&["test", s(&repo("assets/examples/hello-world.asl.json"))]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("ok hello-world greets cheerfully"), "{text}");
+    assert!(text.trim_end().ends_with("2 passed, 0 failed"), "{text}");
+}
+
 /// A distributed Map over s3://b/rows.csv whose children return their input.
 const CSV_MAP: &str = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
   "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",

@@ -323,13 +323,10 @@ impl Sources {
 }
 
 /// The sidecar file that remembers a definition's placeholder values (the studio's Parameters):
-/// `orders.asl.json` → `orders.asl.subs.json`. It has the `--subs` file shape.
+/// `orders.asl.json` → `orders.asl.subs.json`, as [`crate::run::beside`] says. It has the
+/// `--subs` file shape.
 pub fn sidecar_path(definition: &Path) -> PathBuf {
-    let stem = definition
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    definition.with_file_name(format!("{stem}.subs.json"))
+    crate::run::beside(definition).sidecar
 }
 
 /// `${Name}` and `Name` both name a placeholder in flags and files.

@@ -2,21 +2,19 @@
 //! tests read histories from.
 
 use serde_json::Value;
-use std::sync::Arc;
-use stepcraft::interp::compile::Program;
-use stepcraft::interp::{Config, Execution};
-use stepcraft::tasks::{TableResolver, TaskOutcome, TaskResolver};
+use stepcraft::interp::Execution;
+use stepcraft::run::{RunSetup, Tasks, run_to_end};
+use stepcraft::tasks::{TableResolver, TaskOutcome};
 use stepcraft::value::Val;
 use stepcraft::{Document, Format};
 
 /// Runs `definition` on `input` until it ends (or waits), answering tasks from `resolver`.
 pub fn execute(definition: &Value, input: Value, resolver: TableResolver) -> Execution {
-    let doc = Document::from_value(definition.clone(), Format::Json);
-    let (machine, _) = doc.model();
-    let program = Arc::new(Program::compile(&machine).expect("compiles"));
-    let resolver: Box<dyn TaskResolver> = Box::new(resolver);
-    let mut exec = Execution::new(program, Val::from(input), Config::default(), resolver);
-    exec.run();
+    let mut setup = RunSetup::new(Document::from_value(definition.clone(), Format::Json));
+    setup.validate = false;
+    setup.tasks = Tasks::Table(resolver);
+    let mut exec = setup.start(Val::from(input)).expect("starts");
+    run_to_end(&mut exec);
     exec
 }
 

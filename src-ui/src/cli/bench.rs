@@ -10,12 +10,10 @@ use clap::Args;
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 use stepcraft::history::EventKind;
-use stepcraft::interp::compile::Program;
-use stepcraft::interp::{Config, Execution, Status};
-use stepcraft::tasks::TableResolver;
+use stepcraft::interp::Status;
+use stepcraft::run::{RunSetup, run_to_end_with};
 use stepcraft::validate::WorkflowType;
 use stepcraft::value::Val;
 use stepcraft::{Document, Format};
@@ -68,38 +66,32 @@ fn bench(args: &BenchArgs) -> Result<serde_json::Value, String> {
     };
     let parse_ms = ms(t0);
     let t1 = Instant::now();
-    let (machine, _) = doc.model();
-    let program = Arc::new(Program::compile(&machine).map_err(|e| e.to_string())?);
+    // Timed as before: the definition runs as written, unvalidated, on Express limits.
+    let mut setup = RunSetup::new(doc);
+    setup.validate = false;
+    setup.config.workflow_type = WorkflowType::Express;
+    setup.config.record_history = args.history;
+    let prepared = setup.prepare().map_err(|e| e.to_string())?;
     let input = Val::from(&input);
     let compile_ms = ms(t1);
     let mut runs = Vec::with_capacity(args.repeat.max(1));
     let mut states = 0usize;
     let mut output = String::new();
     for _ in 0..args.repeat.max(1) {
-        let config = Config {
-            workflow_type: WorkflowType::Express,
-            record_history: args.history,
-            ..Config::default()
-        };
         let t = Instant::now();
-        let mut execution = Execution::new(
-            program.clone(),
-            input.clone(),
-            config,
-            Box::new(TableResolver::new()),
-        );
+        let mut execution = prepared.start(input.clone()).map_err(|e| e.to_string())?;
         let mut entered = 0usize;
-        while let Some(event) = execution.step() {
+        let status = run_to_end_with(&mut execution, |event| {
             if matches!(event.kind, EventKind::StateEntered { .. }) {
                 entered += 1;
             }
-        }
+        });
         runs.push(ms(t));
-        states = entered;
-        output = match execution.status() {
+        output = match status {
             Status::Succeeded(v) => v.to_json_string(),
             other => format!("{other:?}"),
         };
+        states = entered;
     }
     runs.sort_by(f64::total_cmp);
     let median = runs[runs.len() / 2];

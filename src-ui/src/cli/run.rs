@@ -7,13 +7,11 @@ use crate::files::{read_text, write_atomic};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use stepcraft::interp::compile::Program;
-use stepcraft::interp::{Config, Execution, Status};
-use stepcraft::subst::Substitutions;
-use stepcraft::tasks::mock::MockResolver;
-use stepcraft::tasks::objects::{DirStore, ObjectStore};
-use stepcraft::tasks::{TableResolver, TaskResolver};
-use stepcraft::validate::{Options, WorkflowType, validate};
+use stepcraft::interp::Status;
+use stepcraft::run::{RunSetup, SetupError, Tasks, run_to_end};
+use stepcraft::tasks::TableResolver;
+use stepcraft::tasks::objects::DirStore;
+use stepcraft::validate::WorkflowType;
 use stepcraft::value::Val;
 use stepcraft::{Document, Format};
 
@@ -53,42 +51,6 @@ pub struct RunArgs {
     s3_root: Option<PathBuf>,
 }
 
-/// The definition with its placeholders filled in. A placeholder left without a value runs as
-/// its literal text (a note says so), except a bare one, which has no text to run as.
-fn substituted(
-    doc: &Document,
-    substitutions: &Substitutions,
-    file: &Path,
-) -> Result<serde_json::Value, String> {
-    let applied = substitutions.apply_to(doc);
-    let open = stepcraft::placeholder::uses(&applied.value);
-    // Unquoted JSON has no text to run as; a plain YAML scalar is a string, and runs as one.
-    let bare = doc.bare_placeholders();
-    if let Some(bare) = open
-        .iter()
-        .find(|u| u.whole && !u.in_key && !bare.is_yaml() && bare.is_bare(&u.pointer, &u.name))
-    {
-        return Err(format!(
-            "{}: error: ${{{}}} stands unquoted at {}, so it needs a value to run: give one with --sub {}=VALUE, --subs FILE or --template FILE.",
-            file.display(),
-            bare.name,
-            bare.pointer,
-            bare.name
-        ));
-    }
-    let names = stepcraft::placeholder::names(&applied.value);
-    if !names.is_empty() {
-        let list: Vec<String> = names.iter().map(|n| format!("${{{n}}}")).collect();
-        eprint(&format!(
-            "{}: note: {} placeholder(s) have no value and run as their literal text: {}.",
-            file.display(),
-            names.len(),
-            list.join(", ")
-        ));
-    }
-    Ok(applied.value)
-}
-
 fn parse_type(text: &str) -> Result<WorkflowType, String> {
     WorkflowType::parse(text).ok_or_else(|| "use STANDARD or EXPRESS".to_owned())
 }
@@ -103,6 +65,20 @@ fn read_json(path: &Path) -> Result<serde_json::Value, String> {
             e.column()
         )
     })
+}
+
+/// A placeholder left without a value runs as its literal text: a note says so.
+fn note_unfilled(setup: &RunSetup, file: &Path) {
+    let names = setup.unfilled();
+    if !names.is_empty() {
+        let list: Vec<String> = names.iter().map(|n| format!("${{{n}}}")).collect();
+        eprint(&format!(
+            "{}: note: {} placeholder(s) have no value and run as their literal text: {}.",
+            file.display(),
+            names.len(),
+            list.join(", ")
+        ));
+    }
 }
 
 fn eprint(message: &str) {
@@ -122,50 +98,60 @@ pub fn run(args: &RunArgs) -> u8 {
     }
 }
 
+/// Explains why the definition cannot start, as the command line says it.
+fn setup_error(file: &Path, error: &SetupError) -> String {
+    match error {
+        SetupError::BarePlaceholder { name, pointer } => format!(
+            "{}: error: ${{{name}}} stands unquoted at {pointer}, so it needs a value to run: give one with --sub {name}=VALUE, --subs FILE or --template FILE.",
+            file.display(),
+        ),
+        SetupError::Invalid(errors) => {
+            let lines: Vec<String> = errors.iter().map(|d| format_diagnostic(file, d)).collect();
+            format!(
+                "{}\nThe definition is not valid, so it cannot run (AWS would reject it too).",
+                lines.join("\n")
+            )
+        }
+        other => format!("{}: error: {other}", file.display()),
+    }
+}
+
 fn run_inner(args: &RunArgs) -> Result<u8, String> {
     let text = read_text(&args.file)?;
     let format = Format::from_path(&args.file).unwrap_or_else(|| Format::sniff(&text));
     let doc = Document::parse(&text, format).map_err(|d| format_diagnostic(&args.file, &d))?;
-    let workflow_type = args.workflow_type.unwrap_or(WorkflowType::Standard);
-    let substitutions = args.subst.gather(Some(&args.file))?;
-    let definition = substituted(&doc, &substitutions, &args.file)?;
-    let errors: Vec<_> = validate(
-        &doc,
-        &Options {
-            workflow_type: Some(workflow_type),
-            substitutions,
-        },
-    )
-    .into_iter()
-    .filter(stepcraft::Diagnostic::is_error)
-    .collect();
-    if !errors.is_empty() {
-        let lines: Vec<String> = errors
-            .iter()
-            .map(|d| format_diagnostic(&args.file, d))
-            .collect();
-        return Err(format!(
-            "{}\nThe definition is not valid, so it cannot run (AWS would reject it too).",
-            lines.join("\n")
-        ));
+    let mut setup = RunSetup::new(doc);
+    setup.substitutions = args.subst.gather(Some(&args.file))?;
+    setup.config.workflow_type = args.workflow_type.unwrap_or(WorkflowType::Standard);
+    setup.config.record_history = args.history.is_some();
+    setup.config.seed = args.seed;
+    if let Some(name) = &args.state_machine {
+        setup.config.state_machine_name.clone_from(name);
     }
-    let (machine, _) = Document::from_value(definition, doc.format()).model();
-    let program =
-        Program::compile(&machine).map_err(|e| format!("{}: error: {e}", args.file.display()))?;
+    let mut prepared = match setup.prepare() {
+        Ok(prepared) => {
+            note_unfilled(&setup, &args.file);
+            prepared
+        }
+        Err(e @ SetupError::BarePlaceholder { .. }) => return Err(setup_error(&args.file, &e)),
+        Err(e) => {
+            note_unfilled(&setup, &args.file);
+            return Err(setup_error(&args.file, &e));
+        }
+    };
     let input = match args.input.as_deref() {
         None => serde_json::json!({}),
         Some(t) if t.starts_with('@') => read_json(Path::new(&t[1..]))?,
         Some(t) => serde_json::from_str(t).map_err(|e| format!("--input: not valid JSON: {e}"))?,
     };
-    let resolver: Box<dyn TaskResolver> = match (&args.mock_config, &args.task_results) {
-        (Some(path), _) => {
-            let config = read_json(path)?;
-            let case = args.test_case.as_deref().unwrap_or_default();
-            Box::new(
-                MockResolver::new(&config, args.state_machine.as_deref(), case)
-                    .map_err(|e| format!("{}: {e}", path.display()))?,
-            )
+    let resolver = match (&args.mock_config, &args.task_results) {
+        (Some(path), _) => Tasks::Mocks {
+            config: Arc::new(read_json(path)?),
+            state_machine: args.state_machine.clone(),
+            test_case: args.test_case.clone().unwrap_or_default(),
         }
+        .resolver()
+        .map_err(|e| format!("{}: {e}", path.display()))?,
         (None, Some(path)) => {
             let table = read_json(path)?;
             Box::new(TableResolver::from_json(&table).ok_or_else(|| {
@@ -177,31 +163,16 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
         }
         (None, None) => Box::new(TableResolver::new()),
     };
-    let objects: Option<Arc<dyn ObjectStore>> = match &args.s3_root {
+    prepared.config.objects = match &args.s3_root {
         Some(dir) if !dir.is_dir() => {
             return Err(format!("--s3-root: {} is not a directory", dir.display()));
         }
         Some(dir) => Some(Arc::new(DirStore::new(dir))),
         None => None,
     };
-    let config = Config {
-        workflow_type,
-        objects,
-        record_history: args.history.is_some(),
-        seed: args.seed,
-        state_machine_name: args
-            .state_machine
-            .clone()
-            .unwrap_or_else(|| "StateMachine".into()),
-        ..Config::default()
-    };
-    let mut execution = Execution::new(Arc::new(program), Val::from(&input), config, resolver);
-    // Nobody can answer a callback from here: let its timeout run out (on the virtual clock).
-    let mut status = execution.run().clone();
-    while status == Status::WaitingForCallback && execution.has_timers() {
-        execution.let_time_pass();
-        status = execution.run().clone();
-    }
+    let mut execution = prepared.start_with(Val::from(&input), resolver);
+    // Nobody can answer a callback from here: its timeout runs out (on the virtual clock).
+    let status = run_to_end(&mut execution).clone();
     if let Some(path) = &args.history {
         let history = stepcraft::history::to_aws_json(execution.history());
         let text = serde_json::to_string_pretty(&history).unwrap_or_default();

@@ -18,7 +18,8 @@ pub enum TestFormat {
 
 #[derive(Debug, Args)]
 pub struct TestArgs {
-    /// Test files (*.test.json, *.test.yaml, *.jsonl) or directories to search for them.
+    /// Test files (*.test.json, *.test.yaml, *.jsonl), definitions (for the test files beside
+    /// them: orders.asl.json → orders.test.yaml) or directories to search for test files.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Output format.
