@@ -349,7 +349,7 @@ pub fn from_jvalue(v: &JValue) -> Option<Val> {
                 .collect::<Option<Vec<_>>>()?,
         ),
         JValue::Object(_) => {
-            let mut m = ObjectMap::new();
+            let mut m = ObjectMap::default();
             for (k, x) in v.as_object()? {
                 if x.is_undefined() {
                     continue;
@@ -378,7 +378,7 @@ mod tests {
     use serde_json::json;
 
     fn eval(expr: &str, input: serde_json::Value) -> Result<serde_json::Value, JsonataError> {
-        let mut states = ObjectMap::new();
+        let mut states = ObjectMap::default();
         states.insert("input".into(), Val::from(input));
         Expression::parse(expr)
             .map_err(JsonataError::Failed)?

@@ -392,7 +392,7 @@ pub fn csv_items(text: &str, config: &ReaderConfig) -> Result<Vec<Val>, ReadErro
             break;
         };
         let mut fields = record.fields.into_iter();
-        let mut row = ObjectMap::with_capacity(headers.len());
+        let mut row = ObjectMap::with_capacity_and_hasher(headers.len(), Default::default());
         for name in &headers {
             let value = fields.next().unwrap_or_default();
             row.insert(name.clone(), Val::String(Arc::from(value)));
@@ -408,7 +408,7 @@ pub fn listing_items(objects: &[ObjectInfo], config: &ReaderConfig) -> Vec<Val> 
     let mut items: Vec<Val> = objects
         .iter()
         .map(|o| {
-            let mut m = ObjectMap::with_capacity(5);
+            let mut m = ObjectMap::with_capacity_and_hasher(5, Default::default());
             m.insert("Etag".into(), Val::string(&o.etag));
             m.insert("Key".into(), Val::string(&o.key));
             m.insert(
@@ -444,7 +444,7 @@ pub fn batches(
         .map_or(usize::MAX, |m| usize::try_from(m).unwrap_or(usize::MAX));
     let make = |items: Vec<Val>| {
         let n = items.len();
-        let mut m = ObjectMap::with_capacity(2);
+        let mut m = ObjectMap::with_capacity_and_hasher(2, Default::default());
         if let Some(b) = batch_input {
             m.insert("BatchInput".into(), b.clone());
         }

@@ -74,7 +74,7 @@ impl StateError {
 
     /// The error output: `{"Error": ..., "Cause": ...}`.
     pub fn output(&self) -> Val {
-        let mut m = ObjectMap::new();
+        let mut m = ObjectMap::default();
         m.insert("Error".into(), Val::String(self.name()));
         if let Some(c) = &self.cause {
             m.insert("Cause".into(), Val::String(c.clone()));

@@ -129,7 +129,7 @@ impl JTemplate {
                 })
             }
             Self::Object(fields) => {
-                let mut map = ObjectMap::with_capacity(fields.len());
+                let mut map = ObjectMap::with_capacity_and_hasher(fields.len(), Default::default());
                 for (k, t) in fields {
                     map.insert(k.clone(), t.eval_with(states, vars, converted, rng)?);
                 }
@@ -186,7 +186,7 @@ pub fn states_object(
     result: Option<&Val>,
     error_output: Option<&Val>,
 ) -> Val {
-    let mut m = ObjectMap::with_capacity(4);
+    let mut m = ObjectMap::with_capacity_and_hasher(4, Default::default());
     m.insert("input".into(), input.clone());
     m.insert("context".into(), context.clone());
     if let Some(r) = result {

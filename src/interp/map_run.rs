@@ -51,7 +51,7 @@ impl Execution {
         payload: Option<&Payload>,
     ) -> Result<Val, StateError> {
         match payload {
-            None => Ok(Val::object(crate::value::ObjectMap::new())),
+            None => Ok(Val::object(crate::value::ObjectMap::default())),
             Some(Payload::Path(t)) => {
                 let ctx = self.ctx_for(fid, state);
                 let effective = self.frames[fid].effective.clone();

@@ -217,7 +217,7 @@ impl Execution {
             config.state_machine_name,
             config.execution_name
         );
-        let mut exec = ObjectMap::new();
+        let mut exec = ObjectMap::default();
         exec.insert("Id".into(), Val::string(&execution_arn));
         exec.insert("Input".into(), input.clone());
         exec.insert("Name".into(), Val::string(&config.execution_name));
@@ -227,7 +227,7 @@ impl Execution {
             Val::string(&crate::history::format_timestamp(config.start_time)),
         );
         exec.insert("RedriveCount".into(), Val::int(0));
-        let mut machine = ObjectMap::new();
+        let mut machine = ObjectMap::default();
         machine.insert("Id".into(), Val::string(&machine_arn));
         machine.insert("Name".into(), Val::string(&config.state_machine_name));
         let limit = match config.workflow_type {

@@ -30,7 +30,7 @@ impl Execution {
         match &state.io {
             Processing::JsonPath(io) => match &io.input_path {
                 None => Ok(input),
-                Some(None) => Ok(Val::object(ObjectMap::new())),
+                Some(None) => Ok(Val::object(ObjectMap::default())),
                 Some(Some(p)) => {
                     let ctx = self.ctx_for(fid, state);
                     self.read_path(fid, state, p, &input, &ctx)
@@ -218,7 +218,7 @@ impl Execution {
     ) -> Result<Val, StateError> {
         match &io.output_path {
             None => Ok(value),
-            Some(None) => Ok(Val::object(ObjectMap::new())),
+            Some(None) => Ok(Val::object(ObjectMap::default())),
             Some(Some(p)) => self.read_path(fid, state, p, &value, ctx),
         }
     }
@@ -251,10 +251,10 @@ impl Execution {
     /// The Context object for the frame's current state.
     pub(super) fn context(&self, fid: FrameId, state: &CState) -> Val {
         let frame = &self.frames[fid];
-        let mut m = ObjectMap::with_capacity(5);
+        let mut m = ObjectMap::with_capacity_and_hasher(5, Default::default());
         m.insert("Execution".into(), self.context_execution.clone());
         m.insert("StateMachine".into(), self.context_machine.clone());
-        let mut s = ObjectMap::with_capacity(3);
+        let mut s = ObjectMap::with_capacity_and_hasher(3, Default::default());
         s.insert(
             "EnteredTime".into(),
             Val::string(&crate::history::format_timestamp(frame.entered_at)),
@@ -263,18 +263,18 @@ impl Execution {
         s.insert("RetryCount".into(), Val::int(i64::from(frame.retry_count)));
         m.insert("State".into(), Val::object(s));
         if let Some(token) = &frame.token {
-            let mut t = ObjectMap::new();
+            let mut t = ObjectMap::default();
             t.insert("Token".into(), Val::String(token.clone()));
             m.insert("Task".into(), Val::object(t));
         }
         if let Some((index, value)) = &frame.item {
-            let mut item = ObjectMap::new();
+            let mut item = ObjectMap::default();
             item.insert(
                 "Index".into(),
                 Val::int(i64::try_from(*index).unwrap_or(i64::MAX)),
             );
             item.insert("Value".into(), value.clone());
-            let mut map = ObjectMap::new();
+            let mut map = ObjectMap::default();
             map.insert("Item".into(), Val::object(item));
             m.insert("Map".into(), Val::object(map));
         }

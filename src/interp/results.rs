@@ -207,7 +207,7 @@ impl Target {
 
 /// A child's execution record, as in the exported files and the `NONE` transformation.
 pub fn record(run: &MapRun, child: &ChildRun) -> Val {
-    let mut m = ObjectMap::new();
+    let mut m = ObjectMap::default();
     let (status, error) = match &child.end {
         ChildEnd::Succeeded(_) => ("SUCCEEDED", None),
         ChildEnd::Running => ("RUNNING", None),
@@ -225,7 +225,7 @@ pub fn record(run: &MapRun, child: &ChildRun) -> Val {
         Val::string(&format!("{}{}", run.child_execution_prefix, child.name)),
     );
     let included = || {
-        let mut d = ObjectMap::new();
+        let mut d = ObjectMap::default();
         d.insert("Included".into(), Val::Bool(true));
         Val::object(d)
     };
@@ -310,7 +310,7 @@ pub fn export(
     children: &[ChildRun],
 ) -> Result<Val, String> {
     let base = format!("{}{}/", target.prefix, run.id);
-    let mut files = ObjectMap::new();
+    let mut files = ObjectMap::default();
     for status in ["FAILED", "PENDING", "SUCCEEDED"] {
         let these: Vec<&ChildRun> = children
             .iter()
@@ -326,7 +326,7 @@ pub fn export(
             store
                 .put(&target.bucket, &key, text.as_bytes())
                 .map_err(|e| format!("{}: {e}", store.location(&target.bucket, &key)))?;
-            let mut entry = ObjectMap::new();
+            let mut entry = ObjectMap::default();
             entry.insert("Key".into(), Val::string(&key));
             entry.insert(
                 "Size".into(),
@@ -336,7 +336,7 @@ pub fn export(
         }
         files.insert(status.into(), Val::array(entries));
     }
-    let mut manifest = ObjectMap::new();
+    let mut manifest = ObjectMap::default();
     manifest.insert("DestinationBucket".into(), Val::string(&target.bucket));
     manifest.insert("MapRunArn".into(), Val::string(&run.arn));
     manifest.insert("ResultFiles".into(), Val::object(files));
@@ -348,10 +348,10 @@ pub fn export(
             Val::object(manifest).to_json_string().as_bytes(),
         )
         .map_err(|e| format!("{}: {e}", store.location(&target.bucket, &key)))?;
-    let mut details = ObjectMap::new();
+    let mut details = ObjectMap::default();
     details.insert("Bucket".into(), Val::string(&target.bucket));
     details.insert("Key".into(), Val::string(&key));
-    let mut out = ObjectMap::new();
+    let mut out = ObjectMap::default();
     out.insert("MapRunArn".into(), Val::string(&run.arn));
     out.insert("ResultWriterDetails".into(), Val::object(details));
     Ok(Val::object(out))

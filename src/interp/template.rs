@@ -109,7 +109,7 @@ impl Template {
         match self {
             Self::Literal(v) => Ok(v.clone()),
             Self::Object(fields) => {
-                let mut map = ObjectMap::with_capacity(fields.len());
+                let mut map = ObjectMap::with_capacity_and_hasher(fields.len(), Default::default());
                 for (k, t) in fields {
                     map.insert(k.clone(), t.eval_field(env, rng, k)?);
                 }

@@ -2,14 +2,14 @@
 //! the scope around it as they were when it started; what it assigns stays inside it.
 
 use crate::expr::env::Variables;
-use crate::value::Val;
+use crate::value::{Hasher, Val};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 /// One scope of variables.
 #[derive(Debug, Clone, Default)]
 pub struct Vars {
-    values: HashMap<Arc<str>, Val>,
+    values: HashMap<Arc<str>, Val, Hasher>,
     outer: Option<Arc<Vars>>,
 }
 
@@ -17,7 +17,7 @@ impl Vars {
     /// A scope nested in `outer`.
     pub fn nested(outer: Arc<Vars>) -> Self {
         Self {
-            values: HashMap::new(),
+            values: HashMap::default(),
             outer: Some(outer),
         }
     }

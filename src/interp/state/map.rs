@@ -240,13 +240,13 @@ impl Execution {
         match &m.item_selector {
             None => Ok(value.clone()),
             Some(Payload::Path(t)) => {
-                let mut item = ObjectMap::new();
+                let mut item = ObjectMap::default();
                 item.insert(
                     "Index".into(),
                     Val::int(i64::try_from(index).unwrap_or(i64::MAX)),
                 );
                 item.insert("Value".into(), value.clone());
-                let mut map = ObjectMap::new();
+                let mut map = ObjectMap::default();
                 map.insert("Item".into(), Val::object(item));
                 let mut ctx = self.context(fid, state);
                 if let Some(obj) = ctx.object_mut() {

@@ -127,7 +127,7 @@ impl Execution {
         if let Kind::Task { event_resource, .. } = &state.kind {
             let kind = EventKind::TaskSubmitted {
                 resource: event_resource.clone(),
-                output: Val::object(ObjectMap::new()),
+                output: Val::object(ObjectMap::default()),
             };
             self.emit(fid, kind);
         }
