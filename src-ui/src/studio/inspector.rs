@@ -1,8 +1,9 @@
 //! The inspector: forms for the selected state (or, with nothing selected, the definition's
-//! settings). It never changes the document: every change is an engine [`Edit`] queued in
-//! [`PanelCtx::edits`]. Typing into a field queues one `SetField` per keystroke on the same field
+//! settings). It never changes the document: every change is an engine [`Edit`] queued as an
+//! [`Action`]. Typing into a field queues one `SetField` per keystroke on the same field
 //! pointer, which the undo history merges into one step.
 
+use super::action::{Action, Actions};
 use super::chips;
 use super::parameters::ParameterRow;
 use super::state::{PanelCtx, Selection};
@@ -10,7 +11,6 @@ use super::theme;
 use egui::{Color32, Id, Key, RichText, Ui};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
-use std::sync::Arc;
 use stepcraft::edit::{Edit, InsertPoint, MAX_NAME_CHARS, RuleList, StateRef, Via};
 use stepcraft::model::choice::Operand;
 use stepcraft::model::fields::state_field;
@@ -165,15 +165,8 @@ pub struct Inspector {
     name: Draft,
     /// While set, fields draw without a visible label, this wide (rows of a Choice rule).
     inline: Option<f32>,
-    /// The definition's placeholders and their values (set by the shell each frame).
-    parameters: Arc<[ParameterRow]>,
     /// What the user typed into the Parameters list: one value per placeholder name.
     parameter_drafts: HashMap<String, String>,
-    /// Placeholder values changed this frame (`None`: forget the value), for the shell.
-    parameter_edits: Vec<(String, Option<String>)>,
-    /// Fields given a placeholder where a number goes: written bare (`"Max": ${Limit}`), as the
-    /// deploy tool must substitute a number there, not text.
-    bare_marks: Vec<Pointer>,
 }
 
 /// What the forms of one frame work with.
@@ -181,8 +174,30 @@ struct Frame<'a> {
     value: &'a Value,
     machine: &'a StateMachine,
     diagnostics: &'a [Diagnostic],
-    selection: &'a mut Selection,
-    edits: &'a mut Vec<Edit>,
+    selection: &'a Selection,
+    /// The definition's placeholders and their values.
+    parameters: &'a [ParameterRow],
+    actions: &'a mut Actions,
+}
+
+impl Frame<'_> {
+    /// Queues an edit of the document.
+    fn edit(&mut self, edit: Edit) {
+        self.actions.push(Action::Edit(edit));
+    }
+
+    /// Queues a new selection.
+    fn select(&mut self, selection: Selection) {
+        self.actions.push(Action::Select(selection));
+    }
+
+    /// The value a placeholder has, for a chip's hover.
+    fn parameter_value(&self, name: &str) -> Option<Substitution> {
+        self.parameters
+            .iter()
+            .find(|r| r.name == name)
+            .and_then(ParameterRow::effective)
+    }
 }
 
 /// The id of the state-name field.
@@ -206,45 +221,10 @@ impl Inspector {
         self.tab = tab;
     }
 
-    /// The definition's placeholders and their values, for the Parameters list and the chips.
-    pub fn set_parameters(&mut self, rows: Arc<[ParameterRow]>) {
-        self.parameters = rows;
-    }
-
-    /// The fields given a placeholder where a number goes since the last call.
-    pub fn take_bare_marks(&mut self) -> Vec<Pointer> {
-        std::mem::take(&mut self.bare_marks)
-    }
-
-    /// The placeholder values changed since the last call.
-    pub fn take_parameter_edits(&mut self) -> Vec<(String, Option<String>)> {
-        std::mem::take(&mut self.parameter_edits)
-    }
-
-    /// The value a placeholder has, for a chip's hover.
-    fn parameter_value(&self, name: &str) -> Option<Substitution> {
-        self.parameters
-            .iter()
-            .find(|r| r.name == name)
-            .and_then(ParameterRow::effective)
-    }
-
-    /// Chips for the placeholders in a field's value, each with its value on hover.
-    fn chips_ui(&self, ui: &mut Ui, value: Option<&Value>) {
-        let Some(value) = value else { return };
-        let names = stepcraft::placeholder::names(value);
-        if names.is_empty() {
-            return;
-        }
-        chips::row(ui, names.iter().map(String::as_str), |n| {
-            self.parameter_value(n)
-        });
-    }
-
     /// The Parameters list of the definition settings: every placeholder, its uses, and an
     /// editable value (kept in the sidecar file, never in the definition).
-    fn parameters_ui(&mut self, ui: &mut Ui) {
-        let rows = Arc::clone(&self.parameters);
+    fn parameters_ui(&mut self, ui: &mut Ui, f: &mut Frame<'_>) {
+        let rows = f.parameters;
         ui.separator();
         ui.label(RichText::new("Parameters").strong());
         if rows.is_empty() {
@@ -281,7 +261,10 @@ impl Inspector {
                         .on_hover_text("Forget this value (it is kept beside the file)")
                         .clicked()
                     {
-                        self.parameter_edits.push((row.name.clone(), None));
+                        f.actions.push(Action::SetParameter {
+                            name: row.name.clone(),
+                            value: None,
+                        });
                     }
                     return;
                 }
@@ -318,7 +301,10 @@ impl Inspector {
             let response = response.accessible_name(format!("Value of {}", row.name));
             if response.changed() {
                 let value = (!draft.is_empty()).then(|| draft.clone());
-                self.parameter_edits.push((row.name.clone(), value));
+                f.actions.push(Action::SetParameter {
+                    name: row.name.clone(),
+                    value,
+                });
             }
             if row.user.is_none()
                 && let Some(t) = &row.template
@@ -332,14 +318,22 @@ impl Inspector {
         }
     }
 
-    /// Draws the inspector of the primary selected state, or the definition's settings.
-    pub fn ui(&mut self, ui: &mut Ui, ctx: &mut PanelCtx<'_>) {
+    /// Draws the inspector of the primary selected state, or the definition's settings, with
+    /// the definition's placeholders and their values (`parameters`); queues every change.
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        ctx: &PanelCtx<'_>,
+        parameters: &[ParameterRow],
+        actions: &mut Actions,
+    ) {
         let mut f = Frame {
             value: ctx.value,
             machine: ctx.machine,
             diagnostics: ctx.diagnostics,
-            selection: &mut *ctx.selection,
-            edits: &mut *ctx.edits,
+            selection: ctx.selection,
+            parameters,
+            actions,
         };
         let subject = f.selection.primary().cloned();
         if subject != self.subject {
@@ -405,8 +399,7 @@ impl Inspector {
         let label = ui.label("Start at");
         if let Some(pick) = names_combo(ui, "inspector-start-at", start, &states, None, "Start at")
         {
-            f.edits
-                .push(Edit::set_top_field("StartAt", pick.map(Value::from)));
+            f.edit(Edit::set_top_field("StartAt", pick.map(Value::from)));
         }
         let _ = label;
 
@@ -432,8 +425,7 @@ impl Inspector {
                     ("JSONata", Some("JSONata")),
                 ] {
                     if ui.selectable_label(current == value, label).clicked() && current != value {
-                        f.edits
-                            .push(Edit::set_top_field("QueryLanguage", value.map(Value::from)));
+                        f.edit(Edit::set_top_field("QueryLanguage", value.map(Value::from)));
                     }
                 }
             })
@@ -448,7 +440,7 @@ impl Inspector {
             get("Version"),
             Kind::OptText,
         );
-        self.parameters_ui(ui);
+        self.parameters_ui(ui, f);
         ui.add_space(8.0);
         ui.label(RichText::new("Select a state on the graph to configure it.").weak());
     }
@@ -463,7 +455,7 @@ impl Inspector {
                 state.name
             ));
             if ui.button("Show the definition's settings").clicked() {
-                *f.selection = Selection::None;
+                f.select(Selection::None);
             }
             return;
         };
@@ -586,15 +578,17 @@ impl Inspector {
             return;
         }
         self.name.error = None;
-        f.edits.push(Edit::RenameState {
+        f.edit(Edit::RenameState {
             state: state.clone(),
             to: to.clone(),
         });
         let renamed = StateRef::new(state.scope.clone(), to);
         if let Selection::States(states) = f.selection {
+            let mut states = states.clone();
             for s in states.iter_mut().filter(|s| *s == state) {
                 s.clone_from(&renamed);
             }
+            f.select(Selection::States(states));
         }
         self.subject = Some(renamed);
     }
@@ -666,7 +660,7 @@ impl Inspector {
                 "Next state",
             ) && (pick.as_deref() != Some(current) || pick.is_none() && !current.is_empty())
             {
-                f.edits.push(Edit::SetTransition {
+                f.edit(Edit::SetTransition {
                     from: s.state.clone(),
                     via: Via::Next,
                     to: pick,
@@ -773,7 +767,7 @@ impl Inspector {
                             .map(|(k, _)| Edit::set_state_field(s.state, k, None))
                             .collect();
                         batch.push(Edit::set_state_field(s.state, key, Some(default)));
-                        f.edits.push(Edit::Batch(batch));
+                        f.edit(Edit::Batch(batch));
                     }
                 }
             })
@@ -861,7 +855,7 @@ impl Inspector {
                         } else {
                             new.shift_remove("ExecutionType");
                         }
-                        f.edits.push(Edit::SetField {
+                        f.edit(Edit::SetField {
                             object: pp.clone(),
                             key: "ProcessorConfig".into(),
                             value: Some(Value::Object(new)),
@@ -884,7 +878,7 @@ impl Inspector {
                         if ui.selectable_label(execution == value, value).clicked()
                             && execution != value
                         {
-                            f.edits.push(Edit::SetField {
+                            f.edit(Edit::SetField {
                                 object: pp.key("ProcessorConfig"),
                                 key: "ExecutionType".into(),
                                 value: Some(Value::from(value)),
@@ -969,7 +963,7 @@ impl Inspector {
                     ui.label(RichText::new(format!("Rule {}", i + 1)).strong());
                     if let Some(edit) = rule_buttons_ui(ui, s.state, RuleList::Choices, i, n, n > 1)
                     {
-                        f.edits.push(edit);
+                        f.edit(edit);
                     }
                 });
                 if let Some(obj) = rule.as_object() {
@@ -986,7 +980,7 @@ impl Inspector {
                             "Then go to",
                         ) && pick != current
                         {
-                            f.edits.push(Edit::SetTransition {
+                            f.edit(Edit::SetTransition {
                                 from: s.state.clone(),
                                 via: Via::Choice(i),
                                 to: Some(pick),
@@ -1016,7 +1010,7 @@ impl Inspector {
             if let Some(obj) = rule.as_object_mut() {
                 obj.insert("Next".into(), Value::from(next));
             }
-            f.edits.push(Edit::InsertRule {
+            f.edit(Edit::InsertRule {
                 state: s.state.clone(),
                 list: RuleList::Choices,
                 index: None,
@@ -1036,7 +1030,7 @@ impl Inspector {
                 "Default state",
             ) && pick.as_deref().unwrap_or("") != current
             {
-                f.edits.push(Edit::SetTransition {
+                f.edit(Edit::SetTransition {
                     from: s.state.clone(),
                     via: Via::Default,
                     to: pick,
@@ -1090,7 +1084,7 @@ impl Inspector {
                     for (k, label) in labels {
                         if ui.selectable_label(k == kind, label).clicked() && k != kind {
                             let new = convert_condition(obj, kind, k);
-                            f.edits.push(replace_condition(p, obj, &new));
+                            f.edit(replace_condition(p, obj, &new));
                         }
                     }
                 })
@@ -1125,7 +1119,7 @@ impl Inspector {
                             {
                                 let mut rest = items.clone();
                                 rest.remove(j);
-                                f.edits.push(Edit::SetField {
+                                f.edit(Edit::SetField {
                                     object: p.clone(),
                                     key: key.into(),
                                     value: Some(Value::Array(rest)),
@@ -1136,7 +1130,7 @@ impl Inspector {
                     if ui.small_button("➕ Add condition").clicked() {
                         let mut more = items.clone();
                         more.push(json!({"Variable": "$.value", "StringEquals": ""}));
-                        f.edits.push(Edit::SetField {
+                        f.edit(Edit::SetField {
                             object: p.clone(),
                             key: key.into(),
                             value: Some(Value::Array(more)),
@@ -1182,7 +1176,7 @@ impl Inspector {
                             .clicked()
                             && op != Some(*candidate)
                         {
-                            f.edits.push(change_operator(p, obj, op, *candidate));
+                            f.edit(change_operator(p, obj, op, *candidate));
                         }
                     }
                 })
@@ -1202,7 +1196,7 @@ impl Inspector {
                             .clicked()
                             && current != Some(b)
                         {
-                            f.edits.push(Edit::SetField {
+                            f.edit(Edit::SetField {
                                 object: p.clone(),
                                 key: key.into(),
                                 value: Some(Value::Bool(b)),
@@ -1316,7 +1310,7 @@ impl Inspector {
                 ui.horizontal(|ui| {
                     ui.label(RichText::new(format!("Retrier {}", i + 1)).strong());
                     if let Some(edit) = rule_buttons_ui(ui, s.state, RuleList::Retry, i, n, true) {
-                        f.edits.push(edit);
+                        f.edit(edit);
                     }
                 });
                 self.error_list_ui(ui, f, &rp, obj);
@@ -1372,7 +1366,7 @@ impl Inspector {
                                 if ui.selectable_label(current == value, label).clicked()
                                     && current != value
                                 {
-                                    f.edits.push(Edit::SetField {
+                                    f.edit(Edit::SetField {
                                         object: rp.clone(),
                                         key: "JitterStrategy".into(),
                                         value: value.map(Value::from),
@@ -1386,7 +1380,7 @@ impl Inspector {
             });
         }
         if ui.button("➕ Add retrier").clicked() {
-            f.edits.push(Edit::InsertRule {
+            f.edit(Edit::InsertRule {
                 state: s.state.clone(),
                 list: RuleList::Retry,
                 index: None,
@@ -1412,7 +1406,7 @@ impl Inspector {
                 ui.horizontal(|ui| {
                     ui.label(RichText::new(format!("Catcher {}", i + 1)).strong());
                     if let Some(edit) = rule_buttons_ui(ui, s.state, RuleList::Catch, i, n, true) {
-                        f.edits.push(edit);
+                        f.edit(edit);
                     }
                 });
                 self.error_list_ui(ui, f, &rp, obj);
@@ -1428,7 +1422,7 @@ impl Inspector {
                         "Catcher next state",
                     ) && pick != current
                     {
-                        f.edits.push(Edit::SetTransition {
+                        f.edit(Edit::SetTransition {
                             from: s.state.clone(),
                             via: Via::Catch(i),
                             to: Some(pick),
@@ -1472,7 +1466,7 @@ impl Inspector {
                 }
                 obj.insert("Next".into(), Value::from(next));
             }
-            f.edits.push(Edit::InsertRule {
+            f.edit(Edit::InsertRule {
                 state: s.state.clone(),
                 list: RuleList::Catch,
                 index: None,
@@ -1514,7 +1508,7 @@ impl Inspector {
                         let mut list: Vec<Value> =
                             current.iter().map(|s| Value::from(*s)).collect();
                         list.push(Value::from(name));
-                        f.edits.push(Edit::SetField {
+                        f.edit(Edit::SetField {
                             object: rp.clone(),
                             key: "ErrorEquals".into(),
                             value: Some(Value::Array(list)),
@@ -1595,14 +1589,14 @@ impl Inspector {
                             .and_then(Value::as_str)
                             .and_then(stepcraft::placeholder::whole)
                             .is_some();
-                        if placeholder && matches!(kind, Kind::Uint | Kind::Number) {
-                            self.bare_marks.push(field.clone());
-                        }
-                        f.edits.push(Edit::SetField {
+                        f.edit(Edit::SetField {
                             object: object.clone(),
                             key: key.to_owned(),
                             value,
                         });
+                        if placeholder && matches!(kind, Kind::Uint | Kind::Number) {
+                            f.actions.push(Action::MarkBare(field.clone()));
+                        }
                     }
                 }
                 Err(e) => draft.error = Some(e),
@@ -1617,7 +1611,7 @@ impl Inspector {
         if let Some(error) = &draft.error {
             ui.colored_label(theme::severity_color(Severity::Error), error);
         }
-        self.chips_ui(ui, current);
+        chips_ui(ui, f, current);
         for d in f
             .diagnostics
             .iter()
@@ -1629,6 +1623,18 @@ impl Inspector {
             );
         }
     }
+}
+
+/// Chips for the placeholders in a field's value, each with its value on hover.
+fn chips_ui(ui: &mut Ui, f: &Frame<'_>, value: Option<&Value>) {
+    let Some(value) = value else { return };
+    let names = stepcraft::placeholder::names(value);
+    if names.is_empty() {
+        return;
+    }
+    chips::row(ui, names.iter().map(String::as_str), |n| {
+        f.parameter_value(n)
+    });
 }
 
 /// What the forms of one state read.
@@ -1662,7 +1668,7 @@ fn language_ui(ui: &mut Ui, f: &mut Frame<'_>, s: &StateCtx<'_>) {
                     ("JSONata", Some("JSONata")),
                 ] {
                     if ui.selectable_label(current == value, label).clicked() && current != value {
-                        f.edits.push(Edit::set_state_field(
+                        f.edit(Edit::set_state_field(
                             s.state,
                             "QueryLanguage",
                             value.map(Value::from),
@@ -1704,7 +1710,7 @@ fn branches_ui(ui: &mut Ui, f: &mut Frame<'_>, s: &StateCtx<'_>) {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(format!("Branch {}", i + 1)).strong());
                 if let Some(edit) = branch_buttons_ui(ui, s.state, i, n) {
-                    f.edits.push(edit);
+                    f.edit(edit);
                 }
             });
             let states = if count == 1 { "state" } else { "states" };
@@ -1714,7 +1720,7 @@ fn branches_ui(ui: &mut Ui, f: &mut Frame<'_>, s: &StateCtx<'_>) {
                         ui.label(format!("{count} {states}, starts at"));
                         let scope = s.state.branch(i);
                         if ui.link(start).on_hover_text("Select this state").clicked() {
-                            *f.selection = Selection::States(vec![StateRef::new(scope, start)]);
+                            f.select(Selection::States(vec![StateRef::new(scope, start)]));
                         }
                     });
                 }
@@ -1729,7 +1735,7 @@ fn branches_ui(ui: &mut Ui, f: &mut Frame<'_>, s: &StateCtx<'_>) {
         .on_hover_text("Add a branch holding one Pass state")
         .clicked()
     {
-        f.edits.push(Edit::InsertState {
+        f.edit(Edit::InsertState {
             at: InsertPoint::NewBranch {
                 parallel: s.state.clone(),
                 index: None,

@@ -10,7 +10,7 @@
 use super::canvas::RunOverlay;
 use super::session::Session;
 use super::theme;
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -622,14 +622,6 @@ impl RunMode {
         }
     }
 
-    /// Plays to the end (or the next pause) at once: what tests and "Run to end" do.
-    pub fn run_to_pause(&mut self) {
-        self.playing = true;
-        while self.playing {
-            self.advance(MAX_EVENTS_PER_FRAME);
-        }
-    }
-
     /// Answers a waiting task: success with `output`, or failure with `error` and `cause`.
     fn answer(&mut self, token: &str, success: bool) {
         let Some(exec) = &mut self.exec else { return };
@@ -822,25 +814,30 @@ impl RunMode {
         };
         let (text, color) = match exec.status() {
             Status::Running if self.playing => {
-                ("Running".to_owned(), run_color(RunStatus::Running))
+                ("Running".to_owned(), theme::run_color(RunStatus::Running))
             }
-            Status::Running => ("Paused".to_owned(), run_color(RunStatus::Running)),
+            Status::Running => ("Paused".to_owned(), theme::run_color(RunStatus::Running)),
             Status::Paused { state } => (
                 format!("Paused before {state} (breakpoint)"),
-                run_color(RunStatus::Caught),
+                theme::run_color(RunStatus::Caught),
             ),
             Status::WaitingForCallback => (
                 "Waiting for a callback".to_owned(),
-                run_color(RunStatus::Caught),
+                theme::run_color(RunStatus::Caught),
             ),
-            Status::Succeeded(_) => ("Succeeded".to_owned(), run_color(RunStatus::Succeeded)),
-            Status::Failed { error, .. } => {
-                (format!("Failed: {error}"), run_color(RunStatus::Failed))
-            }
-            Status::TimedOut { error, .. } => {
-                (format!("Timed out: {error}"), run_color(RunStatus::Failed))
-            }
-            Status::Aborted => ("Stopped".to_owned(), run_color(RunStatus::Cancelled)),
+            Status::Succeeded(_) => (
+                "Succeeded".to_owned(),
+                theme::run_color(RunStatus::Succeeded),
+            ),
+            Status::Failed { error, .. } => (
+                format!("Failed: {error}"),
+                theme::run_color(RunStatus::Failed),
+            ),
+            Status::TimedOut { error, .. } => (
+                format!("Timed out: {error}"),
+                theme::run_color(RunStatus::Failed),
+            ),
+            Status::Aborted => ("Stopped".to_owned(), theme::run_color(RunStatus::Cancelled)),
         };
         ui.label(RichText::new(text).strong().color(color));
         let start = exec.history().first().map_or(0, |e| e.timestamp);
@@ -885,7 +882,7 @@ impl RunMode {
             ui.horizontal(|ui| {
                 let (dot, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
                 ui.painter()
-                    .circle_filled(dot.center(), 4.0, run_color(RunStatus::Failed));
+                    .circle_filled(dot.center(), 4.0, theme::run_color(RunStatus::Failed));
                 ui.label(name);
                 if ui
                     .small_button("✖")
@@ -1080,8 +1077,9 @@ impl RunMode {
                                     |e| elapsed(e.saturating_sub(run.entered_at))
                                 )
                             );
-                            let label =
-                                RichText::new(text).monospace().color(run_color(run.status));
+                            let label = RichText::new(text)
+                                .monospace()
+                                .color(theme::run_color(run.status));
                             if ui.selectable_label(selected, label).clicked() {
                                 clicked = Some(i);
                             }
@@ -1146,7 +1144,7 @@ impl RunMode {
                 .strong()
                 .size(15.0),
         );
-        ui.label(RichText::new(run.status.label()).color(run_color(run.status)));
+        ui.label(RichText::new(run.status.label()).color(theme::run_color(run.status)));
         if let Some(iteration) = run.iteration {
             ui.label(RichText::new(format!("Map iteration {iteration}")).small());
         } else if let Some(parent) = run.parent.and_then(|p| trace.runs().get(p)) {
@@ -1167,7 +1165,7 @@ impl RunMode {
         if let Some((error, cause)) = &run.error {
             ui.add_space(4.0);
             ui.colored_label(
-                run_color(RunStatus::Failed),
+                theme::run_color(RunStatus::Failed),
                 RichText::new(format!("Error: {error}")).strong(),
             );
             if let Some(c) = cause {
@@ -1233,17 +1231,6 @@ pub fn elapsed(ms: i64) -> String {
         format!("{} min {} s", ms / 60_000, (ms % 60_000) / 1000)
     } else {
         format!("{} h {} min", ms / 3_600_000, (ms % 3_600_000) / 60_000)
-    }
-}
-
-/// The colour of a run status, on the canvas and in the lists.
-pub fn run_color(status: RunStatus) -> Color32 {
-    match status {
-        RunStatus::Running => Color32::from_rgb(0x3b, 0x82, 0xf6),
-        RunStatus::Succeeded => Color32::from_rgb(0x2e, 0xa0, 0x43),
-        RunStatus::Failed => Color32::from_rgb(0xd9, 0x3b, 0x3b),
-        RunStatus::Caught => Color32::from_rgb(0xe0, 0x8a, 0x12),
-        RunStatus::Cancelled => Color32::from_rgb(0x8a, 0x93, 0xa3),
     }
 }
 

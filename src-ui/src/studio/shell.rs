@@ -1,8 +1,9 @@
 //! The studio window: top bar, states browser, canvas or code editor, inspector, problems list,
 //! dialogs and toasts, and the frame loop that applies the queued edits at the end of a frame.
 
+use super::action::{Action, Actions};
 use super::browser::StatesBrowser;
-use super::canvas::{Canvas, insert_edit};
+use super::canvas::{Canvas, GraphView, insert_edit};
 use super::code_view::CodeView;
 use super::commands::UiCommand;
 use super::file_picker::{FileRequest, NativeDialog, Outcome, Picker, native_dialogs_available};
@@ -361,193 +362,54 @@ impl StudioApp {
     }
 
     /// Draws the whole window's contents into `ui` and applies what the user did.
+    ///
+    /// Every panel reads the session and queues [`Action`]s; they are applied in order at the
+    /// end of the frame, so the document does not change while the frame is drawn.
     pub fn ui_contents(&mut self, ui: &mut Ui) {
-        let mut commands = if self.dialog.is_none() {
+        // Shortcuts are taken before any text field sees the keys, and run after the panels'
+        // actions, as they always have.
+        let shortcuts = if self.dialog.is_none() {
             UiCommand::from_input(ui.ctx())
         } else {
             Vec::new()
         };
-        let mut edits: Vec<Edit> = Vec::new();
+        let mut actions = Actions::new();
         let window = ui.max_rect().size();
         self.panel_rects.clear();
 
         egui::Panel::top("stepcraft top bar").show(ui, |ui| {
-            self.top_bar_ui(ui, &mut commands);
+            self.top_bar_ui(ui, &mut actions);
         });
-
-        let mut problem_click = None;
-        if self.mode == Mode::Run {
-            let shown = bounded(egui::Panel::bottom, &theme::RUN_LISTS_PANEL, window.y)
-                .show(ui, |ui| self.run.lists_ui(ui));
-            self.panel_rects
-                .push((theme::RUN_LISTS_PANEL.id, shown.response.rect));
-        } else if !self.settings.hide_problems {
-            let shown =
-                bounded(egui::Panel::bottom, &theme::PROBLEMS_PANEL, window.y).show(ui, |ui| {
-                    problem_click = problems::problems_ui(
-                        ui,
-                        self.session.diagnostics(),
-                        self.code.parse_error(),
-                    );
-                });
-            self.panel_rects
-                .push((theme::PROBLEMS_PANEL.id, shown.response.rect));
-        }
-
-        let mut code_doc = None;
+        self.bottom_panel_ui(ui, window, &mut actions);
         match self.mode {
-            Mode::Design => {
-                let shown =
-                    bounded(egui::Panel::left, &theme::BROWSER_PANEL, window.x).show(ui, |ui| {
-                        let _dragged = self.browser.ui(ui);
-                        if let Some(payload) = self.browser.take_activated() {
-                            edits.push(self.activation_edit(&payload));
-                        }
-                    });
-                self.panel_rects
-                    .push((theme::BROWSER_PANEL.id, shown.response.rect));
-                let shown =
-                    bounded(egui::Panel::right, &theme::INSPECTOR_PANEL, window.x).show(ui, |ui| {
-                        let session = &self.session;
-                        self.inspector.set_parameters(session.parameter_rows());
-                        let mut ctx = PanelCtx {
-                            value: session.document().value(),
-                            machine: session.machine(),
-                            diagnostics: session.diagnostics(),
-                            selection: &mut self.selection,
-                            edits: &mut edits,
-                        };
-                        self.inspector.ui(ui, &mut ctx);
-                    });
-                self.panel_rects
-                    .push((theme::INSPECTOR_PANEL.id, shown.response.rect));
-                egui::CentralPanel::no_frame().show(ui, |ui| {
-                    let session = &self.session;
-                    let mut ctx = PanelCtx {
-                        value: session.document().value(),
-                        machine: session.machine(),
-                        diagnostics: session.diagnostics(),
-                        selection: &mut self.selection,
-                        edits: &mut edits,
-                    };
-                    let out = self.canvas.ui(
-                        ui,
-                        &mut ctx,
-                        session.graph(),
-                        session.problems(),
-                        session.generation(),
-                    );
-                    if let Some(e) = &self.load_error {
-                        ui.put(
-                            egui::Rect::from_min_size(
-                                ui.max_rect().min + egui::vec2(12.0, 12.0),
-                                egui::vec2(ui.max_rect().width() - 24.0, 40.0),
-                            ),
-                            egui::Label::new(
-                                RichText::new(format!("{e} (fix it in the Code mode)"))
-                                    .color(ui.visuals().error_fg_color),
-                            ),
-                        );
-                    }
-                    for m in out.messages {
-                        self.toasts.push(Toast {
-                            text: m,
-                            error: true,
-                            until: None,
-                        });
-                    }
-                });
-            }
+            Mode::Design => self.design_ui(ui, window, &mut actions),
             Mode::Code => {
                 egui::CentralPanel::default().show(ui, |ui| {
                     if let Some(e) = &self.load_error {
                         ui.colored_label(ui.visuals().error_fg_color, e);
                     }
-                    code_doc = self.code.ui(
+                    self.code.ui(
                         ui,
                         self.session.document(),
                         self.session.generation(),
                         self.session.diagnostics(),
+                        &mut actions,
                     );
                 });
             }
-            Mode::Run => {
-                self.run.tick(ui);
-                let shown = bounded(egui::Panel::left, &theme::RUN_CONTROLS_PANEL, window.x).show(
-                    ui,
-                    |ui| {
-                        egui::ScrollArea::vertical()
-                            .id_salt("run-controls")
-                            .auto_shrink([false, false])
-                            .show(ui, |ui| self.run.controls_ui(ui, &self.session));
-                    },
-                );
-                self.panel_rects
-                    .push((theme::RUN_CONTROLS_PANEL.id, shown.response.rect));
-                let shown = bounded(egui::Panel::right, &theme::RUN_DETAILS_PANEL, window.x).show(
-                    ui,
-                    |ui| {
-                        let selected = self.selection.primary().map(|s| s.name.clone());
-                        self.run.details_ui(ui, selected.as_deref());
-                    },
-                );
-                self.panel_rects
-                    .push((theme::RUN_DETAILS_PANEL.id, shown.response.rect));
-                egui::CentralPanel::no_frame().show(ui, |ui| {
-                    self.canvas.set_overlay(Some(self.run.overlay()));
-                    let before = self.selection.primary().map(|s| s.name.clone());
-                    let session = &self.session;
-                    // Read-only: a run's canvas queues no edits.
-                    let mut ignored = Vec::new();
-                    let mut ctx = PanelCtx {
-                        value: session.document().value(),
-                        machine: session.machine(),
-                        diagnostics: session.diagnostics(),
-                        selection: &mut self.selection,
-                        edits: &mut ignored,
-                    };
-                    self.canvas.ui(
-                        ui,
-                        &mut ctx,
-                        session.graph(),
-                        session.problems(),
-                        session.generation(),
-                    );
-                    self.canvas.set_overlay(None);
-                    let after = self.selection.primary().map(|s| s.name.clone());
-                    if after != before
-                        && let Some(name) = after
-                    {
-                        self.run.focus_state(&name);
-                    }
-                });
-            }
+            Mode::Run => self.run_ui(ui, window, &mut actions),
         }
-
         self.dialogs_ui(ui);
         self.toasts_ui(ui);
 
         // End of the frame: the document changes only here.
-        if let Some(doc) = code_doc {
-            self.session.replace_from_code(doc);
-            self.code.mark_synced(self.session.generation());
-            self.load_error = None;
-            self.prune_selection();
+        actions.extend(shortcuts.into_iter().map(Action::Command));
+        for action in actions {
+            self.apply(ui, action);
         }
-        if let Some(click) = problem_click {
-            self.problem_clicked(&click);
-        }
-        self.apply_edits(edits);
-        for pointer in self.inspector.take_bare_marks() {
-            self.session.mark_bare(pointer);
-        }
-        for (name, value) in self.inspector.take_parameter_edits() {
-            self.session.set_parameter(&name, value);
-        }
-        for command in commands {
-            self.run_command(ui, command);
-        }
-        if !ui.ctx().egui_wants_keyboard_input() && !ui.ctx().is_being_dragged(egui::Id::NULL) {
+        // An undo step ends when the user is neither typing nor dragging anything (rerun's
+        // undo).
+        if !ui.ctx().egui_wants_keyboard_input() && ui.ctx().dragged_id().is_none() {
             self.session.seal();
             // Parameter values reach the sidecar file once typing stops, not per keystroke.
             if let Err(e) = self.session.flush_parameters() {
@@ -563,7 +425,135 @@ impl StudioApp {
         }
     }
 
-    fn top_bar_ui(&mut self, ui: &mut Ui, commands: &mut Vec<UiCommand>) {
+    /// The bottom panel: the run's lists in the Run mode, else the problems list (unless
+    /// hidden).
+    fn bottom_panel_ui(&mut self, ui: &mut Ui, window: egui::Vec2, actions: &mut Actions) {
+        if self.mode == Mode::Run {
+            let shown = bounded(egui::Panel::bottom, &theme::RUN_LISTS_PANEL, window.y)
+                .show(ui, |ui| self.run.lists_ui(ui));
+            self.panel_rects
+                .push((theme::RUN_LISTS_PANEL.id, shown.response.rect));
+        } else if !self.settings.hide_problems {
+            let shown =
+                bounded(egui::Panel::bottom, &theme::PROBLEMS_PANEL, window.y).show(ui, |ui| {
+                    problems::problems_ui(
+                        ui,
+                        self.session.diagnostics(),
+                        self.code.parse_error(),
+                        actions,
+                    );
+                });
+            self.panel_rects
+                .push((theme::PROBLEMS_PANEL.id, shown.response.rect));
+        }
+    }
+
+    /// The Design mode: browser, inspector and canvas.
+    fn design_ui(&mut self, ui: &mut Ui, window: egui::Vec2, actions: &mut Actions) {
+        let session = &self.session;
+        let ctx = PanelCtx {
+            value: session.document().value(),
+            machine: session.machine(),
+            diagnostics: session.diagnostics(),
+            selection: &self.selection,
+        };
+        let shown = bounded(egui::Panel::left, &theme::BROWSER_PANEL, window.x).show(ui, |ui| {
+            let _dragged = self.browser.ui(ui, actions);
+        });
+        self.panel_rects
+            .push((theme::BROWSER_PANEL.id, shown.response.rect));
+        let shown = bounded(egui::Panel::right, &theme::INSPECTOR_PANEL, window.x).show(ui, |ui| {
+            self.inspector
+                .ui(ui, &ctx, &session.parameter_rows(), actions);
+        });
+        self.panel_rects
+            .push((theme::INSPECTOR_PANEL.id, shown.response.rect));
+        egui::CentralPanel::no_frame().show(ui, |ui| {
+            self.canvas.ui(ui, &ctx, graph_view(session), None, actions);
+            if let Some(e) = &self.load_error {
+                ui.put(
+                    egui::Rect::from_min_size(
+                        ui.max_rect().min + egui::vec2(12.0, 12.0),
+                        egui::vec2(ui.max_rect().width() - 24.0, 40.0),
+                    ),
+                    egui::Label::new(
+                        RichText::new(format!("{e} (fix it in the Code mode)"))
+                            .color(ui.visuals().error_fg_color),
+                    ),
+                );
+            }
+        });
+    }
+
+    /// The Run mode: controls, details and the canvas with the run's statuses (read-only).
+    fn run_ui(&mut self, ui: &mut Ui, window: egui::Vec2, actions: &mut Actions) {
+        self.run.tick(ui);
+        let shown =
+            bounded(egui::Panel::left, &theme::RUN_CONTROLS_PANEL, window.x).show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("run-controls")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| self.run.controls_ui(ui, &self.session));
+            });
+        self.panel_rects
+            .push((theme::RUN_CONTROLS_PANEL.id, shown.response.rect));
+        let shown =
+            bounded(egui::Panel::right, &theme::RUN_DETAILS_PANEL, window.x).show(ui, |ui| {
+                let selected = self.selection.primary().map(|s| s.name.clone());
+                self.run.details_ui(ui, selected.as_deref());
+            });
+        self.panel_rects
+            .push((theme::RUN_DETAILS_PANEL.id, shown.response.rect));
+        let overlay = self.run.overlay();
+        egui::CentralPanel::no_frame().show(ui, |ui| {
+            let session = &self.session;
+            let ctx = PanelCtx {
+                value: session.document().value(),
+                machine: session.machine(),
+                diagnostics: session.diagnostics(),
+                selection: &self.selection,
+            };
+            self.canvas
+                .ui(ui, &ctx, graph_view(session), Some(&overlay), actions);
+        });
+    }
+
+    /// Applies one action queued during the frame.
+    fn apply(&mut self, ui: &Ui, action: Action) {
+        match action {
+            Action::Edit(edit) => self.apply_edit(&edit),
+            Action::Select(selection) => self.select(selection),
+            Action::SetParameter { name, value } => self.session.set_parameter(&name, value),
+            Action::MarkBare(pointer) => self.session.mark_bare(pointer),
+            Action::Command(command) => self.run_command(ui, command),
+            Action::Activate(payload) => {
+                let edit = self.activation_edit(&payload);
+                self.apply_edit(&edit);
+            }
+            Action::ProblemClicked(click) => self.problem_clicked(&click),
+            Action::CodeParsed(doc) => {
+                self.session.replace_from_code(*doc);
+                self.code.mark_synced(self.session.generation());
+                self.load_error = None;
+                self.prune_selection();
+            }
+        }
+    }
+
+    /// Replaces the selection; in the Run mode, a state newly selected shows its latest run.
+    fn select(&mut self, selection: Selection) {
+        let before = self.selection.primary().map(|s| s.name.clone());
+        self.selection = selection;
+        let after = self.selection.primary().map(|s| s.name.clone());
+        if self.mode == Mode::Run
+            && after != before
+            && let Some(name) = after
+        {
+            self.run.focus_state(&name);
+        }
+    }
+
+    fn top_bar_ui(&mut self, ui: &mut Ui, commands: &mut Actions) {
         ui.horizontal_wrapped(|ui| {
             ui.menu_button("File", |ui| {
                 for command in [UiCommand::New, UiCommand::Open] {
@@ -618,7 +608,7 @@ impl StudioApp {
                     .on_hover_text(UiCommand::ToggleProblems.tooltip())
                     .clicked()
                 {
-                    commands.push(UiCommand::ToggleProblems);
+                    commands.push(Action::Command(UiCommand::ToggleProblems));
                     ui.close();
                 }
                 command_button(ui, UiCommand::ResetLayout, true, commands);
@@ -629,14 +619,14 @@ impl StudioApp {
                 .on_hover_text(hover(ui, UiCommand::Undo))
                 .clicked()
             {
-                commands.push(UiCommand::Undo);
+                commands.push(Action::Command(UiCommand::Undo));
             }
             if ui
                 .add_enabled(self.can_redo(), egui::Button::new("⟳ Redo"))
                 .on_hover_text(hover(ui, UiCommand::Redo))
                 .clicked()
             {
-                commands.push(UiCommand::Redo);
+                commands.push(Action::Command(UiCommand::Redo));
             }
             ui.separator();
             for (mode, command) in [
@@ -649,7 +639,7 @@ impl StudioApp {
                     .on_hover_text(command.tooltip())
                     .clicked()
                 {
-                    commands.push(command);
+                    commands.push(Action::Command(command));
                 }
             }
             ui.separator();
@@ -678,7 +668,7 @@ impl StudioApp {
                 .on_hover_text(hover(ui, UiCommand::Validate))
                 .clicked()
             {
-                commands.push(UiCommand::Validate);
+                commands.push(Action::Command(UiCommand::Validate));
             }
             ui.separator();
             ui.label(RichText::new(self.session.name()).strong());
@@ -824,7 +814,7 @@ impl StudioApp {
                         .inner_margin(10)
                         .show(ui, |ui| {
                             ui.set_max_width(420.0);
-                            ui.label(RichText::new(&t.text).color(egui::Color32::WHITE));
+                            ui.label(RichText::new(&t.text).color(theme::ON_FILL));
                         });
                     ui.add_space(6.0);
                 }
@@ -833,23 +823,17 @@ impl StudioApp {
             .request_repaint_after(std::time::Duration::from_secs_f64(1.0));
     }
 
-    /// Applies the frame's edits, each as one undo step.
-    fn apply_edits(&mut self, edits: Vec<Edit>) {
-        let mut changed = false;
-        for edit in edits {
-            match self.session.apply(&edit) {
-                Ok(created) => {
-                    changed = true;
-                    if !created.is_empty() {
-                        self.selection = Selection::States(created);
-                    }
+    /// Applies an edit as one undo step; the states it created become the selection.
+    fn apply_edit(&mut self, edit: &Edit) {
+        match self.session.apply(edit) {
+            Ok(created) => {
+                if !created.is_empty() {
+                    self.selection = Selection::States(created);
                 }
-                Err(e) => self.toast(capitalize(&e.to_string()), true),
+                self.load_error = None;
+                self.prune_selection();
             }
-        }
-        if changed {
-            self.load_error = None;
-            self.prune_selection();
+            Err(e) => self.toast(capitalize(&e.to_string()), true),
         }
     }
 
@@ -1216,6 +1200,15 @@ impl StudioApp {
     }
 }
 
+/// What the canvas draws of the session.
+fn graph_view(session: &Session) -> GraphView<'_> {
+    GraphView {
+        graph: session.graph(),
+        problems: session.problems(),
+        generation: session.generation(),
+    }
+}
+
 /// A resizable panel made by `side` (`egui::Panel::left` and so on), bounded by `size` in a
 /// window `extent` wide (or high).
 fn bounded(
@@ -1260,7 +1253,7 @@ fn hover(ui: &Ui, command: UiCommand) -> String {
 }
 
 /// A menu item for a command, with its shortcut.
-fn command_button(ui: &mut Ui, command: UiCommand, enabled: bool, out: &mut Vec<UiCommand>) {
+fn command_button(ui: &mut Ui, command: UiCommand, enabled: bool, out: &mut Actions) {
     let mut button = egui::Button::new(command.label());
     if let Some(s) = command.shortcut_text(ui.ctx()) {
         button = button.shortcut_text(s);
@@ -1270,7 +1263,7 @@ fn command_button(ui: &mut Ui, command: UiCommand, enabled: bool, out: &mut Vec<
         .on_hover_text(command.tooltip())
         .clicked()
     {
-        out.push(command);
+        out.push(Action::Command(command));
         ui.close();
     }
 }
