@@ -146,7 +146,13 @@ impl InspectorState {
 }
 
 fn inspector_harness(selected: &str) -> Harness<'static, InspectorState> {
-    let text = include_str!("../../assets/examples/order-processing.asl.json");
+    inspector_harness_on(
+        include_str!("../../assets/examples/order-processing.asl.json"),
+        selected,
+    )
+}
+
+fn inspector_harness_on(text: &str, selected: &str) -> Harness<'static, InspectorState> {
     let doc = Document::parse(text, Format::Json).expect("the example parses");
     let (machine, _) = doc.model();
     let diagnostics = validate::validate(&doc, &validate::Options::default());
@@ -306,4 +312,71 @@ fn inspector_shows_definition_settings_without_selection() {
             .query_by_role_and_label(Role::ComboBox, "Start at")
             .is_some()
     );
+}
+
+#[test]
+fn inspector_map_forms_follow_the_processing_mode() {
+    let text = include_str!("../../assets/examples/distributed-map-csv.asl.json");
+    let doc = Document::parse(text, Format::Json).expect("the example parses");
+    let map = doc.value()["StartAt"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let mut harness = inspector_harness_on(text, &map);
+    // A distributed Map: its mode, child executions and dataset fields, from the field table.
+    for label in [
+        "Processing mode",
+        "Child executions",
+        "Max concurrency (0: no limit)",
+        "Tolerated failure (%)",
+        "Item reader (JSON)",
+        "Result writer (JSON)",
+    ] {
+        assert!(
+            harness.query_all_by_label(label).next().is_some(),
+            "{label}"
+        );
+    }
+    // Switching to inline writes the mode's ASL value and drops the execution type.
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Processing mode")
+        .click();
+    harness.run();
+    harness.get_by_label("Inline").click();
+    harness.run();
+    let edits = harness.state().edits();
+    let Some(Edit::SetField { key, value, .. }) = edits.last() else {
+        panic!("expected the processor config to be set, got {edits:?}");
+    };
+    assert_eq!(key, "ProcessorConfig");
+    let config = value.clone().unwrap_or_default();
+    assert_eq!(config["Mode"], "INLINE");
+    assert!(config.get("ExecutionType").is_none(), "{config}");
+
+    // An inline Map (order-processing has none): the dataset fields are not offered.
+    let inline = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}"#;
+    let harness = inspector_harness_on(inline, "M");
+    assert!(
+        harness
+            .query_all_by_label("Processing mode")
+            .next()
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_all_by_label("Item selector (JSON)")
+            .next()
+            .is_some()
+    );
+    for label in [
+        "Child executions",
+        "Item reader (JSON)",
+        "Label",
+        "Tolerated failure (%)",
+    ] {
+        assert!(
+            harness.query_all_by_label(label).next().is_none(),
+            "{label}"
+        );
+    }
 }
