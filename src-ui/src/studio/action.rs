@@ -5,6 +5,7 @@
 
 use super::commands::UiCommand;
 use super::problems::ProblemClick;
+use super::run_mode::RunAction;
 use super::state::{DragPayload, Selection};
 use stepcraft::edit::Edit;
 use stepcraft::{Document, Pointer};
@@ -34,6 +35,8 @@ pub enum Action {
     ProblemClicked(ProblemClick),
     /// Text typed in the Code mode parsed to this document: it replaces the open one.
     CodeParsed(Box<Document>),
+    /// Something the Run mode's panels ask of the run.
+    Run(RunAction),
 }
 
 /// The actions queued during one frame, in order.

@@ -1,10 +1,11 @@
 //! The Run mode's left panel: the scenario and input, the buttons, the speed, the breakpoints,
 //! a history to replay, the run's status and the callbacks waiting for an answer.
 
-use super::RunMode;
 use super::controller::DEFAULT_SPEED;
 use super::details::{PRETTY_EXEC_OUTPUT, json_view};
 use super::format::elapsed;
+use super::{RunAction, RunMode};
+use crate::studio::action::{Action, Actions};
 use crate::studio::problems::count;
 use crate::studio::session::Session;
 use crate::studio::theme;
@@ -18,13 +19,8 @@ const BY_HAND: &str = "None: callbacks answered here, other tasks fail";
 
 impl RunMode {
     /// The left panel: scenario, input, controls, status, waiting callbacks.
-    pub fn controls_ui(&mut self, ui: &mut Ui, session: &Session) {
-        // The test files are looked at again once a second at most, not every frame.
-        let now = ui.input(|i| i.time);
-        if !self.controller.has_loaded_scenarios() || now - self.scanned_at >= 1.0 {
-            self.scanned_at = now;
-            self.controller.load_scenarios(session);
-        }
+    /// What changes the run is queued as [`RunAction`]s.
+    pub fn controls_ui(&mut self, ui: &mut Ui, session: &Session, actions: &mut Actions) {
         ui.heading("Run");
         ui.label(RichText::new("Task results").strong());
         let chosen = self.controller.chosen();
@@ -49,7 +45,7 @@ impl RunMode {
             .response
             .accessible_name("Task results");
         if let Some(p) = pick {
-            self.choose(p);
+            actions.push(Action::Run(RunAction::Choose(p)));
         }
         if self.controller.scenarios().is_empty() {
             ui.label(
@@ -83,14 +79,14 @@ impl RunMode {
             ui.colored_label(theme::severity_color(stepcraft::Severity::Error), e);
         }
         ui.add_space(6.0);
-        self.buttons_ui(ui, session);
+        self.buttons_ui(ui, actions);
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             ui.label("Speed");
             let mut fast = self.controller.speed() <= 0.0;
             if ui.checkbox(&mut fast, "Instant").changed() {
-                self.controller
-                    .set_speed(if fast { 0.0 } else { DEFAULT_SPEED });
+                let speed = if fast { 0.0 } else { DEFAULT_SPEED };
+                actions.push(Action::Run(RunAction::SetSpeed(speed)));
             }
         });
         let mut speed = self.controller.speed();
@@ -103,19 +99,19 @@ impl RunMode {
                 )
                 .changed()
         {
-            self.controller.set_speed(speed);
+            actions.push(Action::Run(RunAction::SetSpeed(speed)));
         }
-        self.breakpoints_ui(ui);
-        self.replay_ui(ui, session);
+        self.breakpoints_ui(ui, actions);
+        self.replay_ui(ui, actions);
         ui.separator();
         self.status_ui(ui, session);
-        self.callbacks_ui(ui);
+        self.callbacks_ui(ui, actions);
         if let Some(m) = self.controller.message() {
             ui.colored_label(theme::severity_color(stepcraft::Severity::Error), m);
         }
     }
 
-    fn buttons_ui(&mut self, ui: &mut Ui, session: &Session) {
+    fn buttons_ui(&mut self, ui: &mut Ui, actions: &mut Actions) {
         let running = self.controller.can_go_on();
         ui.horizontal_wrapped(|ui| {
             let start = if self.controller.execution().is_some() {
@@ -128,31 +124,31 @@ impl RunMode {
                 .on_hover_text("Run the workflow with this input")
                 .clicked()
             {
-                self.start(session);
+                actions.push(Action::Run(RunAction::Start));
             }
             if self.controller.is_playing() {
                 if ui.button("⏸ Pause").clicked() {
-                    self.controller.pause();
+                    actions.push(Action::Run(RunAction::Pause));
                 }
             } else if ui
                 .add_enabled(running, egui::Button::new("▶ Continue"))
                 .clicked()
             {
-                self.controller.resume();
+                actions.push(Action::Run(RunAction::Resume));
             }
             if ui
                 .add_enabled(running, egui::Button::new("⏭ Step"))
                 .on_hover_text("Take the next event (F10)")
                 .clicked()
             {
-                self.step();
+                actions.push(Action::Run(RunAction::Step));
             }
             if ui
                 .add_enabled(running, egui::Button::new("⏹ Stop"))
                 .on_hover_text("Stop the execution: ExecutionAborted (Shift+F5)")
                 .clicked()
             {
-                self.stop();
+                actions.push(Action::Run(RunAction::Stop));
             }
         });
     }
@@ -237,7 +233,7 @@ impl RunMode {
 
     /// The breakpoints set, each with a button to clear it (a state renamed since keeps its old
     /// name here, so it can still be removed).
-    fn breakpoints_ui(&mut self, ui: &mut Ui) {
+    fn breakpoints_ui(&mut self, ui: &mut Ui, actions: &mut Actions) {
         if self.controller.breakpoints().is_empty() {
             return;
         }
@@ -259,12 +255,12 @@ impl RunMode {
             });
         }
         if let Some(name) = remove {
-            self.toggle_breakpoint(&name);
+            actions.push(Action::Run(RunAction::ToggleBreakpoint(name)));
         }
     }
 
     /// Opening a history exported from AWS to replay it.
-    fn replay_ui(&mut self, ui: &mut Ui, session: &Session) {
+    fn replay_ui(&mut self, ui: &mut Ui, actions: &mut Actions) {
         egui::CollapsingHeader::new("Replay a history from AWS")
             .id_salt("run-replay")
             .show(ui, |ui| {
@@ -291,13 +287,12 @@ impl RunMode {
                     .clicked()
                 {
                     let path = PathBuf::from(self.replay_path.trim());
-                    self.controller.replay_file(&path);
-                    self.controller.check_replay_against(session.machine());
+                    actions.push(Action::Run(RunAction::Replay(path)));
                 }
             });
     }
 
-    fn callbacks_ui(&mut self, ui: &mut Ui) {
+    fn callbacks_ui(&mut self, ui: &mut Ui, actions: &mut Actions) {
         let Some(exec) = self.controller.execution() else {
             return;
         };
@@ -353,10 +348,10 @@ impl RunMode {
                 .on_hover_text("Move the virtual clock to the next timeout or heartbeat")
                 .clicked()
         {
-            self.controller.let_time_pass();
+            actions.push(Action::Run(RunAction::LetTimePass));
         }
         if let Some((token, success)) = answer {
-            self.answer(&token, success);
+            actions.push(Action::Run(RunAction::Answer { token, success }));
         }
     }
 }

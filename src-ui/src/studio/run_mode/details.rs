@@ -2,7 +2,8 @@
 //! or history event, and the selected state's breakpoint.
 
 use super::format::elapsed;
-use super::{Focus, RunMode};
+use super::{Focus, RunAction, RunMode};
+use crate::studio::action::{Action, Actions};
 use crate::studio::theme;
 use egui::{RichText, Ui};
 use stepcraft::history::to_aws_json;
@@ -10,7 +11,8 @@ use stepcraft::trace::{RunStatus, StateRun};
 
 impl RunMode {
     /// The right panel: the selected run or event.
-    pub fn details_ui(&mut self, ui: &mut Ui, selected_state: Option<&str>) {
+    /// A breakpoint toggled is queued as a [`RunAction`].
+    pub fn details_ui(&mut self, ui: &mut Ui, selected_state: Option<&str>, actions: &mut Actions) {
         ui.heading("Details");
         let focus = match (self.focus(), selected_state) {
             (Some(f), _) => Some(f),
@@ -29,7 +31,7 @@ impl RunMode {
                 .on_hover_text("A breakpoint: the run stops before entering this state")
                 .changed()
             {
-                self.toggle_breakpoint(name);
+                actions.push(Action::Run(RunAction::ToggleBreakpoint(name.to_owned())));
             }
         }
         egui::ScrollArea::vertical()

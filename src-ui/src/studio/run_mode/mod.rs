@@ -43,6 +43,38 @@ pub enum RunTab {
     Events,
 }
 
+/// What the Run mode's panels ask of the run, applied by the shell at the end of the frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunAction {
+    /// Start a new run on the input typed (Start, Restart).
+    Start,
+    /// Pause playing.
+    Pause,
+    /// Play on from a pause or a breakpoint.
+    Resume,
+    /// Take the next event.
+    Step,
+    /// Stop the run.
+    Stop,
+    /// Move the virtual clock to the next timer.
+    LetTimePass,
+    /// Set the speed in events per second (0: as fast as it can).
+    SetSpeed(f32),
+    /// Toggle the breakpoint before a state.
+    ToggleBreakpoint(String),
+    /// Choose a scenario (`None`: Task states answered by hand).
+    Choose(Option<usize>),
+    /// Answer a waiting task with what is typed: success with the output, or failure.
+    Answer {
+        /// The task token.
+        token: String,
+        /// Success or failure.
+        success: bool,
+    },
+    /// Replay a history exported from AWS.
+    Replay(std::path::PathBuf),
+}
+
 /// What the details pane shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Focus {
@@ -262,9 +294,35 @@ impl RunMode {
         self.controller.answer(token, answer);
     }
 
-    /// Plays for one frame, and asks for the next when the next event is due.
-    pub fn tick(&mut self, ui: &Ui) {
-        match self.controller.tick(ui.input(|i| i.time)) {
+    /// Does what a panel asked.
+    pub fn apply(&mut self, action: RunAction, session: &Session) {
+        match action {
+            RunAction::Start => self.start(session),
+            RunAction::Pause => self.controller.pause(),
+            RunAction::Resume => self.controller.resume(),
+            RunAction::Step => self.controller.step(),
+            RunAction::Stop => self.controller.stop(),
+            RunAction::LetTimePass => self.controller.let_time_pass(),
+            RunAction::SetSpeed(speed) => self.controller.set_speed(speed),
+            RunAction::ToggleBreakpoint(state) => self.controller.toggle_breakpoint(&state),
+            RunAction::Choose(index) => self.choose(index),
+            RunAction::Answer { token, success } => self.answer(&token, success),
+            RunAction::Replay(path) => {
+                self.controller.replay_file(&path);
+                self.controller.check_replay_against(session.machine());
+            }
+        }
+    }
+
+    /// Reads the test files again (once a second at most, not every frame), then plays for one
+    /// frame, and asks for the next when the next event is due.
+    pub fn tick(&mut self, ui: &Ui, session: &Session) {
+        let now = ui.input(|i| i.time);
+        if !self.controller.has_loaded_scenarios() || now - self.scanned_at >= 1.0 {
+            self.scanned_at = now;
+            self.controller.load_scenarios(session);
+        }
+        match self.controller.tick(now) {
             Some(NextFrame::Now) => ui.ctx().request_repaint(),
             Some(NextFrame::After(wait)) => ui.ctx().request_repaint_after(wait),
             None => {}

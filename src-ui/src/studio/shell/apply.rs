@@ -28,6 +28,7 @@ impl StudioApp {
                 self.apply_edit(&edit);
             }
             Action::ProblemClicked(click) => self.problem_clicked(&click),
+            Action::Run(action) => self.run.apply(action, &self.session),
             Action::CodeParsed(doc) => {
                 self.session.replace_from_code(*doc);
                 self.code.mark_synced(self.session.generation());

@@ -144,20 +144,20 @@ impl StudioApp {
 
     /// The Run mode: controls, details and the canvas with the run's statuses (read-only).
     pub(super) fn run_ui(&mut self, ui: &mut Ui, window: egui::Vec2, actions: &mut Actions) {
-        self.run.tick(ui);
+        self.run.tick(ui, &self.session);
         let shown =
             bounded(egui::Panel::left, &theme::RUN_CONTROLS_PANEL, window.x).show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .id_salt("run-controls")
                     .auto_shrink([false, false])
-                    .show(ui, |ui| self.run.controls_ui(ui, &self.session));
+                    .show(ui, |ui| self.run.controls_ui(ui, &self.session, actions));
             });
         self.panel_rects
             .push((theme::RUN_CONTROLS_PANEL.id, shown.response.rect));
         let shown =
             bounded(egui::Panel::right, &theme::RUN_DETAILS_PANEL, window.x).show(ui, |ui| {
                 let selected = self.selection.primary().map(|s| s.name.clone());
-                self.run.details_ui(ui, selected.as_deref());
+                self.run.details_ui(ui, selected.as_deref(), actions);
             });
         self.panel_rects
             .push((theme::RUN_DETAILS_PANEL.id, shown.response.rect));
