@@ -8,6 +8,7 @@ use stepcraft::catalog::Catalog;
 use stepcraft::edit::{Edit, RuleList, StateRef};
 use stepcraft::model::StateMachine;
 use stepcraft::{Diagnostic, Document, Format, validate};
+use stepcraft_studio::studio::action::{Action, Actions};
 use stepcraft_studio::studio::browser::StatesBrowser;
 use stepcraft_studio::studio::inspector::Inspector;
 use stepcraft_studio::studio::state::{DragPayload, PanelCtx, Selection};
@@ -18,18 +19,20 @@ const SEP: &str = " — ";
 struct BrowserState {
     browser: StatesBrowser,
     dragged: Option<DragPayload>,
+    actions: Actions,
 }
 
 fn browser_harness() -> Harness<'static, BrowserState> {
     let state = BrowserState {
         browser: StatesBrowser::new(Catalog::bundled()),
         dragged: None,
+        actions: Actions::new(),
     };
     let mut harness = Harness::builder()
         .with_size(egui::vec2(360.0, 2400.0))
         .build_ui_state(
             |ui, s: &mut BrowserState| {
-                if let Some(d) = s.browser.ui(ui) {
+                if let Some(d) = s.browser.ui(ui, &mut s.actions) {
                     s.dragged = Some(d);
                 }
             },
@@ -129,11 +132,27 @@ struct InspectorState {
     machine: StateMachine,
     diagnostics: Vec<Diagnostic>,
     selection: Selection,
-    edits: Vec<Edit>,
+    /// What the inspector queued, every frame's in order.
+    actions: Actions,
+}
+
+impl InspectorState {
+    /// The edits queued so far, in order.
+    fn edits(&self) -> Vec<Edit> {
+        stepcraft_studio::studio::action::edits(&self.actions)
+            .cloned()
+            .collect()
+    }
 }
 
 fn inspector_harness(selected: &str) -> Harness<'static, InspectorState> {
-    let text = include_str!("../../assets/examples/order-processing.asl.json");
+    inspector_harness_on(
+        include_str!("../../assets/examples/order-processing.asl.json"),
+        selected,
+    )
+}
+
+fn inspector_harness_on(text: &str, selected: &str) -> Harness<'static, InspectorState> {
     let doc = Document::parse(text, Format::Json).expect("the example parses");
     let (machine, _) = doc.model();
     let diagnostics = validate::validate(&doc, &validate::Options::default());
@@ -143,7 +162,7 @@ fn inspector_harness(selected: &str) -> Harness<'static, InspectorState> {
         machine,
         diagnostics,
         selection: Selection::States(vec![StateRef::top(selected)]),
-        edits: Vec::new(),
+        actions: Actions::new(),
     };
     let mut harness = Harness::builder()
         .with_size(egui::vec2(420.0, 1600.0))
@@ -155,16 +174,22 @@ fn inspector_harness(selected: &str) -> Harness<'static, InspectorState> {
                     machine,
                     diagnostics,
                     selection,
-                    edits,
+                    actions,
                 } = s;
-                let mut ctx = PanelCtx {
+                let ctx = PanelCtx {
                     value,
                     machine,
                     diagnostics,
                     selection,
-                    edits,
                 };
-                inspector.ui(ui, &mut ctx);
+                let queued = actions.len();
+                inspector.ui(ui, &ctx, &[], actions);
+                // As the shell does at the end of the frame: a queued selection replaces it.
+                for action in &actions[queued..] {
+                    if let Action::Select(s) = action {
+                        selection.clone_from(s);
+                    }
+                }
             },
             state,
         );
@@ -180,12 +205,12 @@ fn inspector_renames_on_enter() {
     harness.get_by_label("Name").type_text("ed");
     harness.run();
     assert!(
-        harness.state().edits.is_empty(),
+        harness.state().edits().is_empty(),
         "typing a name queues nothing until it is committed"
     );
     harness.key_press(egui::Key::Enter);
     harness.run();
-    let edits = &harness.state().edits;
+    let edits = &harness.state().edits();
     assert_eq!(edits.len(), 1, "{edits:?}");
     match &edits[0] {
         Edit::RenameState { state, to } => {
@@ -213,9 +238,9 @@ fn inspector_refuses_a_duplicate_name() {
     harness.key_press(egui::Key::Enter);
     harness.run();
     assert!(
-        harness.state().edits.is_empty(),
+        harness.state().edits().is_empty(),
         "{:?}",
-        harness.state().edits
+        harness.state().edits()
     );
     assert!(harness.query_by_label_contains("already exists").is_some());
 }
@@ -230,7 +255,7 @@ fn inspector_adds_a_choice_rule() {
     harness.run();
     harness.get_by_label("➕ Add rule").click();
     harness.run();
-    let edits = harness.state().edits.clone();
+    let edits = harness.state().edits();
     assert_eq!(edits.len(), 1, "{edits:?}");
     let Edit::InsertRule {
         list: RuleList::Choices,
@@ -263,7 +288,7 @@ fn inspector_typing_queues_set_field_on_one_pointer() {
     harness.run();
     harness.get_by_label("Timeout (s)").type_text("0");
     harness.run();
-    let edits = &harness.state().edits;
+    let edits = &harness.state().edits();
     assert!(!edits.is_empty());
     let keys: Vec<_> = edits.iter().map(Edit::merge_key).collect();
     assert!(
@@ -287,4 +312,71 @@ fn inspector_shows_definition_settings_without_selection() {
             .query_by_role_and_label(Role::ComboBox, "Start at")
             .is_some()
     );
+}
+
+#[test]
+fn inspector_map_forms_follow_the_processing_mode() {
+    let text = include_str!("../../assets/examples/distributed-map-csv.asl.json");
+    let doc = Document::parse(text, Format::Json).expect("the example parses");
+    let map = doc.value()["StartAt"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let mut harness = inspector_harness_on(text, &map);
+    // A distributed Map: its mode, child executions and dataset fields, from the field table.
+    for label in [
+        "Processing mode",
+        "Child executions",
+        "Max concurrency (0: no limit)",
+        "Tolerated failure (%)",
+        "Item reader (JSON)",
+        "Result writer (JSON)",
+    ] {
+        assert!(
+            harness.query_all_by_label(label).next().is_some(),
+            "{label}"
+        );
+    }
+    // Switching to inline writes the mode's ASL value and drops the execution type.
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Processing mode")
+        .click();
+    harness.run();
+    harness.get_by_label("Inline").click();
+    harness.run();
+    let edits = harness.state().edits();
+    let Some(Edit::SetField { key, value, .. }) = edits.last() else {
+        panic!("expected the processor config to be set, got {edits:?}");
+    };
+    assert_eq!(key, "ProcessorConfig");
+    let config = value.clone().unwrap_or_default();
+    assert_eq!(config["Mode"], "INLINE");
+    assert!(config.get("ExecutionType").is_none(), "{config}");
+
+    // An inline Map (order-processing has none): the dataset fields are not offered.
+    let inline = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}"#;
+    let harness = inspector_harness_on(inline, "M");
+    assert!(
+        harness
+            .query_all_by_label("Processing mode")
+            .next()
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_all_by_label("Item selector (JSON)")
+            .next()
+            .is_some()
+    );
+    for label in [
+        "Child executions",
+        "Item reader (JSON)",
+        "Label",
+        "Tolerated failure (%)",
+    ] {
+        assert!(
+            harness.query_all_by_label(label).next().is_none(),
+            "{label}"
+        );
+    }
 }

@@ -17,6 +17,32 @@ pub enum ProcessorMode {
     Distributed,
 }
 
+impl ProcessorMode {
+    /// Both modes, the default first.
+    pub const ALL: [ProcessorMode; 2] = [Self::Inline, Self::Distributed];
+
+    /// The `Mode` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inline => "INLINE",
+            Self::Distributed => "DISTRIBUTED",
+        }
+    }
+
+    /// What a form calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Inline => "Inline",
+            Self::Distributed => "Distributed",
+        }
+    }
+
+    /// Looks a `Mode` value up.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+}
+
 /// The workflow type of a distributed Map's child executions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExecutionType {
@@ -24,6 +50,19 @@ pub enum ExecutionType {
     Standard,
     /// Express child executions.
     Express,
+}
+
+impl ExecutionType {
+    /// Both types, the default first.
+    pub const ALL: [ExecutionType; 2] = [Self::Standard, Self::Express];
+
+    /// The `ExecutionType` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "STANDARD",
+            Self::Express => "EXPRESS",
+        }
+    }
 }
 
 /// Which field held the item processor.

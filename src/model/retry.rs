@@ -15,6 +15,19 @@ pub enum JitterStrategy {
     None,
 }
 
+impl JitterStrategy {
+    /// Both strategies.
+    pub const ALL: [JitterStrategy; 2] = [Self::Full, Self::None];
+
+    /// The `JitterStrategy` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "FULL",
+            Self::None => "NONE",
+        }
+    }
+}
+
 /// One entry of `Retry`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Retrier {

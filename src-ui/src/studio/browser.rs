@@ -1,6 +1,7 @@
 //! The states browser: the catalog's Actions, Flow states and Patterns, searchable, each entry
 //! dragged onto the canvas (or activated by click / Enter for keyboard users).
 
+use super::action::{self, Actions};
 use super::state::DragPayload;
 use super::theme;
 use egui::Galley;
@@ -39,7 +40,6 @@ pub struct StatesBrowser {
     tab: Tab,
     query: String,
     chosen: HashMap<String, Integration>,
-    activated: Option<DragPayload>,
 }
 
 impl StatesBrowser {
@@ -50,7 +50,6 @@ impl StatesBrowser {
             tab: Tab::Actions,
             query: String::new(),
             chosen: HashMap::new(),
-            activated: None,
         }
     }
 
@@ -64,14 +63,10 @@ impl StatesBrowser {
         &self.query
     }
 
-    /// The entry the user activated with a click or Enter since the last call (for keyboard
-    /// users: the shell inserts it after the selected state).
-    pub fn take_activated(&mut self) -> Option<DragPayload> {
-        self.activated.take()
-    }
-
-    /// Draws the browser; returns the payload of the entry being dragged, if any.
-    pub fn ui(&mut self, ui: &mut Ui) -> Option<DragPayload> {
+    /// Draws the browser; returns the payload of the entry being dragged, if any. An entry
+    /// activated with a click or Enter (for keyboard users) queues [`action::Action::Activate`]:
+    /// the shell inserts it after the selected state.
+    pub fn ui(&mut self, ui: &mut Ui, actions: &mut Actions) -> Option<DragPayload> {
         self.search_ui(ui);
         ui.add_space(4.0);
         let searching = !self.query.trim().is_empty();
@@ -84,9 +79,9 @@ impl StatesBrowser {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 dragged = if searching {
-                    self.results_ui(ui)
+                    self.results_ui(ui, actions)
                 } else {
-                    self.tab_ui(ui, self.tab)
+                    self.tab_ui(ui, self.tab, actions)
                 };
             });
         dragged
@@ -142,16 +137,16 @@ impl StatesBrowser {
     }
 
     /// One tab's entries, grouped.
-    fn tab_ui(&mut self, ui: &mut Ui, tab: Tab) -> Option<DragPayload> {
+    fn tab_ui(&mut self, ui: &mut Ui, tab: Tab, actions: &mut Actions) -> Option<DragPayload> {
         let catalog = std::mem::take(&mut self.catalog);
         let entries: Vec<Entry<'_>> = catalog.entries().filter(|e| e.tab() == tab).collect();
-        let dragged = self.groups_ui(ui, &entries);
+        let dragged = self.groups_ui(ui, &entries, actions);
         self.catalog = catalog;
         dragged
     }
 
     /// The search results of all tabs, under a heading per tab.
-    fn results_ui(&mut self, ui: &mut Ui) -> Option<DragPayload> {
+    fn results_ui(&mut self, ui: &mut Ui, actions: &mut Actions) -> Option<DragPayload> {
         let catalog = std::mem::take(&mut self.catalog);
         let hits = catalog.search(&self.query);
         let mut dragged = None;
@@ -170,7 +165,7 @@ impl StatesBrowser {
             }
             ui.add_space(4.0);
             ui.label(egui::RichText::new(format!("{label} ({})", entries.len())).strong());
-            if let Some(d) = self.groups_ui(ui, &entries) {
+            if let Some(d) = self.groups_ui(ui, &entries, actions) {
                 dragged = Some(d);
             }
         }
@@ -180,7 +175,12 @@ impl StatesBrowser {
 
     /// Entries grouped by service category (actions), all together (flow) or by category
     /// (patterns), in catalog order.
-    fn groups_ui(&mut self, ui: &mut Ui, entries: &[Entry<'_>]) -> Option<DragPayload> {
+    fn groups_ui(
+        &mut self,
+        ui: &mut Ui,
+        entries: &[Entry<'_>],
+        actions: &mut Actions,
+    ) -> Option<DragPayload> {
         let mut groups: Vec<(&str, Vec<Entry<'_>>)> = Vec::new();
         for entry in entries {
             let group = match entry {
@@ -201,7 +201,7 @@ impl StatesBrowser {
                 ui.label(egui::RichText::new(group).small().weak());
             }
             for entry in list {
-                if let Some(d) = self.entry_ui(ui, entry) {
+                if let Some(d) = self.entry_ui(ui, entry, actions) {
                     dragged = Some(d);
                 }
             }
@@ -209,15 +209,25 @@ impl StatesBrowser {
         dragged
     }
 
-    fn entry_ui(&mut self, ui: &mut Ui, entry: Entry<'_>) -> Option<DragPayload> {
+    fn entry_ui(
+        &mut self,
+        ui: &mut Ui,
+        entry: Entry<'_>,
+        actions: &mut Actions,
+    ) -> Option<DragPayload> {
         match entry {
-            Entry::Action(action) => self.action_ui(ui, action),
-            Entry::Flow(flow) => flow_ui(ui, flow, &mut self.activated),
-            Entry::Pattern(pattern) => pattern_ui(ui, pattern, &mut self.activated),
+            Entry::Action(action) => self.action_ui(ui, action, actions),
+            Entry::Flow(flow) => flow_ui(ui, flow, actions),
+            Entry::Pattern(pattern) => pattern_ui(ui, pattern, actions),
         }
     }
 
-    fn action_ui(&mut self, ui: &mut Ui, action: &Action) -> Option<DragPayload> {
+    fn action_ui(
+        &mut self,
+        ui: &mut Ui,
+        action: &Action,
+        actions: &mut Actions,
+    ) -> Option<DragPayload> {
         let chosen = self
             .chosen
             .get(&action.id)
@@ -280,15 +290,11 @@ impl StatesBrowser {
                 },
             );
         }
-        finish(&response, payload, &mut self.activated)
+        finish(&response, payload, actions)
     }
 }
 
-fn flow_ui(
-    ui: &mut Ui,
-    flow: &FlowState,
-    activated: &mut Option<DragPayload>,
-) -> Option<DragPayload> {
+fn flow_ui(ui: &mut Ui, flow: &FlowState, actions: &mut Actions) -> Option<DragPayload> {
     let ty = StateType::from_name(flow.state_type());
     let payload = DragPayload::State {
         name: flow.name.clone(),
@@ -311,14 +317,10 @@ fn flow_ui(
     let response = row
         .ui(ui, &payload)
         .on_hover_ui(|ui| tip_ui(ui, &flow.name, &tip));
-    finish(&response, payload, activated)
+    finish(&response, payload, actions)
 }
 
-fn pattern_ui(
-    ui: &mut Ui,
-    pattern: &Pattern,
-    activated: &mut Option<DragPayload>,
-) -> Option<DragPayload> {
+fn pattern_ui(ui: &mut Ui, pattern: &Pattern, actions: &mut Actions) -> Option<DragPayload> {
     let payload = DragPayload::Pattern {
         name: pattern.name.clone(),
         pattern: pattern.definition.clone(),
@@ -345,7 +347,7 @@ fn pattern_ui(
     let response = row
         .ui(ui, &payload)
         .on_hover_ui(|ui| tip_ui(ui, &pattern.name, &tip));
-    finish(&response, payload, activated)
+    finish(&response, payload, actions)
 }
 
 /// An entry's hover text: its whole name, then the description and how to use it.
@@ -358,10 +360,10 @@ fn tip_ui(ui: &mut Ui, title: &str, text: &str) {
 fn finish(
     response: &egui::Response,
     payload: DragPayload,
-    activated: &mut Option<DragPayload>,
+    actions: &mut Actions,
 ) -> Option<DragPayload> {
     if response.clicked() {
-        *activated = Some(payload.clone());
+        actions.push(action::Action::Activate(payload.clone()));
     }
     if response.dragged() || response.drag_started() {
         Some(payload)
@@ -470,11 +472,11 @@ impl Row<'_> {
         let block = title.size().y + LINE_GAP + second;
         let top = rect.center().y - block / 2.0;
         let sub_top = top + title.size().y + LINE_GAP + (second - subtitle.size().y) / 2.0;
-        painter.galley(egui::pos2(text_left, top), title, Color32::PLACEHOLDER);
+        painter.galley(egui::pos2(text_left, top), title, theme::GALLEY_COLORS);
         painter.galley(
             egui::pos2(text_left, sub_top),
             subtitle,
-            Color32::PLACEHOLDER,
+            theme::GALLEY_COLORS,
         );
     }
 }
@@ -508,7 +510,7 @@ fn paint_chip(painter: &egui::Painter, rect: Rect, chip: &Chip<'_>) {
         Align2::CENTER_CENTER,
         chip.text,
         FontId::proportional(size),
-        Color32::WHITE,
+        theme::ON_FILL,
     );
 }
 

@@ -6,13 +6,15 @@
 //! fonts, strokes and radii scaled by the zoom, rather than through a layer transform: glyphs are
 //! then rasterized at their real size on screen, so text stays crisp at every zoom.
 //!
-//! The canvas never changes the document: it queues [`Edit`]s in the [`PanelCtx`]. Layout is a
+//! The canvas never changes the document: it queues [`Action`]s (edits, a new selection). A run's
+//! statuses are an argument of [`Canvas::ui`], and while they are shown nothing can be edited.
+//! Layout is a
 //! pure function of a [`LayoutRequest`], rebuilt when the graph changes and laid out again only
 //! when the request differs from the cached one.
 
+use super::action::{Action, Actions};
 use super::chips;
 use super::problems::ProblemIndex;
-use super::run_mode;
 use super::state::{DragPayload, PanelCtx, Selection};
 use super::theme::{self, CanvasColors};
 use egui::epaint::text::{LayoutJob, TextFormat, TextWrapping};
@@ -90,8 +92,17 @@ pub struct Canvas {
     handle_rects: Vec<(String, Rect)>,
     /// The state whose handle is being dragged to another node.
     linking: Option<StateRef>,
-    /// The Run mode's statuses; while set, the canvas shows them and allows no edits.
-    overlay: Option<RunOverlay>,
+}
+
+/// The graph the canvas draws, derived from one document generation.
+#[derive(Clone, Copy, Debug)]
+pub struct GraphView<'a> {
+    /// The workflow graph.
+    pub graph: &'a WorkflowGraph,
+    /// The diagnostics by state, for the badges.
+    pub problems: &'a ProblemIndex,
+    /// The document generation the graph was derived from (the layout is cached by it).
+    pub generation: u64,
 }
 
 /// What the Run mode draws over the graph.
@@ -111,13 +122,6 @@ impl Default for Canvas {
     }
 }
 
-/// What happened on the canvas that the shell must know.
-#[derive(Debug, Default)]
-pub struct CanvasOutput {
-    /// Messages to show (refused drops).
-    pub messages: Vec<String>,
-}
-
 impl Canvas {
     /// A canvas that fits the graph on its first frame.
     pub fn new() -> Self {
@@ -130,14 +134,7 @@ impl Canvas {
             node_rects: Vec::new(),
             handle_rects: Vec::new(),
             linking: None,
-            overlay: None,
         }
-    }
-
-    /// Shows a run's statuses (and makes the canvas read-only), or with `None` goes back to
-    /// editing.
-    pub fn set_overlay(&mut self, overlay: Option<RunOverlay>) {
-        self.overlay = overlay;
     }
 
     /// Fits the whole graph on the next frame.
@@ -222,19 +219,24 @@ impl Canvas {
         self.view.translation += scroll;
     }
 
-    /// Draws the canvas and queues the user's edits.
+    /// Draws the canvas and queues what the user did: edits, and the new selection. With an
+    /// `overlay` (the Run mode) it shows a run's statuses and queues no edits.
     pub fn ui(
         &mut self,
         ui: &mut Ui,
-        ctx: &mut PanelCtx<'_>,
-        graph: &WorkflowGraph,
-        problems: &ProblemIndex,
-        generation: u64,
-    ) -> CanvasOutput {
-        let mut out = CanvasOutput::default();
+        ctx: &PanelCtx<'_>,
+        view: GraphView<'_>,
+        overlay: Option<&RunOverlay>,
+        actions: &mut Actions,
+    ) {
+        let GraphView {
+            graph,
+            problems,
+            generation,
+        } = view;
         self.update_layout(ui, graph, generation);
         let Some(laid_out) = self.laid_out.take() else {
-            return out;
+            return;
         };
         let colors = CanvasColors::for_visuals(ui.visuals());
         let avail = ui.available_rect_before_wrap();
@@ -249,7 +251,7 @@ impl Canvas {
         painter.rect_filled(avail, 0.0, colors.background);
 
         // While a run is shown nothing is dragged in or moved.
-        let editable = self.overlay.is_none();
+        let editable = overlay.is_none();
         let dragging_payload =
             egui::DragAndDrop::payload::<DragPayload>(ui.ctx()).filter(|_| editable);
         let moving = egui::DragAndDrop::payload::<MovePayload>(ui.ctx()).filter(|_| editable);
@@ -281,8 +283,6 @@ impl Canvas {
             _ => {}
         }
 
-        // Taken for the frame, so the drawer can read it while the canvas changes.
-        let overlay = self.overlay.take();
         let mut drawer = Drawer {
             colors,
             painter,
@@ -300,7 +300,7 @@ impl Canvas {
             handles: Vec::new(),
             handle_states: Vec::new(),
             states: Vec::new(),
-            overlay: overlay.as_ref(),
+            overlay,
         };
         drawer.scope_ui(ui, &graph.root, &laid_out.layout.root);
         // After the nodes, so they are hit before the nodes and the background.
@@ -327,16 +327,17 @@ impl Canvas {
             handles,
             ..
         } = drawer;
-        self.overlay = overlay;
         if let Some(edit) = link_edit {
-            ctx.edits.push(edit);
+            actions.push(Action::Edit(edit));
         }
 
         // Selection.
         if let Some((state, modifiers)) = clicked {
-            select(ctx.selection, state, modifiers.shift || modifiers.command);
+            let mut selection = ctx.selection.clone();
+            select(&mut selection, state, modifiers.shift || modifiers.command);
+            actions.push(Action::Select(selection));
         } else if response.clicked() {
-            *ctx.selection = Selection::None;
+            actions.push(Action::Select(Selection::None));
         }
         if let Some(state) = drag_started.filter(|_| editable) {
             egui::DragAndDrop::set_payload(ui.ctx(), MovePayload(state));
@@ -344,7 +345,7 @@ impl Canvas {
 
         self.drop_targets = dropped.targets;
         if let Some(edit) = dropped.edit {
-            ctx.edits.push(edit);
+            actions.push(Action::Edit(edit));
         }
         if self.rules.as_ref().is_some_and(|r| r.allowed.is_empty())
             && dragging_payload.is_some()
@@ -394,8 +395,6 @@ impl Canvas {
             ui.ctx().set_cursor_icon(egui::CursorIcon::Grab);
         }
         self.laid_out = Some(laid_out);
-        out.messages.clear();
-        out
     }
 }
 
@@ -493,13 +492,13 @@ fn drop_targets_ui(
             color.gamma_multiply(0.25),
             Stroke::NONE,
         );
-        painter.circle(target.pos, radius, color, Stroke::new(2.0, Color32::WHITE));
+        painter.circle(target.pos, radius, color, Stroke::new(2.0, theme::ON_FILL));
         painter.text(
             target.pos,
             Align2::CENTER_CENTER,
             "+",
             FontId::proportional(radius * 1.6),
-            Color32::WHITE,
+            theme::ON_FILL,
         );
         out.targets.push((target.label.clone(), rect));
         // Taking a payload takes it whatever its type: ask for the type it has.
@@ -670,7 +669,7 @@ impl EguiMeasure<'_, '_> {
     fn width(&self, text: &str, font: FontId) -> f32 {
         self.fonts
             .borrow_mut()
-            .layout_no_wrap(text.to_owned(), font, Color32::WHITE)
+            .layout_no_wrap(text.to_owned(), font, theme::ON_FILL)
             .size()
             .x
     }
@@ -976,7 +975,7 @@ impl Drawer<'_> {
                         Align2::CENTER_CENTER,
                         &node.title,
                         font,
-                        Color32::WHITE,
+                        theme::ON_FILL,
                     );
                 }
                 return;
@@ -1064,7 +1063,7 @@ impl Drawer<'_> {
             ui.ctx().set_cursor_icon(egui::CursorIcon::Crosshair);
         }
         let (fill, stroke) = if hot {
-            (self.colors.selected, Stroke::new(2.0, Color32::WHITE))
+            (self.colors.selected, Stroke::new(2.0, theme::ON_FILL))
         } else {
             (
                 self.colors.node_fill,
@@ -1091,12 +1090,12 @@ impl Drawer<'_> {
             // Selection stays visible however far out the view is zoomed.
             Stroke::new(self.len(2.5).max(2.0), c.selected)
         } else if let Some(status) = status {
-            Stroke::new(self.len(2.5).max(2.0), run_mode::run_color(status))
+            Stroke::new(self.len(2.5).max(2.0), theme::run_color(status))
         } else {
             self.stroke(1.0, c.node_stroke)
         };
         let fill = match status {
-            Some(status) => c.node_fill.lerp_to_gamma(run_mode::run_color(status), 0.18),
+            Some(status) => c.node_fill.lerp_to_gamma(theme::run_color(status), 0.18),
             None => c.node_fill,
         };
         let radius = self.radius(theme::NODE_RADIUS);
@@ -1118,13 +1117,8 @@ impl Drawer<'_> {
             },
             accent,
         );
-        self.painter.rect(
-            rect,
-            radius,
-            Color32::TRANSPARENT,
-            stroke,
-            StrokeKind::Inside,
-        );
+        self.painter
+            .rect(rect, radius, theme::TRANSPARENT, stroke, StrokeKind::Inside);
         self.node_text(ui, node, rect, accent);
         self.badge_ui(node, rect);
     }
@@ -1180,18 +1174,15 @@ impl Drawer<'_> {
             self.painter.circle_filled(
                 center,
                 self.len(4.5).max(3.0),
-                run_mode::run_color(RunStatus::Failed),
+                theme::run_color(RunStatus::Failed),
             );
         }
         if o.paused_at.as_deref() == Some(node.title.as_str()) {
             self.painter.rect(
                 rect.expand(self.len(4.0)),
                 self.radius(theme::NODE_RADIUS + 3),
-                Color32::TRANSPARENT,
-                Stroke::new(
-                    self.len(2.0).max(1.5),
-                    run_mode::run_color(RunStatus::Caught),
-                ),
+                theme::TRANSPARENT,
+                Stroke::new(self.len(2.0).max(1.5), theme::run_color(RunStatus::Caught)),
                 StrokeKind::Outside,
             );
         }
@@ -1202,7 +1193,7 @@ impl Drawer<'_> {
                 Align2::RIGHT_BOTTOM,
                 status.label(),
                 font,
-                run_mode::run_color(status),
+                theme::run_color(status),
             );
         }
     }
@@ -1233,7 +1224,7 @@ impl Drawer<'_> {
                     count.to_string()
                 },
                 font,
-                Color32::WHITE,
+                theme::ON_FILL,
             );
         }
     }

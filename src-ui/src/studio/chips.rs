@@ -10,17 +10,7 @@ use stepcraft::subst::{Origin, Substitution};
 
 /// A chip's background and text colour for these visuals.
 pub fn colors(dark_mode: bool) -> (Color32, Color32) {
-    if dark_mode {
-        (
-            Color32::from_rgb(0x3b, 0x33, 0x5c),
-            Color32::from_rgb(0xd9, 0xcf, 0xff),
-        )
-    } else {
-        (
-            Color32::from_rgb(0xec, 0xe6, 0xff),
-            Color32::from_rgb(0x4b, 0x2f, 0xa8),
-        )
-    }
+    super::theme::chip_colors(dark_mode)
 }
 
 /// `text` as displayed with chips: each `${Name}` becomes ` Name ` (thin spaces pad the chip),

@@ -4,9 +4,10 @@
 //! A text that parses replaces the document (one undoable edit, merged while typing); one that
 //! does not keeps the last good document and shows where the text is broken.
 
+use super::action::{Action, Actions};
 use super::theme::{self, CodeColors};
 use egui::text::{CCursor, CCursorRange, LayoutJob, TextFormat};
-use egui::{Color32, Id, RichText, Ui};
+use egui::{Id, RichText, Ui};
 use std::collections::HashMap;
 use std::sync::Arc;
 use stepcraft::{Diagnostic, Document, Format, Location, Severity};
@@ -159,14 +160,16 @@ impl CodeView {
         }
     }
 
-    /// Draws the editor. Returns a new document when the text parsed to a different one.
+    /// Draws the editor. When the text parsed to a different document, queues
+    /// [`Action::CodeParsed`] with it.
     pub fn ui(
         &mut self,
         ui: &mut Ui,
         doc: &Document,
         generation: u64,
         diagnostics: &[Diagnostic],
-    ) -> Option<Document> {
+        actions: &mut Actions,
+    ) {
         if self.synced != Some(generation) {
             // The document changed elsewhere (canvas, inspector, undo): show it. The shell
             // never lets that happen while the text does not parse (it asks first).
@@ -256,15 +259,16 @@ impl CodeView {
             });
         self.highlight = Some(cache);
         let now = ui.input(|i| i.time);
-        let mut parsed = None;
         if let Some(r) = &response {
             if r.changed() {
                 self.dirty_since = Some(now);
                 self.set_aside = None;
             }
             let settled = self.dirty_since.is_some_and(|t| now - t >= DEBOUNCE);
-            if settled || (r.lost_focus() && self.dirty_since.is_some()) {
-                parsed = self.flush(format, doc);
+            if (settled || (r.lost_focus() && self.dirty_since.is_some()))
+                && let Some(parsed) = self.flush(format, doc)
+            {
+                actions.push(Action::CodeParsed(Box::new(parsed)));
             }
         }
         if self.dirty_since.is_some() {
@@ -274,7 +278,6 @@ impl CodeView {
         if let Some(location) = self.jump_to.take() {
             self.move_cursor(ui, location);
         }
-        parsed
     }
 
     fn move_cursor(&self, ui: &Ui, location: Location) {
@@ -379,7 +382,7 @@ pub fn highlight(
         let background = match marked.binary_search_by_key(&line, |(l, _)| *l) {
             Ok(i) if marked[i].1 == Severity::Error => colors.error_line,
             Ok(_) => colors.warning_line,
-            Err(_) => Color32::TRANSPARENT,
+            Err(_) => theme::TRANSPARENT,
         };
         job.append(
             s,

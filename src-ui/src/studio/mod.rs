@@ -2,8 +2,10 @@
 //!
 //! [`shell::StudioApp`] owns the panels (one type per file) and the [`session::Session`] (the
 //! document, its history and what is derived from it). Panels read the session during a frame
-//! and queue edits; the shell applies them at the end of the frame, each as one undo step.
+//! and queue [`action::Action`]s; the shell applies them at the end of the frame, each edit as
+//! one undo step.
 
+pub mod action;
 pub mod browser;
 pub mod canvas;
 pub mod chips;

@@ -1,6 +1,7 @@
 //! The validator's findings for the studio: an index of problems by state (the canvas's
 //! badges) and the problems list at the bottom of the window.
 
+use super::action::{Action, Actions};
 use super::theme;
 use egui::{RichText, Ui};
 use std::collections::HashMap;
@@ -102,13 +103,13 @@ pub fn count(n: usize, noun: &str) -> String {
     }
 }
 
-/// The problems list; returns the problem clicked, if any.
+/// The problems list; a problem clicked queues [`Action::ProblemClicked`].
 pub fn problems_ui(
     ui: &mut Ui,
     diagnostics: &[Diagnostic],
     parse_error: Option<&Diagnostic>,
-) -> Option<ProblemClick> {
-    let mut clicked = None;
+    actions: &mut Actions,
+) {
     let (errors, warnings) = counts(diagnostics);
     let errors = errors + usize::from(parse_error.is_some());
     ui.horizontal(|ui| {
@@ -136,10 +137,10 @@ pub fn problems_ui(
                     )
                     .clicked()
                 {
-                    clicked = Some(ProblemClick {
+                    actions.push(Action::ProblemClicked(ProblemClick {
                         pointer: Pointer::root(),
                         location: d.location,
-                    });
+                    }));
                 }
             }
             if diagnostics.is_empty() && parse_error.is_none() {
@@ -158,14 +159,13 @@ pub fn problems_ui(
                     ui.selectable_label(false, text)
                 });
                 if r.inner.on_hover_text(d.pointer.as_str()).clicked() {
-                    clicked = Some(ProblemClick {
+                    actions.push(Action::ProblemClicked(ProblemClick {
                         pointer: d.pointer.clone(),
                         location: d.location,
-                    });
+                    }));
                 }
             }
         });
-    clicked
 }
 
 #[cfg(test)]

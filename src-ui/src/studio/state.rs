@@ -1,10 +1,10 @@
 //! Types the studio's panels share: what is selected, what is being dragged, and the narrow
-//! context a panel receives for one frame. Panels read the document and queue edits; the app
-//! applies the queued edits at the end of the frame (each through the undo history).
+//! read-only context a panel receives for one frame. Panels read the document and queue
+//! [`Action`](super::action::Action)s; the shell applies them at the end of the frame.
 
 use serde_json::Value;
 use stepcraft::Diagnostic;
-use stepcraft::edit::{Edit, StateRef};
+use stepcraft::edit::StateRef;
 use stepcraft::model::StateMachine;
 
 /// What is selected: nothing (the definition itself), or states.
@@ -42,7 +42,9 @@ pub enum DragPayload {
     Pattern { name: String, pattern: Value },
 }
 
-/// What a panel gets for one frame: read-only views of the document, and a queue for edits.
+/// What the canvas and the inspector read for one frame: the document and the selection, all
+/// read-only (what they change goes into the frame's action queue).
+#[derive(Clone, Copy, Debug)]
 pub struct PanelCtx<'a> {
     /// The definition's JSON value (lossless, in the user's key order).
     pub value: &'a Value,
@@ -50,17 +52,6 @@ pub struct PanelCtx<'a> {
     pub machine: &'a StateMachine,
     /// The validator's findings, located.
     pub diagnostics: &'a [Diagnostic],
-    /// The current selection (panels may change it).
-    pub selection: &'a mut Selection,
-    /// Edits to apply at the end of the frame, in order.
-    pub edits: &'a mut Vec<Edit>,
-}
-
-impl std::fmt::Debug for PanelCtx<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PanelCtx")
-            .field("selection", &self.selection)
-            .field("edits", &self.edits.len())
-            .finish_non_exhaustive()
-    }
+    /// The current selection.
+    pub selection: &'a Selection,
 }

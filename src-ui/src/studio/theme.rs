@@ -4,6 +4,7 @@ use egui::{Color32, FontId, Visuals};
 use stepcraft::Severity;
 use stepcraft::graph::NodeKind;
 use stepcraft::model::StateType;
+use stepcraft::trace::RunStatus;
 
 /// Font size of a node's title, in scene points.
 pub const TITLE_FONT: f32 = 13.0;
@@ -302,5 +303,40 @@ pub fn toast_color(error: bool) -> Color32 {
         Color32::from_rgb(0xb3, 0x26, 0x1e)
     } else {
         Color32::from_rgb(0x2b, 0x5f, 0x9e)
+    }
+}
+
+/// Text and rings drawn on a filled colour (badges, drop targets, toasts, the dragged ghost).
+pub const ON_FILL: Color32 = Color32::WHITE;
+
+/// No fill at all.
+pub const TRANSPARENT: Color32 = Color32::TRANSPARENT;
+
+/// "Keep the galley's own colours" when painting laid-out text.
+pub const GALLEY_COLORS: Color32 = Color32::PLACEHOLDER;
+
+/// The colour of a run status, on the canvas and in the Run mode's lists.
+pub fn run_color(status: RunStatus) -> Color32 {
+    match status {
+        RunStatus::Running => Color32::from_rgb(0x3b, 0x82, 0xf6),
+        RunStatus::Succeeded => Color32::from_rgb(0x2e, 0xa0, 0x43),
+        RunStatus::Failed => Color32::from_rgb(0xd9, 0x3b, 0x3b),
+        RunStatus::Caught => Color32::from_rgb(0xe0, 0x8a, 0x12),
+        RunStatus::Cancelled => Color32::from_rgb(0x8a, 0x93, 0xa3),
+    }
+}
+
+/// A parameter chip's background and text colour.
+pub fn chip_colors(dark_mode: bool) -> (Color32, Color32) {
+    if dark_mode {
+        (
+            Color32::from_rgb(0x3b, 0x33, 0x5c),
+            Color32::from_rgb(0xd9, 0xcf, 0xff),
+        )
+    } else {
+        (
+            Color32::from_rgb(0xec, 0xe6, 0xff),
+            Color32::from_rgb(0x4b, 0x2f, 0xa8),
+        )
     }
 }

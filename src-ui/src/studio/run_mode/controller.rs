@@ -1,0 +1,569 @@
+//! The Run mode's controller, without egui: the scenarios, the execution (or the AWS history
+//! replayed), play, pause, step and stop, the speed, the breakpoints and the callbacks answered
+//! by hand. Everything shown is read from the events through a [`Trace`], as a replayed history
+//! would be.
+
+use super::scenarios::{self, Scenario};
+use super::setup;
+use crate::studio::canvas::RunOverlay;
+use crate::studio::problems::count;
+use crate::studio::session::Session;
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use stepcraft::history::HistoryEvent;
+use stepcraft::interp::{Execution, Status};
+use stepcraft::model::StateMachine;
+use stepcraft::trace::{RunStatus, Trace};
+use stepcraft::value::Val;
+
+/// At most this many events are taken in one frame, however fast the run plays.
+pub const MAX_EVENTS_PER_FRAME: usize = 20_000;
+
+/// The speed a run plays at unless told otherwise, in events per second.
+pub const DEFAULT_SPEED: f32 = 12.0;
+
+/// A recorded history played back on the graph.
+#[derive(Debug)]
+pub struct Replay {
+    /// Where it came from.
+    pub name: String,
+    events: Vec<HistoryEvent>,
+    shown: usize,
+    /// The state whose breakpoint stopped the replay before its entered event.
+    paused_at: Option<String>,
+}
+
+impl Replay {
+    /// The events shown so far.
+    pub fn shown(&self) -> &[HistoryEvent] {
+        &self.events[..self.shown]
+    }
+
+    /// How many events the history has.
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Whether the history has no events.
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+}
+
+/// When the next frame is wanted while a run plays.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum NextFrame {
+    /// At once (the run plays as fast as it can).
+    Now,
+    /// When the next event is due.
+    After(Duration),
+}
+
+/// A callback's answer typed by hand.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CallbackAnswer {
+    /// `SendTaskSuccess` with this output.
+    Success(Value),
+    /// `SendTaskFailure` with this error and cause.
+    Failure {
+        /// The error name.
+        error: String,
+        /// The cause.
+        cause: String,
+    },
+}
+
+/// The Run mode's controller.
+#[derive(Debug)]
+pub struct RunController {
+    scenarios: Vec<Scenario>,
+    /// Where the scenarios were read for (the definition's path or name, and when its test files
+    /// changed).
+    scenarios_for: Option<String>,
+    /// The scenario whose mocks answer Task states; `None`: no task results.
+    chosen: Option<usize>,
+    exec: Option<Execution>,
+    trace: Trace,
+    /// How many of the execution's events the trace has read.
+    read: usize,
+    playing: bool,
+    /// Events per second while playing; 0 runs as fast as it can.
+    speed: f32,
+    carry: f64,
+    last_time: Option<f64>,
+    breakpoints: BTreeSet<String>,
+    message: Option<String>,
+    /// The document generation the execution was started from.
+    started_from: u64,
+    /// Statuses by state, and how many events they were read from.
+    status_cache: Option<(usize, Arc<HashMap<String, RunStatus>>)>,
+    /// A history recorded on AWS being replayed: its events, and how many are shown.
+    replay: Option<Replay>,
+    /// How many runs (or replays) were started: what the UI's caches are keyed by.
+    runs_started: u64,
+}
+
+impl Default for RunController {
+    fn default() -> Self {
+        Self {
+            scenarios: Vec::new(),
+            scenarios_for: None,
+            chosen: None,
+            exec: None,
+            trace: Trace::new(),
+            read: 0,
+            playing: false,
+            speed: DEFAULT_SPEED,
+            carry: 0.0,
+            last_time: None,
+            breakpoints: BTreeSet::new(),
+            message: None,
+            started_from: 0,
+            status_cache: None,
+            replay: None,
+            runs_started: 0,
+        }
+    }
+}
+
+impl RunController {
+    /// A controller with nothing run yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets the run, the replay, the scenarios and the breakpoints (another definition was
+    /// opened); the speed stays, and the count of runs goes on.
+    pub fn reset(&mut self) {
+        *self = Self {
+            speed: self.speed,
+            runs_started: self.runs_started + 1,
+            ..Self::default()
+        };
+    }
+
+    /// The state runs so far.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+
+    /// The execution, once started.
+    pub fn execution(&self) -> Option<&Execution> {
+        self.exec.as_ref()
+    }
+
+    /// The execution's status, once started.
+    pub fn status(&self) -> Option<&Status> {
+        self.exec.as_ref().map(Execution::status)
+    }
+
+    /// The history being replayed, if one is.
+    pub fn replay(&self) -> Option<&Replay> {
+        self.replay.as_ref()
+    }
+
+    /// The events so far (of the run, or of the history replayed).
+    pub fn events(&self) -> &[HistoryEvent] {
+        if let Some(r) = &self.replay {
+            return r.shown();
+        }
+        self.exec.as_ref().map_or(&[], |e| e.history())
+    }
+
+    /// How many runs and replays were started (or the controller reset): a new number means
+    /// what was shown of the last one is stale.
+    pub fn runs_started(&self) -> u64 {
+        self.runs_started
+    }
+
+    /// What went wrong last (the run refused, a callback answer refused...).
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// Shows a message (or clears it).
+    pub fn set_message(&mut self, message: Option<String>) {
+        self.message = message;
+    }
+
+    /// The document generation the execution was started from.
+    pub fn started_from(&self) -> u64 {
+        self.started_from
+    }
+
+    /// Whether a recorded history is being replayed.
+    pub fn is_replay(&self) -> bool {
+        self.replay.is_some()
+    }
+
+    /// Whether the run is playing on its own.
+    pub fn is_playing(&self) -> bool {
+        self.playing
+    }
+
+    /// The states with a breakpoint.
+    pub fn breakpoints(&self) -> &BTreeSet<String> {
+        &self.breakpoints
+    }
+
+    /// The ways to run found for this definition.
+    pub fn scenarios(&self) -> &[Scenario] {
+        &self.scenarios
+    }
+
+    /// The scenario whose mocks answer the Task states, if one is chosen.
+    pub fn chosen(&self) -> Option<usize> {
+        self.chosen
+    }
+
+    /// Chooses a scenario (`None`: Task states answered by hand); the chosen one's input.
+    pub fn choose(&mut self, index: Option<usize>) -> Option<&Value> {
+        self.chosen = index.filter(|&i| i < self.scenarios.len());
+        self.chosen.map(|i| &self.scenarios[i].input)
+    }
+
+    /// The speed in events per second (0: as fast as it can).
+    pub fn speed(&self) -> f32 {
+        self.speed
+    }
+
+    /// Sets the speed in events per second (0: as fast as it can).
+    pub fn set_speed(&mut self, speed: f32) {
+        self.speed = speed.max(0.0);
+    }
+
+    /// Toggles a breakpoint before entering `state`.
+    pub fn toggle_breakpoint(&mut self, state: &str) {
+        if !self.breakpoints.remove(state) {
+            self.breakpoints.insert(state.to_owned());
+        }
+        let names: Vec<String> = self.breakpoints.iter().cloned().collect();
+        if let Some(exec) = &mut self.exec {
+            exec.set_breakpoints(names);
+        }
+    }
+
+    /// Status by state name, for the canvas.
+    pub fn statuses(&self) -> HashMap<String, RunStatus> {
+        let mut out = HashMap::new();
+        for run in self.trace.runs() {
+            if !out.contains_key(&*run.name)
+                && let Some(status) = self.trace.status_of(&run.name)
+            {
+                out.insert(run.name.to_string(), status);
+            }
+        }
+        out
+    }
+
+    /// What the canvas draws over the graph: statuses (worked out again only when events came
+    /// in), breakpoints, the state paused before.
+    pub fn overlay(&mut self) -> RunOverlay {
+        let statuses = match &self.status_cache {
+            Some((read, map)) if *read == self.read => Arc::clone(map),
+            _ => {
+                let map = Arc::new(self.statuses());
+                self.status_cache = Some((self.read, Arc::clone(&map)));
+                map
+            }
+        };
+        RunOverlay {
+            statuses,
+            breakpoints: self.breakpoints.clone(),
+            paused_at: self.paused_at().map(str::to_owned),
+        }
+    }
+
+    /// The state the execution (or the replay) is paused before, if it is.
+    pub fn paused_at(&self) -> Option<&str> {
+        if let Some(r) = &self.replay {
+            return r.paused_at.as_deref();
+        }
+        match self.status() {
+            Some(Status::Paused { state }) => Some(state),
+            _ => None,
+        }
+    }
+
+    /// Reads the test files next to the definition (or bundled with an example) once per file:
+    /// each case is a scenario.
+    pub fn load_scenarios(&mut self, session: &Session) {
+        // The key changes when a test file beside the definition changes, so edits to it show.
+        let key = session.path().map_or_else(
+            || session.name().to_owned(),
+            |p| format!("{}{:?}", p.display(), scenarios::test_files_stamp(p)),
+        );
+        if self.scenarios_for.as_deref() == Some(key.as_str()) {
+            return;
+        }
+        self.scenarios = match session.path() {
+            Some(path) => scenarios::scenarios_beside(path),
+            None => crate::app::bundled_test_file(session.name())
+                .map(|(path, text)| scenarios::scenarios_from_text(Path::new(path), text))
+                .unwrap_or_default(),
+        };
+        self.scenarios_for = Some(key);
+        self.chosen = None;
+    }
+
+    /// Whether the scenarios were read at least once.
+    pub fn has_loaded_scenarios(&self) -> bool {
+        self.scenarios_for.is_some()
+    }
+
+    /// Starts a new execution of the session's definition on `input`, with its parameter
+    /// values, Task states answered by the chosen scenario's mocks. A definition with errors
+    /// is refused, saying why.
+    pub fn start(&mut self, session: &Session, input: Value) {
+        self.message = None;
+        let errors = session
+            .diagnostics()
+            .iter()
+            .filter(|d| d.is_error())
+            .count();
+        if errors > 0 {
+            self.message = Some(format!(
+                "The definition has {} — AWS would reject it, so it cannot run. Fix them in Design or Code mode (the Problems list shows where).",
+                count(errors, "error")
+            ));
+            return;
+        }
+        let scenario = self.chosen.map(|i| &self.scenarios[i]);
+        let exec = match setup::new_execution(session, scenario, input, &self.breakpoints) {
+            Ok(exec) => exec,
+            Err(message) => {
+                self.message = Some(message);
+                return;
+            }
+        };
+        self.exec = Some(exec);
+        self.replay = None;
+        self.started(session.generation());
+    }
+
+    /// Replays events recorded on AWS (read with [`stepcraft::replay::read_history`]) on the
+    /// graph, from the first, with the same controls as a run.
+    pub fn replay_events(&mut self, name: String, events: Vec<HistoryEvent>) {
+        self.exec = None;
+        self.message = None;
+        self.replay = Some(Replay {
+            name,
+            events,
+            shown: 0,
+            paused_at: None,
+        });
+        self.started(self.started_from);
+    }
+
+    /// Replays a history exported from AWS (GetExecutionHistory's JSON); a file that cannot
+    /// be read says why.
+    pub fn replay_file(&mut self, path: &Path) {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                self.message = Some(format!("{}: cannot read: {e}", path.display()));
+                return;
+            }
+        };
+        let value: Value = match serde_json::from_str(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                self.message = Some(format!(
+                    "{}:{}:{}: not JSON: {e}",
+                    path.display(),
+                    e.line(),
+                    e.column()
+                ));
+                return;
+            }
+        };
+        match stepcraft::replay::read_history(&value) {
+            Ok(events) => self.replay_events(path.display().to_string(), events),
+            Err(e) => self.message = Some(format!("{}: {e}", path.display())),
+        }
+    }
+
+    /// What every new run or replay starts from: nothing read, playing.
+    fn started(&mut self, generation: u64) {
+        self.trace = Trace::new();
+        self.read = 0;
+        self.status_cache = None;
+        self.playing = true;
+        self.carry = 0.0;
+        self.last_time = None;
+        self.started_from = generation;
+        self.runs_started += 1;
+    }
+
+    /// Says so when the replayed history enters states `machine` does not have: it was
+    /// probably recorded from another state machine (or an older version of this one).
+    pub fn check_replay_against(&mut self, machine: &StateMachine) {
+        let Some(r) = &self.replay else { return };
+        let known: BTreeSet<&str> = machine.states().iter().map(|s| s.name.0.as_str()).collect();
+        let mut unknown: Vec<&str> = r
+            .events
+            .iter()
+            .filter_map(|e| e.kind.state_name())
+            .filter(|n| !n.is_empty() && !known.contains(n))
+            .collect();
+        unknown.sort_unstable();
+        unknown.dedup();
+        if !unknown.is_empty() {
+            let shown: Vec<&str> = unknown.iter().copied().take(5).collect();
+            self.message = Some(format!(
+                "This history enters {} that this definition does not have ({}{}): it was probably recorded from another state machine, or another version of this one.",
+                count(unknown.len(), "state"),
+                shown.join(", "),
+                if unknown.len() > 5 { ", …" } else { "" }
+            ));
+        }
+    }
+
+    /// Whether there is more to play: a run not ended, or a replay not at its last event.
+    pub fn can_go_on(&self) -> bool {
+        match (&self.replay, &self.exec) {
+            (Some(r), _) => r.shown < r.events.len(),
+            (None, Some(e)) => !e.status().is_final(),
+            (None, None) => false,
+        }
+    }
+
+    /// Takes the next event (and pauses).
+    pub fn step(&mut self) {
+        self.playing = false;
+        self.advance(1);
+    }
+
+    /// Plays on from a pause or a breakpoint.
+    pub fn resume(&mut self) {
+        if self.can_go_on() {
+            self.playing = true;
+            self.last_time = None;
+            self.carry = 0.0;
+        }
+    }
+
+    /// Pauses playing.
+    pub fn pause(&mut self) {
+        self.playing = false;
+    }
+
+    /// Stops the execution (`ExecutionAborted`); a replay only pauses.
+    pub fn stop(&mut self) {
+        self.playing = false;
+        if self.replay.is_some() {
+            return;
+        }
+        if let Some(exec) = &mut self.exec {
+            exec.cancel(None, None);
+        }
+        self.advance(usize::MAX);
+    }
+
+    /// Lets virtual time pass to the next timer (a heartbeat or timeout of a waiting task).
+    pub fn let_time_pass(&mut self) {
+        if let Some(exec) = &mut self.exec {
+            exec.let_time_pass();
+        }
+        self.resume();
+    }
+
+    /// Answers the waiting task with `token`, and plays on; a refused answer says why.
+    pub fn answer(&mut self, token: &str, answer: CallbackAnswer) {
+        let Some(exec) = &mut self.exec else { return };
+        let result = match answer {
+            CallbackAnswer::Success(output) => exec.send_task_success(token, Val::from(output)),
+            CallbackAnswer::Failure { error, cause } => {
+                exec.send_task_failure(token, &error, &cause)
+            }
+        };
+        match result {
+            Ok(()) => {
+                self.message = None;
+                self.resume();
+            }
+            Err(e) => self.message = Some(format!("The callback was refused: {e:?}")),
+        }
+    }
+
+    /// Takes up to `n` events from the execution (or the replayed history) and reads them.
+    fn advance(&mut self, n: usize) {
+        if let Some(r) = &mut self.replay {
+            // Breakpoints hold a replay too: it stops before the state's entered event. The
+            // first event after a stop is taken, so Continue and Step move on.
+            let resuming = r.paused_at.take().is_some();
+            for taken in 0..n {
+                let Some(e) = r.events.get(r.shown) else {
+                    self.playing = false;
+                    break;
+                };
+                if let Some(name) = e.kind.state_name()
+                    && e.kind.type_name().ends_with("StateEntered")
+                    && self.breakpoints.contains(name)
+                    && !(resuming && taken == 0)
+                {
+                    r.paused_at = Some(name.to_owned());
+                    self.playing = false;
+                    break;
+                }
+                self.trace.push(e);
+                r.shown += 1;
+            }
+            self.read = r.shown;
+            if r.shown == r.events.len() {
+                self.playing = false;
+            }
+            return;
+        }
+        let Some(exec) = &mut self.exec else { return };
+        for _ in 0..n {
+            if exec.step().is_none() {
+                // Ended, waiting for a callback, or stopped at a breakpoint.
+                self.playing = false;
+                break;
+            }
+        }
+        let events = exec.history();
+        self.trace.extend(&events[self.read..]);
+        self.read = events.len();
+    }
+
+    /// Plays for one frame drawn at `now` (seconds on the UI's clock): as many events as the
+    /// speed allows since the last frame. When to draw the next frame, while playing.
+    pub fn tick(&mut self, now: f64) -> Option<NextFrame> {
+        if !self.playing {
+            self.last_time = None;
+            return None;
+        }
+        let due = if self.speed <= 0.0 {
+            MAX_EVENTS_PER_FRAME
+        } else {
+            // A frame long after the last (the window was hidden, or another mode was shown)
+            // does not play the missed events in one burst.
+            let dt = self.last_time.map_or(0.0, |t| (now - t).clamp(0.0, 0.25));
+            self.carry += dt * f64::from(self.speed);
+            // The first frame of a run shows its first event at once.
+            let due = if self.last_time.is_none() {
+                1
+            } else {
+                self.carry.floor() as usize
+            };
+            self.carry -= due as f64;
+            due.min(MAX_EVENTS_PER_FRAME)
+        };
+        self.last_time = Some(now);
+        if due > 0 {
+            self.advance(due);
+        }
+        // The next frame is wanted when the next event is due, not at the screen's rate.
+        Some(if self.speed <= 0.0 {
+            NextFrame::Now
+        } else {
+            let wait = ((1.0 - self.carry).max(0.0) / f64::from(self.speed)).min(1.0);
+            NextFrame::After(Duration::from_secs_f64(wait))
+        })
+    }
+}

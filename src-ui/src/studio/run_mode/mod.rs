@@ -1,0 +1,365 @@
+//! The Run mode: run the open definition in the embedded interpreter and watch it, event by
+//! event. An input (or a test case's input and mocked task results), Start, then pause, step,
+//! continue or stop; breakpoints on states; callbacks answered by hand. The canvas shows each
+//! state's status, a table lists the state runs and another the events in the shape of AWS's
+//! GetExecutionHistory; the details pane shows the selected run's input, output and error.
+//!
+//! [`RunController`] does the running and knows nothing of egui; [`RunMode`] is the panel: the
+//! controller, the texts being typed (input, callback answer, history path) and what is shown,
+//! drawn by `controls`, `details` and `lists`.
+
+pub mod controller;
+mod controls;
+mod details;
+pub mod format;
+mod lists;
+pub mod scenarios;
+mod setup;
+
+pub use controller::{CallbackAnswer, RunController};
+pub use format::elapsed;
+pub use scenarios::Scenario;
+
+use super::canvas::RunOverlay;
+use super::session::Session;
+use controller::NextFrame;
+use egui::Ui;
+use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+use stepcraft::history::HistoryEvent;
+use stepcraft::interp::Status;
+use stepcraft::trace::Trace;
+
+/// Which list the bottom panel shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum RunTab {
+    /// The state runs.
+    #[default]
+    States,
+    /// The history events.
+    Events,
+}
+
+/// What the Run mode's panels ask of the run, applied by the shell at the end of the frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RunAction {
+    /// Start a new run on the input typed (Start, Restart).
+    Start,
+    /// Pause playing.
+    Pause,
+    /// Play on from a pause or a breakpoint.
+    Resume,
+    /// Take the next event.
+    Step,
+    /// Stop the run.
+    Stop,
+    /// Move the virtual clock to the next timer.
+    LetTimePass,
+    /// Set the speed in events per second (0: as fast as it can).
+    SetSpeed(f32),
+    /// Toggle the breakpoint before a state.
+    ToggleBreakpoint(String),
+    /// Choose a scenario (`None`: Task states answered by hand).
+    Choose(Option<usize>),
+    /// Answer a waiting task with what is typed: success with the output, or failure.
+    Answer {
+        /// The task token.
+        token: String,
+        /// Success or failure.
+        success: bool,
+    },
+    /// Replay a history exported from AWS.
+    Replay(std::path::PathBuf),
+}
+
+/// What the details pane shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Focus {
+    Run(usize),
+    Event(usize),
+}
+
+/// Pretty JSON texts already made for the details pane, by (what, which run or event), for
+/// one run: a run's input and output do not change once shown, and a 256 KiB payload is not
+/// written out again every frame.
+#[derive(Debug, Default)]
+struct PrettyCache {
+    run: u64,
+    texts: HashMap<(u8, u64), Arc<str>>,
+}
+
+/// The Run mode's panel: the controller and what the user types and looks at.
+#[derive(Debug)]
+pub struct RunMode {
+    controller: RunController,
+    input: String,
+    input_error: Option<String>,
+    /// When the test files were last looked at (the UI's clock).
+    scanned_at: f64,
+    /// What the details pane shows, and of which run.
+    focus: Option<(u64, Focus)>,
+    tab: RunTab,
+    callback_output: String,
+    callback_error: String,
+    callback_cause: String,
+    /// The path typed for a history to replay.
+    replay_path: String,
+    pretty: RefCell<PrettyCache>,
+}
+
+impl Default for RunMode {
+    fn default() -> Self {
+        Self {
+            controller: RunController::new(),
+            input: "{}".to_owned(),
+            input_error: None,
+            scanned_at: 0.0,
+            focus: None,
+            tab: RunTab::States,
+            callback_output: "{}".to_owned(),
+            callback_error: "Rejected".to_owned(),
+            callback_cause: String::new(),
+            replay_path: String::new(),
+            pretty: RefCell::new(PrettyCache::default()),
+        }
+    }
+}
+
+impl RunMode {
+    /// A Run mode with nothing run yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets the run, the replay, the scenarios, the breakpoints and what was typed (another
+    /// definition was opened); the speed stays.
+    pub fn reset(&mut self) {
+        let mut controller = std::mem::take(&mut self.controller);
+        controller.reset();
+        *self = Self {
+            controller,
+            ..Self::default()
+        };
+    }
+
+    /// The controller: the run itself.
+    pub fn controller(&self) -> &RunController {
+        &self.controller
+    }
+
+    /// The controller, to drive it.
+    pub fn controller_mut(&mut self) -> &mut RunController {
+        &mut self.controller
+    }
+
+    /// The state runs so far.
+    pub fn trace(&self) -> &Trace {
+        self.controller.trace()
+    }
+
+    /// The execution's status, once started.
+    pub fn status(&self) -> Option<&Status> {
+        self.controller.status()
+    }
+
+    /// The events so far (of the run, or of the history replayed).
+    pub fn events(&self) -> &[HistoryEvent] {
+        self.controller.events()
+    }
+
+    /// Whether a recorded history is being replayed.
+    pub fn is_replay(&self) -> bool {
+        self.controller.is_replay()
+    }
+
+    /// Whether the run is playing on its own.
+    pub fn is_playing(&self) -> bool {
+        self.controller.is_playing()
+    }
+
+    /// The state the execution (or the replay) is paused before, if it is.
+    pub fn paused_at(&self) -> Option<&str> {
+        self.controller.paused_at()
+    }
+
+    /// The states with a breakpoint.
+    pub fn breakpoints(&self) -> &BTreeSet<String> {
+        self.controller.breakpoints()
+    }
+
+    /// Toggles a breakpoint before entering `state`.
+    pub fn toggle_breakpoint(&mut self, state: &str) {
+        self.controller.toggle_breakpoint(state);
+    }
+
+    /// The ways to run found for this definition.
+    pub fn scenarios(&self) -> &[Scenario] {
+        self.controller.scenarios()
+    }
+
+    /// Chooses a scenario: its input replaces the editor's, its mocks answer the Task states.
+    pub fn choose(&mut self, index: Option<usize>) {
+        if let Some(input) = self.controller.choose(index) {
+            self.input = serde_json::to_string_pretty(input).unwrap_or_else(|_| "{}".into());
+        }
+    }
+
+    /// Sets the speed in events per second (0: as fast as it can).
+    pub fn set_speed(&mut self, speed: f32) {
+        self.controller.set_speed(speed);
+    }
+
+    /// Sets the input text (as the editor would).
+    pub fn set_input(&mut self, text: &str) {
+        text.clone_into(&mut self.input);
+    }
+
+    /// Sets the path of a history to replay (as the field would).
+    pub fn set_replay_path(&mut self, path: &str) {
+        path.clone_into(&mut self.replay_path);
+    }
+
+    /// Sets the output a callback's success sends (as the editor would).
+    pub fn set_callback_output(&mut self, text: &str) {
+        text.clone_into(&mut self.callback_output);
+    }
+
+    /// Replays a history exported from AWS (GetExecutionHistory's JSON) on the graph, from its
+    /// first event, with the same controls as a run.
+    pub fn replay_file(&mut self, path: &Path) {
+        self.controller.replay_file(path);
+    }
+
+    /// What the canvas draws over the graph.
+    pub fn overlay(&mut self) -> RunOverlay {
+        self.controller.overlay()
+    }
+
+    /// Starts a new execution of the session's definition on the input typed.
+    pub fn start(&mut self, session: &Session) {
+        match serde_json::from_str::<Value>(&self.input) {
+            Ok(input) => {
+                self.input_error = None;
+                self.controller.start(session, input);
+            }
+            Err(e) => {
+                self.controller.set_message(None);
+                self.input_error = Some(format!("The input is not JSON: {e}"));
+            }
+        }
+    }
+
+    /// F5: pauses a playing run, continues a paused one, or starts a new one.
+    pub fn play_or_pause(&mut self, session: &Session) {
+        if self.controller.is_playing() {
+            self.controller.pause();
+        } else if self.controller.can_go_on() {
+            self.controller.resume();
+        } else {
+            self.start(session);
+        }
+    }
+
+    /// F10: takes the next event (and pauses).
+    pub fn step(&mut self) {
+        self.controller.step();
+    }
+
+    /// Shift+F5: stops the execution; a replay only pauses.
+    pub fn stop(&mut self) {
+        self.controller.stop();
+    }
+
+    /// Answers a waiting task with what is typed: success with the output, or failure with the
+    /// error and cause.
+    fn answer(&mut self, token: &str, success: bool) {
+        let answer = if success {
+            match serde_json::from_str::<Value>(&self.callback_output) {
+                Ok(v) => CallbackAnswer::Success(v),
+                Err(e) => {
+                    self.controller
+                        .set_message(Some(format!("The callback output is not JSON: {e}")));
+                    return;
+                }
+            }
+        } else {
+            CallbackAnswer::Failure {
+                error: self.callback_error.clone(),
+                cause: self.callback_cause.clone(),
+            }
+        };
+        self.controller.answer(token, answer);
+    }
+
+    /// Does what a panel asked.
+    pub fn apply(&mut self, action: RunAction, session: &Session) {
+        match action {
+            RunAction::Start => self.start(session),
+            RunAction::Pause => self.controller.pause(),
+            RunAction::Resume => self.controller.resume(),
+            RunAction::Step => self.controller.step(),
+            RunAction::Stop => self.controller.stop(),
+            RunAction::LetTimePass => self.controller.let_time_pass(),
+            RunAction::SetSpeed(speed) => self.controller.set_speed(speed),
+            RunAction::ToggleBreakpoint(state) => self.controller.toggle_breakpoint(&state),
+            RunAction::Choose(index) => self.choose(index),
+            RunAction::Answer { token, success } => self.answer(&token, success),
+            RunAction::Replay(path) => {
+                self.controller.replay_file(&path);
+                self.controller.check_replay_against(session.machine());
+            }
+        }
+    }
+
+    /// Reads the test files again (once a second at most, not every frame), then plays for one
+    /// frame, and asks for the next when the next event is due.
+    pub fn tick(&mut self, ui: &Ui, session: &Session) {
+        let now = ui.input(|i| i.time);
+        if !self.controller.has_loaded_scenarios() || now - self.scanned_at >= 1.0 {
+            self.scanned_at = now;
+            self.controller.load_scenarios(session);
+        }
+        match self.controller.tick(now) {
+            Some(NextFrame::Now) => ui.ctx().request_repaint(),
+            Some(NextFrame::After(wait)) => ui.ctx().request_repaint_after(wait),
+            None => {}
+        }
+    }
+
+    /// Selects the latest run of a state for the details pane (a click on the graph).
+    pub fn focus_state(&mut self, name: &str) {
+        let last = self.trace().runs().iter().rposition(|r| &*r.name == name);
+        self.focus = last.map(|i| (self.controller.runs_started(), Focus::Run(i)));
+    }
+
+    /// What the details pane shows, if it was chosen during the current run.
+    fn focus(&self) -> Option<Focus> {
+        self.focus
+            .filter(|(run, _)| *run == self.controller.runs_started())
+            .map(|(_, f)| f)
+    }
+
+    /// Shows `focus` in the details pane.
+    fn set_focus(&mut self, focus: Focus) {
+        self.focus = Some((self.controller.runs_started(), focus));
+    }
+
+    /// The pretty JSON of a value shown in the details, made once per run.
+    fn pretty(&self, what: u8, which: u64, make: impl FnOnce() -> Value) -> Arc<str> {
+        let mut cache = self.pretty.borrow_mut();
+        let run = self.controller.runs_started();
+        if cache.run != run {
+            cache.run = run;
+            cache.texts.clear();
+        }
+        Arc::clone(cache.texts.entry((what, which)).or_insert_with(|| {
+            Arc::from(serde_json::to_string_pretty(&make()).unwrap_or_default())
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,87 @@
+//! Ways to run a definition: the cases of the test files beside it (or bundled with an example).
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use stepcraft::testing::{self, Mocks, Objects};
+use stepcraft::{Document, Format};
+
+/// A way to run: an input and how Task states are answered.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// What the list shows.
+    pub name: String,
+    /// The execution input.
+    pub input: Value,
+    /// Mocked task results, or why they cannot be used.
+    pub mocks: Result<Mocks, String>,
+    /// The objects a distributed Map reads (the test file's `s3Root` and `files`).
+    pub objects: Result<Objects, String>,
+}
+
+/// When the test files beside a definition were last changed.
+pub(super) fn test_files_stamp(definition: &Path) -> Vec<Option<std::time::SystemTime>> {
+    test_file_paths(definition)
+        .iter()
+        .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .collect()
+}
+
+/// Where the test files of a definition are: `orders.asl.json` → `orders.test.yaml` (or
+/// `.yml`, `.json`).
+fn test_file_paths(definition: &Path) -> Vec<PathBuf> {
+    let Some(name) = definition.file_name().and_then(|n| n.to_str()) else {
+        return Vec::new();
+    };
+    let stem = [
+        ".asl.json",
+        ".asl.yaml",
+        ".asl.yml",
+        ".json",
+        ".yaml",
+        ".yml",
+    ]
+    .iter()
+    .find_map(|ext| name.strip_suffix(ext))
+    .unwrap_or(name);
+    ["test.yaml", "test.yml", "test.json"]
+        .iter()
+        .map(|ext| definition.with_file_name(format!("{stem}.{ext}")))
+        .collect()
+}
+
+/// The test files beside a definition: `orders.asl.json` → `orders.test.yaml` (or `.yml`,
+/// `.json`), each case a scenario.
+pub(super) fn scenarios_beside(definition: &Path) -> Vec<Scenario> {
+    let mut out = Vec::new();
+    for path in test_file_paths(definition) {
+        if let Ok(file) = testing::load(&path) {
+            out.extend(file.cases.into_iter().map(|c| Scenario {
+                name: c.name,
+                input: c.input,
+                mocks: c.mocks,
+                objects: c.objects,
+            }));
+        }
+    }
+    out
+}
+
+/// The cases of a test file given as text (a bundled example's).
+pub(super) fn scenarios_from_text(path: &Path, text: &str) -> Vec<Scenario> {
+    let Ok(doc) = Document::parse(text, Format::Yaml) else {
+        return Vec::new();
+    };
+    testing::test_file(path, doc.value(), &testing::LoadOptions::default())
+        .map(|file| {
+            file.cases
+                .into_iter()
+                .map(|c| Scenario {
+                    name: c.name,
+                    input: c.input,
+                    mocks: c.mocks,
+                    objects: c.objects,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,162 @@
+//! The dialogs on top of the window: a path to open or save, a native file dialog being
+//! waited for, unsaved changes, leaving Code with text that does not parse, restoring autosaved
+//! work; and the window's close button.
+
+use super::files::Pending;
+use super::{Mode, StudioApp};
+use crate::studio::file_picker::{FileRequest, NativeDialog, Outcome};
+use crate::studio::files_ui::{self, DialogAnswer, PathDialog, PathPurpose, UnsavedChoice};
+use egui::Ui;
+use std::path::Path;
+use stepcraft::Document;
+
+/// A dialog on top of the window.
+#[derive(Debug)]
+pub(super) enum Dialog {
+    Path(PathDialog),
+    /// A native dialog open on its own thread.
+    Native(NativeDialog),
+    Unsaved(Pending),
+    Restore {
+        text: String,
+        age: String,
+    },
+    /// Leaving the Code mode (for `to`) while its text does not parse.
+    LeaveCode {
+        to: Mode,
+        error: String,
+    },
+}
+
+impl StudioApp {
+    pub(super) fn dialogs_ui(&mut self, ui: &Ui) {
+        let Some(dialog) = self.dialog.take() else {
+            return;
+        };
+        match dialog {
+            Dialog::Path(mut d) => match d.ui(ui, &self.settings.recent) {
+                DialogAnswer::Open => self.dialog = Some(Dialog::Path(d)),
+                DialogAnswer::Cancelled => self.after_save = None,
+                DialogAnswer::Done(path) => self.path_chosen(ui, d.purpose, &path),
+            },
+            Dialog::Native(d) => match d.poll() {
+                Outcome::Waiting => {
+                    match files_ui::waiting_ui(ui, d.purpose()) {
+                        DialogAnswer::Open => self.dialog = Some(Dialog::Native(d)),
+                        // Stop waiting; whatever the native dialog answers later is dropped.
+                        DialogAnswer::Cancelled => self.after_save = None,
+                        DialogAnswer::Done(()) => {
+                            self.dialog = Some(Dialog::Path(PathDialog::new(
+                                d.purpose(),
+                                d.suggestion().to_owned(),
+                            )));
+                        }
+                    }
+                    ui.ctx()
+                        .request_repaint_after(std::time::Duration::from_millis(250));
+                }
+                answer => {
+                    match answer {
+                        Outcome::Picked(path) => self.path_chosen(ui, d.purpose(), &path),
+                        Outcome::Unavailable => {
+                            // No dialog appeared: the in-app one now, and from now on.
+                            self.picker = None;
+                            self.dialog = Some(Dialog::Path(PathDialog::new(
+                                d.purpose(),
+                                d.suggestion().to_owned(),
+                            )));
+                        }
+                        Outcome::Cancelled | Outcome::Waiting => self.after_save = None,
+                    }
+                    // The answer came between frames: show what it changed now, not at the
+                    // next input event.
+                    ui.ctx().request_repaint();
+                }
+            },
+            Dialog::Unsaved(pending) => {
+                match files_ui::unsaved_ui(ui, self.session.name(), pending.doing()) {
+                    DialogAnswer::Open => self.dialog = Some(Dialog::Unsaved(pending)),
+                    DialogAnswer::Cancelled => {}
+                    DialogAnswer::Done(UnsavedChoice::Discard) => self.proceed(ui, pending),
+                    DialogAnswer::Done(UnsavedChoice::Save) => {
+                        self.after_save = Some(pending);
+                        self.save(ui);
+                    }
+                }
+            }
+            Dialog::LeaveCode { to, error } => match files_ui::leave_code_ui(ui, &error) {
+                DialogAnswer::Open => self.dialog = Some(Dialog::LeaveCode { to, error }),
+                DialogAnswer::Cancelled => {}
+                DialogAnswer::Done(()) => {
+                    self.code.discard_unparsed();
+                    self.load_error = None;
+                    self.set_mode(to);
+                }
+            },
+            Dialog::Restore { text, age } => {
+                match files_ui::restore_ui(ui, self.session.name(), &age) {
+                    DialogAnswer::Open => self.dialog = Some(Dialog::Restore { text, age }),
+                    DialogAnswer::Cancelled | DialogAnswer::Done(false) => {
+                        self.remove_recovery();
+                    }
+                    DialogAnswer::Done(true) => {
+                        let format = self.session.document().format();
+                        match Document::parse(&text, format) {
+                            Ok(doc) => {
+                                self.session.replace_from_code(doc);
+                                self.session.seal();
+                            }
+                            Err(d) => {
+                                self.code.show_broken(&text, d, self.session.generation());
+                                self.mode = Mode::Code;
+                            }
+                        }
+                        self.toast("Restored the unsaved changes.", false);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Acts on a path chosen in a file dialog.
+    pub(super) fn path_chosen(&mut self, ui: &Ui, purpose: PathPurpose, path: &Path) {
+        match purpose {
+            PathPurpose::Open => self.load_path(path),
+            PathPurpose::SaveAs => {
+                self.save_to(path);
+                self.after_saved(ui);
+            }
+            PathPurpose::Export(format) => self.export_to(path, format),
+        }
+    }
+
+    /// Asks for a path: in a native dialog where there is one, else in the in-app dialog
+    /// starting from `suggestion`.
+    pub(super) fn ask_path(
+        &mut self,
+        ctx: &egui::Context,
+        purpose: PathPurpose,
+        suggestion: String,
+    ) {
+        self.dialog = Some(match &self.picker {
+            Some(picker) => Dialog::Native(NativeDialog::spawn(
+                picker,
+                FileRequest::new(purpose, &suggestion),
+                suggestion,
+                ctx,
+            )),
+            None => Dialog::Path(PathDialog::new(purpose, suggestion)),
+        });
+    }
+
+    /// Handles the window's close button: asks first when there is unsaved work.
+    pub(super) fn close_requested_ui(&mut self, ui: &Ui) {
+        if ui.input(|i| i.viewport().close_requested()) && !self.allow_close && self.is_dirty() {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            if self.dialog.is_none() {
+                self.dialog = Some(Dialog::Unsaved(Pending::Close));
+            }
+        }
+    }
+}
