@@ -27,11 +27,6 @@ pub fn to_string_with_bare(value: &Value, format: Format, bare: &Bare) -> String
     out
 }
 
-/// Pretty JSON with two-space indents, keys in their original order, and a final newline.
-pub fn to_json(value: &Value) -> String {
-    to_string(value, Format::Json)
-}
-
 /// Block-style YAML with two-space indents, keys in their original order, and a final newline.
 ///
 /// A string is written plain only when reading it back gives the same string; otherwise it is

@@ -451,6 +451,80 @@ fn callbacks_are_answered_with_the_task_token() {
 }
 
 #[test]
+fn an_endless_express_loop_ends_at_the_transition_limit() {
+    // Pass and Choice take no virtual time: without a limit, this never ends.
+    let def = json!({"StartAt": "Loop", "States": {
+        "Loop": {"Type": "Pass", "Next": "Again"},
+        "Again": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "Done"}], "Default": "Loop"},
+        "Done": {"Type": "Succeed"}}});
+    let config = Config {
+        workflow_type: WorkflowType::Express,
+        record_history: false,
+        max_transitions: Some(5_000),
+        ..Config::default()
+    };
+    let mut exec = Execution::new(
+        program(&def),
+        Val::from(json!({})),
+        config,
+        Box::new(TableResolver::new()),
+    );
+    match exec.run() {
+        Status::Failed { error, cause } => {
+            assert_eq!(&**error, "States.Runtime");
+            let cause = cause.as_deref().unwrap_or_default();
+            assert!(cause.contains("entered 5000 states"), "{cause}");
+            assert!(cause.contains("--max-transitions"), "{cause}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_heartbeat_moves_a_waiting_tasks_deadline() {
+    // While the callback task waits (heartbeat 10 s), the other branch lets 8 s pass; a
+    // heartbeat then gives the task 10 s more, so it times out at 18 s, not 10 s.
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+        {"StartAt": "Work", "States": {"Work": {"Type": "Task", "End": true,
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "HeartbeatSeconds": 10,
+            "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}}}}},
+        {"StartAt": "Later", "States": {"Later": {"Type": "Wait", "Seconds": 8, "End": true}}}]}}});
+    let run = |heartbeat: bool| {
+        let mut exec = execution(
+            &def,
+            json!({}),
+            Box::new(TableResolver::new().with("Work", TaskOutcome::Pending)),
+        );
+        assert_eq!(exec.run(), &Status::WaitingForCallback);
+        let token = exec.pending_callbacks()[0].token.clone();
+        if heartbeat {
+            exec.send_task_heartbeat(&token).expect("the task waits");
+        }
+        assert!(exec.send_task_heartbeat("not-a-token").is_err());
+        exec.let_time_pass();
+        exec.run();
+        let at = |ty: &str| {
+            exec.history()
+                .iter()
+                .find(|e| e.kind.type_name() == ty)
+                .map(|e| e.timestamp)
+                .expect(ty)
+        };
+        (
+            at("TaskTimedOut") - at("TaskScheduled"),
+            exec.status().clone(),
+        )
+    };
+    let (without, status) = run(false);
+    assert_eq!(without, 10_000);
+    assert!(
+        matches!(&status, Status::Failed { error, .. } if &**error == "States.HeartbeatTimeout"),
+        "{status:?}"
+    );
+    assert_eq!(run(true).0, 18_000);
+}
+
+#[test]
 fn parallel_failure_cancels_the_other_branches() {
     let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true,
         "Catch": [{"ErrorEquals": ["Bad"], "Next": "Caught"}],

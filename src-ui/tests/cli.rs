@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{TempDir, s, stdout, stepcraft};
+use support::{TempDir, s, stderr, stdout, stepcraft};
 
 const VALID: &str =
     "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Succeed\"}\n  }\n}\n";
@@ -181,6 +181,36 @@ fn run_reads_and_writes_through_s3_root() {
 }
 
 #[test]
+fn an_endless_express_loop_ends_with_the_limit_it_reached() {
+    let dir = TempDir::new("endless");
+    let def = dir.write(
+        "loop.asl.json",
+        r#"{"StartAt": "Loop", "States": {
+          "Loop": {"Type": "Pass", "Next": "Again"},
+          "Again": {"Type": "Choice", "Default": "Loop",
+                    "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}]},
+          "Done": {"Type": "Succeed"}}}"#,
+    );
+    let out = stepcraft(&[
+        "run",
+        &def,
+        "--type",
+        "express",
+        "--max-transitions",
+        "20000",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("States.Runtime"), "{err}");
+    assert!(err.contains("entered 20000 states"), "{err}");
+    assert!(err.contains("--max-transitions"), "{err}");
+    // The default limit ends it too.
+    let out = stepcraft(&["run", &def, "--type", "express"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("entered 1000000 states"));
+}
+
+#[test]
 fn bundled_examples_validate_clean() {
     let dir = support::repo("assets/examples");
     let mut files: Vec<String> = std::fs::read_dir(&dir)
@@ -211,9 +241,9 @@ fn replay_prints_the_state_runs_of_a_history() {
     let history = dir.path("history.json");
     let def = support::repo("assets/examples/hello-world.asl.json");
     let out = stepcraft(&["run", s(&def), "--history", s(&history)]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let out = stepcraft(&["replay", s(&history)]);
-    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(text.contains("succeeded"), "{text}");
     assert!(text.trim_end().ends_with("ExecutionSucceeded"), "{text}");
@@ -229,8 +259,8 @@ fn replay_prints_the_state_runs_of_a_history() {
     let out = stepcraft(&["replay", s(&bad)]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        support::stderr(&out).contains("/events/0: the event has no numeric \"id\""),
+        stderr(&out).contains("/events/0: the event has no numeric \"id\""),
         "{}",
-        support::stderr(&out)
+        stderr(&out)
     );
 }

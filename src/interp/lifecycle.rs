@@ -14,7 +14,7 @@
 use super::compile::{CState, Kind, Next};
 use super::error::{Recovery, StateError};
 use super::frame::{Role, Step};
-use super::{Execution, FrameId, MAX_PAYLOAD_BYTES, Status, results};
+use super::{Execution, FrameId, MAX_PAYLOAD_BYTES, MAX_STANDARD_EVENTS, Status, results};
 use crate::history::EventKind;
 use crate::model::ErrorName;
 use crate::value::Val;
@@ -59,6 +59,16 @@ impl Execution {
 
     /// Steps 1 to 3: entered, input processing, evaluate.
     fn enter(&mut self, fid: FrameId, state: &CState) {
+        self.transitions += 1;
+        if let Some(max) = self.config.max_transitions
+            && self.transitions > max
+        {
+            let cause = format!(
+                "The execution entered {max} states without ending, the most a local run allows (on AWS, an Express execution would run on until its 5 minutes are up; a Standard one stops at {MAX_STANDARD_EVENTS} history events). If it should go on, raise the limit (stepcraft run --max-transitions N); if not, look for a loop of Pass and Choice states that never reaches an end."
+            );
+            self.finish_failed(ErrorName::Runtime.as_str().into(), Some(cause.into()));
+            return;
+        }
         let input = self.frames[fid].input.clone();
         self.emit(
             fid,

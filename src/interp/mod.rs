@@ -48,6 +48,11 @@ pub const EXPRESS_MAX_MILLIS: Millis = 5 * 60 * 1000;
 pub const STANDARD_MAX_MILLIS: Millis = 365 * 24 * 3600 * 1000;
 /// A task's default timeout (AWS: 99999999 seconds).
 pub const DEFAULT_TASK_TIMEOUT_SECONDS: u64 = 99_999_999;
+/// The most states a local execution enters by default. AWS has no such count: an Express
+/// execution that loops through Pass and Choice states runs until its five minutes are up,
+/// but those states take no virtual time here, so the loop would never end. A million is five
+/// times the largest benchmark and ends a runaway loop within a few seconds.
+pub const DEFAULT_MAX_TRANSITIONS: u64 = 1_000_000;
 
 /// How an execution is set up.
 #[derive(Debug, Clone)]
@@ -69,6 +74,9 @@ pub struct Config {
     /// Where a Map's ItemReader reads and its ResultWriter writes, in place of Amazon S3
     /// (`None`: such a Map fails with `States.ItemReaderFailed` / `States.ResultWriterFailed`).
     pub objects: Option<Arc<dyn ObjectStore>>,
+    /// The most states the execution may enter (every branch and iteration counted) before it
+    /// fails with `States.Runtime` saying so; `None`: no limit.
+    pub max_transitions: Option<u64>,
 }
 
 impl Default for Config {
@@ -82,6 +90,7 @@ impl Default for Config {
             record_history: true,
             seed: 0x5eed,
             objects: None,
+            max_transitions: Some(DEFAULT_MAX_TRANSITIONS),
         }
     }
 }
@@ -168,6 +177,8 @@ pub struct Execution {
     ended: bool,
     /// The closing event is being written (no limit checks re-enter `finish`).
     closing: bool,
+    /// How many states were entered.
+    transitions: u64,
     deadline: Millis,
 }
 
@@ -264,6 +275,7 @@ impl Execution {
             started: false,
             ended: false,
             closing: false,
+            transitions: 0,
             config,
         }
     }
@@ -470,32 +482,28 @@ impl Execution {
                 }
                 continue;
             }
-            let timeout = self.timers.peek()?.0.timeout;
+            // A timer whose frame ended or set a newer one is dropped first: it must neither hold
+            // back the timers behind it nor use up a `let_time_pass`.
+            let top = self.timers.peek()?.0;
+            if top.frame != EXECUTION_TIMER {
+                let frame = &self.frames[top.frame];
+                if !frame.alive || frame.timer_gen != top.generation {
+                    self.timers.pop();
+                    continue;
+                }
+            }
             // While tasks wait for a callback, time does not run out on them by itself: the
             // caller answers, or lets time pass (then the next timeout fires).
-            if timeout && !self.tokens.is_empty() && !self.allow_timeouts {
+            if top.timeout && !self.tokens.is_empty() && !self.allow_timeouts {
                 return None;
             }
-            let Reverse(Timer {
-                at,
-                frame: fid,
-                generation,
-                timeout,
-                ..
-            }) = self.timers.pop()?;
-            if timeout {
+            self.timers.pop();
+            if top.timeout {
                 self.allow_timeouts = false;
             }
-            if fid == EXECUTION_TIMER {
-                // Only fire the execution deadline when nothing else is due before it.
-                self.clock = self.clock.max(at);
-                return Some(EXECUTION_TIMER);
-            }
-            let frame = &self.frames[fid];
-            if frame.alive && frame.timer_gen == generation {
-                self.clock = self.clock.max(at);
-                return Some(fid);
-            }
+            // The execution's deadline fires only when nothing else is due before it.
+            self.clock = self.clock.max(top.at);
+            return Some(top.frame);
         }
     }
 

@@ -49,6 +49,10 @@ pub struct RunArgs {
     /// DIR/Bucket/Key, and its ResultWriter writes its result files there.
     #[arg(long, value_name = "DIR")]
     s3_root: Option<PathBuf>,
+    /// The most states the run may enter before it fails (0: no limit). Pass and Choice states
+    /// take no virtual time, so a loop of them would otherwise never end.
+    #[arg(long, value_name = "N", default_value_t = stepcraft::interp::DEFAULT_MAX_TRANSITIONS)]
+    max_transitions: u64,
 }
 
 fn parse_type(text: &str) -> Result<WorkflowType, String> {
@@ -124,6 +128,7 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
     setup.substitutions = args.subst.gather(Some(&args.file))?;
     setup.config.workflow_type = args.workflow_type.unwrap_or(WorkflowType::Standard);
     setup.config.record_history = args.history.is_some();
+    setup.config.max_transitions = (args.max_transitions > 0).then_some(args.max_transitions);
     setup.config.seed = args.seed;
     if let Some(name) = &args.state_machine {
         setup.config.state_machine_name.clone_from(name);

@@ -103,7 +103,7 @@ impl Inspector {
                 state: s.state.clone(),
                 list: RuleList::Retry,
                 index: None,
-                rule: json!({"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2}),
+                rule: json!({"ErrorEquals": [ErrorName::All.as_str()], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2}),
             });
         }
 
@@ -178,7 +178,7 @@ impl Inspector {
         if add.clicked()
             && let Some(next) = target
         {
-            let mut rule = json!({"ErrorEquals": ["States.ALL"]});
+            let mut rule = json!({"ErrorEquals": [ErrorName::All.as_str()]});
             if let Some(obj) = rule.as_object_mut() {
                 if s.language == QueryLanguage::JsonPath {
                     obj.insert("ResultPath".into(), Value::from("$.error"));

@@ -501,7 +501,7 @@ impl RunController {
                     break;
                 };
                 if let Some(name) = e.kind.state_name()
-                    && e.kind.type_name().ends_with("StateEntered")
+                    && matches!(e.kind, stepcraft::history::EventKind::StateEntered { .. })
                     && self.breakpoints.contains(name)
                     && !(resuming && taken == 0)
                 {

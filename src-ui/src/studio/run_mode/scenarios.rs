@@ -1,7 +1,8 @@
 //! Ways to run a definition: the cases of the test files beside it (or bundled with an example).
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use stepcraft::run::beside;
 use stepcraft::testing::{self, Mocks, Objects};
 use stepcraft::{Document, Format};
 
@@ -20,32 +21,10 @@ pub struct Scenario {
 
 /// When the test files beside a definition were last changed.
 pub(super) fn test_files_stamp(definition: &Path) -> Vec<Option<std::time::SystemTime>> {
-    test_file_paths(definition)
+    beside(definition)
+        .test_files
         .iter()
         .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
-        .collect()
-}
-
-/// Where the test files of a definition are: `orders.asl.json` → `orders.test.yaml` (or
-/// `.yml`, `.json`).
-fn test_file_paths(definition: &Path) -> Vec<PathBuf> {
-    let Some(name) = definition.file_name().and_then(|n| n.to_str()) else {
-        return Vec::new();
-    };
-    let stem = [
-        ".asl.json",
-        ".asl.yaml",
-        ".asl.yml",
-        ".json",
-        ".yaml",
-        ".yml",
-    ]
-    .iter()
-    .find_map(|ext| name.strip_suffix(ext))
-    .unwrap_or(name);
-    ["test.yaml", "test.yml", "test.json"]
-        .iter()
-        .map(|ext| definition.with_file_name(format!("{stem}.{ext}")))
         .collect()
 }
 
@@ -53,7 +32,7 @@ fn test_file_paths(definition: &Path) -> Vec<PathBuf> {
 /// `.json`), each case a scenario.
 pub(super) fn scenarios_beside(definition: &Path) -> Vec<Scenario> {
     let mut out = Vec::new();
-    for path in test_file_paths(definition) {
+    for path in beside(definition).test_files {
         if let Ok(file) = testing::load(&path) {
             out.extend(file.cases.into_iter().map(|c| Scenario {
                 name: c.name,
