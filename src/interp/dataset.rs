@@ -52,20 +52,8 @@ pub struct Batcher {
     pub jsonata: Option<JTemplate>,
 }
 
-/// What the S3 object holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputType {
-    /// A JSON array (the default without `ReaderConfig`).
-    Json,
-    /// JSON Lines: one JSON value a line.
-    Jsonl,
-    /// Delimited text.
-    Csv,
-    /// An S3 inventory or Athena manifest.
-    Manifest,
-    /// Apache Parquet.
-    Parquet,
-}
+pub use crate::model::dataset::InputType;
+use crate::model::dataset::{CsvDelimiter, HeaderLocation, one_of};
 
 /// Where a CSV file's column names come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,20 +114,19 @@ impl ReaderConfig {
         };
         out.input_type = match text("InputType")? {
             None => None,
-            Some("JSON") => Some(InputType::Json),
-            Some("JSONL") => Some(InputType::Jsonl),
-            Some("CSV") => Some(InputType::Csv),
-            Some("MANIFEST") => Some(InputType::Manifest),
-            Some("PARQUET") => Some(InputType::Parquet),
-            Some(other) => {
-                return fail(format!(
-                    "ReaderConfig.InputType must be CSV, JSON, JSONL, MANIFEST or PARQUET, not '{other}'."
-                ));
-            }
+            Some(name) => match InputType::from_name(name) {
+                Some(t) => Some(t),
+                None => {
+                    return fail(format!(
+                        "ReaderConfig.InputType must be {}, not '{name}'.",
+                        one_of(InputType::NAMES)
+                    ));
+                }
+            },
         };
-        out.headers = match text("CSVHeaderLocation")? {
-            None | Some("FIRST_ROW") => Headers::FirstRow,
-            Some("GIVEN") => {
+        out.headers = match text("CSVHeaderLocation")?.map(|n| (n, HeaderLocation::from_name(n))) {
+            None | Some((_, Some(HeaderLocation::FirstRow))) => Headers::FirstRow,
+            Some((_, Some(HeaderLocation::Given))) => {
                 let names = match map.get("CSVHeaders").and_then(Val::as_array) {
                     Some(items) => items
                         .iter()
@@ -156,23 +143,24 @@ impl ReaderConfig {
                     }
                 }
             }
-            Some(other) => {
+            Some((other, None)) => {
                 return fail(format!(
-                    "ReaderConfig.CSVHeaderLocation must be FIRST_ROW or GIVEN, not '{other}'."
+                    "ReaderConfig.CSVHeaderLocation must be {}, not '{other}'.",
+                    one_of(HeaderLocation::NAMES)
                 ));
             }
         };
         out.delimiter = match text("CSVDelimiter")? {
-            None | Some("COMMA") => ',',
-            Some("PIPE") => '|',
-            Some("SEMICOLON") => ';',
-            Some("SPACE") => ' ',
-            Some("TAB") => '\t',
-            Some(other) => {
-                return fail(format!(
-                    "ReaderConfig.CSVDelimiter must be COMMA, PIPE, SEMICOLON, SPACE or TAB, not '{other}'."
-                ));
-            }
+            None => ',',
+            Some(name) => match CsvDelimiter::from_name(name) {
+                Some(d) => d.char(),
+                None => {
+                    return fail(format!(
+                        "ReaderConfig.CSVDelimiter must be {}, not '{name}'.",
+                        one_of(CsvDelimiter::NAMES)
+                    ));
+                }
+            },
         };
         out.max_items = match map.get("MaxItems") {
             None | Some(Val::Null) => None,

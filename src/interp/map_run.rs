@@ -128,7 +128,7 @@ impl Execution {
                         InputType::Csv => dataset::csv_items(&text, &config),
                         other => Err(ReadError(format!(
                             "InputType {} cannot be read in a local run yet: convert the dataset to CSV, JSON or JSON Lines.",
-                            if other == InputType::Manifest { "MANIFEST" } else { "PARQUET" }
+                            other.as_str()
                         ))),
                     }
                 });

@@ -35,25 +35,8 @@ pub struct Writer {
     pub config: Option<JTemplate>,
 }
 
-/// `WriterConfig.Transformation`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transformation {
-    /// Each child's execution record (the default when exporting).
-    None,
-    /// Each child's output (the default otherwise).
-    Compact,
-    /// Each child's output, arrays spliced into the list.
-    Flatten,
-}
-
-/// `WriterConfig.OutputType`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutputType {
-    /// A JSON array.
-    Json,
-    /// JSON Lines.
-    Jsonl,
-}
+use crate::model::dataset::one_of;
+pub use crate::model::dataset::{OutputType, Transformation};
 
 /// An evaluated WriterConfig.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,21 +65,28 @@ impl WriterConfig {
         let Some(map) = config.as_object() else {
             return Err(format!("WriterConfig must be an object, not {config}."));
         };
-        match map.get("Transformation").map(|v| v.as_str()) {
+        let value = |field: &str| map.get(field).map(|v| v.as_str());
+        match value("Transformation") {
             None => {}
-            Some(Some("NONE")) => out.transformation = Transformation::None,
-            Some(Some("COMPACT")) => out.transformation = Transformation::Compact,
-            Some(Some("FLATTEN")) => out.transformation = Transformation::Flatten,
-            Some(_) => {
-                return Err(
-                    "WriterConfig.Transformation must be NONE, COMPACT or FLATTEN.".to_owned(),
-                );
+            Some(name) => {
+                out.transformation = name.and_then(Transformation::from_name).ok_or_else(|| {
+                    format!(
+                        "WriterConfig.Transformation must be {}.",
+                        one_of(Transformation::NAMES)
+                    )
+                })?;
             }
         }
-        match map.get("OutputType").map(|v| v.as_str()) {
-            None | Some(Some("JSON")) => {}
-            Some(Some("JSONL")) => out.output_type = OutputType::Jsonl,
-            Some(_) => return Err("WriterConfig.OutputType must be JSON or JSONL.".to_owned()),
+        match value("OutputType") {
+            None => {}
+            Some(name) => {
+                out.output_type = name.and_then(OutputType::from_name).ok_or_else(|| {
+                    format!(
+                        "WriterConfig.OutputType must be {}.",
+                        one_of(OutputType::NAMES)
+                    )
+                })?;
+            }
         }
         Ok(out)
     }

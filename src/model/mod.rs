@@ -5,6 +5,7 @@
 //! again. Reading never fails; every field of the wrong type becomes a diagnostic and is left out.
 
 pub mod choice;
+pub mod dataset;
 pub mod error_name;
 pub mod fail;
 pub mod fields;

@@ -3,6 +3,7 @@
 
 use crate::diag::{Code, Diagnostics};
 use crate::expr::jsonata;
+use crate::model::dataset::{CsvDelimiter, HeaderLocation, InputType, OutputType, Transformation};
 use crate::model::fields::state_field;
 use crate::model::map::ProcessorMode;
 use crate::model::read::{as_uint, type_name};
@@ -776,29 +777,18 @@ fn check_map(state: &State, map: &Map, diags: &mut Diagnostics) {
         }
         if let Some(Value::Object(config)) = &reader.reader_config {
             let p = at.key("ReaderConfig");
-            check_enum(
-                config,
-                "InputType",
-                &["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"],
-                &p,
-                diags,
-            );
+            check_enum(config, "InputType", InputType::NAMES, &p, diags);
             check_enum(
                 config,
                 "CSVHeaderLocation",
-                &["FIRST_ROW", "GIVEN"],
+                HeaderLocation::NAMES,
                 &p,
                 diags,
             );
-            check_enum(
-                config,
-                "CSVDelimiter",
-                &["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"],
-                &p,
-                diags,
-            );
+            check_enum(config, "CSVDelimiter", CsvDelimiter::NAMES, &p, diags);
             // GIVEN headers are the CSVHeaders list; the reader has no other way to name columns.
-            let given = config.get("CSVHeaderLocation").and_then(Value::as_str) == Some("GIVEN");
+            let given = config.get("CSVHeaderLocation").and_then(Value::as_str)
+                == Some(HeaderLocation::Given.as_str());
             match config.get("CSVHeaders") {
                 None if given => diags.push(
                     Code::MissingField,
@@ -919,14 +909,8 @@ fn check_map(state: &State, map: &Map, diags: &mut Diagnostics) {
         }
         if let Some(Value::Object(config)) = &writer.writer_config {
             let p = at.key("WriterConfig");
-            check_enum(config, "OutputType", &["JSON", "JSONL"], &p, diags);
-            check_enum(
-                config,
-                "Transformation",
-                &["NONE", "COMPACT", "FLATTEN"],
-                &p,
-                diags,
-            );
+            check_enum(config, "OutputType", OutputType::NAMES, &p, diags);
+            check_enum(config, "Transformation", Transformation::NAMES, &p, diags);
         }
     }
 }
