@@ -1,8 +1,8 @@
 //! Rules on Choice states: rule shapes by query language, operand types, Next on top-level rules
 //! only.
 
-use super::fields::is_timestamp;
 use crate::diag::{Code, Diagnostics};
+use crate::history::is_timestamp;
 use crate::model::choice::Operand;
 use crate::model::{ChoiceRule, Condition, QueryLanguage, StateKind, StateMachine};
 use serde_json::Value;

@@ -3,6 +3,7 @@
 
 use crate::diag::{Code, Diagnostics};
 use crate::expr::jsonata;
+use crate::history::is_timestamp;
 use crate::model::dataset::{CsvDelimiter, HeaderLocation, InputType, OutputType, Transformation};
 use crate::model::fields::state_field;
 use crate::model::map::ProcessorMode;
@@ -959,76 +960,9 @@ fn check_enum(
     }
 }
 
-/// Whether a string is a timestamp as Step Functions accepts it: RFC 3339 with an uppercase `T`
-/// and `Z` or a numeric offset, optional fractional seconds.
-pub fn is_timestamp(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if b.len() < 20
-        || !digits(0..4)
-        || b[4] != b'-'
-        || !digits(5..7)
-        || b[7] != b'-'
-        || !digits(8..10)
-        || b[10] != b'T'
-        || !digits(11..13)
-        || b[13] != b':'
-        || !digits(14..16)
-        || b[16] != b':'
-        || !digits(17..19)
-    {
-        return false;
-    }
-    let mut i = 19;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let start = i;
-        while b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        if i == start {
-            return false;
-        }
-    }
-    let zone = &s[i..];
-    let zb = zone.as_bytes();
-    let valid_zone = zone == "Z"
-        || (zb.len() == 6
-            && matches!(zb[0], b'+' | b'-')
-            && zb[1..3].iter().all(u8::is_ascii_digit)
-            && zb[3] == b':'
-            && zb[4..6].iter().all(u8::is_ascii_digit));
-    let year: u32 = s[0..4].parse().unwrap_or(0);
-    let month: u32 = s[5..7].parse().unwrap_or(0);
-    let day: u32 = s[8..10].parse().unwrap_or(0);
-    let hour: u32 = s[11..13].parse().unwrap_or(99);
-    let minute: u32 = s[14..16].parse().unwrap_or(99);
-    let second: u32 = s[17..19].parse().unwrap_or(99);
-    valid_zone
-        && (1..=days_in_month(year, month)).contains(&day)
-        && hour < 24
-        && minute < 60
-        && second < 61
-}
-
-/// The number of days in `month` (1 to 12) of `year` in the Gregorian calendar; 0 for any other
-/// month.
-fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
-            29
-        }
-        2 => 28,
-        _ => 0,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::is_timestamp;
+    use crate::history::is_timestamp;
 
     #[test]
     fn timestamps() {

@@ -11,7 +11,7 @@ mod structure;
 pub(crate) mod variables;
 mod workflow_type;
 
-pub use fields::is_timestamp;
+pub use crate::history::is_timestamp;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::document::Document;
