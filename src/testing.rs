@@ -344,6 +344,56 @@ pub struct LoadOptions {
     pub substitutions: Substitutions,
     /// Read no sidecar file and look for no template next to the definitions.
     pub no_discovery: bool,
+    /// Let test files read files outside their project (see [`Reach`]).
+    pub allow_outside: bool,
+}
+
+/// Where a test file may read the files it names (its definition, mock configuration,
+/// substitutions file, template and `s3Root`): its own folder and below, or, in a repository,
+/// the repository (the nearest folder above holding `.git`) and below. A test file comes from
+/// anywhere (a clone, a download), and what it reads is printed in failure reports, so
+/// `/etc/passwd` or `s3Root: /` are refused unless the user lets it
+/// ([`LoadOptions::allow_outside`], `stepcraft test --allow-outside`).
+#[derive(Debug, Clone)]
+pub struct Reach {
+    root: PathBuf,
+    open: bool,
+}
+
+impl Reach {
+    /// The reach of the test file at `path`.
+    pub fn of(path: &Path, open: bool) -> Self {
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."));
+        let folder = folder
+            .canonicalize()
+            .unwrap_or_else(|_| folder.to_path_buf());
+        let root = folder
+            .ancestors()
+            .find(|a| a.join(".git").exists())
+            .unwrap_or(&folder)
+            .to_path_buf();
+        Self { root, open }
+    }
+
+    /// `rel` (relative to `base`) when it lies within reach; a path that does not exist is
+    /// let through (reading it says it is missing).
+    pub fn path(&self, base: &Path, rel: &str, field: &str) -> Result<PathBuf, String> {
+        let path = base.join(rel);
+        if self.open {
+            return Ok(path);
+        }
+        match path.canonicalize() {
+            Ok(real) if !real.starts_with(&self.root) => Err(format!(
+                "\"{field}\" names {}, outside this test file's project ({}): a test file reads only files in its project; run `stepcraft test --allow-outside` to let it",
+                real.display(),
+                self.root.display()
+            )),
+            _ => Ok(path),
+        }
+    }
 }
 
 /// Like [`load`], with the command line's options.
@@ -477,6 +527,7 @@ fn strings(value: &Value, what: &str) -> Result<Vec<String>, String> {
 /// placeholder values take precedence over the file's and the cases' own.
 pub fn test_file(path: &Path, value: &Value, options: &LoadOptions) -> Result<TestFile, LoadError> {
     let base = path.parent().unwrap_or_else(|| Path::new("."));
+    let reach = Reach::of(path, options.allow_outside);
     let root = value.as_object().ok_or_else(|| {
         shape(
             path,
@@ -484,9 +535,11 @@ pub fn test_file(path: &Path, value: &Value, options: &LoadOptions) -> Result<Te
         )
     })?;
     let definition: Result<(Document, Option<PathBuf>), String> = match root.get("definition") {
-        Some(Value::String(rel)) => read_document(&base.join(rel))
-            .map(|doc| (doc, Some(base.join(rel))))
-            .map_err(|e| e.to_string()),
+        Some(Value::String(rel)) => reach.path(base, rel, "definition").and_then(|p| {
+            read_document(&p)
+                .map(|doc| (doc, Some(p.clone())))
+                .map_err(|e| e.to_string())
+        }),
         Some(v @ Value::Object(_)) => Ok((Document::from_value(v.clone(), Format::Json), None)),
         _ => {
             return Err(shape(
@@ -502,9 +555,9 @@ pub fn test_file(path: &Path, value: &Value, options: &LoadOptions) -> Result<Te
     let mock_config: Option<Result<Arc<Value>, String>> = match root.get("mockConfig") {
         None | Some(Value::Null) => None,
         Some(Value::String(rel)) => Some(
-            read_value(&base.join(rel))
-                .map(Arc::new)
-                .map_err(|e| e.to_string()),
+            reach
+                .path(base, rel, "mockConfig")
+                .and_then(|p| read_value(&p).map(Arc::new).map_err(|e| e.to_string())),
         ),
         Some(v) => Some(Ok(Arc::new(v.clone()))),
     };
@@ -513,13 +566,13 @@ pub fn test_file(path: &Path, value: &Value, options: &LoadOptions) -> Result<Te
             .ok_or_else(|| shape(path, "\"type\" must be STANDARD or EXPRESS"))?,
         None => WorkflowType::Standard,
     };
-    let file_objects = objects_of(root, base, Objects::default());
+    let file_objects = objects_of(root, base, &reach, Objects::default());
     let cases_value = root
         .get("cases")
         .and_then(Value::as_array)
         .ok_or_else(|| shape(path, "a test file needs a \"cases\" array"))?;
     let definition_path = definition.as_ref().ok().and_then(|(_, p)| p.as_deref());
-    let file_subs = file_substitutions(path, root, definition_path, options.no_discovery)?;
+    let file_subs = file_substitutions(path, root, definition_path, options.no_discovery, &reach)?;
     let mut cases = Vec::new();
     for (i, case) in cases_value.iter().enumerate() {
         let at = |m: String| shape(path, format!("/cases/{i}: {m}"));
@@ -575,7 +628,7 @@ pub fn test_file(path: &Path, value: &Value, options: &LoadOptions) -> Result<Te
             });
         let objects = file_objects
             .clone()
-            .and_then(|above| objects_of(obj, base, above));
+            .and_then(|above| objects_of(obj, base, &reach, above));
         cases.push(TestCase {
             name,
             definition,
@@ -619,13 +672,19 @@ fn file_substitutions(
     root: &Map<String, Value>,
     definition: Option<&Path>,
     no_discovery: bool,
+    reach: &Reach,
 ) -> Result<Substitutions, LoadError> {
     let base = path.parent().unwrap_or_else(|| Path::new("."));
+    let template = match root.get("template").and_then(Value::as_str) {
+        Some(t) => Some(
+            reach
+                .path(base, t, "template")
+                .map_err(|m| shape(path, m))?,
+        ),
+        None => None,
+    };
     let mut sources = Sources {
-        template: root
-            .get("template")
-            .and_then(Value::as_str)
-            .map(|t| base.join(t)),
+        template,
         template_resource: root
             .get("templateResource")
             .and_then(Value::as_str)
@@ -636,7 +695,13 @@ fn file_substitutions(
     let mut out = Substitutions::new();
     match root.get("substitutions") {
         None | Some(Value::Null) => {}
-        Some(Value::String(rel)) => sources.file = Some(base.join(rel)),
+        Some(Value::String(rel)) => {
+            sources.file = Some(
+                reach
+                    .path(base, rel, "substitutions")
+                    .map_err(|m| shape(path, m))?,
+            );
+        }
         Some(map) => out = inline_substitutions(path, map).map_err(|m| shape(path, m))?,
     }
     // Inline values replace the sidecar, as a --subs file would.
@@ -646,12 +711,17 @@ fn file_substitutions(
 }
 
 /// `s3Root` and `files` of a test file or case, over what the level above gave.
-fn objects_of(obj: &Map<String, Value>, base: &Path, above: Objects) -> Result<Objects, String> {
+fn objects_of(
+    obj: &Map<String, Value>,
+    base: &Path,
+    reach: &Reach,
+    above: Objects,
+) -> Result<Objects, String> {
     let mut out = above;
     match obj.get("s3Root") {
         None | Some(Value::Null) => {}
         Some(Value::String(rel)) => {
-            let dir = base.join(rel);
+            let dir = reach.path(base, rel, "s3Root")?;
             if !dir.is_dir() {
                 return Err(format!(
                     "\"s3Root\" names {}, which is not a directory",

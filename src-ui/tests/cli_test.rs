@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{TempDir, repo, s, stdout, stepcraft};
+use support::{TempDir, repo, s, stderr, stdout, stepcraft};
 
 #[test]
 fn the_example_test_files_pass() {
@@ -131,4 +131,82 @@ fn an_unreadable_file_exits_2() {
     assert_eq!(stepcraft(&["test", &missing]).status.code(), Some(2));
     let bad = dir.write("bad.test.yaml", "definition: [\ncases: {");
     assert_eq!(stepcraft(&["test", &bad]).status.code(), Some(2));
+}
+
+#[test]
+fn test_files_read_only_inside_their_project() {
+    let dir = TempDir::new("reach");
+    let outside = TempDir::new("reach-outside");
+    let secret = outside.write("secret.json", r#"{"StartAt": "Secret", "States": {}}"#);
+    std::fs::create_dir_all(outside.path("bucket")).expect("bucket");
+    let pass = r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#;
+    dir.write("ok.asl.json", pass);
+    let cases = "cases:\n  - name: runs\n    expect: {status: SUCCEEDED}\n";
+    for (field, value) in [
+        ("definition", secret.as_str()),
+        ("mockConfig", secret.as_str()),
+        ("substitutions", secret.as_str()),
+        ("s3Root", s(&outside.0)),
+    ] {
+        let head = if field == "definition" {
+            String::new()
+        } else {
+            "definition: ok.asl.json\n".to_owned()
+        };
+        // A mock configuration is read for the cases that use it.
+        let cases = if field == "mockConfig" {
+            cases.replace("expect:", "testCase: T\n    expect:")
+        } else {
+            cases.to_owned()
+        };
+        let file = dir.write(
+            &format!("{field}.test.yaml"),
+            &format!("{head}{field}: {value}\n{cases}"),
+        );
+        let out = stepcraft(&["test", &file]);
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert_ne!(out.status.code(), Some(0), "{field}: {text}");
+        assert!(
+            text.contains("outside this test file's project"),
+            "{field}: {text}"
+        );
+        assert!(text.contains("--allow-outside"), "{field}: {text}");
+        assert!(
+            !text.contains("Secret"),
+            "{field} printed what it must not read: {text}"
+        );
+    }
+    // The user can let it.
+    let file = dir.write(
+        "open.test.yaml",
+        &format!(
+            "definition: ok.asl.json\ns3Root: {}\n{cases}",
+            s(&outside.0)
+        ),
+    );
+    let out = stepcraft(&["test", &file, "--allow-outside"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+
+    // Within a repository, the repository is the project: ../ is fine there.
+    let repo_dir = TempDir::new("reach-repo");
+    std::fs::create_dir_all(repo_dir.path(".git")).expect("a repository");
+    repo_dir.write("defs/flow.asl.json", pass);
+    let file = repo_dir.write(
+        "tests/flow.test.yaml",
+        &format!("definition: ../defs/flow.asl.json\n{cases}"),
+    );
+    let out = stepcraft(&["test", &file]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
 }

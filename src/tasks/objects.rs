@@ -54,6 +54,19 @@ pub enum ObjectError {
         /// Why not.
         reason: String,
     },
+    /// A link inside the store's folder leads out of it: a local run reads and writes only
+    /// inside that folder.
+    #[error(
+        "s3://{bucket}/{key} is (or goes through) a link that leads out of the object store's folder {root}: a local run reads and writes only inside it"
+    )]
+    OutsideRoot {
+        /// The bucket.
+        bucket: String,
+        /// The key.
+        key: String,
+        /// The store's folder.
+        root: String,
+    },
     /// The file system failed.
     #[error("{path}: {message}")]
     Io {
@@ -160,7 +173,35 @@ impl DirStore {
     fn file(&self, bucket: &str, key: &str) -> Result<PathBuf, ObjectError> {
         let dir = self.bucket_dir(bucket)?;
         check_key(key)?;
-        Ok(key.split('/').fold(dir, |p, part| p.join(part)))
+        let file = key.split('/').fold(dir, |p, part| p.join(part));
+        self.check_inside(&file, bucket, key)?;
+        Ok(file)
+    }
+
+    /// Refuses a path whose real location (where its links lead; for a path not made yet, that
+    /// of its deepest existing folder) is outside the root: names cannot climb out (they are
+    /// checked), but a link in the folder could.
+    fn check_inside(&self, path: &Path, bucket: &str, key: &str) -> Result<(), ObjectError> {
+        let root = self
+            .root
+            .canonicalize()
+            .unwrap_or_else(|_| self.root.clone());
+        let mut probe = Some(path);
+        while let Some(at) = probe {
+            if let Ok(real) = at.canonicalize() {
+                return if real.starts_with(&root) {
+                    Ok(())
+                } else {
+                    Err(ObjectError::OutsideRoot {
+                        bucket: bucket.to_owned(),
+                        key: key.to_owned(),
+                        root: self.root.display().to_string(),
+                    })
+                };
+            }
+            probe = at.parent();
+        }
+        Ok(())
     }
 }
 
@@ -197,6 +238,8 @@ impl ObjectStore for DirStore {
         let file = self.file(bucket, key)?;
         let dir = file.parent().unwrap_or(&self.root);
         std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
+        // The folders made may be reached through links: check again where they really are.
+        self.check_inside(dir, bucket, key)?;
         // Write beside the target, then rename: a reader never sees half an object.
         let name = file
             .file_name()
@@ -242,6 +285,10 @@ impl ObjectStore for DirStore {
                         pending.push((path, below));
                     }
                 } else if key.starts_with(prefix) {
+                    // A linked file is listed only when it leads to a file inside the root.
+                    if self.check_inside(&path, bucket, &key).is_err() {
+                        continue;
+                    }
                     let body = std::fs::read(&path).map_err(|e| io_error(&path, &e))?;
                     out.push(ObjectInfo {
                         key,
@@ -468,6 +515,48 @@ mod tests {
         assert!(check_bucket("..").is_err());
         assert!(check_bucket("a/b").is_err());
         assert!(check_key("a/b.csv").is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_root_are_neither_read_nor_written_through() {
+        use std::os::unix::fs::symlink;
+        let base =
+            std::env::temp_dir().join(format!("stepcraft-store-links-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let (root, outside) = (base.join("root"), base.join("outside"));
+        std::fs::create_dir_all(root.join("b/inner")).expect("root");
+        std::fs::create_dir_all(&outside).expect("outside");
+        std::fs::write(outside.join("secret"), "s").expect("secret");
+        std::fs::write(root.join("b/inner/ok"), "fine").expect("ok");
+        symlink(outside.join("secret"), root.join("b/leak")).expect("file link");
+        symlink(&outside, root.join("b/out")).expect("folder link");
+        symlink(root.join("b/inner/ok"), root.join("b/alias")).expect("inner link");
+        let store = DirStore::new(&root);
+
+        assert!(matches!(
+            store.get("b", "leak"),
+            Err(ObjectError::OutsideRoot { .. })
+        ));
+        assert!(matches!(
+            store.get("b", "out/secret"),
+            Err(ObjectError::OutsideRoot { .. })
+        ));
+        assert!(matches!(
+            store.put("b", "out/new", b"x"),
+            Err(ObjectError::OutsideRoot { .. })
+        ));
+        assert!(!outside.join("new").exists(), "nothing written outside");
+        // A link that stays inside is fine.
+        assert_eq!(store.get("b", "alias"), Ok(b"fine".to_vec()));
+        let keys: Vec<String> = store
+            .list("b", "")
+            .expect("lists")
+            .into_iter()
+            .map(|o| o.key)
+            .collect();
+        assert_eq!(keys, vec!["alias", "inner/ok"]);
+        let _ = std::fs::remove_dir_all(&base);
     }
 
     #[test]

@@ -38,6 +38,10 @@ pub struct TestArgs {
     /// no `s3Root`. Runs read from it; what they write stays in memory.
     #[arg(long, value_name = "DIR")]
     s3_root: Option<PathBuf>,
+    /// Let test files read files outside their project (their folder, or the repository they
+    /// are in): their definition, mocks, substitutions, template and s3Root.
+    #[arg(long)]
+    allow_outside: bool,
 }
 
 fn eprint(message: &str) {
@@ -74,6 +78,7 @@ pub fn run(args: &TestArgs) -> u8 {
         Ok(substitutions) => testing::LoadOptions {
             substitutions,
             no_discovery: args.subst.no_discovery(),
+            allow_outside: args.allow_outside,
         },
         Err(e) => {
             eprint(&format!("error: {e}"));
