@@ -211,6 +211,29 @@ fn an_endless_express_loop_ends_with_the_limit_it_reached() {
 }
 
 #[test]
+fn run_names_a_placeholder_without_a_value_where_it_needs_one() {
+    let dir = TempDir::new("placeholder-run");
+    let def = dir.write(
+        "reminder.asl.yaml",
+        "StartAt: Sleep\nStates:\n  Sleep:\n    Type: Wait\n    Seconds: ${ReminderTimeout}\n    End: true\n",
+    );
+    // validate accepts it (a placeholder is a parameter, not an error) ...
+    assert_eq!(stepcraft(&["validate", &def]).status.code(), Some(0));
+    // ... and run says which one needs a value, where, and how to give it.
+    let out = stepcraft(&["run", &def]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("reminder.asl.yaml:5:5: error: ${ReminderTimeout} has no value"),
+        "{err}"
+    );
+    assert!(err.contains("--sub ReminderTimeout=VALUE"), "{err}");
+    assert!(err.contains("(at /States/Sleep/Seconds)"), "{err}");
+    let out = stepcraft(&["run", &def, "--sub", "ReminderTimeout=5"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
 fn bundled_examples_validate_clean() {
     let dir = support::repo("assets/examples");
     let mut files: Vec<String> = std::fs::read_dir(&dir)

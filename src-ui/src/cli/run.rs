@@ -102,9 +102,32 @@ pub fn run(args: &RunArgs) -> u8 {
     }
 }
 
-/// Explains why the definition cannot start, as the command line says it.
-fn setup_error(file: &Path, error: &SetupError) -> String {
+/// Explains why the definition cannot start, as the command line says it: where (line:column
+/// and pointer), and for a placeholder that has no value, how to give it one.
+fn setup_error(file: &Path, doc: &Document, error: &SetupError) -> String {
     match error {
+        SetupError::Compile(e) => {
+            let pointer = stepcraft::Pointer::from_escaped(&e.pointer);
+            let at = pointer
+                .as_ref()
+                .and_then(|p| doc.locate(p))
+                .map(|l| format!(":{l}"))
+                .unwrap_or_default();
+            let placeholder = pointer
+                .as_ref()
+                .and_then(|p| p.resolve(doc.value()))
+                .and_then(serde_json::Value::as_str)
+                .and_then(stepcraft::placeholder::whole);
+            match placeholder {
+                Some(name) => format!(
+                    "{}{at}: error: ${{{name}}} has no value, and the definition cannot run without one here ({}): give it one with --sub {name}=VALUE, --subs FILE or --template FILE. (at {})",
+                    file.display(),
+                    e.message,
+                    e.pointer
+                ),
+                None => format!("{}{at}: error: {e}", file.display()),
+            }
+        }
         SetupError::BarePlaceholder { name, pointer } => format!(
             "{}: error: ${{{name}}} stands unquoted at {pointer}, so it needs a value to run: give one with --sub {name}=VALUE, --subs FILE or --template FILE.",
             file.display(),
@@ -138,10 +161,12 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
             note_unfilled(&setup, &args.file);
             prepared
         }
-        Err(e @ SetupError::BarePlaceholder { .. }) => return Err(setup_error(&args.file, &e)),
+        Err(e @ SetupError::BarePlaceholder { .. }) => {
+            return Err(setup_error(&args.file, &setup.document, &e));
+        }
         Err(e) => {
             note_unfilled(&setup, &args.file);
-            return Err(setup_error(&args.file, &e));
+            return Err(setup_error(&args.file, &setup.document, &e));
         }
     };
     let input = match args.input.as_deref() {
