@@ -234,6 +234,24 @@ fn run_names_a_placeholder_without_a_value_where_it_needs_one() {
 }
 
 #[test]
+fn completions_and_the_manual_page_come_from_the_commands() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = stepcraft(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = stdout(&out);
+        for command in ["validate", "fmt", "run", "test", "replay", "render"] {
+            assert!(script.contains(command), "{shell} completes {command}");
+        }
+    }
+    let out = stepcraft(&["man"]);
+    assert_eq!(out.status.code(), Some(0));
+    let page = stdout(&out);
+    assert!(page.contains(".TH stepcraft 1"), "{page}");
+    assert!(page.contains("AWS Step Functions"), "{page}");
+    assert!(page.contains("validate"), "{page}");
+}
+
+#[test]
 fn bundled_examples_validate_clean() {
     let dir = support::repo("assets/examples");
     let mut files: Vec<String> = std::fs::read_dir(&dir)

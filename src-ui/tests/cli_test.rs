@@ -106,7 +106,13 @@ fn a_wrong_expectation_fails_with_the_pointer_and_junit_counts_it() {
     let xml = std::fs::read_to_string(&junit).expect("the report is written");
     assert!(xml.starts_with("<?xml"), "{xml}");
     assert!(xml.contains("<testsuite "), "{xml}");
-    assert!(xml.contains("tests=\"2\" failures=\"1\""), "{xml}");
+    let suite = xml
+        .lines()
+        .find(|l| l.trim_start().starts_with("<testsuite "))
+        .expect("a test suite");
+    assert!(suite.contains("tests=\"2\""), "{suite}");
+    assert!(suite.contains("failures=\"1\""), "{suite}");
+    assert!(suite.contains("errors=\"0\""), "{suite}");
     assert_eq!(xml.matches("<testcase ").count(), 2, "{xml}");
     assert_eq!(xml.matches("<failure ").count(), 1, "{xml}");
     assert!(xml.contains("wrong &lt;one&gt;"), "{xml}");
@@ -122,6 +128,26 @@ fn a_wrong_expectation_fails_with_the_pointer_and_junit_counts_it() {
     assert_eq!(report["failed"], 1);
     assert_eq!(report["passed"], 0);
     assert_eq!(report["cases"][0]["pointer"], "/output/greeting");
+}
+
+#[test]
+fn junit_counts_a_test_file_that_cannot_be_read_as_an_error() {
+    let dir = TempDir::new("junit-errors");
+    let good = dir.write("wrong.test.json", WRONG);
+    let bad = dir.write("bad.test.yaml", "definition: [\ncases: {");
+    let junit = dir.0.join("report.xml").display().to_string();
+    let out = stepcraft(&["test", &good, &bad, "--junit", &junit]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let xml = std::fs::read_to_string(&junit).expect("the report is written");
+    let top = xml
+        .lines()
+        .find(|l| l.trim_start().starts_with("<testsuites "))
+        .expect("the report's totals");
+    assert!(top.contains("tests=\"3\""), "{top}");
+    assert!(top.contains("failures=\"1\""), "{top}");
+    assert!(top.contains("errors=\"1\""), "{top}");
+    assert_eq!(xml.matches("<error ").count(), 1, "{xml}");
+    assert!(xml.contains("bad.test.yaml"), "{xml}");
 }
 
 #[test]

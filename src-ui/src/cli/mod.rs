@@ -17,7 +17,12 @@ use std::process::ExitCode;
 ///
 /// With no command, opens the studio (on FILE, or on a bundled example).
 #[derive(Debug, Parser)]
-#[command(name = "stepcraft", version, about, long_about = None)]
+#[command(
+    name = "stepcraft",
+    version,
+    about = "Design, run and ship AWS Step Functions workflows: the studio, and headless commands for CI",
+    long_about = None
+)]
 pub struct Args {
     /// A definition to open in the studio.
     pub file: Option<PathBuf>,
@@ -58,6 +63,15 @@ pub enum Command {
     ///
     /// Exit status: 0 when every case passes, 1 when any fails, 2 when a file cannot be read.
     Test(test::TestArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// For example: `stepcraft completions bash > ~/.local/share/bash-completion/completions/stepcraft`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), for example `stepcraft man > stepcraft.1`.
+    Man,
 }
 
 /// Runs a command and returns its exit status.
@@ -70,8 +84,39 @@ pub fn run(command: Command) -> ExitCode {
         Command::Bench(args) => bench::run(&args),
         Command::Replay(args) => replay::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
     };
     ExitCode::from(code)
+}
+
+/// Writes the completion script for `shell` to standard output.
+fn completions(shell: clap_complete::Shell) -> u8 {
+    use clap::CommandFactory;
+    let mut command = Args::command();
+    clap_complete::generate(shell, &mut command, "stepcraft", &mut std::io::stdout());
+    Outcome::Ok as u8
+}
+
+/// Writes the manual page to standard output.
+fn man() -> u8 {
+    use clap::CommandFactory;
+    let page = clap_mangen::Man::new(Args::command());
+    match page.render(&mut std::io::stdout()) {
+        Ok(()) => Outcome::Ok as u8,
+        Err(e) => {
+            eprint(&format!("error: cannot write the manual page: {e}"));
+            Outcome::Unreadable as u8
+        }
+    }
+}
+
+/// Writes a message line to standard error.
+pub(crate) fn eprint(message: &str) {
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("{message}");
+    }
 }
 
 /// What happened to one file, for the exit status.

@@ -1,8 +1,8 @@
 //! `stepcraft run`: runs a definition locally and prints its output (or its error).
 
-use super::Outcome;
 use super::subst::SubstArgs;
 use super::validate::format_diagnostic;
+use super::{Outcome, eprint};
 use crate::files::{read_text, write_atomic};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -82,13 +82,6 @@ fn note_unfilled(setup: &RunSetup, file: &Path) {
             names.len(),
             list.join(", ")
         ));
-    }
-}
-
-fn eprint(message: &str) {
-    #[allow(clippy::print_stderr)]
-    {
-        eprintln!("{message}");
     }
 }
 

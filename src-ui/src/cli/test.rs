@@ -1,11 +1,10 @@
 //! `stepcraft test`: runs test files (and AWS-recorded JSON Lines cases) and reports each case.
 
-use super::Outcome;
 use super::subst::SubstArgs;
+use super::{Outcome, eprint};
 use crate::files::write_atomic;
 use clap::{Args, ValueEnum};
 use serde_json::json;
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 use stepcraft::testing::{self, CaseResult};
@@ -44,13 +43,6 @@ pub struct TestArgs {
     allow_outside: bool,
 }
 
-fn eprint(message: &str) {
-    #[allow(clippy::print_stderr)]
-    {
-        eprintln!("{message}");
-    }
-}
-
 struct FileResults {
     path: PathBuf,
     results: Vec<CaseResult>,
@@ -86,18 +78,22 @@ pub fn run(args: &TestArgs) -> u8 {
         }
     };
     let mut out = std::io::stdout().lock();
-    let mut unreadable = false;
+    let mut unreadable = Vec::new();
     let mut all = Vec::new();
-    for path in files {
+    let progress = Progress::new(files.len());
+    for (i, path) in files.into_iter().enumerate() {
+        progress.show(i, &path);
         let file = match testing::load_with(&path, &load_options) {
             Ok(f) => f,
             Err(e) => {
+                progress.clear();
                 eprint(&format!("error: {e}"));
-                unreadable = true;
+                unreadable.push((path, e.to_string()));
                 continue;
             }
         };
         let results = testing::run_file_with(&file, args.filter.as_deref(), &options);
+        progress.clear();
         if args.format == TestFormat::Text {
             for r in &results {
                 let _ = match &r.failure {
@@ -146,12 +142,13 @@ pub fn run(args: &TestArgs) -> u8 {
         }
     }
     if let Some(path) = &args.junit
-        && let Err(e) = write_atomic(path, &junit(&all))
+        && let Err(e) = junit(&all, &unreadable)
+            .and_then(|xml| write_atomic(path, &xml).map_err(|e| e.to_string()))
     {
         eprint(&format!("error: {}: cannot write: {e}", path.display()));
         return Outcome::Unreadable as u8;
     }
-    if unreadable {
+    if !unreadable.is_empty() {
         Outcome::Unreadable as u8
     } else if failed > 0 {
         Outcome::Invalid as u8
@@ -160,66 +157,82 @@ pub fn run(args: &TestArgs) -> u8 {
     }
 }
 
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot hold at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
+/// A progress line on standard error while many files run, when it is a terminal (never in a
+/// pipe or a CI log).
+struct Progress {
+    total: usize,
+    on: bool,
 }
 
-fn junit(all: &[FileResults]) -> String {
-    let total: usize = all.iter().map(|f| f.results.len()).sum();
-    let failures: usize = all
-        .iter()
-        .flat_map(|f| &f.results)
-        .filter(|r| !r.passed())
-        .count();
-    let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        x,
-        "<testsuites name=\"stepcraft\" tests=\"{total}\" failures=\"{failures}\">"
-    );
-    for f in all {
-        let name = xml_escape(&f.path.display().to_string());
-        let fails = f.results.iter().filter(|r| !r.passed()).count();
-        let time: f64 = f.results.iter().map(|r| r.duration.as_secs_f64()).sum();
-        let _ = writeln!(
-            x,
-            "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{fails}\" errors=\"0\" time=\"{time:.6}\">",
-            f.results.len()
-        );
-        for r in &f.results {
-            let case = xml_escape(&r.name);
-            let time = r.duration.as_secs_f64();
-            match &r.failure {
-                None => {
-                    let _ = writeln!(
-                        x,
-                        "    <testcase name=\"{case}\" classname=\"{name}\" time=\"{time:.6}\"/>"
-                    );
-                }
-                Some(fl) => {
-                    let message = xml_escape(&fl.to_string());
-                    let _ = writeln!(
-                        x,
-                        "    <testcase name=\"{case}\" classname=\"{name}\" time=\"{time:.6}\">\n      <failure message=\"{message}\" type=\"{}\">{message}</failure>\n    </testcase>",
-                        xml_escape(&fl.pointer)
-                    );
-                }
-            }
+impl Progress {
+    fn new(total: usize) -> Self {
+        use std::io::IsTerminal;
+        Self {
+            total,
+            on: total > 1 && std::io::stderr().is_terminal(),
         }
-        x.push_str("  </testsuite>\n");
     }
-    x.push_str("</testsuites>\n");
-    x
+
+    fn show(&self, index: usize, path: &std::path::Path) {
+        if self.on {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K[{}/{}] {name}", index + 1, self.total);
+            let _ = err.flush();
+        }
+    }
+
+    fn clear(&self) {
+        if self.on {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[2K");
+            let _ = err.flush();
+        }
+    }
+}
+
+/// The JUnit XML report: a test suite per file, a failure per failed case, and an error for
+/// each file that could not be read (so CI counts it).
+fn junit(all: &[FileResults], unreadable: &[(PathBuf, String)]) -> Result<String, String> {
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+    let mut report = Report::new("stepcraft");
+    for f in all {
+        let name = f.path.display().to_string();
+        let mut suite = TestSuite::new(name.as_str());
+        for r in &f.results {
+            let status = match &r.failure {
+                None => TestCaseStatus::success(),
+                Some(fl) => {
+                    let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                    status
+                        .set_message(fl.to_string())
+                        .set_type(fl.pointer.as_str())
+                        .set_description(fl.to_string());
+                    status
+                }
+            };
+            let mut case = TestCase::new(r.name.as_str(), status);
+            case.set_classname(name.as_str()).set_time(r.duration);
+            suite.add_test_case(case);
+        }
+        suite.set_time(f.results.iter().map(|r| r.duration).sum());
+        report.add_test_suite(suite);
+    }
+    for (path, message) in unreadable {
+        let name = path.display().to_string();
+        let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+        status
+            .set_message(message.as_str())
+            .set_type("unreadable")
+            .set_description(message.as_str());
+        let mut case = TestCase::new("(load)", status);
+        case.set_classname(name.as_str());
+        let mut suite = TestSuite::new(name.as_str());
+        suite.add_test_case(case);
+        report.add_test_suite(suite);
+    }
+    report.to_string().map_err(|e| e.to_string())
 }
