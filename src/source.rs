@@ -733,10 +733,17 @@ fn parse_yaml_number(text: &str) -> Option<Value> {
     if digits.is_empty() {
         return None;
     }
-    if let Some(hex) = digits.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16)
-            .ok()
-            .map(|n| Value::Number(n.into()));
+    // YAML 1.2's core schema: 0x and 0o numbers take no sign (`-0x1F` is text).
+    for (prefix, radix) in [("0x", 16), ("0o", 8)] {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            return i64::from_str_radix(rest, radix)
+                .ok()
+                .filter(|_| rest.bytes().all(|b| b.is_ascii_hexdigit()))
+                .map(|n| Value::Number(n.into()));
+        }
+        if digits.starts_with(prefix) {
+            return None;
+        }
     }
     let is_int = digits.bytes().all(|b| b.is_ascii_digit());
     if is_int {

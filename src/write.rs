@@ -251,7 +251,37 @@ fn plain_is_safe(s: &str) -> bool {
     {
         return false;
     }
-    resolves_as_plain_string(s)
+    resolves_as_plain_string(s) && !yaml11_reads_otherwise(s)
+}
+
+/// Whether a YAML 1.1 reader (PyYAML, much CloudFormation tooling) would read the plain text as
+/// something other than a string, though YAML 1.2 (ours) reads a string: its booleans (`yes`,
+/// `no`, `on`, `off`, `y`, `n`), numbers with `_`, leading-zero octals, `0b` binaries,
+/// sexagesimals (`1:30`), dates and timestamps, and `=` / `<<`. Deliberately broad: a string
+/// quoted without need costs nothing, one read back as a boolean or date changes the workflow.
+fn yaml11_reads_otherwise(s: &str) -> bool {
+    const WORDS: [&str; 20] = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
+        "OFF", "=", "<<", "true", "false",
+    ];
+    if WORDS.contains(&s) {
+        return true;
+    }
+    let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
+    // Number-shaped: a digit (or a dot and a digit) first, then only what 1.1 numbers hold.
+    let first_digit = unsigned.starts_with(|c: char| c.is_ascii_digit())
+        || (unsigned.starts_with('.') && unsigned[1..].starts_with(|c: char| c.is_ascii_digit()));
+    if first_digit
+        && unsigned.chars().all(|c| {
+            c.is_ascii_hexdigit()
+                || matches!(c, '_' | '.' | ':' | 'x' | 'X' | 'o' | 'O' | '+' | '-')
+        })
+    {
+        return true;
+    }
+    // Dates and timestamps: four digits and a dash first.
+    let b = s.as_bytes();
+    b.len() >= 6 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[5].is_ascii_digit()
 }
 
 #[cfg(test)]
@@ -261,12 +291,14 @@ mod tests {
 
     #[test]
     fn writes_block_yaml() {
-        let v = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": [1, {"x": "y", "z": []}], "End": true}}, "Empty": {}});
+        let v = json!({"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": [1, {"x": "w", "z": []}], "End": true}}, "Empty": {}});
         let yaml = to_yaml(&v);
         assert_eq!(
             yaml,
-            "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result:\n      - 1\n      - x: y\n        z: []\n    End: true\nEmpty: {}\n"
+            "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result:\n      - 1\n      - x: w\n        z: []\n    End: true\nEmpty: {}\n"
         );
+        // `y` is a boolean to YAML 1.1 readers: quoted.
+        assert_eq!(to_yaml(&json!({"x": "y"})), "x: \"y\"\n");
     }
 
     #[test]

@@ -224,3 +224,18 @@ fn duplicate_keys_are_reported_where_they_are() {
     assert_eq!(dup.code.as_str(), "DUPLICATE_KEY");
     assert_eq!(dup.location.map(|l| (l.line, l.column)), Some((3, 3)));
 }
+
+/// YAML 1.2's core schema: hexadecimal and octal numbers (`0x1F`, `0o17`) take no sign, so
+/// `-0x1F` is text, not 31 (or -31).
+#[test]
+fn yaml_numbers_follow_the_core_schema() {
+    let doc = Document::parse(
+        "a: -0x1F\nb: 0x1F\nc: 0o17\nd: +0x1F\ne: 0x1G\nf: 017\n",
+        Format::Yaml,
+    )
+    .expect("YAML");
+    assert_eq!(
+        doc.value(),
+        &serde_json::json!({"a": "-0x1F", "b": 31, "c": 15, "d": "+0x1F", "e": "0x1G", "f": 17})
+    );
+}

@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{TempDir, s, stderr, stdout, stepcraft};
+use support::{TempDir, repo, s, stderr, stdout, stepcraft};
 
 const VALID: &str =
     "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Succeed\"}\n  }\n}\n";
@@ -251,9 +251,95 @@ fn completions_and_the_manual_page_come_from_the_commands() {
     assert!(page.contains("validate"), "{page}");
 }
 
+/// Every JSON definition of the corpus converted to YAML reads back, with PyYAML (a YAML 1.1
+/// reader, as much CloudFormation tooling is), as the same values: no string turns into a
+/// boolean, number or date.
+#[test]
+fn json_to_yaml_reads_back_the_same_in_a_yaml_1_1_reader() {
+    let script = "import json, sys, yaml\n\
+        for path in sys.argv[1:]:\n    \
+        print(json.dumps(yaml.safe_load(open(path, encoding='utf-8')), sort_keys=True))\n";
+    let dir = TempDir::new("yaml11");
+    let mut pairs = Vec::new();
+    let corpus = repo("../shared/corpus");
+    let mut entries: Vec<_> = std::fs::read_dir(&corpus)
+        .expect("the corpus beside the repository")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    entries.sort();
+    // Strings a YAML 1.1 reader would take for something else, in one definition too.
+    let tricky = dir.write(
+        "tricky.asl.json",
+        r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true, "Result":
+            {"a": "yes", "b": "no", "c": "on", "d": "off", "e": "y", "f": "n", "g": "2026-03-14",
+             "h": "1_000", "i": "0777", "j": "1:30", "k": "0b101", "l": "=", "m": "<<", "n": "-0x1F",
+             "o": "2026-03-14T01:59:00Z", "p": ".5", "q": "Yes please"}}}}"#,
+    );
+    entries.push(std::path::PathBuf::from(&tricky));
+    for path in &entries {
+        let Ok(original) = serde_json::from_str::<serde_json::Value>(
+            &std::fs::read_to_string(path).expect("readable"),
+        ) else {
+            continue; // bare placeholders: not JSON until substituted
+        };
+        let out = stepcraft(&["fmt", "--yaml", s(path)]);
+        assert_eq!(out.status.code(), Some(0), "{}", path.display());
+        let yaml = dir.write(&format!("{}.yaml", pairs.len()), &stdout(&out));
+        pairs.push((path.clone(), original, yaml));
+    }
+    assert!(
+        pairs.len() > 50,
+        "the corpus has JSON definitions: {}",
+        pairs.len()
+    );
+    let mut command = std::process::Command::new("python3");
+    command.arg("-c").arg(script);
+    for (_, _, yaml) in &pairs {
+        command.arg(yaml);
+    }
+    let out = command.output().expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "PyYAML reads every file (pip install pyyaml): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let read: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON from Python"))
+        .collect();
+    assert_eq!(read.len(), pairs.len());
+    for ((path, original, _), back) in pairs.iter().zip(&read) {
+        assert!(
+            same_json(original, back),
+            "{} reads back differently in PyYAML",
+            path.display()
+        );
+    }
+}
+
+/// JSON values equal, numbers by value (`1` equals `1.0`).
+fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_json(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
 #[test]
 fn bundled_examples_validate_clean() {
-    let dir = support::repo("assets/examples");
+    let dir = repo("assets/examples");
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .expect("assets/examples")
         .filter_map(Result::ok)
@@ -280,7 +366,7 @@ fn bundled_examples_validate_clean() {
 fn replay_prints_the_state_runs_of_a_history() {
     let dir = TempDir::new("replay");
     let history = dir.path("history.json");
-    let def = support::repo("assets/examples/hello-world.asl.json");
+    let def = repo("assets/examples/hello-world.asl.json");
     let out = stepcraft(&["run", s(&def), "--history", s(&history)]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let out = stepcraft(&["replay", s(&history)]);
