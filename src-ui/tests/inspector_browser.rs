@@ -380,3 +380,51 @@ fn inspector_map_forms_follow_the_processing_mode() {
         );
     }
 }
+
+#[test]
+fn choice_operators_are_grouped_in_plain_words_with_a_path_toggle() {
+    let text = r#"{"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 5, "Next": "A"}], "Default": "A"},
+        "A": {"Type": "Succeed"}}}"#;
+    let mut harness = inspector_harness_on(text, "C");
+    harness.get_by_label("Operator").click();
+    harness.run();
+    // Headings for each kind of value, plain words, no `...Path` entries.
+    for heading in ["Text", "Number", "Boolean", "Timestamp", "Type checks"] {
+        harness.get_by_label(heading);
+    }
+    assert!(harness.query_by_label("NumericGreaterThanPath").is_none());
+    assert!(
+        harness
+            .query_by_label_contains("  is a timestamp")
+            .is_some()
+    );
+    // Text, Number and Timestamp each have one; the Number group's is the second.
+    let choices: Vec<_> = harness
+        .query_all_by_label("  is greater than or equal to")
+        .collect();
+    assert_eq!(choices.len(), 3);
+    choices[1].click();
+    harness.run();
+    let edits = harness.state().edits();
+    let [edit] = edits.as_slice() else {
+        panic!("one edit, got {edits:?}");
+    };
+    let mut value = harness.state().value.clone();
+    edit.apply(&mut value).expect("applies");
+    let rule = &value["States"]["C"]["Choices"][0];
+    assert_eq!(rule["NumericGreaterThanEquals"], 5, "{rule}");
+    assert!(rule.get("NumericGreaterThan").is_none(), "{rule}");
+
+    // The path toggle turns it into the ...Path form.
+    harness.state_mut().value = value;
+    harness.run();
+    harness.get_by_label("compare with a path").click();
+    harness.run();
+    let edits = harness.state().edits();
+    let last = edits.last().expect("an edit");
+    let mut value = harness.state().value.clone();
+    last.apply(&mut value).expect("applies");
+    let rule = &value["States"]["C"]["Choices"][0];
+    assert!(rule.get("NumericGreaterThanEqualsPath").is_some(), "{rule}");
+}

@@ -96,6 +96,98 @@ operators! {
     IsTimestamp = "IsTimestamp", Boolean;
 }
 
+/// The kind of value an operator tests, as a form groups them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OperatorGroup {
+    /// String comparisons and StringMatches.
+    Text,
+    /// Numeric comparisons.
+    Number,
+    /// BooleanEquals.
+    Boolean,
+    /// Timestamp comparisons.
+    Timestamp,
+    /// IsNull, IsPresent and the Is<Type> checks.
+    TypeCheck,
+}
+
+impl OperatorGroup {
+    /// Every group, in the order a form lists them.
+    pub const ALL: [OperatorGroup; 5] = [
+        Self::Text,
+        Self::Number,
+        Self::Boolean,
+        Self::Timestamp,
+        Self::TypeCheck,
+    ];
+
+    /// Its heading.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Text => "Text",
+            Self::Number => "Number",
+            Self::Boolean => "Boolean",
+            Self::Timestamp => "Timestamp",
+            Self::TypeCheck => "Type checks",
+        }
+    }
+}
+
+impl Operator {
+    /// The kind of value it tests.
+    pub fn group(self) -> OperatorGroup {
+        let name = self.name();
+        if name.starts_with("String") {
+            OperatorGroup::Text
+        } else if name.starts_with("Numeric") {
+            OperatorGroup::Number
+        } else if name.starts_with("Boolean") {
+            OperatorGroup::Boolean
+        } else if name.starts_with("Timestamp") {
+            OperatorGroup::Timestamp
+        } else {
+            OperatorGroup::TypeCheck
+        }
+    }
+
+    /// Whether it compares with the value at a path (`...Path`).
+    pub fn is_path(self) -> bool {
+        self.operand() == Operand::Path
+    }
+
+    /// The operator with (or without) its `...Path` form: `NumericEquals` and
+    /// `NumericEqualsPath` are one comparison, against a value or a path. `None` where there is
+    /// no such form (StringMatches and the type checks take no path).
+    pub fn with_path(self, path: bool) -> Option<Self> {
+        let base = self.name().strip_suffix("Path").unwrap_or(self.name());
+        if path {
+            Self::from_name(&format!("{base}Path"))
+        } else {
+            Self::from_name(base)
+        }
+    }
+
+    /// The comparison in plain words, for a form: "is greater than or equal to".
+    pub fn label(self) -> &'static str {
+        let name = self.name();
+        let base = name.strip_suffix("Path").unwrap_or(name);
+        match base {
+            "StringMatches" => "matches the pattern",
+            "IsNull" => "is null",
+            "IsPresent" => "is present",
+            "IsNumeric" => "is a number",
+            "IsString" => "is a string",
+            "IsBoolean" => "is a boolean",
+            "IsTimestamp" => "is a timestamp",
+            b if b.ends_with("GreaterThanEquals") => "is greater than or equal to",
+            b if b.ends_with("LessThanEquals") => "is less than or equal to",
+            b if b.ends_with("GreaterThan") => "is greater than",
+            b if b.ends_with("LessThan") => "is less than",
+            _ => "is equal to",
+        }
+    }
+}
+
 /// The test a Choice rule makes.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Condition {
@@ -331,5 +423,38 @@ fn read_condition(r: &mut Reader<'_>, obj: &Map<String, Value>, pointer: &Pointe
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operators_group_name_and_pair_with_their_path_forms() {
+        let mut labels = std::collections::HashSet::new();
+        for op in Operator::ALL {
+            // Every operator is reached from its group and label, with or without a path.
+            let base = op.with_path(false).expect("a base form");
+            assert_eq!(base.with_path(op.is_path()), Some(*op), "{op:?}");
+            assert_eq!(op.group(), base.group());
+            assert_eq!(op.label(), base.label());
+            labels.insert((op.group(), op.label(), op.is_path()));
+        }
+        assert_eq!(
+            labels.len(),
+            Operator::ALL.len(),
+            "no two share a group, label and path"
+        );
+        assert_eq!(
+            Operator::NumericGreaterThanEquals.label(),
+            "is greater than or equal to"
+        );
+        assert_eq!(
+            Operator::NumericLessThan.with_path(true),
+            Some(Operator::NumericLessThanPath)
+        );
+        assert_eq!(Operator::StringMatches.with_path(true), None);
+        assert_eq!(Operator::IsPresent.group(), OperatorGroup::TypeCheck);
     }
 }

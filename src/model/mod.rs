@@ -17,7 +17,7 @@ pub mod retry;
 pub mod task;
 pub mod wait;
 
-pub use choice::{Choice, ChoiceRule, Condition, Operator};
+pub use choice::{Choice, ChoiceRule, Condition, Operator, OperatorGroup};
 pub use error_name::{AnyErrorName, ErrorName};
 pub use fail::Fail;
 pub use map::Map;

@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use stepcraft::Pointer;
 use stepcraft::edit::{Edit, RuleList, Via};
 use stepcraft::model::choice::Operand;
-use stepcraft::model::{Operator, QueryLanguage};
+use stepcraft::model::{Operator, OperatorGroup, QueryLanguage};
 
 /// How deep And/Or/Not conditions are drawn as forms.
 pub(super) const MAX_CONDITION_DEPTH: usize = 8;
@@ -233,23 +233,57 @@ impl Inspector {
         let operator_width = (width * 0.6).max(90.0);
         let value_width = (width - operator_width - ui.spacing().item_spacing.x).max(60.0);
         ui.horizontal_wrapped(|ui| {
+            // Grouped by the kind of value tested, in plain words; the `...Path` forms are the
+            // same comparisons against a path (the toggle below), not more entries.
+            let selected = op.map_or_else(
+                || "(choose a comparison)".to_owned(),
+                |o| format!("{}: {}", o.group().label(), o.label()),
+            );
             egui::ComboBox::from_id_salt(("inspector-operator", p.as_str()))
-                .selected_text(op.map_or("(operator)", Operator::name))
+                .selected_text(selected)
                 .width(operator_width)
-                .height(320.0)
+                .height(420.0)
                 .show_ui(ui, |ui| {
-                    for candidate in Operator::ALL {
-                        if ui
-                            .selectable_label(op == Some(*candidate), candidate.name())
-                            .clicked()
-                            && op != Some(*candidate)
+                    for group in OperatorGroup::ALL {
+                        ui.label(RichText::new(group.label()).strong().small());
+                        for candidate in Operator::ALL
+                            .iter()
+                            .filter(|o| o.group() == group && !o.is_path())
                         {
-                            f.edit(change_operator(p, obj, op, *candidate));
+                            // Keep comparing with a path when the new operator can.
+                            let wanted = match op {
+                                Some(o) if o.is_path() => {
+                                    candidate.with_path(true).unwrap_or(*candidate)
+                                }
+                                _ => *candidate,
+                            };
+                            let current = op.and_then(|o| o.with_path(false)) == Some(*candidate);
+                            let response = ui
+                                .selectable_label(current, format!("  {}", candidate.label()))
+                                .on_hover_text(wanted.name());
+                            if response.clicked() && op != Some(wanted) {
+                                f.edit(change_operator(p, obj, op, wanted));
+                            }
                         }
                     }
                 })
                 .response
                 .accessible_name("Operator");
+            if let Some(current) = op
+                && let Some(other) = current.with_path(!current.is_path())
+            {
+                let mut by_path = current.is_path();
+                if ui
+                    .checkbox(&mut by_path, "compare with a path")
+                    .on_hover_text(format!(
+                        "{} compares with the value at a path",
+                        other.name()
+                    ))
+                    .changed()
+                {
+                    f.edit(change_operator(p, obj, op, other));
+                }
+            }
             let Some(op) = op else {
                 return;
             };
