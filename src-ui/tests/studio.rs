@@ -35,7 +35,10 @@ fn opens_on_the_bundled_example_and_shows_its_states() {
     harness.get_by_role_and_label(Role::Button, "Validate Order");
     // A state nested in a Parallel branch is a node too.
     harness.get_by_role_and_label(Role::Button, "Reserve Inventory");
-    harness.get_by_label("No problems found.");
+    // Nothing to list: the problems list takes no room, and the top bar says so.
+    assert!(harness.query_by_label("No problems found.").is_none());
+    assert!(harness.state().panel_rect(&theme::PROBLEMS_PANEL).is_none());
+    harness.get_by_label("✔ Valid");
     assert!(!harness.state().is_dirty());
 }
 
@@ -174,6 +177,24 @@ fn copy_and_paste_duplicate_with_fresh_names() {
     assert_eq!(value["States"]["Stamp Order"]["Next"], "Stamp Order 2");
     assert_eq!(value["States"]["Stamp Order 2"]["Next"], "Validate Order");
     assert_eq!(selected_names(harness.state()), ["Stamp Order 2"]);
+}
+
+#[test]
+fn ctrl_d_duplicates_the_selection_after_it_in_one_undo_step() {
+    let mut harness = bundled();
+    harness
+        .get_by_role_and_label(Role::Button, "Stamp Order")
+        .click_accesskit();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::D);
+    harness.run();
+    let value = harness.state().document().value();
+    assert_eq!(value["States"]["Stamp Order"]["Next"], "Stamp Order 2");
+    assert_eq!(value["States"]["Stamp Order 2"]["Next"], "Validate Order");
+    assert_eq!(selected_names(harness.state()), ["Stamp Order 2"]);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert_eq!(harness.state().document().to_text(), BUNDLED_EXAMPLE.1);
 }
 
 #[test]

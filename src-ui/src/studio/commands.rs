@@ -28,6 +28,8 @@ pub enum UiCommand {
     Copy,
     /// Paste the copied states after the selected state.
     Paste,
+    /// Insert a copy of the selected states after them (Workflow Studio's Ctrl+D).
+    Duplicate,
     /// Fit the graph into the canvas.
     Fit,
     /// Switch to the Design mode.
@@ -52,7 +54,7 @@ pub enum UiCommand {
 
 impl UiCommand {
     /// Every command, in menu order.
-    pub const ALL: [UiCommand; 21] = [
+    pub const ALL: [UiCommand; 22] = [
         Self::New,
         Self::Open,
         Self::Save,
@@ -64,6 +66,7 @@ impl UiCommand {
         Self::Delete,
         Self::Copy,
         Self::Paste,
+        Self::Duplicate,
         Self::Fit,
         Self::DesignMode,
         Self::CodeMode,
@@ -90,6 +93,7 @@ impl UiCommand {
             Self::Delete => "Delete",
             Self::Copy => "Copy",
             Self::Paste => "Paste",
+            Self::Duplicate => "Duplicate",
             Self::Fit => "Fit to screen",
             Self::DesignMode => "Design",
             Self::CodeMode => "Code",
@@ -117,6 +121,7 @@ impl UiCommand {
             Self::Delete => "Remove the selected states",
             Self::Copy => "Copy the selected states",
             Self::Paste => "Paste the copied states after the selected state",
+            Self::Duplicate => "Insert a copy of the selected states after them",
             Self::Fit => "Show the whole graph",
             Self::DesignMode => "Edit the workflow as a graph",
             Self::CodeMode => "Edit the definition as text",
@@ -145,6 +150,7 @@ impl UiCommand {
             Self::Delete => s(Modifiers::NONE, Key::Delete),
             Self::Copy => s(cmd, Key::C),
             Self::Paste => s(cmd, Key::V),
+            Self::Duplicate => s(cmd, Key::D),
             Self::Fit => s(Modifiers::NONE, Key::F),
             Self::Validate => s(cmd_shift, Key::V),
             Self::DesignMode => s(cmd, Key::Num1),
@@ -175,7 +181,13 @@ impl UiCommand {
     pub fn yields_to_text_fields(self) -> bool {
         matches!(
             self,
-            Self::Undo | Self::Redo | Self::Delete | Self::Copy | Self::Paste | Self::Fit
+            Self::Undo
+                | Self::Redo
+                | Self::Delete
+                | Self::Copy
+                | Self::Paste
+                | Self::Duplicate
+                | Self::Fit
         )
     }
 

@@ -128,6 +128,7 @@ impl StudioApp {
             UiCommand::Delete => self.delete_selection(),
             UiCommand::Copy => self.copy_selection(ui),
             UiCommand::Paste => self.paste(),
+            UiCommand::Duplicate => self.duplicate(),
             UiCommand::Fit => self.canvas.request_fit(),
             UiCommand::DesignMode => self.set_mode(Mode::Design),
             UiCommand::CodeMode => self.set_mode(Mode::Code),
@@ -244,6 +245,29 @@ impl StudioApp {
             return;
         };
         let after = self.selection.primary().cloned().unwrap_or(anchor);
+        self.insert_copy(pattern, after, "paste");
+    }
+
+    /// Inserts a copy of the selected states after the last of them, in one undo step (the
+    /// clipboard is left as it was).
+    pub(super) fn duplicate(&mut self) {
+        if self.mode != Mode::Design {
+            return;
+        }
+        let Selection::States(states) = &self.selection else {
+            return;
+        };
+        let Some(after) = states.last().cloned() else {
+            return;
+        };
+        match copy_states(self.session.document().value(), states) {
+            Ok(pattern) => self.insert_copy(pattern, after, "duplicate"),
+            Err(e) => self.toast(capitalize(&e.to_string()), true),
+        }
+    }
+
+    /// Inserts copied states on the `Next` edge of `after`; the copies become the selection.
+    fn insert_copy(&mut self, pattern: serde_json::Value, after: StateRef, verb: &str) {
         let edit = Edit::InsertPattern {
             at: InsertPoint::edge(after, Via::Next),
             pattern,
@@ -254,7 +278,10 @@ impl StudioApp {
             }
             Ok(_) => {}
             Err(e) => self.toast(
-                format!("Cannot paste here: {}", e.to_string().trim_end_matches('.')),
+                format!(
+                    "Cannot {verb} here: {}",
+                    e.to_string().trim_end_matches('.')
+                ),
                 true,
             ),
         }

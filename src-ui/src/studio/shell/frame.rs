@@ -90,7 +90,10 @@ impl StudioApp {
                 .show(ui, |ui| self.run.lists_ui(ui));
             self.panel_rects
                 .push((theme::RUN_LISTS_PANEL.id, shown.response.rect));
-        } else if !self.settings.hide_problems {
+        } else if !self.settings.hide_problems
+            // With nothing to list, the list takes no room (the top bar says "Valid").
+            && (!self.session.diagnostics().is_empty() || self.code.parse_error().is_some())
+        {
             let shown =
                 bounded(egui::Panel::bottom, &theme::PROBLEMS_PANEL, window.y).show(ui, |ui| {
                     problems::problems_ui(

@@ -46,6 +46,7 @@ impl StudioApp {
                 ui.separator();
                 command_button(ui, UiCommand::Delete, design && selected, commands);
                 command_button(ui, UiCommand::Copy, design && selected, commands);
+                command_button(ui, UiCommand::Duplicate, design && selected, commands);
                 command_button(
                     ui,
                     UiCommand::Paste,
