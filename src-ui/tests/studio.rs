@@ -923,3 +923,57 @@ fn typed_text_that_parses_goes_with_the_switch_and_undoes_as_one_step() {
     harness.run();
     assert_eq!(harness.state().document().to_text(), BUNDLED_EXAMPLE.1);
 }
+
+/// A chain of `n` Pass states.
+fn chain(n: usize) -> String {
+    let mut states = serde_json::Map::new();
+    for i in 0..n {
+        let mut state = json!({"Type": "Pass"});
+        if i + 1 < n {
+            state["Next"] = json!(format!("Step {}", i + 1));
+        } else {
+            state["End"] = json!(true);
+        }
+        states.insert(format!("Step {i}"), state);
+    }
+    serde_json::to_string_pretty(&json!({"StartAt": "Step 0", "States": states})).expect("JSON")
+}
+
+#[test]
+fn fit_shows_a_300_state_workflow_whole_with_a_minimap_and_zoom_buttons() {
+    let mut harness = harness(StudioApp::from_text("big.json", &chain(300), Format::Json));
+    // Opened readable (zoomed in on its top), so the minimap shows where the view is.
+    let opened = harness.state().canvas().zoom();
+    assert!(opened >= 0.5, "{opened}");
+    harness.get_by_label("Minimap");
+    harness.key_press(egui::Key::F);
+    harness.run();
+    let fitted = harness.state().canvas().zoom();
+    assert!(
+        fitted < 0.1,
+        "a 300-state chain fits whole only far out: {fitted}"
+    );
+    // Every node's rectangle is inside the canvas now.
+    let canvas_height = 900.0;
+    let rects = harness.state().canvas().node_rects();
+    assert_eq!(rects.len(), 300, "every state drawn");
+    assert!(
+        rects
+            .iter()
+            .all(|(_, r)| r.max.y < canvas_height && r.min.y > 0.0)
+    );
+    // With all of it in view there is no minimap.
+    assert!(harness.query_by_label("Minimap").is_none());
+    // The zoom buttons show the level and step it.
+    harness.get_by_label(&format!("{:.0}%", fitted * 100.0));
+    harness.get_by_label("+").click();
+    harness.run();
+    let zoomed = harness.state().canvas().zoom();
+    assert!(
+        (zoomed / fitted - 1.25).abs() < 0.01,
+        "{fitted} -> {zoomed}"
+    );
+    harness.get_by_label("−").click();
+    harness.run();
+    assert!((harness.state().canvas().zoom() - fitted).abs() < 1e-4);
+}

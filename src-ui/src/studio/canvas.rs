@@ -35,8 +35,15 @@ use stepcraft::trace::RunStatus;
 #[derive(Clone, Debug, PartialEq)]
 pub struct MovePayload(pub StateRef);
 
-/// The zooms the user can reach.
-const ZOOM_RANGE: Rangef = Rangef { min: 0.1, max: 2.0 };
+/// The zooms the user can reach: far enough out for a whole thousand-state workflow.
+const ZOOM_RANGE: Rangef = Rangef {
+    min: 0.01,
+    max: 2.0,
+};
+/// One click of the zoom buttons.
+const ZOOM_STEP: f32 = 1.25;
+/// The minimap's largest size on screen.
+const MINIMAP_SIZE: Vec2 = Vec2::new(200.0, 150.0);
 /// Fitting never zooms out further than this, so text stays readable; a taller graph is shown
 /// from its top.
 const MIN_FIT_ZOOM: f32 = 0.6;
@@ -82,7 +89,7 @@ pub struct Canvas {
     /// Scene to canvas coordinates, relative to the canvas's top-left corner.
     view: TSTransform,
     laid_out: Option<LaidOut>,
-    fit_pending: bool,
+    fit_pending: Option<Fit>,
     rules: Option<DropRules>,
     /// Screen rectangles of the drop targets drawn last frame, with their labels.
     drop_targets: Vec<(String, Rect)>,
@@ -128,7 +135,7 @@ impl Canvas {
         Self {
             view: TSTransform::IDENTITY,
             laid_out: None,
-            fit_pending: true,
+            fit_pending: Some(Fit::Readable),
             rules: None,
             drop_targets: Vec::new(),
             node_rects: Vec::new(),
@@ -137,9 +144,14 @@ impl Canvas {
         }
     }
 
-    /// Fits the whole graph on the next frame.
+    /// Fits the whole graph on the next frame, however far that zooms out.
     pub fn request_fit(&mut self) {
-        self.fit_pending = true;
+        self.fit_pending = Some(Fit::Whole);
+    }
+
+    /// The zoom now (1.0: scene points are screen points).
+    pub fn zoom(&self) -> f32 {
+        self.view.scaling
     }
 
     /// The drop targets drawn last frame: label and screen rectangle.
@@ -219,6 +231,128 @@ impl Canvas {
         self.view.translation += scroll;
     }
 
+    /// Zooms by `factor` around `at` (canvas coordinates).
+    fn zoom_by(&mut self, factor: f32, at: Vec2) {
+        let in_scene = self.view.inverse() * at.to_pos2();
+        let zoom = ZOOM_RANGE.clamp(self.view.scaling * factor);
+        self.view = TSTransform::new(at - zoom * in_scene.to_vec2(), zoom);
+    }
+
+    /// The zoom buttons in the canvas's bottom-right corner: out, the level (a click gives
+    /// 100%), in, and Fit.
+    fn zoom_controls_ui(&mut self, ui: &mut Ui, canvas: Rect) {
+        let centre = canvas.size() / 2.0;
+        let id = ui.scope_id().with("canvas zoom");
+        egui::Area::new(id)
+            .order(egui::Order::Foreground)
+            .fixed_pos(canvas.right_bottom() - vec2(190.0, 40.0))
+            .constrain_to(canvas)
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style())
+                    .inner_margin(4)
+                    .show(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            if ui
+                                .button("−")
+                                .on_hover_text("Zoom out (Ctrl+scroll)")
+                                .clicked()
+                            {
+                                self.zoom_by(1.0 / ZOOM_STEP, centre);
+                            }
+                            let level = format!("{:.0}%", self.view.scaling * 100.0);
+                            if ui
+                                .button(level)
+                                .on_hover_text("The zoom level: click for 100%")
+                                .clicked()
+                            {
+                                self.zoom_by(1.0 / self.view.scaling, centre);
+                            }
+                            if ui
+                                .button("+")
+                                .on_hover_text("Zoom in (Ctrl+scroll)")
+                                .clicked()
+                            {
+                                self.zoom_by(ZOOM_STEP, centre);
+                            }
+                            if ui
+                                .button("Fit")
+                                .on_hover_text("Show the whole graph (F)")
+                                .clicked()
+                            {
+                                self.request_fit();
+                            }
+                        });
+                    });
+            });
+    }
+
+    /// A minimap in the canvas's bottom-left corner when the graph is larger than the view: every
+    /// state as a block, the view as a frame; a click or drag there moves the view.
+    fn minimap_ui(&mut self, ui: &mut Ui, canvas: Rect, layout: &Layout, colors: &CanvasColors) {
+        let bounds = to_rect(layout.bounds()).expand(30.0);
+        let seen = Rect::from_min_max(
+            self.view.inverse() * Pos2::ZERO,
+            self.view.inverse() * canvas.size().to_pos2(),
+        );
+        // A few screen points of slack: a fitted graph is in view to the last point.
+        let slack = 4.0 / self.view.scaling;
+        if seen.expand(slack).contains_rect(bounds)
+            || bounds.width() <= 0.0
+            || bounds.height() <= 0.0
+        {
+            return;
+        }
+        let scale = (MINIMAP_SIZE.x / bounds.width()).min(MINIMAP_SIZE.y / bounds.height());
+        let size = bounds.size() * scale;
+        let rect = Rect::from_min_size(canvas.left_bottom() + vec2(10.0, -10.0 - size.y), size);
+        let map = |p: Pos2| rect.min + (p - bounds.min) * scale;
+        let response = ui
+            .interact(
+                rect,
+                ui.scope_id().with("canvas minimap"),
+                Sense::click_and_drag(),
+            )
+            .on_hover_text("Minimap: click or drag to move the view");
+        response.widget_info(|| WidgetInfo::labeled(Role::Image, true, "Minimap"));
+        let painter = ui.painter_at(canvas);
+        painter.rect(
+            rect.expand(4.0),
+            CornerRadius::same(4),
+            colors.background.gamma_multiply(0.95),
+            Stroke::new(1.0, colors.node_stroke),
+            StrokeKind::Outside,
+        );
+        let mut nodes = Vec::new();
+        scene_nodes(&layout.root, &mut nodes);
+        for (node, container) in nodes {
+            let r = Rect::from_min_max(map(node.min), map(node.max));
+            if container {
+                painter.rect_stroke(
+                    r,
+                    0.0,
+                    Stroke::new(1.0, colors.node_stroke),
+                    StrokeKind::Inside,
+                );
+            } else {
+                painter.rect_filled(r, 0.0, colors.node_stroke);
+            }
+        }
+        let frame = Rect::from_min_max(map(seen.min), map(seen.max)).intersect(rect.expand(2.0));
+        painter.rect_stroke(
+            frame,
+            0.0,
+            Stroke::new(1.5, colors.selected),
+            StrokeKind::Inside,
+        );
+        if (response.clicked() || response.dragged())
+            && let Some(pointer) = response.interact_pointer_pos()
+        {
+            // Centre the view on the scene point under the pointer.
+            let target = bounds.min + (pointer - rect.min) / scale;
+            self.view.translation = canvas.size() / 2.0 - self.view.scaling * target.to_vec2();
+        }
+    }
+
     /// Draws the canvas and queues what the user did: edits, and the new selection. With an
     /// `overlay` (the Run mode) it shows a run's statuses and queues no edits.
     pub fn ui(
@@ -242,9 +376,15 @@ impl Canvas {
         let avail = ui.available_rect_before_wrap();
         let response = ui.interact(avail, ui.scope_id().with("canvas"), Sense::click_and_drag());
         ui.advance_cursor_after_rect(avail);
-        if self.fit_pending && avail.width() > 1.0 && avail.height() > 1.0 {
-            self.view = fit_view(&laid_out.layout, avail.size());
-            self.fit_pending = false;
+        if let Some(fit) = self.fit_pending
+            && avail.width() > 1.0
+            && avail.height() > 1.0
+        {
+            self.view = match fit {
+                Fit::Readable => fit_view(&laid_out.layout, avail.size()),
+                Fit::Whole => fit_whole(&laid_out.layout, avail.size()),
+            };
+            self.fit_pending = None;
         }
         self.pan_zoom(ui, &response, avail);
         let painter = ui.painter_at(avail);
@@ -311,6 +451,7 @@ impl Canvas {
                 &colors,
                 &rules.allowed,
                 &drawer.targets,
+                self.view.scaling,
             ),
             None => Dropped::default(),
         };
@@ -385,6 +526,8 @@ impl Canvas {
             }
         }
 
+        self.minimap_ui(ui, avail, &laid_out.layout, &colors);
+        self.zoom_controls_ui(ui, avail);
         self.node_rects = nodes;
         self.handle_rects = handles;
         if self.linking.is_some() {
@@ -469,26 +612,29 @@ fn drop_targets_ui(
     colors: &CanvasColors,
     allowed: &[InsertPoint],
     targets: &[DropTarget],
+    zoom: f32,
 ) -> Dropped {
+    // Targets shrink with the graph when it is zoomed far out, so they never cover the nodes.
+    let scale = marker_scale(zoom);
     let mut out = Dropped::default();
     let visible = painter.clip_rect();
     for (i, target) in targets.iter().enumerate() {
         if !allowed.contains(&target.at) || !visible.contains(target.pos) {
             continue;
         }
-        let rect = Rect::from_center_size(target.pos, Vec2::splat(26.0));
+        let rect = Rect::from_center_size(target.pos, Vec2::splat(26.0 * scale));
         let r = ui.interact(rect, Id::unique(("drop target", i)), Sense::hover());
         r.widget_info(|| WidgetInfo::labeled(Role::Button, true, &target.label));
         let hot = r.dnd_hover_payload::<DragPayload>().is_some()
             || r.dnd_hover_payload::<MovePayload>().is_some();
         let (radius, color) = if hot {
-            (theme::DROP_RADIUS * 1.5, colors.drop_hot)
+            (theme::DROP_RADIUS * 1.5 * scale, colors.drop_hot)
         } else {
-            (theme::DROP_RADIUS, colors.drop)
+            (theme::DROP_RADIUS * scale, colors.drop)
         };
         painter.circle(
             target.pos,
-            radius + 4.0,
+            radius + 4.0 * scale,
             color.gamma_multiply(0.25),
             Stroke::NONE,
         );
@@ -629,6 +775,44 @@ fn moves_something(value: &serde_json::Value, state: &StateRef, to: &InsertPoint
     .apply(&mut copy)
     .is_ok()
         && &copy != value
+}
+
+/// How much the handles and drop targets (a fixed size on screen near zoom 1) shrink when the
+/// graph is zoomed far out: with the zoom, down to a third of their size.
+fn marker_scale(zoom: f32) -> f32 {
+    (zoom * 1.5).clamp(0.35, 1.0)
+}
+
+/// How to fit the graph into the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fit {
+    /// On opening: readable text first (see [`fit_view`]).
+    Readable,
+    /// On request (F, Fit): the whole graph, however far out that zooms.
+    Whole,
+}
+
+/// The view that shows the whole layout centred, as large as fits (never enlarged past 1).
+fn fit_whole(layout: &Layout, canvas: Vec2) -> TSTransform {
+    let bounds = to_rect(layout.bounds()).expand(30.0);
+    let zoom = (canvas.x / bounds.width())
+        .min(canvas.y / bounds.height())
+        .min(MAX_FIT_ZOOM);
+    let zoom = ZOOM_RANGE.clamp(zoom);
+    TSTransform::new(canvas / 2.0 - zoom * bounds.center().to_vec2(), zoom)
+}
+
+/// Every state node's rectangle in scene coordinates, containers' inner nodes included, each
+/// with whether it is a container (a Parallel or Map, drawn as an outline around its states).
+fn scene_nodes(graph: &GraphLayout, out: &mut Vec<(Rect, bool)>) {
+    for node in &graph.nodes {
+        out.push((to_rect(node.rect), node.container.is_some()));
+        if let Some(container) = &node.container {
+            for body in &container.bodies {
+                scene_nodes(&body.graph, out);
+            }
+        }
+    }
 }
 
 /// The view that shows the whole layout centred, zoomed between [`MIN_FIT_ZOOM`] and
@@ -1035,7 +1219,7 @@ impl Drawer<'_> {
         if !can_have_next || egui::DragAndDrop::has_any_payload(ui.ctx()) {
             return;
         }
-        let radius = theme::HANDLE_RADIUS;
+        let radius = theme::HANDLE_RADIUS * marker_scale(self.to_screen.scaling);
         let linking = self.link_from.as_ref() == Some(state);
         let near = self
             .pointer
