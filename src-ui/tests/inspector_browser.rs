@@ -428,3 +428,56 @@ fn choice_operators_are_grouped_in_plain_words_with_a_path_toggle() {
     let rule = &value["States"]["C"]["Choices"][0];
     assert!(rule.get("NumericGreaterThanEqualsPath").is_some(), "{rule}");
 }
+
+#[test]
+fn variables_are_rows_of_names_and_values_with_json_one_click_away() {
+    let text = r#"{"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Assign": {"count": 1, "who.$": "$.user"}, "End": true}}}"#;
+    let mut harness = inspector_harness_on(text, "P");
+    harness.get_by_label("Variables").click();
+    harness.run();
+    // A row per variable: its name, editable, and its value.
+    let input_with = |h: &Harness<'_, InspectorState>, text: &str| {
+        h.query_all_by_value(text).any(|n| {
+            matches!(
+                n.accesskit_node().role(),
+                Role::TextInput | Role::MultilineTextInput
+            )
+        })
+    };
+    assert!(input_with(&harness, "count"));
+    assert!(input_with(&harness, "who.$"));
+    assert!(input_with(&harness, "\"$.user\""));
+    harness.get_by_label("➕ Add variable").click();
+    harness.run();
+    let edits = harness.state().edits();
+    let [edit] = edits.as_slice() else {
+        panic!("one edit: {edits:?}");
+    };
+    let mut value = harness.state().value.clone();
+    edit.apply(&mut value).expect("applies");
+    assert_eq!(
+        value["States"]["P"]["Assign"],
+        serde_json::json!({"count": 1, "who.$": "$.user", "variable1": ""})
+    );
+    // Remove the second.
+    let removes: Vec<_> = harness.query_all_by_label("🗑").collect();
+    assert_eq!(removes.len(), 2);
+    removes[1].click();
+    harness.run();
+    let edits = harness.state().edits();
+    let mut value = harness.state().value.clone();
+    edits
+        .last()
+        .expect("an edit")
+        .apply(&mut value)
+        .expect("applies");
+    assert_eq!(
+        value["States"]["P"]["Assign"],
+        serde_json::json!({"count": 1})
+    );
+    // The whole object as JSON.
+    harness.get_by_label("JSON").click();
+    harness.run();
+    harness.get_by_label("Assign (JSON)");
+}

@@ -241,7 +241,7 @@ impl Inspector {
             return;
         }
         ui.label(RichText::new(spec.help).small().weak());
-        self.spec_ui(ui, f, spec, None, s.sp, s.obj);
+        self.assign_rows_ui(ui, f, s);
     }
 }
 

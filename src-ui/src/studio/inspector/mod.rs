@@ -15,6 +15,7 @@ mod field;
 mod forms;
 mod map;
 mod name;
+mod variables;
 mod wait;
 mod widgets;
 
@@ -71,6 +72,10 @@ pub struct Inspector {
     help: Option<&'static str>,
     /// What the user typed into the Parameters list: one value per placeholder name.
     parameter_drafts: HashMap<String, String>,
+    /// The Variables tab shows Assign as JSON rather than rows.
+    assign_as_json: bool,
+    /// Variable names being typed, by the Assign pointer and the name they had.
+    assign_names: HashMap<String, String>,
 }
 
 /// What the forms of one frame work with.
