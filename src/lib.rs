@@ -44,6 +44,7 @@ pub mod catalog;
 pub mod diag;
 pub mod document;
 pub mod edit;
+pub mod export;
 pub mod expr;
 pub mod graph;
 pub mod history;

@@ -28,6 +28,14 @@ pub enum WorkflowType {
 }
 
 impl WorkflowType {
+    /// `STANDARD` or `EXPRESS`, as AWS writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Standard => "STANDARD",
+            Self::Express => "EXPRESS",
+        }
+    }
+
     /// Parses `STANDARD` or `EXPRESS` (any case).
     pub fn parse(text: &str) -> Option<Self> {
         match text.to_ascii_uppercase().as_str() {

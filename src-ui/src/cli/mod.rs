@@ -1,6 +1,7 @@
 //! The headless subcommands.
 
 pub mod bench;
+pub mod export;
 pub mod fmt;
 pub mod render;
 pub mod replay;
@@ -63,6 +64,13 @@ pub enum Command {
     ///
     /// Exit status: 0 when every case passes, 1 when any fails, 2 when a file cannot be read.
     Test(test::TestArgs),
+    /// Write the definition as JSON, YAML, a CloudFormation or SAM template, or Terraform.
+    ///
+    /// Placeholders become the template's DefinitionSubstitutions (a parameter each) or
+    /// templatefile() variables (a Terraform variable each). Exit status: 0 when written, 1
+    /// when the file is not a definition or cannot be exported as asked, 2 when it cannot be
+    /// read or the output cannot be written.
+    Export(export::ExportArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// For example: `stepcraft completions bash > ~/.local/share/bash-completion/completions/stepcraft`.
@@ -84,6 +92,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Bench(args) => bench::run(&args),
         Command::Replay(args) => replay::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Completions { shell } => completions(shell),
         Command::Man => man(),
     };
