@@ -212,6 +212,17 @@ pub fn all() -> Vec<Crafted> {
             expect: Expect::RunFails("States.QueryEvaluationError"),
         },
         Crafted {
+            name: "pass_loop_nests_its_input",
+            ext: "json",
+            text: json!({"StartAt": "P", "States": {
+                "P": {"Type": "Pass", "Parameters": {"a.$": "$"}, "Next": "C"},
+                "C": {"Type": "Choice", "Default": "P",
+                      "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "S"}]},
+                "S": {"Type": "Succeed"}}})
+            .to_string(),
+            expect: Expect::RunFails("States.Runtime"),
+        },
+        Crafted {
             name: "parallel_nested_20_deep",
             ext: "json",
             text: nested_parallel(20).to_string(),
