@@ -73,6 +73,11 @@ codes! {
     InvalidJson = "INVALID_JSON", Error;
     /// The text is not valid YAML, or uses YAML that has no JSON equivalent.
     InvalidYaml = "INVALID_YAML", Error;
+    /// Arrays and objects nest deeper than `source::MAX_DEPTH` levels (in the text, or once YAML
+    /// aliases are expanded).
+    NestingTooDeep = "NESTING_TOO_DEEP", Error;
+    /// YAML aliases expand to more values than `source::MAX_ALIAS_NODES` (an alias bomb).
+    TooManyAliases = "TOO_MANY_ALIASES", Error;
     /// The same key appears twice in one object; the last one wins.
     DuplicateKey = "DUPLICATE_KEY", Warning;
     /// A required field is absent.

@@ -143,8 +143,28 @@ pub struct Parsed {
     pub bare: Bare,
 }
 
-/// Nesting deeper than this is rejected, in both formats, so no input can exhaust the stack.
-pub const MAX_DEPTH: usize = 128;
+/// The deepest nesting of arrays and objects a definition may have, in both formats (YAML once its
+/// aliases are expanded). Deeper text is rejected with [`Code::NestingTooDeep`] at the value that
+/// goes too deep, so nothing after reading (model, validator, writers, interpreter) can exhaust the
+/// stack on it. Real definitions stay far below: each Parallel or Map level adds four (`States`,
+/// the name, `Branches`, the index), so 100 allows about 20 levels of states within states, and
+/// AWS's own limit is the 1 MB size of the text. It is below serde_json's own limit (127), so both
+/// formats stop at the same depth with the same located message.
+pub const MAX_DEPTH: usize = 100;
+
+/// The most values YAML aliases (`*name`) may expand to in one file, counted over every use
+/// (an alias of a mapping of 10 scalars counts 11). A "billion laughs" file of a few hundred bytes
+/// would otherwise expand to gigabytes; a definition's 1 MB text holds well under a million
+/// values, and aliases in real templates repeat a few small blocks.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+fn too_deep_message() -> String {
+    format!(
+        "Arrays and objects nest deeper than {MAX_DEPTH} levels here; Stepcraft reads at most \
+         {MAX_DEPTH} (real definitions stay far below): flatten this value, or pass it in the \
+         execution input instead."
+    )
+}
 
 /// Reads `text` in `format`. A text that cannot be read gives one error with its line:column.
 pub fn parse(text: &str, format: Format) -> Result<Parsed, Diagnostic> {
@@ -172,6 +192,12 @@ fn parse_json(original: &str) -> Result<Parsed, Diagnostic> {
         .flat_map(|(i, r)| [r.start + 2 * i, r.end + 2 * i + 1])
         .collect();
     let to_original = |offset: usize| offset - inserted.partition_point(|&q| q < offset);
+    if let Some(offset) = json_too_deep(text.as_bytes()) {
+        let pointer = json_pointer_at(text.as_bytes(), offset);
+        let mut d = Diagnostic::new(Code::NestingTooDeep, pointer, too_deep_message());
+        d.location = Some(SourceMap::new(original).location_of_offset(to_original(offset)));
+        return Err(d);
+    }
     let value: Value = serde_json::from_str(text).map_err(|e| {
         let map = SourceMap::new(text);
         let line_start = map
@@ -274,6 +300,86 @@ fn strip_position(message: &str) -> &str {
     message
         .find(" at line ")
         .map_or(message, |at| &message[..at])
+}
+
+/// The offset of the first `[` or `{` that opens a level deeper than [`MAX_DEPTH`], if any.
+/// One pass without recursion, strings skipped; the text need not be valid JSON.
+fn json_too_deep(bytes: &[u8]) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'"' => at = skip_json_string(bytes, at),
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(at);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        at += 1;
+    }
+    None
+}
+
+/// The offset of the closing quote of the string that opens at `at` (or the end of the text).
+fn skip_json_string(bytes: &[u8], mut at: usize) -> usize {
+    at += 1;
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'\\' => at += 2,
+            b'"' => return at,
+            _ => at += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The JSON pointer of the value that starts at `offset`, found by walking the text before it
+/// without recursion (keys and indexes kept on a stack).
+fn json_pointer_at(bytes: &[u8], offset: usize) -> Pointer {
+    enum Level {
+        Object { key: Option<String>, want_key: bool },
+        Array { index: usize },
+    }
+    let mut stack: Vec<Level> = Vec::new();
+    let mut at = 0;
+    while at < offset.min(bytes.len()) {
+        match bytes[at] {
+            b'"' => {
+                let end = skip_json_string(bytes, at);
+                if let Some(Level::Object { key, want_key }) = stack.last_mut()
+                    && *want_key
+                {
+                    let raw = &bytes[at..(end + 1).min(bytes.len())];
+                    *key = Some(serde_json::from_slice(raw).unwrap_or_default());
+                    *want_key = false;
+                }
+                at = end;
+            }
+            b'{' => stack.push(Level::Object {
+                key: None,
+                want_key: true,
+            }),
+            b'[' => stack.push(Level::Array { index: 0 }),
+            b']' | b'}' => {
+                stack.pop();
+            }
+            b',' => match stack.last_mut() {
+                Some(Level::Object { want_key, .. }) => *want_key = true,
+                Some(Level::Array { index }) => *index += 1,
+                None => {}
+            },
+            _ => {}
+        }
+        at += 1;
+    }
+    stack.iter().fold(Pointer::root(), |p, level| match level {
+        Level::Object { key, .. } => p.key(key.as_deref().unwrap_or_default()),
+        Level::Array { index } => p.index(*index),
+    })
 }
 
 /// Walks JSON text that serde_json has already accepted, recording where each value starts.
@@ -413,36 +519,50 @@ fn parse_yaml(text: &str) -> Result<Parsed, Diagnostic> {
         map: SourceMap::new(text),
         stack: Vec::new(),
         anchors: HashMap::new(),
+        alias_nodes: 0,
         root: None,
         documents: 0,
         error: None,
         warnings: Vec::new(),
         bare: BTreeSet::new(),
     };
+    // Events are pulled one by one, not through `Parser::load`, which recurses once per level of
+    // nesting: the builder keeps its own stack, and reading stops at the first problem.
     let mut parser = Parser::new_from_str(text);
-    let outcome = parser.load(&mut builder, true);
-    let error = |builder: &YamlBuilder, offset: usize, message: String| {
-        let mut d = Diagnostic::new(Code::InvalidYaml, Pointer::root(), message);
-        d.location = Some(builder.map.location_of_offset(offset));
-        d
-    };
-    if let Err(e) = outcome {
-        let byte = e.marker().index().min(text.len());
-        return Err(error(
-            &builder,
-            byte,
-            format!("The text is not valid YAML: {}.", e.info()),
-        ));
+    while builder.error.is_none() {
+        match parser.next_token() {
+            Ok((Event::StreamEnd, _)) => break,
+            Ok((event, mark)) => builder.on_event(event, mark),
+            // The scanner counts flow levels (`[`, `{`) in a byte and stops at 256 of them,
+            // ahead of the events that would reach `MAX_DEPTH`.
+            Err(e) if e.info() == "recursion limit exceeded" => {
+                let byte = e.marker().index().min(text.len());
+                builder.fail_with(
+                    byte,
+                    Code::NestingTooDeep,
+                    builder.here(),
+                    too_deep_message(),
+                );
+            }
+            Err(e) => {
+                let byte = e.marker().index().min(text.len());
+                builder.fail(byte, format!("The text is not valid YAML: {}.", e.info()));
+            }
+        }
     }
-    if let Some((offset, message)) = builder.error.take() {
-        return Err(error(&builder, offset, message));
+    if let Some(error) = builder.error.take() {
+        let mut d = Diagnostic::new(error.code, error.pointer, error.message);
+        d.location = Some(builder.map.location_of_offset(error.offset));
+        return Err(d);
     }
     let Some(value) = builder.root.take() else {
-        return Err(error(
-            &builder,
-            0,
-            "The file is empty: a definition is a JSON or YAML object.".to_owned(),
-        ));
+        let mut d = Diagnostic::new(
+            Code::InvalidYaml,
+            Pointer::root(),
+            "The file is empty: a definition is a JSON or YAML object.",
+        );
+        d.location = Some(builder.map.location_of_offset(0));
+        return Err(d);
     };
     let YamlBuilder {
         map,
@@ -477,14 +597,31 @@ enum Frame {
     },
 }
 
+/// An anchored YAML value, with what an alias to it costs: its values and its nesting depth.
+struct Anchored {
+    value: Value,
+    nodes: usize,
+    depth: usize,
+}
+
+/// The first problem met while reading YAML.
+struct YamlError {
+    offset: usize,
+    code: Code,
+    pointer: Pointer,
+    message: String,
+}
+
 /// Builds a JSON value from YAML parser events, recording positions as it goes.
 struct YamlBuilder {
     map: SourceMap,
     stack: Vec<(Frame, String)>,
-    anchors: HashMap<usize, Value>,
+    anchors: HashMap<usize, Anchored>,
+    /// The values aliases have expanded to so far (bounded by [`MAX_ALIAS_NODES`]).
+    alias_nodes: usize,
     root: Option<Value>,
     documents: usize,
-    error: Option<(usize, String)>,
+    error: Option<YamlError>,
     warnings: Vec<Diagnostic>,
     /// The pointers of plain (unquoted) scalars that are a whole placeholder.
     bare: BTreeSet<Pointer>,
@@ -492,9 +629,29 @@ struct YamlBuilder {
 
 impl YamlBuilder {
     fn fail(&mut self, offset: usize, message: impl Into<String>) {
+        self.fail_with(offset, Code::InvalidYaml, Pointer::root(), message);
+    }
+
+    fn fail_with(
+        &mut self,
+        offset: usize,
+        code: Code,
+        pointer: Pointer,
+        message: impl Into<String>,
+    ) {
         if self.error.is_none() {
-            self.error = Some((offset, message.into()));
+            self.error = Some(YamlError {
+                offset,
+                code,
+                pointer,
+                message: message.into(),
+            });
         }
+    }
+
+    /// The pointer of the value about to be added, as a `Pointer`.
+    fn here(&self) -> Pointer {
+        Pointer::from_escaped(&self.child_pointer().0).unwrap_or_default()
     }
 
     /// The pointer of the value about to be added, and the offset of its key if it has one.
@@ -516,7 +673,13 @@ impl YamlBuilder {
 
     fn add(&mut self, value: Value, anchor: usize) {
         if anchor != 0 {
-            self.anchors.insert(anchor, value.clone());
+            let (nodes, depth) = measure(&value);
+            let anchored = Anchored {
+                value: value.clone(),
+                nodes,
+                depth,
+            };
+            self.anchors.insert(anchor, anchored);
         }
         match self.stack.last_mut() {
             None => {
@@ -536,7 +699,12 @@ impl YamlBuilder {
 
     fn start(&mut self, frame: Frame, mark: Marker) {
         if self.stack.len() >= MAX_DEPTH {
-            self.fail(self.byte(mark), "The YAML nests deeper than 128 levels.");
+            self.fail_with(
+                self.byte(mark),
+                Code::NestingTooDeep,
+                self.here(),
+                too_deep_message(),
+            );
             return;
         }
         let (pointer, key) = self.child_pointer();
@@ -609,6 +777,52 @@ impl YamlBuilder {
     }
 }
 
+impl YamlBuilder {
+    /// An alias: the anchored value copied in, within the nesting and expansion limits.
+    fn alias(&mut self, id: usize, mark: Marker) {
+        let at = self.byte(mark);
+        let Some(anchored) = self.anchors.get(&id) else {
+            self.fail(at, "This alias refers to an unknown anchor.");
+            return;
+        };
+        let (nodes, depth) = (anchored.nodes, anchored.depth);
+        if self.stack.len() + depth > MAX_DEPTH {
+            self.fail_with(at, Code::NestingTooDeep, self.here(), too_deep_message());
+            return;
+        }
+        self.alias_nodes = self.alias_nodes.saturating_add(nodes);
+        if self.alias_nodes > MAX_ALIAS_NODES {
+            self.fail_with(
+                at,
+                Code::TooManyAliases,
+                self.here(),
+                format!(
+                    "YAML aliases expand to more than {MAX_ALIAS_NODES} values by this one \
+                     (aliases of aliases multiply); write the repeated values out, or use fewer \
+                     aliases."
+                ),
+            );
+            return;
+        }
+        let value = anchored.value.clone();
+        self.add(value, 0);
+    }
+}
+
+/// The number of values in `value` (itself included) and how deeply arrays and objects nest in it
+/// (0 for a scalar). Values read here nest at most [`MAX_DEPTH`] levels, so recursion is bounded.
+fn measure(value: &Value) -> (usize, usize) {
+    let children: Box<dyn Iterator<Item = &Value>> = match value {
+        Value::Array(items) => Box::new(items.iter()),
+        Value::Object(map) => Box::new(map.values()),
+        _ => return (1, 0),
+    };
+    children.fold((1, 1), |(nodes, depth), child| {
+        let (n, d) = measure(child);
+        (nodes.saturating_add(n), depth.max(d + 1))
+    })
+}
+
 impl MarkedEventReceiver for YamlBuilder {
     fn on_event(&mut self, event: Event, mark: Marker) {
         if self.error.is_some() {
@@ -662,10 +876,7 @@ impl MarkedEventReceiver for YamlBuilder {
                     self.fail(self.byte(mark), "An alias cannot be used as a mapping key.");
                     return;
                 }
-                match self.anchors.get(&id).cloned() {
-                    Some(v) => self.add(v, 0),
-                    None => self.fail(self.byte(mark), "This alias refers to an unknown anchor."),
-                }
+                self.alias(id, mark);
             }
             Event::DocumentStart
             | Event::DocumentEnd

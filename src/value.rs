@@ -70,6 +70,45 @@ impl Clone for ObjectNode {
     }
 }
 
+/// Dropping a value frees its containers with a loop, not recursion: a run can build values
+/// nested tens of thousands of levels deep (a Pass state in a loop wrapping its input) before a
+/// limit stops it, and dropping one recursively overflowed the stack.
+impl Drop for ArrayNode {
+    fn drop(&mut self) {
+        if self.items.iter().any(Val::is_container) {
+            free_without_recursion(std::mem::take(&mut self.items));
+        }
+    }
+}
+
+impl Drop for ObjectNode {
+    fn drop(&mut self) {
+        if self.map.values().any(Val::is_container) {
+            free_without_recursion(std::mem::take(&mut self.map).into_values().collect());
+        }
+    }
+}
+
+/// Frees values: containers nobody else holds are emptied onto a stack before they drop, so each
+/// drops with no children; shared ones only lose a reference.
+fn free_without_recursion(mut stack: Vec<Val>) {
+    while let Some(v) = stack.pop() {
+        match v {
+            Val::Array(a) => {
+                if let Some(mut node) = Arc::into_inner(a) {
+                    stack.append(&mut node.items);
+                }
+            }
+            Val::Object(o) => {
+                if let Some(mut node) = Arc::into_inner(o) {
+                    stack.extend(std::mem::take(&mut node.map).into_values());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 impl ArrayNode {
     /// The items.
     pub fn items(&self) -> &[Val] {
@@ -85,6 +124,10 @@ impl ObjectNode {
 }
 
 impl Val {
+    fn is_container(&self) -> bool {
+        matches!(self, Self::Array(_) | Self::Object(_))
+    }
+
     /// A new array.
     pub fn array(items: Vec<Val>) -> Self {
         Self::Array(Arc::new(ArrayNode {
@@ -417,5 +460,29 @@ mod tests {
     fn equality_by_value() {
         assert!(Val::from(&json!({"a": 1})).json_eq(&Val::from(&json!({"a": 1.0}))));
         assert!(!Val::from(&json!([1])).json_eq(&Val::from(&json!([2]))));
+    }
+
+    #[test]
+    fn deep_values_drop_on_a_small_stack() {
+        std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(|| {
+                let mut v = Val::int(1);
+                for i in 0..200_000 {
+                    v = if i % 2 == 0 {
+                        Val::array(vec![v])
+                    } else {
+                        let mut m = ObjectMap::default();
+                        m.insert("a".into(), v);
+                        Val::object(m)
+                    };
+                }
+                let shared = v.clone();
+                drop(v);
+                drop(shared);
+            })
+            .expect("thread")
+            .join()
+            .expect("no overflow");
     }
 }

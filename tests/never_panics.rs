@@ -115,7 +115,54 @@ fn validate_all(doc: &Document) {
     }
 }
 
+/// Text nesting arrays, objects, YAML block sequences and mappings in a random mix, `depth` levels
+/// deep, in JSON or YAML: what once overflowed the stack.
+fn deeply_nested() -> impl Strategy<Value = (String, Format)> {
+    (prop::collection::vec(0u8..4, 1..1_500), any::<bool>()).prop_map(|(kinds, yaml)| {
+        let (mut open, mut close) = (String::new(), String::new());
+        for (i, k) in kinds.iter().enumerate() {
+            match (yaml, k) {
+                (false, 0 | 2) | (true, 0) => {
+                    open.push('[');
+                    close.insert(0, ']');
+                }
+                (false, _) | (true, 1) => {
+                    open.push_str(if yaml { "{k: " } else { "{\"k\": " });
+                    close.insert(0, '}');
+                }
+                (true, 2) if close.is_empty() => open.push_str("- "),
+                (true, _) if close.is_empty() => {
+                    open.push_str(&format!("k{i}:\n"));
+                    open.push_str(&" ".repeat(i + 1));
+                }
+                (true, _) => open.push('['),
+            }
+        }
+        let text = format!("{open}1{close}");
+        (text, if yaml { Format::Yaml } else { Format::Json })
+    })
+}
+
 proptest! {
+    /// Deep nesting of any mix reads or stops with a located error, on a 1 MiB stack.
+    #[test]
+    fn deep_nesting_reads_or_is_located((text, format) in deeply_nested()) {
+        let result = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || match Document::parse(&text, format) {
+                Ok(doc) => {
+                    validate_all(&doc);
+                    Ok(())
+                }
+                Err(d) if d.location.is_some() => Ok(()),
+                Err(d) => Err(format!("{d:?}")),
+            })
+            .expect("thread")
+            .join()
+            .expect("no panic, no overflow");
+        prop_assert!(result.is_ok(), "{:?}", result);
+    }
+
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         let text = String::from_utf8_lossy(&bytes);

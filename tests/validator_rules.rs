@@ -2405,8 +2405,15 @@ fn table() {
     );
 }
 
-/// Codes that come from reading the text, not from the validator; they have their own tests.
-const PARSE_CODES: &[&str] = &["INVALID_JSON", "INVALID_YAML", "DUPLICATE_KEY"];
+/// Codes that come from reading the text, not from the validator; they have their own tests
+/// (the last two in `tests/crafted_inputs.rs`).
+const PARSE_CODES: &[&str] = &[
+    "INVALID_JSON",
+    "INVALID_YAML",
+    "DUPLICATE_KEY",
+    "NESTING_TOO_DEEP",
+    "TOO_MANY_ALIASES",
+];
 
 /// Codes about deploy-time placeholders and their values; `tests/placeholders.rs` has their table.
 const SUBSTITUTION_CODES: &[&str] = &[

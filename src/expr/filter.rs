@@ -2,6 +2,7 @@
 //! relative to the item (`@`), literals, comparisons, existence tests, `!`, `&&`, `||` and
 //! parentheses.
 
+use super::MAX_EXPR_DEPTH;
 use super::path::Path;
 use crate::value::{Val, numbers_equal};
 use std::cmp::Ordering;
@@ -9,10 +10,10 @@ use std::cmp::Ordering;
 /// A parsed filter.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Filter {
-    /// Both hold.
-    And(Box<Filter>, Box<Filter>),
-    /// Either holds.
-    Or(Box<Filter>, Box<Filter>),
+    /// Every one holds (a chain `a && b && c` is one list, so long chains do not nest).
+    And(Vec<Filter>),
+    /// Any one holds.
+    Or(Vec<Filter>),
     /// Does not hold.
     Not(Box<Filter>),
     /// A comparison of two operands.
@@ -47,14 +48,36 @@ pub enum CompareOp {
     Ge,
 }
 
+/// Why a filter did not parse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilterError {
+    /// Byte offset into the filter text.
+    pub offset: usize,
+    /// What is wrong, in words.
+    pub message: String,
+    /// Whether it nests deeper than [`MAX_EXPR_DEPTH`] (which the path parser reports; other
+    /// filters that do not parse select nothing, as before).
+    pub too_deep: bool,
+}
+
+impl std::fmt::Display for FilterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (at character {})", self.message, self.offset + 1)
+    }
+}
+
 impl Filter {
     /// Parses the text between `[?(` and `)]`.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let mut p = Parser { s: text, at: 0 };
-        let f = p.or()?;
+    pub fn parse(text: &str) -> Result<Self, FilterError> {
+        let mut p = Parser {
+            s: text,
+            at: 0,
+            depth: 0,
+        };
+        let f = p.or().map_err(|e| p.error(e))?;
         p.ws();
         if p.at < text.len() {
-            return Err(format!("unexpected text in filter at {}", p.at + 1));
+            return Err(p.error("unexpected text in filter".into()));
         }
         Ok(f)
     }
@@ -62,8 +85,8 @@ impl Filter {
     /// Whether `item` passes the filter.
     pub fn matches(&self, item: &Val) -> bool {
         match self {
-            Self::And(a, b) => a.matches(item) && b.matches(item),
-            Self::Or(a, b) => a.matches(item) || b.matches(item),
+            Self::And(all) => all.iter().all(|f| f.matches(item)),
+            Self::Or(any) => any.iter().any(|f| f.matches(item)),
             Self::Not(a) => !a.matches(item),
             Self::Exists(op) => match op {
                 Operand::Item(p) => p.exists(item),
@@ -115,12 +138,38 @@ fn compare(x: &Val, op: CompareOp, y: &Val) -> bool {
 struct Parser<'t> {
     s: &'t str,
     at: usize,
+    /// `!` and `(` open around the part being read (bounded by [`MAX_EXPR_DEPTH`]).
+    depth: usize,
 }
 
+/// The message of a filter that nests too deeply.
+const TOO_DEEP: &str = "the filter nests '(' and '!' too deeply";
+
 impl Parser<'_> {
+    fn error(&self, message: String) -> FilterError {
+        let too_deep = message == TOO_DEEP;
+        let message = if too_deep {
+            format!(
+                "the filter nests '(' and '!' deeper than {MAX_EXPR_DEPTH} levels here; write it \
+                 with fewer parentheses"
+            )
+        } else {
+            message
+        };
+        FilterError {
+            offset: self.at,
+            message,
+            too_deep,
+        }
+    }
+
     fn ws(&mut self) {
-        while self.s[self.at..].starts_with(char::is_whitespace) {
-            self.at += 1;
+        while let Some(c) = self.s[self.at..]
+            .chars()
+            .next()
+            .filter(|c| c.is_whitespace())
+        {
+            self.at += c.len_utf8();
         }
     }
 
@@ -135,31 +184,55 @@ impl Parser<'_> {
     }
 
     fn or(&mut self) -> Result<Filter, String> {
-        let mut left = self.and()?;
+        let mut any = vec![self.and()?];
         while self.eat("||") {
-            left = Filter::Or(Box::new(left), Box::new(self.and()?));
+            any.push(self.and()?);
         }
-        Ok(left)
+        Ok(if any.len() == 1 {
+            any.swap_remove(0)
+        } else {
+            Filter::Or(any)
+        })
     }
 
     fn and(&mut self) -> Result<Filter, String> {
-        let mut left = self.unary()?;
+        let mut all = vec![self.unary()?];
         while self.eat("&&") {
-            left = Filter::And(Box::new(left), Box::new(self.unary()?));
+            all.push(self.unary()?);
         }
-        Ok(left)
+        Ok(if all.len() == 1 {
+            all.swap_remove(0)
+        } else {
+            Filter::And(all)
+        })
+    }
+
+    /// A `!` or `(` one level deeper, within the bound.
+    fn nested(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Result<Filter, String>,
+    ) -> Result<Filter, String> {
+        if self.depth >= MAX_EXPR_DEPTH {
+            return Err(TOO_DEEP.into());
+        }
+        self.depth += 1;
+        let inner = read(self);
+        self.depth -= 1;
+        inner
     }
 
     fn unary(&mut self) -> Result<Filter, String> {
         if self.eat("!") && !self.s[self.at..].starts_with('=') {
-            return Ok(Filter::Not(Box::new(self.unary()?)));
+            return self.nested(|p| Ok(Filter::Not(Box::new(p.unary()?))));
         }
         if self.eat("(") {
-            let inner = self.or()?;
-            if !self.eat(")") {
-                return Err("expected ')' in filter".into());
-            }
-            return Ok(inner);
+            return self.nested(|p| {
+                let inner = p.or()?;
+                if !p.eat(")") {
+                    return Err("expected ')' in filter".into());
+                }
+                Ok(inner)
+            });
         }
         let left = self.operand()?;
         for (token, op) in [
@@ -236,5 +309,37 @@ mod tests {
         ] {
             assert_eq!(Filter::parse(f).unwrap().matches(&item), want, "{f}");
         }
+    }
+
+    #[test]
+    fn chains_are_flat_and_nesting_is_bounded() {
+        let item = Val::from(&json!({"p": 5}));
+        let chain = vec!["@.p == 5"; 10_000].join(" && ");
+        assert!(Filter::parse(&chain).unwrap().matches(&item));
+        let deep = format!(
+            "{}@.p{}",
+            "(".repeat(MAX_EXPR_DEPTH),
+            ")".repeat(MAX_EXPR_DEPTH)
+        );
+        assert!(Filter::parse(&deep).unwrap().matches(&item));
+        for too_deep in [
+            format!(
+                "{}@.p{}",
+                "(".repeat(MAX_EXPR_DEPTH + 1),
+                ")".repeat(MAX_EXPR_DEPTH + 1)
+            ),
+            format!("{}@.p", "!".repeat(MAX_EXPR_DEPTH + 1)),
+        ] {
+            let e = Filter::parse(&too_deep).unwrap_err();
+            assert!(e.too_deep, "{e}");
+            assert!(e.message.contains("64"), "{e}");
+        }
+    }
+
+    #[test]
+    fn any_whitespace_is_skipped() {
+        // U+3000 is whitespace three bytes long: skipping it byte by byte used to panic.
+        let item = Val::from(&json!({"p": 5}));
+        assert!(Filter::parse("@.p ==\u{3000}5").unwrap().matches(&item));
     }
 }

@@ -1,5 +1,6 @@
 //! Intrinsic functions (`States.Format('{}', $.x)` and the rest): parsing and the signature table.
 
+use super::MAX_EXPR_DEPTH;
 use super::path::{Path, PathError};
 use std::fmt;
 
@@ -108,7 +109,11 @@ pub fn looks_like_call(text: &str) -> bool {
 impl Call {
     /// Parses a whole call such as `States.Format('{}', $.name)`.
     pub fn parse(text: &str) -> Result<Self, IntrinsicError> {
-        let mut p = Parser { text, at: 0 };
+        let mut p = Parser {
+            text,
+            at: 0,
+            depth: 0,
+        };
         p.spaces();
         let call = p.call()?;
         p.spaces();
@@ -122,6 +127,8 @@ impl Call {
 struct Parser<'t> {
     text: &'t str,
     at: usize,
+    /// Calls open around the one being read (bounded by [`MAX_EXPR_DEPTH`]).
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -147,6 +154,19 @@ impl Parser<'_> {
     }
 
     fn call(&mut self) -> Result<Call, IntrinsicError> {
+        if self.depth >= MAX_EXPR_DEPTH {
+            return self.err(format!(
+                "intrinsic calls nest deeper than {MAX_EXPR_DEPTH} levels here; compute the value \
+                 in steps (a Pass state per level) instead"
+            ));
+        }
+        self.depth += 1;
+        let call = self.call_body();
+        self.depth -= 1;
+        call
+    }
+
+    fn call_body(&mut self) -> Result<Call, IntrinsicError> {
         let start = self.at;
         while self
             .peek()
@@ -363,5 +383,23 @@ mod tests {
             let err = Call::parse(text).expect_err(text);
             assert!(err.message.contains(want), "{text}: {}", err.message);
         }
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let at_limit = format!(
+            "{}{}",
+            "States.Array(".repeat(MAX_EXPR_DEPTH),
+            ")".repeat(MAX_EXPR_DEPTH)
+        );
+        assert!(Call::parse(&at_limit).is_ok());
+        let over = format!(
+            "{}{}",
+            "States.Array(".repeat(MAX_EXPR_DEPTH + 1),
+            ")".repeat(MAX_EXPR_DEPTH + 1)
+        );
+        let e = Call::parse(&over).unwrap_err();
+        assert_eq!(e.offset, "States.Array(".len() * MAX_EXPR_DEPTH);
+        assert!(e.message.contains("deeper than 64"), "{e}");
     }
 }

@@ -103,6 +103,7 @@ impl Expression {
     /// Parses an expression (without its `{% %}`).
     pub fn parse(text: &str) -> Result<Self, String> {
         let trimmed = text.trim();
+        super::jsonata::check_nesting(trimmed)?;
         let ast = jsonata_core::parser::parse(trimmed).map_err(|e| e.to_string())?;
         let (needs_context, variables) = scan(trimmed);
         Ok(Self {
@@ -193,6 +194,12 @@ impl Expression {
             .map_err(|e| JsonataError::Failed(e.to_string()))?;
         if result.is_undefined() {
             return Err(JsonataError::Undefined);
+        }
+        if nests_deeper_than(&result, MAX_RESULT_DEPTH) {
+            return Err(JsonataError::Failed(format!(
+                "the result nests arrays and objects deeper than {MAX_RESULT_DEPTH} levels; \
+                 build a flatter value"
+            )));
         }
         from_jvalue(&result).ok_or(JsonataError::Unsupported)
     }
@@ -332,6 +339,29 @@ pub fn to_jvalue(v: &Val) -> JValue {
             JValue::object(m)
         }
     }
+}
+
+/// How deeply a JSONata result may nest (a `$reduce` can build any depth): deeper results fail
+/// the evaluation, so converting, writing and dropping values never recurse without bound.
+pub const MAX_RESULT_DEPTH: usize = 1_000;
+
+/// Whether arrays and objects in `v` nest deeper than `limit`, found without recursion.
+fn nests_deeper_than(v: &JValue, limit: usize) -> bool {
+    let mut stack = vec![(v, 0usize)];
+    while let Some((v, depth)) = stack.pop() {
+        let children: Vec<&JValue> = if let Some(items) = v.as_array() {
+            items.iter().collect()
+        } else if let Some(map) = v.as_object() {
+            map.values().collect()
+        } else {
+            continue;
+        };
+        if depth + 1 > limit {
+            return true;
+        }
+        stack.extend(children.into_iter().map(|c| (c, depth + 1)));
+    }
+    false
 }
 
 /// Converts a JSONata result back; `None` for values with no JSON form (functions).

@@ -362,6 +362,14 @@ impl Parser<'_> {
                     depth -= 1;
                     if depth == 0 {
                         let body = self.text[start..self.at - 1].to_owned();
+                        // Filters are parsed again when evaluated; one that nests too deeply is
+                        // refused here, where the validator and the compiler see it.
+                        if let Err(e) = super::filter::Filter::parse(&body)
+                            && e.too_deep
+                        {
+                            self.at = start + e.offset;
+                            return self.err(e.message);
+                        }
                         return self.close(Segment::Filter(body));
                     }
                 }
