@@ -43,6 +43,7 @@ pub type Hasher = foldhash::fast::FixedState;
 pub struct ArrayNode {
     items: Vec<Val>,
     size: OnceLock<usize>,
+    depth: OnceLock<usize>,
 }
 
 /// An object and its cached compact JSON size.
@@ -50,6 +51,7 @@ pub struct ArrayNode {
 pub struct ObjectNode {
     map: ObjectMap,
     size: OnceLock<usize>,
+    depth: OnceLock<usize>,
 }
 
 impl Clone for ArrayNode {
@@ -57,6 +59,7 @@ impl Clone for ArrayNode {
         Self {
             items: self.items.clone(),
             size: OnceLock::new(),
+            depth: OnceLock::new(),
         }
     }
 }
@@ -66,6 +69,7 @@ impl Clone for ObjectNode {
         Self {
             map: self.map.clone(),
             size: OnceLock::new(),
+            depth: OnceLock::new(),
         }
     }
 }
@@ -133,6 +137,7 @@ impl Val {
         Self::Array(Arc::new(ArrayNode {
             items,
             size: OnceLock::new(),
+            depth: OnceLock::new(),
         }))
     }
 
@@ -141,6 +146,7 @@ impl Val {
         Self::Object(Arc::new(ObjectNode {
             map,
             size: OnceLock::new(),
+            depth: OnceLock::new(),
         }))
     }
 
@@ -202,6 +208,7 @@ impl Val {
             Self::Object(o) => {
                 let node = Arc::make_mut(o);
                 node.size = OnceLock::new();
+                node.depth = OnceLock::new();
                 Some(&mut node.map)
             }
             _ => None,
@@ -214,6 +221,7 @@ impl Val {
             Self::Array(a) => {
                 let node = Arc::make_mut(a);
                 node.size = OnceLock::new();
+                node.depth = OnceLock::new();
                 Some(&mut node.items)
             }
             _ => None,
@@ -252,6 +260,19 @@ impl Val {
                     .sum::<usize>()
                     + o.map.len().saturating_sub(1)
             }),
+        }
+    }
+
+    /// How deeply arrays and objects nest in it (a scalar: 0), cached like the size.
+    pub fn depth(&self) -> usize {
+        match self {
+            Self::Array(a) => *a
+                .depth
+                .get_or_init(|| 1 + a.items.iter().map(Val::depth).max().unwrap_or(0)),
+            Self::Object(o) => *o
+                .depth
+                .get_or_init(|| 1 + o.map.values().map(Val::depth).max().unwrap_or(0)),
+            _ => 0,
         }
     }
 

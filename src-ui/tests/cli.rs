@@ -338,6 +338,28 @@ fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 }
 
 #[test]
+fn a_loop_that_nests_its_input_stops_at_the_depth_limit_and_its_history_is_written() {
+    let dir = TempDir::new("nesting-loop");
+    let def = dir.write(
+        "nest.asl.json",
+        r#"{"StartAt": "P", "States": {
+          "P": {"Type": "Pass", "Parameters": {"a.$": "$"}, "Next": "C"},
+          "C": {"Type": "Choice", "Default": "P",
+                "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "S"}]},
+          "S": {"Type": "Succeed"}}}"#,
+    );
+    let history = dir.at("history.json");
+    let out = stepcraft(&["run", &def, "--type", "express", "--history", &history]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("States.DataLimitExceeded"), "{err}");
+    assert!(err.contains("more than 1000 levels deep"), "{err}");
+    let text = std::fs::read_to_string(&history).expect("the history is written");
+    let events: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert!(events["events"].as_array().is_some_and(|e| e.len() > 1000));
+}
+
+#[test]
 fn bundled_examples_validate_clean() {
     let dir = repo("assets/examples");
     let mut files: Vec<String> = std::fs::read_dir(&dir)

@@ -14,7 +14,9 @@
 use super::compile::{CState, Kind, Next};
 use super::error::{Recovery, StateError};
 use super::frame::{Role, Step};
-use super::{Execution, FrameId, MAX_PAYLOAD_BYTES, MAX_STANDARD_EVENTS, Status, results};
+use super::{
+    Execution, FrameId, MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH, MAX_STANDARD_EVENTS, Status, results,
+};
 use crate::history::EventKind;
 use crate::model::ErrorName;
 use crate::value::Val;
@@ -172,6 +174,17 @@ impl Execution {
         if output.json_size() > MAX_PAYLOAD_BYTES {
             let cause = format!(
                 "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+                state.name
+            );
+            self.fail_with(
+                fid,
+                StateError::terminal(ErrorName::DataLimitExceeded, cause),
+            );
+            return;
+        }
+        if output.depth() > MAX_PAYLOAD_DEPTH {
+            let cause = format!(
+                "The state '{}' returned a result nested more than {MAX_PAYLOAD_DEPTH} levels deep, more than JSON readers take: flatten it (a loop that wraps its input in a new object each turn nests it once more per turn).",
                 state.name
             );
             self.fail_with(

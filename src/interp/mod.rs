@@ -40,6 +40,10 @@ use vars::Vars;
 
 /// The largest payload AWS accepts: state and execution input and output, in UTF-8 bytes.
 pub const MAX_PAYLOAD_BYTES: usize = 262_144;
+/// The deepest a state's output may nest (arrays and objects). AWS documents no such limit; JSON
+/// readers stop there (Jackson's default is 1,000 levels), and a value nested deeper cannot be
+/// written to a history or read back. A Pass state that wraps its input in a loop reaches it.
+pub const MAX_PAYLOAD_DEPTH: usize = 1_000;
 /// The most events a Standard execution's history may hold.
 pub const MAX_STANDARD_EVENTS: u64 = 25_000;
 /// An Express execution runs at most five minutes.

@@ -220,7 +220,8 @@ pub fn all() -> Vec<Crafted> {
                       "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "S"}]},
                 "S": {"Type": "Succeed"}}})
             .to_string(),
-            expect: Expect::RunFails("States.Runtime"),
+            // Stopped at 1,000 levels (MAX_PAYLOAD_DEPTH), long before the Standard event limit.
+            expect: Expect::RunFails("States.DataLimitExceeded"),
         },
         Crafted {
             name: "parallel_nested_20_deep",
