@@ -119,8 +119,8 @@ fn an_edit_reaches_the_recovery_file_without_further_input() {
     frame_after(&mut harness, 6.0);
     frame_after(&mut harness, 1.0);
     delete_state(&mut harness, "Stamp Order");
-    // Nothing more happens: no key, no mouse.
-    idle(&mut harness, 2.0);
+    // Nothing more happens: no key, no mouse. Within a second the edit is on disk.
+    idle(&mut harness, 1.0);
     let text = recovered_text(&recovery).expect("the edit is in the recovery folder");
     assert!(!text.contains("Stamp Order"), "{text}");
     assert_eq!(text, harness.state().document().to_text());

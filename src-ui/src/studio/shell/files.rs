@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use stepcraft::{Document, Format};
 
 /// Unsaved work is written to the recovery folder this long after the last change, in seconds…
-const AUTOSAVE_QUIET_SECONDS: f64 = 1.0;
+const AUTOSAVE_QUIET_SECONDS: f64 = 0.5;
 /// …or this long after the first change not yet written, while changes keep coming.
 const AUTOSAVE_MAX_SECONDS: f64 = 5.0;
 /// After a write failed, the next try.
@@ -274,7 +274,7 @@ impl StudioApp {
         (self.session.generation(), hasher.finish())
     }
 
-    /// Keeps unsaved work in the recovery folder: a second after the last change, or five
+    /// Keeps unsaved work in the recovery folder: half a second after the last change, or five
     /// seconds after the first one not yet written while changes keep coming. Asks for a frame
     /// when the next write is due, so it happens with no further input. A failed write is
     /// shown once and tried again every few seconds.
@@ -319,7 +319,11 @@ impl StudioApp {
         let Some(auto) = &mut self.autosave else {
             return;
         };
-        if auto.written.as_ref() == Some(&(file.clone(), text.clone())) {
+        if auto
+            .written
+            .as_ref()
+            .is_some_and(|(f, t)| *f == file && *t == text)
+        {
             auto.unwritten_since = None;
             return;
         }
