@@ -297,3 +297,30 @@ fn save_writes_through_a_link_and_keeps_it() {
     assert_eq!(read(&real), harness.state().document().to_text());
     assert!(!harness.state().is_dirty());
 }
+
+#[test]
+fn work_kept_under_the_old_recovery_name_is_offered_and_discarded() {
+    let dir = TempDir::new("legacy-recovery");
+    let file = dir.file("flow.asl.json", BUNDLED_EXAMPLE.1);
+    let recovery = dir.path("recovery");
+    // The name earlier versions gave it: the full path, every other character made `_`.
+    let full = std::fs::canonicalize(&file).expect("there");
+    let old_name: String = full
+        .display()
+        .to_string()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let old = dir.file(&format!("recovery/{old_name}.recovery.json"), &theirs());
+    let mut harness = studio(&file, &recovery);
+    harness.get_by_label(RESTORE);
+    harness.get_by_label("Discard them").click();
+    harness.run();
+    assert!(!old.exists(), "discarded");
+}

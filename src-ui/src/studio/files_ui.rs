@@ -344,6 +344,30 @@ pub fn recovery_file(dir: &Path, path: Option<&Path>, format: Format) -> PathBuf
     dir.join(format!("{readable}-{short}.recovery.{ext}"))
 }
 
+/// The recovery file earlier versions named a definition by: its full path with every character
+/// but letters, digits, `.` and `-` made `_` (so `a b.json` and `a_b.json` shared one). Still read,
+/// so work kept before an upgrade is offered back, and removed with the new one.
+pub fn legacy_recovery_file(dir: &Path, path: &Path, format: Format) -> PathBuf {
+    let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let safe: String = full
+        .display()
+        .to_string()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let ext = match format {
+        Format::Json => "json",
+        Format::Yaml => "yaml",
+    };
+    dir.join(format!("{safe}.recovery.{ext}"))
+}
+
 /// Work kept in a recovery file.
 #[derive(Debug)]
 pub struct Recovered {

@@ -121,16 +121,19 @@ impl StudioApp {
         }
     }
 
+    /// Offers the work kept in the recovery folder for the open file, if any: under its name, or
+    /// under the name earlier versions gave it.
     pub(super) fn offer_recovery(&mut self) {
         let Some(auto) = &self.autosave else {
             return;
         };
-        let file = recovery_file(
-            &auto.dir,
-            self.session.path(),
-            self.session.document().format(),
-        );
-        if let Some(recovered) = files_ui::find_recovery(&file, self.session.path()) {
+        let format = self.session.document().format();
+        let path = self.session.path();
+        let legacy = path.map(|p| files_ui::legacy_recovery_file(&auto.dir, p, format));
+        let found = std::iter::once(recovery_file(&auto.dir, path, format))
+            .chain(legacy)
+            .find_map(|file| files_ui::find_recovery(&file, path));
+        if let Some(recovered) = found {
             self.dialog = Some(Dialog::Restore(recovered));
         }
     }
@@ -377,6 +380,10 @@ impl StudioApp {
             }
             let file = recovery_file(&auto.dir, self.session.path(), format);
             let _ = std::fs::remove_file(file);
+            if let Some(path) = self.session.path() {
+                let _ =
+                    std::fs::remove_file(files_ui::legacy_recovery_file(&auto.dir, path, format));
+            }
             auto.unwritten_since = None;
         }
     }
