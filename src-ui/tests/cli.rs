@@ -119,6 +119,51 @@ fn fmt_prints_checks_and_writes() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn fmt_write_refuses_a_read_only_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("fmt-read-only");
+    let messy = r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#;
+    let file = dir.file("m.asl.json", messy);
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o444)).expect("chmod");
+    let out = stepcraft(&["fmt", "--write", s(&file)]);
+    assert_ne!(out.status.code(), Some(0));
+    let said = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(said.contains("read-only"), "{said}");
+    assert_eq!(std::fs::read_to_string(&file).expect("there"), messy);
+    let mode = std::fs::metadata(&file)
+        .expect("there")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o444);
+}
+
+#[cfg(unix)]
+#[test]
+fn fmt_write_writes_through_a_link() {
+    let dir = TempDir::new("fmt-link");
+    let real = dir.file(
+        "real/m.asl.json",
+        r#"{"StartAt":"A","States":{"A":{"Type":"Succeed"}}}"#,
+    );
+    let link = dir.path("m.asl.json");
+    std::os::unix::fs::symlink(&real, &link).expect("link");
+    let out = stepcraft(&["fmt", "--write", s(&link)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("there")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .expect("there")
+            .contains("\n  \"StartAt\"")
+    );
+}
+
 #[test]
 fn fmt_reports_malformed_input_with_a_location() {
     let dir = TempDir::new("fmtbad");

@@ -233,16 +233,24 @@ pub fn waiting_ui(ui: &Ui, purpose: PathPurpose) -> DialogAnswer<()> {
     answer
 }
 
-/// Offers a recovered version of a file back.
-pub fn restore_ui(ui: &Ui, name: &str, saved_at: &str) -> DialogAnswer<bool> {
+/// Offers a recovered version of a file back: kept `saved_at`, and whether the file changed
+/// after it was kept.
+pub fn restore_ui(ui: &Ui, name: &str, saved_at: &str, file_newer: bool) -> DialogAnswer<bool> {
     let mut answer = DialogAnswer::Open;
     egui::Modal::new(Id::unique("stepcraft restore dialog")).show(ui.ctx(), |ui| {
         ui.set_width(440.0);
         ui.heading("Recover unsaved work?");
         ui.label(format!(
-            "Stepcraft kept unsaved changes to {name} from {saved_at}, newer than the file. \
-             Restore them?"
+            "Stepcraft kept unsaved changes to {name} from {saved_at}, which differ from the \
+             file. Restore them?"
         ));
+        if file_newer {
+            ui.label(
+                "The file was changed after they were kept (by another program, or saved \
+                 elsewhere). Restored, they replace what the file shows; Undo goes back to the \
+                 file's text.",
+            );
+        }
         ui.add_space(8.0);
         ui.horizontal(|ui| {
             if ui.button("Restore").clicked() {
@@ -256,6 +264,44 @@ pub fn restore_ui(ui: &Ui, name: &str, saved_at: &str) -> DialogAnswer<bool> {
     answer
 }
 
+/// What to do when the file to save was changed by another program since it was read or saved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangedChoice {
+    /// Write over their change.
+    Overwrite,
+    /// Save under another name, leaving the file as they left it.
+    SaveElsewhere,
+}
+
+/// Asks before saving over a file that another program changed.
+pub fn changed_on_disk_ui(ui: &Ui, name: &str) -> DialogAnswer<ChangedChoice> {
+    let mut answer = DialogAnswer::Open;
+    let modal = egui::Modal::new(Id::unique("stepcraft changed dialog")).show(ui.ctx(), |ui| {
+        ui.set_width(440.0);
+        ui.heading("The file changed on disk");
+        ui.label(format!(
+            "{name} was changed by another program since Stepcraft read or saved it. Saving \
+             now replaces that change with yours."
+        ));
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button("Overwrite").clicked() {
+                answer = DialogAnswer::Done(ChangedChoice::Overwrite);
+            }
+            if ui.button("Save as…").clicked() {
+                answer = DialogAnswer::Done(ChangedChoice::SaveElsewhere);
+            }
+            if ui.button("Cancel").clicked() {
+                answer = DialogAnswer::Cancelled;
+            }
+        });
+    });
+    if modal.should_close() && answer == DialogAnswer::Open {
+        answer = DialogAnswer::Cancelled;
+    }
+    answer
+}
+
 /// The folder autosave writes to: `$XDG_DATA_HOME/stepcraft/recovery`, else
 /// `~/.local/share/stepcraft/recovery`.
 pub fn recovery_dir() -> Option<PathBuf> {
@@ -266,16 +312,46 @@ pub fn recovery_dir() -> Option<PathBuf> {
     Some(base.join("stepcraft").join("recovery"))
 }
 
-/// The recovery file of a definition (by its path, or "untitled").
+/// The recovery file of a definition: its file name made safe, and a digest of its full path
+/// so that no two files share one (`a b.json` and `a_b.json`, or the same name in two folders);
+/// "untitled" for a definition never saved.
 pub fn recovery_file(dir: &Path, path: Option<&Path>, format: Format) -> PathBuf {
-    let key = match path {
-        Some(p) => std::fs::canonicalize(p)
-            .unwrap_or_else(|_| p.to_path_buf())
-            .display()
-            .to_string(),
-        None => "untitled".to_owned(),
+    use sha2::{Digest, Sha256};
+    let ext = match format {
+        Format::Json => "json",
+        Format::Yaml => "yaml",
     };
-    let safe: String = key
+    let Some(path) = path else {
+        return dir.join(format!("untitled.recovery.{ext}"));
+    };
+    let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let readable: String = full
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .take(60)
+        .map(|c| {
+            if c.is_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let digest = Sha256::digest(full.as_os_str().as_encoded_bytes());
+    let short: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    dir.join(format!("{readable}-{short}.recovery.{ext}"))
+}
+
+/// The recovery file earlier versions named a definition by: its full path with every character
+/// but letters, digits, `.` and `-` made `_` (so `a b.json` and `a_b.json` shared one). Still read,
+/// so work kept before an upgrade is offered back, and removed with the new one.
+pub fn legacy_recovery_file(dir: &Path, path: &Path, format: Format) -> PathBuf {
+    let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let safe: String = full
+        .display()
+        .to_string()
         .chars()
         .map(|c| {
             if c.is_alphanumeric() || c == '.' || c == '-' {
@@ -292,24 +368,40 @@ pub fn recovery_file(dir: &Path, path: Option<&Path>, format: Format) -> PathBuf
     dir.join(format!("{safe}.recovery.{ext}"))
 }
 
-/// A recovery file newer than the file it recovers, whose text differs from the file's.
-pub fn find_recovery(recovery: &Path, file: Option<&Path>) -> Option<(String, String)> {
-    let meta = std::fs::metadata(recovery).ok()?;
-    let modified = meta.modified().ok()?;
+/// Work kept in a recovery file.
+#[derive(Debug)]
+pub struct Recovered {
+    /// The text kept.
+    pub text: String,
+    /// How long ago it was kept, in words.
+    pub age: String,
+    /// Whether the file was modified after the recovery file was written.
+    pub file_newer: bool,
+}
+
+/// The work kept in `recovery` for `file`, whenever its text differs from the file's (or the
+/// file cannot be read), however the two files' times compare: a recovery file is removed when
+/// its work is saved or discarded, so one that is left is work never saved. A file changed on
+/// disk after the work was kept does not hide it.
+pub fn find_recovery(recovery: &Path, file: Option<&Path>) -> Option<Recovered> {
+    let modified = std::fs::metadata(recovery).ok()?.modified().ok()?;
     let text = crate::files::read_text(recovery).ok()?;
+    let mut file_newer = false;
     if let Some(file) = file {
-        let file_modified = std::fs::metadata(file).and_then(|m| m.modified()).ok();
-        if file_modified.is_some_and(|f| f >= modified) {
-            return None;
-        }
         if crate::files::read_text(file).ok().as_deref() == Some(text.as_str()) {
             return None;
         }
+        let file_modified = std::fs::metadata(file).and_then(|m| m.modified()).ok();
+        file_newer = file_modified.is_some_and(|f| f > modified);
     }
     let age = modified
         .elapsed()
         .map_or_else(|_| "just now".to_owned(), |d| describe_age(d.as_secs()));
-    Some((text, age))
+    Some(Recovered {
+        text,
+        age,
+        file_newer,
+    })
 }
 
 fn describe_age(secs: u64) -> String {
@@ -338,10 +430,16 @@ mod tests {
     }
 
     #[test]
-    fn recovery_files_are_named_by_path() {
+    fn recovery_files_are_named_by_path_without_collisions() {
         let dir = Path::new("/tmp/r");
-        let a = recovery_file(dir, Some(Path::new("/x/a b.json")), Format::Json);
-        assert_eq!(a, dir.join("_x_a_b.json.recovery.json"));
+        let name = |p: &str| recovery_file(dir, Some(Path::new(p)), Format::Json);
+        let a = name("/x/a b.json");
+        assert_ne!(a, name("/x/a_b.json"));
+        assert_ne!(a, name("/y/a b.json"));
+        assert_eq!(a, name("/x/a b.json"), "the same file, the same name");
+        let file_name = a.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(file_name.starts_with("a_b.json-"), "{file_name}");
+        assert!(file_name.ends_with(".recovery.json"), "{file_name}");
         assert_eq!(
             recovery_file(dir, None, Format::Yaml),
             dir.join("untitled.recovery.yaml")

@@ -4,6 +4,7 @@
 
 use super::parameters::{ParameterRow, Parameters};
 use super::problems::ProblemIndex;
+use crate::files::Stamp;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,6 +37,9 @@ pub struct Session {
     /// The document as last read or saved, kept to save its exact bytes while nothing differs.
     saved: Document,
     path: Option<PathBuf>,
+    /// What the file held when it was last read or saved: to tell whether another program
+    /// changed it since.
+    on_disk: Option<Stamp>,
     name: String,
     history: History,
     machine: StateMachine,
@@ -60,6 +64,7 @@ impl Session {
             saved: doc.clone(),
             doc,
             path,
+            on_disk: None,
             name: name.to_owned(),
             history: History::new(),
             machine: StateMachine::default(),
@@ -101,6 +106,16 @@ impl Session {
     /// The file it was read from or saved to.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// What the file held when it was last read or saved.
+    pub fn on_disk(&self) -> Option<&Stamp> {
+        self.on_disk.as_ref()
+    }
+
+    /// Notes what the file holds, just read or written.
+    pub fn set_on_disk(&mut self, stamp: Stamp) {
+        self.on_disk = Some(stamp);
     }
 
     /// The name shown in the title.

@@ -5,9 +5,11 @@
 use super::files::Pending;
 use super::{Mode, StudioApp};
 use crate::studio::file_picker::{FileRequest, NativeDialog, Outcome};
-use crate::studio::files_ui::{self, DialogAnswer, PathDialog, PathPurpose, UnsavedChoice};
+use crate::studio::files_ui::{
+    self, ChangedChoice, DialogAnswer, PathDialog, PathPurpose, UnsavedChoice,
+};
 use egui::Ui;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use stepcraft::Document;
 
 /// A dialog on top of the window.
@@ -17,10 +19,9 @@ pub(super) enum Dialog {
     /// A native dialog open on its own thread.
     Native(NativeDialog),
     Unsaved(Pending),
-    Restore {
-        text: String,
-        age: String,
-    },
+    Restore(files_ui::Recovered),
+    /// Saving over a file another program changed: asks first.
+    ChangedOnDisk(PathBuf),
     /// Leaving the Code mode (for `to`) while its text does not parse.
     LeaveCode {
         to: Mode,
@@ -93,13 +94,33 @@ impl StudioApp {
                     self.set_mode(to);
                 }
             },
-            Dialog::Restore { text, age } => {
-                match files_ui::restore_ui(ui, self.session.name(), &age) {
-                    DialogAnswer::Open => self.dialog = Some(Dialog::Restore { text, age }),
+            Dialog::ChangedOnDisk(path) => {
+                match files_ui::changed_on_disk_ui(ui, self.session.name()) {
+                    DialogAnswer::Open => self.dialog = Some(Dialog::ChangedOnDisk(path)),
+                    DialogAnswer::Cancelled => self.after_save = None,
+                    DialogAnswer::Done(ChangedChoice::Overwrite) => {
+                        self.save_to(&path);
+                        self.after_saved(ui);
+                    }
+                    DialogAnswer::Done(ChangedChoice::SaveElsewhere) => {
+                        self.ask_path(ui.ctx(), PathPurpose::SaveAs, self.suggested_path(None));
+                    }
+                }
+            }
+            Dialog::Restore(recovered) => {
+                let answer = files_ui::restore_ui(
+                    ui,
+                    self.session.name(),
+                    &recovered.age,
+                    recovered.file_newer,
+                );
+                match answer {
+                    DialogAnswer::Open => self.dialog = Some(Dialog::Restore(recovered)),
                     DialogAnswer::Cancelled | DialogAnswer::Done(false) => {
                         self.remove_recovery();
                     }
                     DialogAnswer::Done(true) => {
+                        let text = recovered.text;
                         let format = self.session.document().format();
                         match Document::parse(&text, format) {
                             Ok(doc) => {

@@ -3,6 +3,7 @@
 
 use super::dialogs::Dialog;
 use super::{Mode, StudioApp};
+use crate::files::Stamp;
 use crate::studio::canvas::Canvas;
 use crate::studio::code_view::CodeView;
 use crate::studio::files_ui::{self, PathPurpose, add_recent, recovery_file};
@@ -12,8 +13,12 @@ use egui::Ui;
 use std::path::{Path, PathBuf};
 use stepcraft::{Document, Format};
 
-/// How often unsaved work is written to the recovery folder, in seconds.
-const AUTOSAVE_SECONDS: f64 = 5.0;
+/// Unsaved work is written to the recovery folder this long after the last change, in seconds…
+const AUTOSAVE_QUIET_SECONDS: f64 = 0.5;
+/// …or this long after the first change not yet written, while changes keep coming.
+const AUTOSAVE_MAX_SECONDS: f64 = 5.0;
+/// After a write failed, the next try.
+const AUTOSAVE_RETRY_SECONDS: f64 = 5.0;
 
 /// What waits for the user's answer about unsaved changes.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,8 +42,33 @@ impl Pending {
 #[derive(Debug)]
 pub(super) struct Autosave {
     pub(super) dir: PathBuf,
-    pub(super) last_time: f64,
-    pub(super) last_text: Option<String>,
+    /// The work as last seen (see [`StudioApp::work_key`]) and when it last changed.
+    seen: Option<(u64, u64)>,
+    changed_at: f64,
+    /// When the first change not yet in the recovery folder was made.
+    unwritten_since: Option<f64>,
+    /// The recovery file this studio wrote, and what it holds.
+    written: Option<(PathBuf, String)>,
+    /// Whether the last write failed: shown once, until a write succeeds again.
+    failing: bool,
+    retry_at: f64,
+    /// Work the user chose not to save: not written again until it changes.
+    discarded: Option<(u64, u64)>,
+}
+
+impl Autosave {
+    pub(super) fn new(dir: PathBuf) -> Self {
+        Self {
+            dir,
+            seen: None,
+            changed_at: 0.0,
+            unwritten_since: None,
+            written: None,
+            failing: false,
+            retry_at: 0.0,
+            discarded: None,
+        }
+    }
 }
 
 impl StudioApp {
@@ -83,6 +113,7 @@ impl StudioApp {
             Ok(text) => {
                 let format = Format::from_path(path).unwrap_or_else(|| Format::sniff(&text));
                 self.load_text(&name, &text, format, Some(path.to_path_buf()));
+                self.session.set_on_disk(Stamp::new(path, text.as_bytes()));
                 add_recent(&mut self.settings.recent, path);
                 self.offer_recovery();
             }
@@ -90,17 +121,20 @@ impl StudioApp {
         }
     }
 
+    /// Offers the work kept in the recovery folder for the open file, if any: under its name, or
+    /// under the name earlier versions gave it.
     pub(super) fn offer_recovery(&mut self) {
         let Some(auto) = &self.autosave else {
             return;
         };
-        let file = recovery_file(
-            &auto.dir,
-            self.session.path(),
-            self.session.document().format(),
-        );
-        if let Some((text, age)) = files_ui::find_recovery(&file, self.session.path()) {
-            self.dialog = Some(Dialog::Restore { text, age });
+        let format = self.session.document().format();
+        let path = self.session.path();
+        let legacy = path.map(|p| files_ui::legacy_recovery_file(&auto.dir, p, format));
+        let found = std::iter::once(recovery_file(&auto.dir, path, format))
+            .chain(legacy)
+            .find_map(|file| files_ui::find_recovery(&file, path));
+        if let Some(recovered) = found {
+            self.dialog = Some(Dialog::Restore(recovered));
         }
     }
 
@@ -113,13 +147,14 @@ impl StudioApp {
         }
     }
 
+    /// Does `pending` once the user saved or chose not to: the work's recovery file goes, and
+    /// autosave keeps it no more unless it changes again.
     pub(super) fn proceed(&mut self, ui: &Ui, pending: Pending) {
+        self.discard_recovery();
         if pending == Pending::Close {
-            self.remove_recovery();
             self.allow_close = true;
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         } else {
-            self.remove_recovery();
             self.proceed_without_ui(ui.ctx(), pending);
         }
     }
@@ -183,11 +218,20 @@ impl StudioApp {
             .map_or_else(|| self.session.document().to_text(), str::to_owned)
     }
 
+    /// Saves to the file, asking first if another program changed it since it was read or saved.
     pub(super) fn save(&mut self, ui: &Ui) {
         match self.session.path().map(Path::to_path_buf) {
             Some(path) => {
-                self.save_to(&path);
-                self.after_saved(ui);
+                if self
+                    .session
+                    .on_disk()
+                    .is_some_and(|stamp| stamp.changed_on_disk(&path))
+                {
+                    self.dialog = Some(Dialog::ChangedOnDisk(path));
+                } else {
+                    self.save_to(&path);
+                    self.after_saved(ui);
+                }
             }
             None => self.ask_path(ui.ctx(), PathPurpose::SaveAs, self.suggested_path(None)),
         }
@@ -201,11 +245,18 @@ impl StudioApp {
                 if let Err(e) = self.session.mark_saved(path, &text) {
                     self.toast(e, true);
                 }
+                self.session.set_on_disk(Stamp::new(path, text.as_bytes()));
                 self.code.mark_saved(&text);
                 add_recent(&mut self.settings.recent, path);
                 self.toast(format!("Saved {}", path.display()), false);
             }
-            Err(e) => self.toast(format!("Could not save {}: {e}", path.display()), true),
+            Err(e) => self.toast(
+                format!(
+                    "Could not save {}: {e}. Your changes are still here, unsaved.",
+                    path.display()
+                ),
+                true,
+            ),
         }
     }
 
@@ -213,50 +264,137 @@ impl StudioApp {
         let text = self.session.document().formatted(format);
         match crate::files::write_atomic(path, &text) {
             Ok(()) => self.toast(format!("Exported {}", path.display()), false),
-            Err(e) => self.toast(format!("Could not write {}: {e}", path.display()), true),
+            Err(e) => self.toast(format!("Could not export to {}: {e}", path.display()), true),
         }
     }
 
+    /// What identifies the work as it is now: the document's generation and a digest of text
+    /// typed in Code that does not parse.
+    fn work_key(&self) -> (u64, u64) {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        self.code.unsaved_text().hash(&mut hasher);
+        (self.session.generation(), hasher.finish())
+    }
+
+    /// Keeps unsaved work in the recovery folder: half a second after the last change, or five
+    /// seconds after the first one not yet written while changes keep coming. Asks for a frame
+    /// when the next write is due, so it happens with no further input. A failed write is
+    /// shown once and tried again every few seconds.
     pub(super) fn autosave_tick(&mut self, ui: &Ui) {
+        if self.allow_close {
+            return;
+        }
         let now = ui.input(|i| i.time);
         let dirty = self.is_dirty();
-        let text = dirty.then(|| self.text_to_save());
-        let format = self.session.document().format();
-        let path = self.session.path().map(Path::to_path_buf);
+        let key = self.work_key();
         let Some(auto) = &mut self.autosave else {
             return;
         };
-        if now - auto.last_time < AUTOSAVE_SECONDS {
+        if !dirty || auto.discarded == Some(key) {
+            // Nothing to keep: the recovery file this studio wrote goes.
+            if let Some((file, _)) = auto.written.take() {
+                let _ = std::fs::remove_file(file);
+            }
+            auto.unwritten_since = None;
             return;
         }
-        auto.last_time = now;
-        let file = recovery_file(&auto.dir, path.as_deref(), format);
-        match text {
-            Some(text) if auto.last_text.as_deref() != Some(text.as_str()) => {
-                let _ = std::fs::create_dir_all(&auto.dir);
-                if crate::files::write_atomic(&file, &text).is_ok() {
-                    auto.last_text = Some(text);
-                }
-            }
-            Some(_) => {}
-            None => {
-                if auto.last_text.take().is_some() {
-                    let _ = std::fs::remove_file(&file);
-                }
-            }
+        auto.discarded = None;
+        if auto.seen != Some(key) {
+            auto.seen = Some(key);
+            auto.changed_at = now;
+            auto.unwritten_since.get_or_insert(now);
         }
-        if dirty {
+        let Some(since) = auto.unwritten_since else {
+            return;
+        };
+        let due = (auto.changed_at + AUTOSAVE_QUIET_SECONDS)
+            .min(since + AUTOSAVE_MAX_SECONDS)
+            .max(auto.retry_at);
+        if now < due {
             ui.ctx()
-                .request_repaint_after(std::time::Duration::from_secs_f64(AUTOSAVE_SECONDS));
+                .request_repaint_after(std::time::Duration::from_secs_f64(due - now));
+            return;
+        }
+        let dir = auto.dir.clone();
+        let file = recovery_file(&dir, self.session.path(), self.session.document().format());
+        let text = self.text_to_save();
+        let Some(auto) = &mut self.autosave else {
+            return;
+        };
+        if auto
+            .written
+            .as_ref()
+            .is_some_and(|(f, t)| *f == file && *t == text)
+        {
+            auto.unwritten_since = None;
+            return;
+        }
+        let result =
+            std::fs::create_dir_all(&dir).and_then(|()| crate::files::write_atomic(&file, &text));
+        match result {
+            Ok(()) => {
+                if let Some((old, _)) = auto.written.replace((file.clone(), text))
+                    && old != file
+                {
+                    let _ = std::fs::remove_file(old);
+                }
+                auto.unwritten_since = None;
+                if std::mem::take(&mut auto.failing) {
+                    self.toast(
+                        format!(
+                            "Autosave works again: unsaved work is kept in {}.",
+                            dir.display()
+                        ),
+                        false,
+                    );
+                }
+            }
+            Err(e) => {
+                auto.retry_at = now + AUTOSAVE_RETRY_SECONDS;
+                ui.ctx()
+                    .request_repaint_after(std::time::Duration::from_secs_f64(
+                        AUTOSAVE_RETRY_SECONDS,
+                    ));
+                if !std::mem::replace(&mut auto.failing, true) {
+                    self.toast(
+                        format!(
+                            "Autosave could not write {}: {e}. Unsaved work would be lost in a \
+                             crash: save it (Ctrl+S), and make that folder writable.",
+                            file.display()
+                        ),
+                        true,
+                    );
+                }
+            }
         }
     }
 
+    /// Removes the recovery file of the open work: the one this studio wrote, and the one its
+    /// path names (left by an earlier run).
     pub(super) fn remove_recovery(&mut self) {
         let format = self.session.document().format();
         if let Some(auto) = &mut self.autosave {
+            if let Some((file, _)) = auto.written.take() {
+                let _ = std::fs::remove_file(file);
+            }
             let file = recovery_file(&auto.dir, self.session.path(), format);
             let _ = std::fs::remove_file(file);
-            auto.last_text = None;
+            if let Some(path) = self.session.path() {
+                let _ =
+                    std::fs::remove_file(files_ui::legacy_recovery_file(&auto.dir, path, format));
+            }
+            auto.unwritten_since = None;
+        }
+    }
+
+    /// Removes the recovery file and keeps autosave from writing the work again until it
+    /// changes: the user chose not to save it ("Don't save").
+    pub(super) fn discard_recovery(&mut self) {
+        self.remove_recovery();
+        let key = self.work_key();
+        if let Some(auto) = &mut self.autosave {
+            auto.discarded = Some(key);
         }
     }
 }

@@ -132,11 +132,7 @@ impl StudioApp {
             app.settings = settings;
         }
         app.picker = native_dialogs_available().then(Picker::rfd);
-        app.autosave = files_ui::recovery_dir().map(|dir| Autosave {
-            dir,
-            last_time: 0.0,
-            last_text: None,
-        });
+        app.autosave = files_ui::recovery_dir().map(Autosave::new);
         match file {
             Some(path) => app.load_path(&path),
             None => {
@@ -145,6 +141,15 @@ impl StudioApp {
             }
         }
         app
+    }
+
+    /// Autosaves to `dir` (the recovery folder) and offers the open file's recovered work from
+    /// it, as the window does with its own folder (tests give a temporary one).
+    #[must_use]
+    pub fn with_recovery_dir(mut self, dir: PathBuf) -> Self {
+        self.autosave = Some(Autosave::new(dir));
+        self.offer_recovery();
+        self
     }
 
     /// Uses `picker` for Open, Save as and Export (`None`: the in-app path dialog only, which
