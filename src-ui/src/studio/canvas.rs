@@ -302,8 +302,17 @@ impl Canvas {
         {
             return;
         }
-        let scale = (MINIMAP_SIZE.x / bounds.width()).min(MINIMAP_SIZE.y / bounds.height());
-        let size = bounds.size() * scale;
+        // A tall graph gets a taller map (up to half the canvas); a very narrow or flat one is
+        // stretched to a usable width or height rather than drawn as a line.
+        let tall = bounds.height() > 4.0 * bounds.width();
+        let room = if tall {
+            vec2(MINIMAP_SIZE.x, MINIMAP_SIZE.y.max(canvas.height() * 0.5))
+        } else {
+            MINIMAP_SIZE
+        };
+        let uniform = (room.x / bounds.width()).min(room.y / bounds.height());
+        let size = (bounds.size() * uniform).max(vec2(36.0, 36.0)).min(room);
+        let scale = vec2(size.x / bounds.width(), size.y / bounds.height());
         let rect = Rect::from_min_size(canvas.left_bottom() + vec2(10.0, -10.0 - size.y), size);
         let map = |p: Pos2| rect.min + (p - bounds.min) * scale;
         let response = ui
@@ -318,7 +327,7 @@ impl Canvas {
         painter.rect(
             rect.expand(4.0),
             CornerRadius::same(4),
-            colors.background.gamma_multiply(0.95),
+            colors.background,
             Stroke::new(1.0, colors.node_stroke),
             StrokeKind::Outside,
         );

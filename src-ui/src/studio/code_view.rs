@@ -203,7 +203,7 @@ impl CodeView {
                     ui.label(
                         RichText::new(format!(
                             "The text does not parse{at}: {}. The graph shows the last valid version.",
-                            d.message
+                            d.message.trim_end_matches('.')
                         ))
                         .color(theme::severity_color(Severity::Error)),
                     );

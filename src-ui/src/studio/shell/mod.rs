@@ -203,7 +203,10 @@ impl StudioApp {
                 let at = d.location.map(|l| format!(" at {l}")).unwrap_or_default();
                 self.dialog = Some(Dialog::LeaveCode {
                     to: mode,
-                    error: format!("The code does not parse{at}: {}.", d.message),
+                    error: format!(
+                        "The code does not parse{at}: {}.",
+                        d.message.trim_end_matches('.')
+                    ),
                 });
                 return;
             }
