@@ -171,22 +171,7 @@ impl Execution {
         next: Option<Next>,
         assigned: Option<Val>,
     ) {
-        if output.json_size() > MAX_PAYLOAD_BYTES {
-            let cause = format!(
-                "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
-                state.name
-            );
-            self.fail_with(
-                fid,
-                StateError::terminal(ErrorName::DataLimitExceeded, cause),
-            );
-            return;
-        }
-        if output.depth() > MAX_PAYLOAD_DEPTH {
-            let cause = format!(
-                "The state '{}' returned a result nested more than {MAX_PAYLOAD_DEPTH} levels deep, more than JSON readers take: flatten it (a loop that wraps its input in a new object each turn nests it once more per turn).",
-                state.name
-            );
+        if let Some(cause) = output_over_limits(&output, state) {
             self.fail_with(
                 fid,
                 StateError::terminal(ErrorName::DataLimitExceeded, cause),
@@ -370,4 +355,21 @@ impl Execution {
             self.ready.push_back(pid);
         }
     }
+}
+
+/// Why a state's output is more than AWS (or a JSON reader) takes: over 256 KiB, or nested
+/// deeper than [`MAX_PAYLOAD_DEPTH`].
+fn output_over_limits(output: &Val, state: &CState) -> Option<String> {
+    if output.json_size() > MAX_PAYLOAD_BYTES {
+        return Some(format!(
+            "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
+            state.name
+        ));
+    }
+    (output.depth() > MAX_PAYLOAD_DEPTH).then(|| {
+        format!(
+            "The state '{}' returned a result nested more than {MAX_PAYLOAD_DEPTH} levels deep, more than JSON readers take: flatten it (a loop that wraps its input in a new object each turn nests it once more per turn).",
+            state.name
+        )
+    })
 }
