@@ -864,7 +864,8 @@ fn parse_expect(e: &Value) -> Result<Expect, String> {
 /// drops events: the `ParallelStateSucceeded` before a `ParallelStateExited`, and in nested
 /// Parallels the inner `ParallelStateExited` and the outer `ParallelStateSucceeded` too. This
 /// is that walk, step for step (the order within is left as it is: types compare as multisets).
-/// AWS itself writes every one of these events, and so does the interpreter.
+/// The interpreter writes a `ParallelStateExited` for every Parallel, as AWS does, and (like
+/// every recording we have) no `ParallelStateSucceeded`.
 pub fn as_snapshotted(mut events: Vec<String>) -> Vec<String> {
     const CLOSING: [&str; 4] = [
         "ParallelStateSucceeded",

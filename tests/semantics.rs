@@ -300,11 +300,12 @@ fn types(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| (*s).to_owned()).collect()
 }
 
-/// AWS writes `ParallelStateSucceeded` before `ParallelStateExited` (the Step Functions history
-/// event types); the AWS-recorded suites lack it because LocalStack's snapshot transformer drops
-/// it. A nested Parallel's recorded history keeps a single `ParallelStateExited`.
+/// A Parallel in a Parallel: each writes its own `ParallelStateExited` (and, as in every
+/// execution recorded on AWS, no `ParallelStateSucceeded`). The AWS-recorded suites came
+/// through LocalStack's snapshot transformer, which keeps one `ParallelStateExited` of the two:
+/// `stepcraft test` compares them as it does.
 #[test]
-fn nested_parallels_write_every_event_and_compare_as_the_recordings_keep_them() {
+fn nested_parallels_exit_each_and_compare_as_the_recordings_keep_them() {
     let leaf = json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}});
     let inner = json!({"StartAt": "L2", "States": {"L2": {"Type": "Parallel", "Branches": [leaf], "End": true}}});
     let definition = json!({"StartAt": "L1", "States": {"L1": {"Type": "Parallel", "Branches": [inner], "End": true}}});
@@ -331,21 +332,11 @@ fn nested_parallels_write_every_event_and_compare_as_the_recordings_keep_them() 
             "ParallelStateStarted",
             "PassStateEntered",
             "PassStateExited",
-            "ParallelStateSucceeded",
             "ParallelStateExited",
-            "ParallelStateSucceeded",
             "ParallelStateExited",
             "ExecutionSucceeded",
         ])
     );
-    // Each Exited points back past its Succeeded, as AWS's do.
-    for (i, e) in exec.history().iter().enumerate() {
-        if e.kind.type_name() == "ParallelStateExited" {
-            let succeeded = &exec.history()[i - 1];
-            assert_eq!(succeeded.kind.type_name(), "ParallelStateSucceeded");
-            assert_eq!(e.previous_event_id, succeeded.previous_event_id);
-        }
-    }
     assert_eq!(
         stepcraft::testing::as_snapshotted(got),
         types(&[
