@@ -977,3 +977,27 @@ fn fit_shows_a_300_state_workflow_whole_with_a_minimap_and_zoom_buttons() {
     harness.run();
     assert!((harness.state().canvas().zoom() - fitted).abs() < 1e-4);
 }
+
+#[test]
+fn file_new_offers_a_gallery_of_blank_examples_and_patterns() {
+    let mut harness = bundled();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    harness.run();
+    harness.get_by_label("New state machine");
+    harness.get_by_label("Blank");
+    harness.get_by_label("Retry with backoff and fallback");
+    harness.get_by_label("Hello world").click_accesskit();
+    harness.run();
+    let hello: serde_json::Value =
+        serde_json::from_str(include_str!("../../assets/examples/hello-world.asl.json"))
+            .expect("JSON");
+    assert_eq!(harness.state().document().value(), &hello);
+    assert_eq!(harness.state().session().name(), "untitled.asl.json");
+    // Cancel leaves what is open.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    harness.run();
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert_eq!(harness.state().document().value(), &hello);
+    assert!(harness.query_by_label("New state machine").is_none());
+}

@@ -13,6 +13,7 @@ pub mod code_view;
 pub mod commands;
 pub mod file_picker;
 pub mod files_ui;
+pub mod gallery;
 pub mod inspector;
 pub mod parameters;
 pub mod problems;

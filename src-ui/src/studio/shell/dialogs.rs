@@ -22,6 +22,8 @@ pub(super) enum Dialog {
     Restore(files_ui::Recovered),
     /// Saving over a file another program changed: asks first.
     ChangedOnDisk(PathBuf),
+    /// File > New: what to start from.
+    Gallery(Vec<crate::studio::gallery::Template>),
     /// Leaving the Code mode (for `to`) while its text does not parse.
     LeaveCode {
         to: Mode,
@@ -35,6 +37,13 @@ impl StudioApp {
             return;
         };
         match dialog {
+            Dialog::Gallery(templates) => {
+                match crate::studio::gallery::gallery_ui(ui, &templates) {
+                    None => self.dialog = Some(Dialog::Gallery(templates)),
+                    Some(None) => {}
+                    Some(Some(template)) => self.start_from(&template),
+                }
+            }
             Dialog::Path(mut d) => match d.ui(ui, &self.settings.recent) {
                 DialogAnswer::Open => self.dialog = Some(Dialog::Path(d)),
                 DialogAnswer::Cancelled => self.after_save = None,

@@ -11,6 +11,7 @@ use crate::studio::session::Session;
 use crate::studio::state::Selection;
 use egui::Ui;
 use std::path::{Path, PathBuf};
+use stepcraft::catalog::Catalog;
 use stepcraft::{Document, Format};
 
 /// Unsaved work is written to the recovery folder this long after the last change, in seconds…
@@ -159,15 +160,22 @@ impl StudioApp {
         }
     }
 
+    /// A new, untitled state machine starting from `template`.
+    pub(super) fn start_from(&mut self, template: &crate::studio::gallery::Template) {
+        let doc = Document::from_value(template.definition.clone(), Format::Json);
+        self.session = Session::new(doc, "untitled.asl.json", None);
+        self.run.reset();
+        self.selection = Selection::None;
+        self.canvas = Canvas::new();
+        self.code = CodeView::new();
+        self.load_error = None;
+    }
+
     pub(super) fn proceed_without_ui(&mut self, ctx: &egui::Context, pending: Pending) {
         match pending {
             Pending::New => {
-                self.session = Session::untitled();
-                self.run.reset();
-                self.selection = Selection::None;
-                self.canvas = Canvas::new();
-                self.code = CodeView::new();
-                self.load_error = None;
+                let templates = crate::studio::gallery::templates(&Catalog::bundled());
+                self.dialog = Some(Dialog::Gallery(templates));
             }
             Pending::Open(Some(path)) => self.load_path(&path),
             Pending::Open(None) => {
