@@ -51,18 +51,13 @@ pub enum ExportError {
     NoFile,
 }
 
-/// The placeholders of `doc`, each once, in order.
-fn placeholders(doc: &Document) -> Vec<String> {
-    crate::placeholder::names(doc.value())
-}
-
 /// CloudFormation's pseudo parameters (`${AWS::Region}`), which need no parameter of their own.
 fn is_pseudo(name: &str) -> bool {
     name.starts_with("AWS::")
 }
 
 /// A CloudFormation logical id from any text: its letters and digits, words capitalized.
-pub fn logical_id(text: &str) -> String {
+fn logical_id(text: &str) -> String {
     let mut out = String::new();
     let mut upper = true;
     for c in text.chars() {
@@ -99,7 +94,7 @@ pub fn export(
 
 /// The CloudFormation or SAM template as a value.
 fn template(doc: &Document, target: Target, options: &ExportOptions) -> Result<Value, ExportError> {
-    let names = placeholders(doc);
+    let names = crate::placeholder::names(doc.value());
     let mut parameters = Map::new();
     parameters.insert(
         "ExecutionRoleArn".into(),
@@ -236,7 +231,7 @@ fn terraform(doc: &Document, options: &ExportOptions) -> Result<String, ExportEr
         .definition_file
         .as_deref()
         .ok_or(ExportError::NoFile)?;
-    let names = placeholders(doc);
+    let names = crate::placeholder::names(doc.value());
     let resource = tf_identifier(&options.name);
     let mut out = String::new();
     out.push_str("# The ");

@@ -26,9 +26,11 @@
 //! }
 //! ```
 
+use crate::diag::Diagnostics;
 use crate::history::HistoryEvent;
 use crate::interp::compile::{CompileError, Program};
 use crate::interp::{Config, Execution, Status};
+use crate::model::StateMachine;
 use crate::subst::Substitutions;
 use crate::tasks::mock::{MockError, MockResolver};
 use crate::tasks::{TableResolver, TaskOutcome, TaskRequest, TaskResolver};
@@ -237,7 +239,8 @@ impl RunSetup {
         {
             return Err(SetupError::Substitution(d));
         }
-        let (machine, _) = Document::from_value(applied.value, doc.format()).model();
+        // The typed view straight from the value: no text to write out and read back.
+        let machine = StateMachine::read(&applied.value, &mut Diagnostics::default());
         let program = Program::compile(&machine)?;
         Ok(Prepared {
             program: Arc::new(program),

@@ -84,7 +84,8 @@ impl Execution {
         frame.entered_event = frame.prev_event;
         frame.entered_at = self.clock;
         frame.retry_count = 0;
-        frame.retry_attempts = vec![0; state.retry.len()];
+        frame.retry_attempts.clear();
+        frame.retry_attempts.resize(state.retry.len(), 0);
         match self.process_input(fid, state) {
             Ok(effective) => {
                 self.frames[fid].effective = effective.clone();

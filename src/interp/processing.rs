@@ -441,6 +441,17 @@ impl Execution {
         }
     }
 
+    /// [`Execution::number`] of a field that may be absent.
+    pub(super) fn optional_number(
+        &mut self,
+        fid: FrameId,
+        state: &CState,
+        field: Option<&Dynamic<u64>>,
+        name: &str,
+    ) -> Result<Option<u64>, StateError> {
+        field.map(|f| self.number(fid, state, f, name)).transpose()
+    }
+
     /// A JSONata field that must give a number.
     pub(super) fn jsonata_number(
         &mut self,

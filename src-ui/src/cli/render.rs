@@ -7,10 +7,12 @@ use crate::files::{read_text, write_atomic};
 use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
+use stepcraft::diag::Diagnostics;
 use stepcraft::graph::WorkflowGraph;
 use stepcraft::layout::{
     Dagre, EstimateMeasure, Layered, LayoutEngine, LayoutOptions, LayoutRequest, layout_with,
 };
+use stepcraft::model::StateMachine;
 use stepcraft::{Document, Format, render_svg};
 
 #[derive(Debug, Args)]
@@ -64,7 +66,7 @@ pub fn run(args: &RenderArgs) -> u8 {
         }
     };
     let applied = substitutions.apply_to(&doc);
-    let (machine, _) = Document::from_value(applied.value, doc.format()).model();
+    let machine = StateMachine::read(&applied.value, &mut Diagnostics::default());
     let graph = WorkflowGraph::from_machine(&machine);
     let request = LayoutRequest::from_graph(&graph, &EstimateMeasure, LayoutOptions::default());
     let engine: &dyn LayoutEngine = match args.engine {

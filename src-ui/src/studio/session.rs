@@ -4,6 +4,7 @@
 
 use super::parameters::{ParameterRow, Parameters};
 use super::problems::ProblemIndex;
+use super::state::{PanelCtx, Selection};
 use crate::files::Stamp;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -96,6 +97,16 @@ impl Session {
     pub fn untitled() -> Self {
         let doc = Document::from_value(new_definition(), Format::Json);
         Self::new(doc, "untitled.asl.json", None)
+    }
+
+    /// What a panel reads this frame: the document, its model and diagnostics, the selection.
+    pub fn panel_ctx<'a>(&'a self, selection: &'a Selection) -> PanelCtx<'a> {
+        PanelCtx {
+            value: self.doc.value(),
+            machine: self.machine(),
+            diagnostics: self.diagnostics(),
+            selection,
+        }
     }
 
     /// The document.

@@ -12,7 +12,7 @@ use crate::interp::map_run::Record;
 use crate::interp::processing::display_plain;
 use crate::interp::template::path_text;
 use crate::interp::{Execution, FrameId, results};
-use crate::value::{ObjectMap, Val};
+use crate::value::Val;
 
 /// Why a Map could not start: the error, and whether it owes a `MapStateFailed` event.
 type StartError = (StateError, bool);
@@ -38,13 +38,11 @@ impl Execution {
         state: &CState,
         m: &MapState,
     ) -> Result<(), StartError> {
-        let number = |this: &mut Self, field: &Option<Dynamic<u64>>, name| match field {
-            Some(f) => this.number(fid, state, f, name).map(Some),
-            None => Ok(None),
-        };
         // AWS reads MaxConcurrency(Path) first: a bad value fails the state before the items are
         // read and before `MapStateStarted` (recorded: MapStateEntered, then ExecutionFailed).
-        let limit = number(self, &m.max_concurrency, "MaxConcurrency").map_err(|e| (e, false))?;
+        let limit = self
+            .optional_number(fid, state, m.max_concurrency.as_ref(), "MaxConcurrency")
+            .map_err(|e| (e, false))?;
         let items = match &m.item_reader {
             Some(reader) => self.read_items(fid, state, reader).map_err(|e| (e, true))?,
             None => self.map_items(fid, state, m)?,
@@ -81,8 +79,14 @@ impl Execution {
             },
         );
         // The tolerances are read after it (recorded: MapStateStarted, then ExecutionFailed).
-        let tolerated =
-            number(self, &m.tolerated_count, "ToleratedFailureCount").map_err(|e| (e, false))?;
+        let tolerated = self
+            .optional_number(
+                fid,
+                state,
+                m.tolerated_count.as_ref(),
+                "ToleratedFailureCount",
+            )
+            .map_err(|e| (e, false))?;
         let percentage = match &m.tolerated_percentage {
             Some(f) => Some(self.percentage(fid, state, f).map_err(|e| (e, false))?),
             None => None,
@@ -239,19 +243,11 @@ impl Execution {
         };
         match &m.item_selector {
             None => Ok(value.clone()),
+            // `$$.Map.Item` is the item's while the Context object is built.
             Some(Payload::Path(t)) => {
-                let mut item = ObjectMap::default();
-                item.insert(
-                    "Index".into(),
-                    Val::int(i64::try_from(index).unwrap_or(i64::MAX)),
-                );
-                item.insert("Value".into(), value.clone());
-                let mut map = ObjectMap::default();
-                map.insert("Item".into(), Val::object(item));
-                let mut ctx = self.context(fid, state);
-                if let Some(obj) = ctx.object_mut() {
-                    obj.insert("Map".into(), Val::object(map));
-                }
+                let saved = self.frames[fid].item.replace((index, value.clone()));
+                let ctx = self.context(fid, state);
+                self.frames[fid].item = saved;
                 let effective = self.frames[fid].effective.clone();
                 self.eval_template(fid, state, t, &effective, &ctx)
             }

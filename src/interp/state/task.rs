@@ -50,18 +50,15 @@ impl Execution {
         else {
             return;
         };
-        let seconds = |this: &mut Self, field, name| match field {
-            Some(f) => this.number(fid, state, f, name).map(Some),
-            None => Ok(None),
-        };
-        let timeout = match seconds(self, timeout.as_ref(), "TimeoutSeconds") {
+        let timeout = match self.optional_number(fid, state, timeout.as_ref(), "TimeoutSeconds") {
             Ok(t) => t,
             Err(e) => return self.fail_with(fid, e),
         };
-        let heartbeat = match seconds(self, heartbeat.as_ref(), "HeartbeatSeconds") {
-            Ok(h) => h,
-            Err(e) => return self.fail_with(fid, e),
-        };
+        let heartbeat =
+            match self.optional_number(fid, state, heartbeat.as_ref(), "HeartbeatSeconds") {
+                Ok(h) => h,
+                Err(e) => return self.fail_with(fid, e),
+            };
         let frame = &mut self.frames[fid];
         frame.timeout_deadline = timeout.map(|t| self.clock + secs(t));
         frame.heartbeat = heartbeat;

@@ -12,9 +12,11 @@ impl Inspector {
     /// `Assign` as rows; `Assign` that is not an object (or the user's choice) as JSON.
     pub(super) fn assign_rows_ui(&mut self, ui: &mut Ui, f: &mut Frame<'_>, s: &StateCtx<'_>) {
         let assign = s.obj.get("Assign");
+        // Read in place; copied only when a click changes it.
+        let empty = Map::new();
         let rows = match assign {
-            None => Some(Map::new()),
-            Some(Value::Object(m)) => Some(m.clone()),
+            None => Some(&empty),
+            Some(Value::Object(m)) => Some(m),
             Some(_) => None,
         };
         ui.horizontal(|ui| {
@@ -42,7 +44,7 @@ impl Inspector {
         if rows.is_empty() {
             ui.label(RichText::new("No variables yet.").weak());
         }
-        for (name, value) in &rows {
+        for (name, value) in rows {
             ui.horizontal(|ui| {
                 let id = ("inspector-assign-name", at.as_str(), name.as_str());
                 let draft = self
@@ -60,17 +62,16 @@ impl Inspector {
                 } else {
                     "The variable's name (end it with .$ to read the value from a path)"
                 });
-                let done = response.lost_focus();
-                let renamed = draft.trim().to_owned();
-                if done && renamed != *name {
-                    if renamed.is_empty() || rows.contains_key(&renamed) {
+                let renamed = draft.trim();
+                if response.lost_focus() && renamed != name {
+                    if renamed.is_empty() || rows.contains_key(renamed) {
                         // Refused: the draft goes back to the name.
                         draft.clone_from(name);
                     } else {
                         f.edit(Edit::set_state_field(
                             s.state,
                             "Assign",
-                            Some(Value::Object(rename(&rows, name, &renamed))),
+                            Some(Value::Object(rename(rows, name, renamed))),
                         ));
                     }
                 }

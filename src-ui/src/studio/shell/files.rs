@@ -11,7 +11,6 @@ use crate::studio::session::Session;
 use crate::studio::state::Selection;
 use egui::Ui;
 use std::path::{Path, PathBuf};
-use stepcraft::catalog::Catalog;
 use stepcraft::{Document, Format};
 
 /// Unsaved work is written to the recovery folder this long after the last change, in seconds…
@@ -174,7 +173,7 @@ impl StudioApp {
     pub(super) fn proceed_without_ui(&mut self, ctx: &egui::Context, pending: Pending) {
         match pending {
             Pending::New => {
-                let templates = crate::studio::gallery::templates(&Catalog::bundled());
+                let templates = crate::studio::gallery::templates(self.browser.catalog());
                 self.dialog = Some(Dialog::Gallery(templates));
             }
             Pending::Open(Some(path)) => self.load_path(&path),

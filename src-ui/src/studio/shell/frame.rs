@@ -8,7 +8,6 @@ use crate::studio::canvas::GraphView;
 use crate::studio::commands::UiCommand;
 use crate::studio::problems;
 use crate::studio::session::Session;
-use crate::studio::state::PanelCtx;
 use crate::studio::theme;
 use egui::{RichText, Ui};
 
@@ -111,12 +110,7 @@ impl StudioApp {
     /// The Design mode: browser, inspector and canvas.
     pub(super) fn design_ui(&mut self, ui: &mut Ui, window: egui::Vec2, actions: &mut Actions) {
         let session = &self.session;
-        let ctx = PanelCtx {
-            value: session.document().value(),
-            machine: session.machine(),
-            diagnostics: session.diagnostics(),
-            selection: &self.selection,
-        };
+        let ctx = session.panel_ctx(&self.selection);
         let shown = bounded(egui::Panel::left, &theme::BROWSER_PANEL, window.x).show(ui, |ui| {
             let _dragged = self.browser.ui(ui, actions);
         });
@@ -167,12 +161,7 @@ impl StudioApp {
         let overlay = self.run.overlay();
         egui::CentralPanel::no_frame().show(ui, |ui| {
             let session = &self.session;
-            let ctx = PanelCtx {
-                value: session.document().value(),
-                machine: session.machine(),
-                diagnostics: session.diagnostics(),
-                selection: &self.selection,
-            };
+            let ctx = session.panel_ctx(&self.selection);
             self.canvas
                 .ui(ui, &ctx, graph_view(session), Some(&overlay), actions);
         });
