@@ -10,7 +10,8 @@ use indexmap::IndexMap;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Number, Value};
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A JSON value with shared, copy-on-write containers.
 #[derive(Clone, Default)]
@@ -38,28 +39,58 @@ pub type ObjectMap = IndexMap<Arc<str>, Val, Hasher>;
 /// hashes keys an attacker picks to slow a shared service down.
 pub type Hasher = foldhash::fast::FixedState;
 
+/// A number worked out once and kept: a container's JSON size or depth. It is read on every
+/// state's input and output, so it is a plain atomic (relaxed loads and stores, no lock): two
+/// threads that both work it out store the same number.
+struct Cached(AtomicUsize);
+
+impl Cached {
+    const UNKNOWN: usize = usize::MAX;
+
+    fn new() -> Self {
+        Self(AtomicUsize::new(Self::UNKNOWN))
+    }
+
+    fn get_or(&self, work_out: impl FnOnce() -> usize) -> usize {
+        match self.0.load(Ordering::Relaxed) {
+            Self::UNKNOWN => {
+                let n = work_out();
+                self.0.store(n, Ordering::Relaxed);
+                n
+            }
+            n => n,
+        }
+    }
+}
+
+impl Default for Cached {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// An array and its cached compact JSON size.
 #[derive(Default)]
 pub struct ArrayNode {
     items: Vec<Val>,
-    size: OnceLock<usize>,
-    depth: OnceLock<usize>,
+    size: Cached,
+    depth: Cached,
 }
 
 /// An object and its cached compact JSON size.
 #[derive(Default)]
 pub struct ObjectNode {
     map: ObjectMap,
-    size: OnceLock<usize>,
-    depth: OnceLock<usize>,
+    size: Cached,
+    depth: Cached,
 }
 
 impl Clone for ArrayNode {
     fn clone(&self) -> Self {
         Self {
             items: self.items.clone(),
-            size: OnceLock::new(),
-            depth: OnceLock::new(),
+            size: Cached::new(),
+            depth: Cached::new(),
         }
     }
 }
@@ -68,8 +99,8 @@ impl Clone for ObjectNode {
     fn clone(&self) -> Self {
         Self {
             map: self.map.clone(),
-            size: OnceLock::new(),
-            depth: OnceLock::new(),
+            size: Cached::new(),
+            depth: Cached::new(),
         }
     }
 }
@@ -136,8 +167,8 @@ impl Val {
     pub fn array(items: Vec<Val>) -> Self {
         Self::Array(Arc::new(ArrayNode {
             items,
-            size: OnceLock::new(),
-            depth: OnceLock::new(),
+            size: Cached::new(),
+            depth: Cached::new(),
         }))
     }
 
@@ -145,8 +176,8 @@ impl Val {
     pub fn object(map: ObjectMap) -> Self {
         Self::Object(Arc::new(ObjectNode {
             map,
-            size: OnceLock::new(),
-            depth: OnceLock::new(),
+            size: Cached::new(),
+            depth: Cached::new(),
         }))
     }
 
@@ -207,8 +238,8 @@ impl Val {
         match self {
             Self::Object(o) => {
                 let node = Arc::make_mut(o);
-                node.size = OnceLock::new();
-                node.depth = OnceLock::new();
+                node.size = Cached::new();
+                node.depth = Cached::new();
                 Some(&mut node.map)
             }
             _ => None,
@@ -220,8 +251,8 @@ impl Val {
         match self {
             Self::Array(a) => {
                 let node = Arc::make_mut(a);
-                node.size = OnceLock::new();
-                node.depth = OnceLock::new();
+                node.size = Cached::new();
+                node.depth = Cached::new();
                 Some(&mut node.items)
             }
             _ => None,
@@ -248,11 +279,11 @@ impl Val {
             Self::Bool(false) => 5,
             Self::Number(n) => number_len(n),
             Self::String(s) => string_len(s),
-            Self::Array(a) => *a.size.get_or_init(|| {
+            Self::Array(a) => a.size.get_or(|| {
                 2 + a.items.iter().map(Val::json_size).sum::<usize>()
                     + a.items.len().saturating_sub(1)
             }),
-            Self::Object(o) => *o.size.get_or_init(|| {
+            Self::Object(o) => o.size.get_or(|| {
                 2 + o
                     .map
                     .iter()
@@ -266,12 +297,12 @@ impl Val {
     /// How deeply arrays and objects nest in it (a scalar: 0), cached like the size.
     pub fn depth(&self) -> usize {
         match self {
-            Self::Array(a) => *a
+            Self::Array(a) => a
                 .depth
-                .get_or_init(|| 1 + a.items.iter().map(Val::depth).max().unwrap_or(0)),
-            Self::Object(o) => *o
+                .get_or(|| 1 + a.items.iter().map(Val::depth).max().unwrap_or(0)),
+            Self::Object(o) => o
                 .depth
-                .get_or_init(|| 1 + o.map.values().map(Val::depth).max().unwrap_or(0)),
+                .get_or(|| 1 + o.map.values().map(Val::depth).max().unwrap_or(0)),
             _ => 0,
         }
     }

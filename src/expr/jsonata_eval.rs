@@ -6,7 +6,7 @@
 use super::functions::{Random, SplitMix, uuid};
 use crate::value::{ObjectMap, Val};
 use indexmap::IndexMap;
-use jsonata_core::ast::AstNode;
+use jsonata_core::ast::{AstNode, BinaryOp};
 use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError, EvaluatorOptions};
 use jsonata_core::value::JValue;
 use std::cell::RefCell;
@@ -32,6 +32,154 @@ pub struct Expression {
     /// For `$name.a.b` (no predicates, no operators): the variable and the steps, read without
     /// the evaluator. `$states.input.x` is `states` then `input`, `x`.
     fast: Option<(Arc<str>, Vec<Arc<str>>)>,
+    /// For arithmetic, comparisons and `and`/`or` of such paths and literals: worked out
+    /// without the evaluator where the values are plain ([`Fast`]).
+    arith: Option<Fast>,
+}
+
+/// An expression simple enough to work out without the JSONata evaluator: paths of plain
+/// member steps from a variable, number and string literals, and binary operators on them.
+///
+/// [`Fast::eval`] answers only where the answer cannot differ from the evaluator's: numbers with
+/// arithmetic and comparisons (JSONata's numbers are doubles, as here), strings with `=`, `!=`
+/// and `&`, booleans with `and`, `or`, `=` and `!=`. Anything else (a member that is missing, an
+/// array on the way, a type JSONata would convert or refuse, a result out of range) returns
+/// `None` and goes to the evaluator, which gives the exact result or error.
+#[derive(Debug, Clone)]
+enum Fast {
+    Path(Arc<str>, Vec<Arc<str>>),
+    Number(f64),
+    String(Arc<str>),
+    Binary(BinaryOp, Box<Fast>, Box<Fast>),
+}
+
+impl Fast {
+    /// Reads the parsed expression; `None` when it has any other form.
+    fn from_ast(node: &AstNode) -> Option<Self> {
+        Some(match node {
+            AstNode::Number(n) => Self::Number(*n),
+            AstNode::String(s) => Self::String(Arc::from(s.as_str())),
+            AstNode::Variable(name) if name != "states" && !name.is_empty() => {
+                Self::Path(Arc::from(name.as_str()), Vec::new())
+            }
+            AstNode::Path { steps } => {
+                let (first, rest) = steps.split_first()?;
+                let plain = |s: &jsonata_core::ast::PathStep| {
+                    s.stages.is_empty()
+                        && s.focus.is_none()
+                        && s.index_var.is_none()
+                        && s.ancestor_label.is_none()
+                };
+                let AstNode::Variable(name) = &first.node else {
+                    return None;
+                };
+                if !plain(first) || name.is_empty() || (name == "states" && rest.is_empty()) {
+                    return None;
+                }
+                let mut names = Vec::with_capacity(rest.len());
+                for step in rest {
+                    match &step.node {
+                        AstNode::Name(n) if plain(step) => names.push(Arc::from(n.as_str())),
+                        _ => return None,
+                    }
+                }
+                Self::Path(Arc::from(name.as_str()), names)
+            }
+            AstNode::Binary { op, lhs, rhs } => {
+                use BinaryOp::*;
+                if !matches!(
+                    op,
+                    Add | Subtract
+                        | Multiply
+                        | Divide
+                        | Modulo
+                        | Equal
+                        | NotEqual
+                        | LessThan
+                        | LessThanOrEqual
+                        | GreaterThan
+                        | GreaterThanOrEqual
+                        | And
+                        | Or
+                        | Concatenate
+                ) {
+                    return None;
+                }
+                Self::Binary(
+                    *op,
+                    Box::new(Self::from_ast(lhs)?),
+                    Box::new(Self::from_ast(rhs)?),
+                )
+            }
+            _ => return None,
+        })
+    }
+
+    /// The value, where it is sure to be the evaluator's (see the type's comment).
+    fn eval<'v>(&self, states: &'v Val, variable: &dyn Fn(&str) -> Option<&'v Val>) -> Option<Val> {
+        match self {
+            Self::Number(n) => Some(number(*n)),
+            Self::String(s) => Some(Val::String(s.clone())),
+            Self::Path(name, steps) => {
+                let mut node = if &**name == "states" {
+                    states
+                } else {
+                    variable(name)?
+                };
+                for step in steps {
+                    match node {
+                        Val::Object(_) => node = node.get(step)?,
+                        _ => return None,
+                    }
+                }
+                // An array (JSONata flattens and maps over it) or null is left to the evaluator.
+                matches!(node, Val::Number(_) | Val::String(_) | Val::Bool(_)).then(|| node.clone())
+            }
+            Self::Binary(op, lhs, rhs) => {
+                let (l, r) = (lhs.eval(states, variable)?, rhs.eval(states, variable)?);
+                binary(*op, &l, &r)
+            }
+        }
+    }
+}
+
+/// A binary operator on plain values, or `None` to leave it to the evaluator.
+fn binary(op: BinaryOp, l: &Val, r: &Val) -> Option<Val> {
+    use BinaryOp::*;
+    match (l, r) {
+        (Val::Number(a), Val::Number(b)) => {
+            let (a, b) = (a.as_f64()?, b.as_f64()?);
+            let arithmetic = |x: f64| x.is_finite().then(|| number(x));
+            match op {
+                Add => arithmetic(a + b),
+                Subtract => arithmetic(a - b),
+                Multiply => arithmetic(a * b),
+                Divide => arithmetic(a / b),
+                Modulo => arithmetic(a % b),
+                Equal => Some(Val::Bool(a == b)),
+                NotEqual => Some(Val::Bool(a != b)),
+                LessThan => Some(Val::Bool(a < b)),
+                LessThanOrEqual => Some(Val::Bool(a <= b)),
+                GreaterThan => Some(Val::Bool(a > b)),
+                GreaterThanOrEqual => Some(Val::Bool(a >= b)),
+                _ => None,
+            }
+        }
+        (Val::String(a), Val::String(b)) => match op {
+            Equal => Some(Val::Bool(a == b)),
+            NotEqual => Some(Val::Bool(a != b)),
+            Concatenate => Some(Val::string(&format!("{a}{b}"))),
+            _ => None,
+        },
+        (Val::Bool(a), Val::Bool(b)) => match op {
+            And => Some(Val::Bool(*a && *b)),
+            Or => Some(Val::Bool(*a || *b)),
+            Equal => Some(Val::Bool(a == b)),
+            NotEqual => Some(Val::Bool(a != b)),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Recognises `$name(.ident)*`, the commonest expression by far.
@@ -106,12 +254,18 @@ impl Expression {
         super::jsonata::check_nesting(trimmed)?;
         let ast = jsonata_core::parser::parse(trimmed).map_err(|e| e.to_string())?;
         let (needs_context, variables) = scan(trimmed);
+        let fast = simple_path(trimmed);
+        let arith = match fast {
+            Some(_) => None,
+            None => Fast::from_ast(&ast),
+        };
         Ok(Self {
             text: Arc::from(trimmed),
             ast: Arc::new(ast),
             needs_context,
             variables,
-            fast: simple_path(trimmed),
+            fast,
+            arith,
         })
     }
 
@@ -137,6 +291,9 @@ impl Expression {
         states: &'v Val,
         variable: impl Fn(&str) -> Option<&'v Val>,
     ) -> Option<Result<Val, JsonataError>> {
+        if let Some(arith) = &self.arith {
+            return arith.eval(states, &variable).map(Ok);
+        }
         let (name, steps) = self.fast.as_ref()?;
         let mut node = if &**name == "states" {
             states
@@ -460,5 +617,82 @@ mod tests {
     fn runaway_recursion_is_stopped() {
         let r = eval("($f := function($n){ $f($n + 1) }; $f(0))", json!({}));
         assert!(matches!(r, Err(JsonataError::Failed(_))), "{r:?}");
+    }
+
+    /// The fast path answers exactly as the evaluator does, or leaves the expression to it.
+    #[test]
+    fn fast_path_agrees_with_the_evaluator() {
+        let inputs = [
+            json!({"i": 3, "n": 10, "f": 2.5, "s": "ab", "t": "ab", "b": true, "c": false,
+                   "z": 0, "neg": -7, "big": 9007199254740993_u64, "arr": [1, 2], "nul": null,
+                   "o": {"p": {"q": 4}}}),
+            json!({"i": "3", "n": null, "s": 1, "b": "yes"}),
+            json!({}),
+        ];
+        let expressions = [
+            "$states.input.i + 1",
+            "$states.input.i - $states.input.n",
+            "$states.input.i * $states.input.f",
+            "$states.input.i / $states.input.z",
+            "$states.input.neg % 4",
+            "$states.input.f % 1",
+            "$states.input.i < $states.input.n",
+            "$states.input.i <= 3",
+            "$states.input.n > $states.input.f",
+            "$states.input.i >= 4",
+            "$states.input.i = 3",
+            "$states.input.i != 3",
+            "$states.input.s = $states.input.t",
+            "$states.input.s != 'ab'",
+            "$states.input.s & $states.input.t",
+            "$states.input.s & 1",
+            "$states.input.b and $states.input.c",
+            "$states.input.b or $states.input.c",
+            "$states.input.b = true",
+            "$states.input.big + 0",
+            "$states.input.arr + 1",
+            "$states.input.nul = null",
+            "$states.input.missing + 1",
+            "$states.input.missing < 1",
+            "$states.input.s < $states.input.t",
+            "$states.input.o.p.q * 2",
+            "$x + $states.input.i",
+            "1 + 2 * 3",
+            "'a' = 'a'",
+            "$x.y + 1",
+            "$states.input.i + 1 < $states.input.n - 1",
+        ];
+        let mut fast_answers = 0;
+        for input in &inputs {
+            let mut m = ObjectMap::default();
+            m.insert("input".into(), Val::from(input.clone()));
+            let states = Val::object(m);
+            let vars: Vec<(Arc<str>, Val)> = vec![("x".into(), Val::int(5))];
+            for text in expressions {
+                let e = Expression::parse(text).expect(text);
+                let slow = e.eval_converted(
+                    &to_jvalue(&states),
+                    &[("x".into(), to_jvalue(&Val::int(5)))],
+                    &mut SplitMix(1),
+                );
+                let lookup = |n: &str| vars.iter().find(|(k, _)| &**k == n).map(|(_, v)| v);
+                if let Some(fast) = e.eval_fast(&states, lookup) {
+                    fast_answers += 1;
+                    let (f, s) = (fast.map(|v| v.to_value()), slow.map(|v| v.to_value()));
+                    assert_eq!(f, s, "{text} on {input}");
+                }
+            }
+        }
+        // Most expressions on the first input are plain; the loop benchmark's take the fast path.
+        assert!(fast_answers >= 20, "{fast_answers}");
+        let states = {
+            let mut m = ObjectMap::default();
+            m.insert("input".into(), Val::from(json!({"i": 1, "n": 2})));
+            Val::object(m)
+        };
+        for text in ["$states.input.i + 1", "$states.input.i < $states.input.n"] {
+            let e = Expression::parse(text).expect("parses");
+            assert!(e.eval_fast(&states, |_| None).is_some(), "{text}");
+        }
     }
 }
