@@ -69,6 +69,9 @@ impl Default for Cached {
     }
 }
 
+/// Objects with at most this many members are searched in order rather than through the hash.
+const SMALL_OBJECT: usize = 8;
+
 /// An array and its cached compact JSON size.
 #[derive(Default)]
 pub struct ArrayNode {
@@ -105,13 +108,16 @@ impl Clone for ObjectNode {
     }
 }
 
-/// Dropping a value frees its containers with a loop, not recursion: a run can build values
+/// Dropping a deep value frees its containers with a loop, not recursion: a run can build values
 /// nested tens of thousands of levels deep (a Pass state in a loop wrapping its input) before a
-/// limit stops it, and dropping one recursively overflowed the stack.
+/// limit stops it, and dropping one recursively overflowed the stack. Values of ordinary depth
+/// (up to [`RECURSIVE_DROP_DEPTH`] levels, counted per thread) drop as usual, which needs no
+/// list of the children.
 impl Drop for ArrayNode {
     fn drop(&mut self) {
         if self.items.iter().any(Val::is_container) {
-            free_without_recursion(std::mem::take(&mut self.items));
+            let items = std::mem::take(&mut self.items);
+            drop_nested(items, |items| items);
         }
     }
 }
@@ -119,9 +125,30 @@ impl Drop for ArrayNode {
 impl Drop for ObjectNode {
     fn drop(&mut self) {
         if self.map.values().any(Val::is_container) {
-            free_without_recursion(std::mem::take(&mut self.map).into_values().collect());
+            let map = std::mem::take(&mut self.map);
+            drop_nested(map, |map| map.into_values().collect());
         }
     }
+}
+
+/// How many containers deep a drop recurses before it frees the rest with a loop.
+const RECURSIVE_DROP_DEPTH: u32 = 128;
+
+thread_local! {
+    static DROP_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Drops a container's children: recursively while the drops in progress on this thread are
+/// shallow, with [`free_without_recursion`] beyond.
+fn drop_nested<T>(children: T, into_list: impl FnOnce(T) -> Vec<Val>) {
+    let depth = DROP_DEPTH.with(std::cell::Cell::get);
+    if depth >= RECURSIVE_DROP_DEPTH {
+        free_without_recursion(into_list(children));
+        return;
+    }
+    DROP_DEPTH.with(|d| d.set(depth + 1));
+    drop(children);
+    DROP_DEPTH.with(|d| d.set(depth));
 }
 
 /// Frees values: containers nobody else holds are emptied onto a stack before they drop, so each
@@ -229,8 +256,18 @@ impl Val {
     }
 
     /// A member of an object.
+    ///
+    /// Most objects a workflow passes along have a handful of members: those are searched in
+    /// order (comparing lengths first), which is quicker than hashing the key.
     pub fn get(&self, key: &str) -> Option<&Val> {
-        self.as_object()?.get(key)
+        let map = self.as_object()?;
+        if map.len() <= SMALL_OBJECT {
+            return map
+                .iter()
+                .find(|(k, _)| k.len() == key.len() && &***k == key)
+                .map(|(_, v)| v);
+        }
+        map.get(key)
     }
 
     /// Mutable access to an object's entries, copying the map first if it is shared.

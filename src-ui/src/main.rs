@@ -4,6 +4,11 @@ use clap::Parser;
 use std::process::ExitCode;
 use stepcraft_studio::{app, cli};
 
+/// mimalloc rather than the system's malloc: interpreter runs allocate and free small values on
+/// every state (see `stepcraft bench`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = cli::Args::parse();
     match args.command {
