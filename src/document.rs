@@ -3,6 +3,7 @@
 
 use crate::diag::{Diagnostic, Location};
 use crate::model::StateMachine;
+use crate::numbers::NumberTexts;
 use crate::placeholder::Bare;
 use crate::pointer::Pointer;
 use crate::source::{self, Format, SourceMap};
@@ -18,6 +19,7 @@ pub struct Document {
     map: SourceMap,
     read_warnings: Vec<Diagnostic>,
     bare: Bare,
+    numbers: NumberTexts,
     edited: bool,
 }
 
@@ -33,6 +35,7 @@ impl Document {
             map: parsed.map,
             read_warnings: parsed.warnings,
             bare: parsed.bare,
+            numbers: parsed.numbers,
             edited: false,
         })
     }
@@ -55,6 +58,7 @@ impl Document {
             map,
             read_warnings: Vec::new(),
             bare: Bare::default(),
+            numbers: NumberTexts::default(),
             edited: false,
         }
     }
@@ -62,7 +66,7 @@ impl Document {
     /// The document written anew from its value, as it will be saved: same format, bare
     /// placeholders still bare, positions those of the new text.
     pub fn rewritten(&self) -> Self {
-        let text = write::to_string_with_bare(&self.value, self.format, &self.bare);
+        let text = self.write(self.format);
         match source::parse(&text, self.format) {
             Ok(parsed) => Self {
                 text,
@@ -71,6 +75,7 @@ impl Document {
                 map: parsed.map,
                 read_warnings: Vec::new(),
                 bare: parsed.bare,
+                numbers: parsed.numbers,
                 edited: false,
             },
             Err(_) => Self::from_value(self.value.clone(), self.format),
@@ -107,7 +112,7 @@ impl Document {
     /// written out in the document's format.
     pub fn to_text(&self) -> String {
         if self.edited {
-            write::to_string_with_bare(&self.value, self.format, &self.bare)
+            self.write(self.format)
         } else {
             self.text.clone()
         }
@@ -120,10 +125,15 @@ impl Document {
     /// substitutes), so it is quoted in JSON.
     pub fn formatted(&self, format: Format) -> String {
         if self.bare.is_yaml() && format == Format::Json {
-            write::to_string(&self.value, format)
+            write::to_string_kept(&self.value, format, &Bare::default(), &self.numbers)
         } else {
-            write::to_string_with_bare(&self.value, format, &self.bare)
+            self.write(format)
         }
+    }
+
+    /// The value written in `format`, bare placeholders bare and numbers as they were read.
+    fn write(&self, format: Format) -> String {
+        write::to_string_kept(&self.value, format, &self.bare, &self.numbers)
     }
 
     /// The placeholders written bare (unquoted) in the text; they read as strings and are written

@@ -51,6 +51,7 @@ pub mod history;
 pub mod interp;
 pub mod layout;
 pub mod model;
+pub mod numbers;
 pub mod placeholder;
 pub mod pointer;
 pub mod render_svg;

@@ -1,6 +1,7 @@
 //! Source text: reading JSON or YAML into a JSON value, and mapping JSON pointers back to line:column.
 
 use crate::diag::{Code, Diagnostic, Location};
+use crate::numbers::NumberTexts;
 use crate::placeholder::Bare;
 use crate::pointer::Pointer;
 use serde_json::{Map, Number, Value};
@@ -141,6 +142,9 @@ pub struct Parsed {
     /// The placeholders that stand bare in the text, outside quotes (`"Max": ${Limit}` in JSON,
     /// a plain `${Limit}` scalar in YAML); each reads as the string `"${Limit}"`.
     pub bare: Bare,
+    /// The numbers whose text normal writing would change (`1E+2`, `1e-400`, 100-digit
+    /// integers...), so writers put them back as they were.
+    pub numbers: NumberTexts,
 }
 
 /// The deepest nesting of arrays and objects a definition may have, in both formats (YAML once its
@@ -225,12 +229,14 @@ fn parse_json(original: &str) -> Result<Parsed, Diagnostic> {
         at: 0,
         map: SourceMap::new(text),
         warnings: Vec::new(),
+        numbers: NumberTexts::default(),
     };
     let mut pointer = String::new();
     scanner.value(&mut pointer, None);
     let JsonScanner {
         mut map,
         mut warnings,
+        numbers,
         ..
     } = scanner;
     let bare = if bare_ranges.is_empty() {
@@ -277,6 +283,7 @@ fn parse_json(original: &str) -> Result<Parsed, Diagnostic> {
         map,
         warnings,
         bare,
+        numbers,
     })
 }
 
@@ -388,6 +395,7 @@ struct JsonScanner<'t> {
     at: usize,
     map: SourceMap,
     warnings: Vec<Diagnostic>,
+    numbers: NumberTexts,
 }
 
 impl JsonScanner<'_> {
@@ -418,7 +426,28 @@ impl JsonScanner<'_> {
             Some(b'"') => {
                 self.string();
             }
-            _ => self.scalar(),
+            _ => {
+                let start = self.at;
+                self.scalar();
+                self.number_text(pointer, start);
+            }
+        }
+    }
+
+    /// Keeps the text of the number that ends here, if normal writing would change it.
+    fn number_text(&mut self, pointer: &str, start: usize) {
+        let raw = &self.bytes[start..self.at];
+        if !matches!(raw.first(), Some(b'-' | b'0'..=b'9')) {
+            return;
+        }
+        let Ok(text) = std::str::from_utf8(raw) else {
+            return;
+        };
+        if let (Ok(value @ Value::Number(_)), Some(p)) = (
+            serde_json::from_str::<Value>(text),
+            Pointer::from_escaped(pointer),
+        ) {
+            self.numbers.record(p, text, &value);
         }
     }
 
@@ -525,6 +554,7 @@ fn parse_yaml(text: &str) -> Result<Parsed, Diagnostic> {
         error: None,
         warnings: Vec::new(),
         bare: BTreeSet::new(),
+        numbers: NumberTexts::default(),
     };
     // Events are pulled one by one, not through `Parser::load`, which recurses once per level of
     // nesting: the builder keeps its own stack, and reading stops at the first problem.
@@ -568,6 +598,7 @@ fn parse_yaml(text: &str) -> Result<Parsed, Diagnostic> {
         map,
         warnings,
         bare,
+        numbers,
         ..
     } = builder;
     let bare = if bare.is_empty() {
@@ -580,6 +611,7 @@ fn parse_yaml(text: &str) -> Result<Parsed, Diagnostic> {
         map,
         warnings,
         bare,
+        numbers,
     })
 }
 
@@ -625,6 +657,7 @@ struct YamlBuilder {
     warnings: Vec<Diagnostic>,
     /// The pointers of plain (unquoted) scalars that are a whole placeholder.
     bare: BTreeSet<Pointer>,
+    numbers: NumberTexts,
 }
 
 impl YamlBuilder {
@@ -771,6 +804,14 @@ impl YamlBuilder {
         self.map.record(&pointer, key_at.map(|k| k as usize), at);
         if plain_placeholder && let Some(p) = Pointer::from_escaped(&pointer) {
             self.bare.insert(p);
+        }
+        if style == TScalarStyle::Plain
+            && tag.is_none()
+            && (value.is_number()
+                || (float_shaped(&text) && text.parse::<f64>().is_ok_and(f64::is_infinite)))
+            && let Some(p) = Pointer::from_escaped(&pointer)
+        {
+            self.numbers.record(p, &text, &value);
         }
         let value = wrap_tag(value, tag);
         self.add(value, anchor);
@@ -938,8 +979,17 @@ fn resolve_plain(text: &str) -> Option<Value> {
     })
 }
 
+/// Whether a plain scalar has the shape of a decimal number (maybe too large for a double).
+fn float_shaped(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    text.bytes().any(|b| b.is_ascii_digit())
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && digits.bytes().filter(|&b| b == b'.').count() <= 1
+}
+
 fn parse_yaml_number(text: &str) -> Option<Value> {
-    let bytes = text.as_bytes();
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if digits.is_empty() {
         return None;
@@ -965,12 +1015,7 @@ fn parse_yaml_number(text: &str) -> Option<Value> {
             return Some(Value::Number(n.into()));
         }
     }
-    let float_shaped = bytes.iter().any(u8::is_ascii_digit)
-        && digits
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
-        && digits.bytes().filter(|&b| b == b'.').count() <= 1;
-    if float_shaped {
+    if float_shaped(text) {
         let f: f64 = text.parse().ok()?;
         return Number::from_f64(f).map(Value::Number);
     }

@@ -1,5 +1,6 @@
 //! Writing a definition back out as JSON or YAML.
 
+use crate::numbers::NumberTexts;
 use crate::placeholder::Bare;
 use crate::pointer::Pointer;
 use crate::source::{Format, resolves_as_plain_string};
@@ -14,9 +15,15 @@ pub fn to_string(value: &Value, format: Format) -> String {
 /// Like [`to_string`], but a string that is exactly a placeholder named in `bare` is written
 /// without quotes, as it stood in the text it was read from (see [`crate::placeholder`]).
 pub fn to_string_with_bare(value: &Value, format: Format, bare: &Bare) -> String {
-    let writer = Writer { bare };
+    to_string_kept(value, format, bare, &NumberTexts::default())
+}
+
+/// Like [`to_string_with_bare`], and every number still as it was read is written with the
+/// text it was read from (see [`crate::numbers`]).
+pub fn to_string_kept(value: &Value, format: Format, bare: &Bare, numbers: &NumberTexts) -> String {
+    let writer = Writer { bare, numbers };
     let mut out = String::new();
-    let root = (!bare.is_empty()).then(Pointer::root);
+    let root = (!bare.is_empty() || !numbers.is_empty()).then(Pointer::root);
     match format {
         Format::Json => {
             writer.json(value, 0, &mut out, root.as_ref());
@@ -37,6 +44,7 @@ pub fn to_yaml(value: &Value) -> String {
 
 struct Writer<'b> {
     bare: &'b Bare,
+    numbers: &'b NumberTexts,
 }
 
 /// The pointer of a child, tracked only while there are bare placeholders to place.
@@ -84,6 +92,10 @@ impl Writer<'_> {
                 out.push('}');
             }
             Value::String(s) if self.is_bare(s, at) => out.push_str(s),
+            Value::Number(_) => match self.numbers.text_for(at, value) {
+                Some(text) if crate::numbers::is_json_number(text) => out.push_str(text),
+                _ => out.push_str(&value.to_string()),
+            },
             other => out.push_str(&other.to_string()),
         }
     }
@@ -169,9 +181,14 @@ impl Writer<'_> {
         match value {
             Value::Null => out.push_str("null"),
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Value::Number(n) => {
-                let _ = write!(out, "{n}");
-            }
+            Value::Number(n) => match self.numbers.text_for(at, value) {
+                Some(text) => out.push_str(text),
+                None => {
+                    let _ = write!(out, "{n}");
+                }
+            },
+            // A plain scalar too large for a double, read as a string: plain again.
+            Value::String(s) if self.numbers.text_for(at, value).is_some() => out.push_str(s),
             Value::String(s) if crate::placeholder::whole(s).is_some() => {
                 if self.is_bare(s, at) {
                     out.push_str(s);

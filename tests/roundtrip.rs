@@ -239,3 +239,87 @@ fn yaml_numbers_follow_the_core_schema() {
         &serde_json::json!({"a": "-0x1F", "b": 31, "c": 15, "d": "+0x1F", "e": "0x1G", "f": 17})
     );
 }
+
+/// Numbers keep their text through `fmt` and conversion: a double holds neither `1E+2`, nor
+/// `1.50`, nor 100 digits, nor 2^64 exactly, nor `1e-400` (issue: fmt changed them).
+#[test]
+fn numbers_keep_the_text_they_were_read_with() {
+    let big = "1234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890";
+    let texts = [
+        big,
+        "18446744073709551616",
+        "1e-400",
+        "-0",
+        "1E+2",
+        "1.50",
+        "-12",
+        "0.1",
+    ];
+    let members: Vec<String> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| format!("\"n{i}\": {t}"))
+        .collect();
+    let json = format!(
+        r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Pass", "Result": {{{}}}, "End": true}}}}}}"#,
+        members.join(", ")
+    );
+    let doc = Document::parse(&json, Format::Json).expect("JSON");
+    let pretty = doc.formatted(Format::Json);
+    let yaml = doc.formatted(Format::Yaml);
+    let from_yaml = Document::parse(&yaml, Format::Yaml)
+        .expect("YAML")
+        .formatted(Format::Json);
+    for (i, t) in texts.iter().enumerate() {
+        assert!(
+            pretty.contains(&format!("\"n{i}\": {t}")),
+            "JSON n{i} {t}:\n{pretty}"
+        );
+        assert!(
+            yaml.contains(&format!("n{i}: {t}\n")),
+            "YAML n{i} {t}:\n{yaml}"
+        );
+        assert!(
+            from_yaml.contains(&format!("\"n{i}\": {t}")),
+            "back n{i} {t}:\n{from_yaml}"
+        );
+    }
+
+    // YAML's own forms stay in YAML; a plain scalar too large for a double stays plain.
+    let yaml = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: {big: 1e400, h: 0x1F, nh: -0x1F, d: .5, p: +3}\n    End: true\n";
+    let doc = Document::parse(yaml, Format::Yaml).expect("YAML");
+    let again = doc.formatted(Format::Yaml);
+    for line in [
+        "big: 1e400\n",
+        "h: 0x1F\n",
+        "nh: \"-0x1F\"\n",
+        "d: .5\n",
+        "p: +3\n",
+    ] {
+        assert!(again.contains(line), "{line}in:\n{again}");
+    }
+    // In JSON, YAML's forms are written as JSON numbers (0x1F is 31), 1e400 as the string it is.
+    let json = doc.formatted(Format::Json);
+    for member in ["\"big\": \"1e400\"", "\"h\": 31", "\"d\": 0.5", "\"p\": 3"] {
+        assert!(json.contains(member), "{member} in:\n{json}");
+    }
+
+    // An edited number is written anew; one moved by an edit (a renamed state) keeps its text.
+    let doc = Document::parse(
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": {"x": 1E+2, "y": 2.50}, "End": true}}}"#,
+        Format::Json,
+    )
+    .expect("JSON");
+    let mut value = doc.value().clone();
+    let state = value["States"]["A"].take();
+    let states = value["States"].as_object_mut().expect("States");
+    states.remove("A");
+    states.insert("B".into(), state);
+    value["StartAt"] = "B".into();
+    value["States"]["B"]["Result"]["y"] = serde_json::json!(3.25);
+    let mut edited = doc.clone();
+    edited.set_value(value);
+    let text = edited.to_text();
+    assert!(text.contains("\"x\": 1E+2"), "{text}");
+    assert!(text.contains("\"y\": 3.25"), "{text}");
+}
