@@ -41,6 +41,7 @@
 //! ```
 
 pub mod catalog;
+pub mod coverage;
 pub mod diag;
 pub mod document;
 pub mod edit;
