@@ -1,6 +1,7 @@
 //! The headless subcommands.
 
 pub mod bench;
+pub mod coverage;
 pub mod export;
 pub mod fmt;
 pub mod render;
