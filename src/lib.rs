@@ -57,6 +57,7 @@ pub mod pointer;
 pub mod render_svg;
 pub mod replay;
 pub mod run;
+pub mod save_case;
 pub mod source;
 pub mod subst;
 pub mod tasks;

@@ -7,6 +7,7 @@ pub mod fmt;
 pub mod render;
 pub mod replay;
 pub mod run;
+pub mod save_case;
 pub mod subst;
 pub mod test;
 pub mod validate;
