@@ -1390,8 +1390,10 @@ impl Drawer<'_> {
             } else {
                 "not covered".to_owned()
             };
+            // Above the dashed outline of an uncovered state.
+            let lift = if covered { 1.0 } else { 4.5 };
             self.painter.text(
-                pos2(rect.max.x - self.len(4.0), rect.min.y - self.len(1.0)),
+                pos2(rect.max.x - self.len(4.0), rect.min.y - self.len(lift)),
                 Align2::RIGHT_BOTTOM,
                 word,
                 font,
