@@ -16,7 +16,8 @@
 //! - a Choice's history names only the next state. When one rule (or the Default) leads there,
 //!   it is that one. When several do, the rules are evaluated again, in order, against the
 //!   state's input (its InputPath applied), the Context object's execution input, name and entry
-//!   time, and the variables assigned so far; the first that holds is the one AWS took. An
+//!   time, and the variables assigned so far (by any scope: what one Map iteration assigns, the
+//!   others see here); the first that holds is the one AWS took. An
 //!   evaluation that cannot be made again (a path into `$$.Map`, a JSONata error) or that
 //!   disagrees with the next state falls back to the first rule leading there, and counts as
 //!   [`Item::inferred`];
@@ -362,6 +363,11 @@ impl Coverage {
             .map(|&i| &self.items[i])
     }
 
+    /// The item of a graph edge (edges are identified by the field that makes them).
+    pub fn edge(&self, edge: &crate::graph::Edge) -> Option<&Item> {
+        self.item(ItemKind::Edge, &edge.field)
+    }
+
     /// The items no run covered.
     pub fn uncovered(&self) -> impl Iterator<Item = &Item> {
         self.items.iter().filter(|i| !i.covered())
@@ -418,10 +424,18 @@ impl Coverage {
                     name,
                     ..
                 } => {
+                    // The run the event before the exit belongs to (its own Entered), else the
+                    // latest open run of that name.
                     let run = trace
-                        .runs_of(name)
-                        .filter(|r| r.status == RunStatus::Running)
-                        .last();
+                        .run_of_event(e.previous_event_id)
+                        .map(|i| &trace.runs()[i])
+                        .filter(|r| &r.name == name && r.status == RunStatus::Running)
+                        .or_else(|| {
+                            trace
+                                .runs_of(name)
+                                .filter(|r| r.status == RunStatus::Running)
+                                .last()
+                        });
                     if let Some(run) = run {
                         let pick =
                             self.evaluate(name, &run.input, &exec_input, run.entered_at, &vars);
