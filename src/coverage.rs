@@ -24,7 +24,9 @@
 //! - a Catch rule caught when the state left with an error: the first rule whose `ErrorEquals`
 //!   covers the error (as AWS picks it) and leads to the next state;
 //! - a Retry rule fired when a state started again (`TaskScheduled`, `ParallelStateStarted`,
-//!   `MapStateStarted`) after an error: the first rule whose `ErrorEquals` covers that error.
+//!   `MapStateStarted`) after an error: the first rule whose `ErrorEquals` covers that error (for
+//!   a Parallel or Map, which writes no failure event before a retry, the error of the state
+//!   inside it that failed).
 //!
 //! Nothing here prints: the command line and the studio render [`Coverage`].
 
@@ -410,6 +412,8 @@ impl Coverage {
         let mut vars = Vars::default();
         let mut exec_input = Val::Null;
         let mut last_error: HashMap<usize, Arc<str>> = HashMap::new();
+        // The latest error raised inside each Parallel or Map run, by its run.
+        let mut inside_error: HashMap<usize, Arc<str>> = HashMap::new();
         let mut picks: HashMap<u64, Option<Pick>> = HashMap::new();
         let mut retried: Vec<(String, Arc<str>)> = Vec::new();
         let mut previous: HashMap<u64, u64> = HashMap::new();
@@ -450,15 +454,36 @@ impl Coverage {
                     | EventKind::ParallelStateStarted
                     | EventKind::MapStateStarted { .. }
             );
+            let container = matches!(
+                e.kind,
+                EventKind::ParallelStateStarted | EventKind::MapStateStarted { .. }
+            );
             trace.push(e);
             if let Some(r) = trace.run_of_event(e.id) {
-                if starts && let Some(error) = last_error.remove(&r) {
+                // A Parallel or Map started again after a branch or iteration failed (it writes
+                // no failure event of its own then): the error of the state inside that failed.
+                let inner = if container {
+                    inside_error.remove(&r)
+                } else {
+                    None
+                };
+                if starts && let Some(error) = last_error.remove(&r).or(inner) {
                     retried.push((trace.runs()[r].name.to_string(), error));
                 }
-                match &trace.runs()[r].error {
-                    Some((error, _)) => last_error.insert(r, error.clone()),
-                    None => last_error.remove(&r),
-                };
+                let runs = trace.runs();
+                match &runs[r].error {
+                    Some((error, _)) => {
+                        last_error.insert(r, error.clone());
+                        let mut at = runs[r].parent;
+                        while let Some(p) = at {
+                            inside_error.insert(p, error.clone());
+                            at = runs[p].parent;
+                        }
+                    }
+                    None => {
+                        last_error.remove(&r);
+                    }
+                }
             }
             if let EventKind::StateExited {
                 assigned: Some(assigned),

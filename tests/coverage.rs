@@ -408,3 +408,94 @@ fn exported_histories_read_back_cover_the_same() {
     assert_eq!(local.items(), replayed.items());
     assert!(local.summary().overall().covered > 0);
 }
+
+/// A Parallel retried as a whole when a branch fails: its Retry rule fired, read from the
+/// `ParallelStateStarted` that follows the failure.
+#[test]
+fn a_retried_parallel_fires_its_retry_rule() {
+    let file = inline(
+        r#"
+definition:
+  StartAt: Both
+  States:
+    Both:
+      Type: Parallel
+      End: true
+      Retry:
+        - {ErrorEquals: [Other], MaxAttempts: 1}
+        - {ErrorEquals: [Flaky], MaxAttempts: 1, IntervalSeconds: 1}
+      Branches:
+        - StartAt: Call
+          States:
+            Call:
+              Type: Task
+              Resource: arn:aws:states:::lambda:invoke
+              Parameters: {FunctionName: f}
+              End: true
+cases:
+  - name: flaky once
+    input: {}
+    mocks:
+      Call:
+        - {Throw: {Error: Flaky, Cause: x}}
+        - {Return: {ok: true}}
+    expect: {status: SUCCEEDED}
+"#,
+    );
+    let coverage = coverage_of(&file, |_| true);
+    let retry = |i: usize| {
+        coverage
+            .item(
+                ItemKind::Retry,
+                &pointer(&format!("/States/Both/Retry/{i}")),
+            )
+            .map(|r| r.hits)
+    };
+    assert_eq!(retry(0), Some(0));
+    assert_eq!(retry(1), Some(1));
+    let call = coverage
+        .item(
+            ItemKind::State,
+            &pointer("/States/Both/Branches/0/States/Call"),
+        )
+        .expect("the branch's state");
+    assert_eq!(call.hits, 2, "entered once per attempt");
+}
+
+/// A Map retried as a whole when an iteration fails.
+#[test]
+fn a_retried_map_fires_its_retry_rule() {
+    let file = inline(
+        r#"
+definition:
+  StartAt: Each
+  States:
+    Each:
+      Type: Map
+      End: true
+      Retry:
+        - {ErrorEquals: [Flaky], MaxAttempts: 1, IntervalSeconds: 1}
+      ItemProcessor:
+        StartAt: Call
+        States:
+          Call:
+            Type: Task
+            Resource: arn:aws:states:::lambda:invoke
+            Parameters: {FunctionName: f}
+            End: true
+cases:
+  - name: flaky once
+    input: [1]
+    mocks:
+      Call:
+        - {Throw: {Error: Flaky, Cause: x}}
+        - {Return: {ok: true}}
+    expect: {status: SUCCEEDED, output: [{ok: true}]}
+"#,
+    );
+    let coverage = coverage_of(&file, |_| true);
+    let retry = coverage
+        .item(ItemKind::Retry, &pointer("/States/Each/Retry/0"))
+        .expect("the rule");
+    assert_eq!(retry.hits, 1);
+}
