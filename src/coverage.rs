@@ -41,7 +41,7 @@ use crate::model::{StateKind, StateMachine, StateType, Transition};
 use crate::pointer::Pointer;
 use crate::trace::{RunStatus, Trace};
 use crate::value::{ObjectMap, Val};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// What an item of coverage is.
@@ -520,10 +520,10 @@ impl Coverage {
         let runs = trace.runs();
         // The run entered right after an event (its branch's next state), by that event's id.
         let mut after: HashMap<u64, usize> = HashMap::new();
-        let mut exits: HashMap<u64, usize> = HashMap::new();
+        let mut exits: HashSet<u64> = HashSet::new();
         for (i, run) in runs.iter().enumerate() {
             if let Some(x) = run.exited_event {
-                exits.insert(x, i);
+                exits.insert(x);
             }
             if let Some(&prev) = previous.get(&run.entered_event) {
                 after.insert(prev, i);
@@ -538,7 +538,7 @@ impl Coverage {
             // Entered after no state of its scope: it was entered from the scope's start.
             let from_start = previous
                 .get(&run.entered_event)
-                .is_none_or(|prev| !exits.contains_key(prev));
+                .is_none_or(|prev| !exits.contains(prev));
             if info.starts_scope && from_start {
                 hits.push((ItemKind::Edge, info.scope.key("StartAt"), false));
             }
