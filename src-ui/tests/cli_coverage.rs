@@ -116,3 +116,27 @@ fn a_run_over_several_definitions_reports_each_in_the_json_report() {
         .expect("jsonata-orders");
     assert_eq!(jsonata["summary"]["overall"]["percent"], 100.0);
 }
+
+#[test]
+fn rules_are_named_as_the_inspector_numbers_them_beside_their_pointers() {
+    let out = stepcraft(&[
+        "test",
+        s(&repo("assets/examples/order-processing.test.yaml")),
+        "--filter",
+        "wallet order",
+        "--coverage",
+    ]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    for line in [
+        "rule 2 of \"Route Order\" (to \"Hold For Fraud Screening\") (/States/Route Order/Choices/1)",
+        "retrier 1 of \"Validate Order\" (/States/Validate Order/Retry/0)",
+        "catcher 1 of \"Fulfil Order\" (to \"Release Reservation\") (/States/Fulfil Order/Catch/0)",
+        "choice edge from \"Route Order\" to \"Order Rejected\" (/States/Route Order/Choices/0/Next)",
+    ] {
+        assert!(text.contains(line), "{line} in\n{text}");
+    }
+    // The wallet order goes through Fulfil Order: it is not listed.
+    assert!(!text.contains("state \"Fulfil Order\""), "{text}");
+    assert!(text.contains("choice branches 1/4 (25%)"), "{text}");
+}

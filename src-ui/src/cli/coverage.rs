@@ -187,17 +187,18 @@ fn item_json(item: &Item) -> Value {
     })
 }
 
-/// An uncovered item in words: `choice rule 1 of "Route Order" (to "Hold")`.
+/// An uncovered item in words, rules numbered from 1 as the studio's inspector numbers them:
+/// `rule 2 of "Route Order" (to "Hold")` for `/States/Route Order/Choices/1`.
 fn describe(item: &Item) -> String {
     let to = |t: &Option<String>| match t {
         Some(t) => format!("\"{t}\""),
         None => "the end".to_owned(),
     };
-    let index = item.index.unwrap_or_default();
+    let number = item.index.unwrap_or_default() + 1;
     match item.kind {
         ItemKind::State => format!("state \"{}\"", item.state),
         ItemKind::ChoiceRule => format!(
-            "choice rule {index} of \"{}\" (to {})",
+            "rule {number} of \"{}\" (to {})",
             item.state,
             to(&item.target)
         ),
@@ -205,11 +206,11 @@ fn describe(item: &Item) -> String {
             format!("Default of \"{}\" (to {})", item.state, to(&item.target))
         }
         ItemKind::Catch => format!(
-            "catch rule {index} of \"{}\" (to {})",
+            "catcher {number} of \"{}\" (to {})",
             item.state,
             to(&item.target)
         ),
-        ItemKind::Retry => format!("retry rule {index} of \"{}\"", item.state),
+        ItemKind::Retry => format!("retrier {number} of \"{}\"", item.state),
         ItemKind::Edge => match item.edge {
             Some(EdgeKind::Start) => format!("edge from the start to \"{}\"", item.state),
             Some(kind) => format!(

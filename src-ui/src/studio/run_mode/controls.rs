@@ -433,8 +433,8 @@ fn uncovered_label(item: &stepcraft::coverage::Item) -> String {
         ItemKind::State => item.state.clone(),
         ItemKind::ChoiceRule => format!("Rule {} of {}", index + 1, item.state),
         ItemKind::ChoiceDefault => format!("Default of {}", item.state),
-        ItemKind::Catch => format!("Catch {} of {}", index + 1, item.state),
-        ItemKind::Retry => format!("Retry {} of {}", index + 1, item.state),
+        ItemKind::Catch => format!("Catcher {} of {}", index + 1, item.state),
+        ItemKind::Retry => format!("Retrier {} of {}", index + 1, item.state),
         ItemKind::Edge => format!("Edge from {}", item.state),
     }
 }
