@@ -41,6 +41,7 @@
 //! ```
 
 pub mod catalog;
+pub mod coverage;
 pub mod diag;
 pub mod document;
 pub mod edit;
@@ -57,6 +58,7 @@ pub mod pointer;
 pub mod render_svg;
 pub mod replay;
 pub mod run;
+pub mod save_case;
 pub mod source;
 pub mod subst;
 pub mod tasks;

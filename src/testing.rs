@@ -999,12 +999,29 @@ pub fn run_case(case: &TestCase) -> CaseResult {
 /// Runs one case with options.
 pub fn run_case_with(case: &TestCase, options: &RunOptions) -> CaseResult {
     let start = std::time::Instant::now();
-    let failure = check(case, options).err();
+    let failure = check(case, options, None).err();
     CaseResult {
         name: case.name.clone(),
         failure,
         duration: start.elapsed(),
     }
+}
+
+/// Runs one case with options, and gives its history too (empty when the case could not start:
+/// its definition, mocks or objects unusable), for [`crate::coverage`].
+pub fn run_case_recorded(
+    case: &TestCase,
+    options: &RunOptions,
+) -> (CaseResult, Vec<crate::history::HistoryEvent>) {
+    let start = std::time::Instant::now();
+    let mut history = Vec::new();
+    let failure = check(case, options, Some(&mut history)).err();
+    let result = CaseResult {
+        name: case.name.clone(),
+        failure,
+        duration: start.elapsed(),
+    };
+    (result, history)
 }
 
 /// Runs the cases of a file whose names contain `filter` (all when `None`).
@@ -1064,7 +1081,11 @@ fn check_objects(want: &[(String, Value)], store: Option<&Overlay>) -> Result<()
     Ok(())
 }
 
-fn check(case: &TestCase, options: &RunOptions) -> Result<(), Failure> {
+fn check(
+    case: &TestCase,
+    options: &RunOptions,
+    history: Option<&mut Vec<crate::history::HistoryEvent>>,
+) -> Result<(), Failure> {
     let definition = case
         .definition
         .as_ref()
@@ -1098,6 +1119,9 @@ fn check(case: &TestCase, options: &RunOptions) -> Result<(), Failure> {
     prepared.config.objects = store.clone().map(|s| s as Arc<dyn ObjectStore>);
     let mut execution = prepared.start_with(Val::from(&case.input), resolver);
     let status = run_to_end(&mut execution).clone();
+    if let Some(history) = history {
+        history.extend_from_slice(execution.history());
+    }
     let expect = &case.expect;
     let got_status = status_name(&status);
     let describe = || match &status {

@@ -1,11 +1,13 @@
 //! The headless subcommands.
 
 pub mod bench;
+pub mod coverage;
 pub mod export;
 pub mod fmt;
 pub mod render;
 pub mod replay;
 pub mod run;
+pub mod save_case;
 pub mod subst;
 pub mod test;
 pub mod validate;

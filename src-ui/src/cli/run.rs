@@ -53,6 +53,13 @@ pub struct RunArgs {
     /// take no virtual time, so a loop of them would otherwise never end.
     #[arg(long, value_name = "N", default_value_t = stepcraft::interp::DEFAULT_MAX_TRANSITIONS)]
     max_transitions: u64,
+    /// Append this run to a test file (created when missing) as a case: its input, the Task
+    /// answers it got (as inline mocks) and its output or error and cause.
+    #[arg(long, value_name = "TESTFILE")]
+    save_case: Option<PathBuf>,
+    /// The saved case's name (default: "DEFINITION run N").
+    #[arg(long = "case", value_name = "NAME", requires = "save_case")]
+    case_name: Option<String>,
 }
 
 fn parse_type(text: &str) -> Result<WorkflowType, String> {
@@ -143,7 +150,7 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
     let mut setup = RunSetup::new(doc);
     setup.substitutions = args.subst.gather(Some(&args.file))?;
     setup.config.workflow_type = args.workflow_type.unwrap_or(WorkflowType::Standard);
-    setup.config.record_history = args.history.is_some();
+    setup.config.record_history = args.history.is_some() || args.save_case.is_some();
     setup.config.max_transitions = (args.max_transitions > 0).then_some(args.max_transitions);
     setup.config.seed = args.seed;
     if let Some(name) = &args.state_machine {
@@ -200,6 +207,17 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
         let history = stepcraft::history::to_aws_json(execution.history());
         let text = serde_json::to_string_pretty(&history).unwrap_or_default();
         write_atomic(path, &text).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    }
+    if let Some(path) = &args.save_case {
+        let run = super::save_case::Run {
+            definition: &args.file,
+            input: &input,
+            events: execution.history(),
+            status: &status,
+            workflow_type: setup.config.workflow_type,
+        };
+        let name = super::save_case::save(path, args.case_name.as_deref(), &run)?;
+        eprint(&format!("saved the case \"{name}\" to {}", path.display()));
     }
     let mut out = std::io::stdout().lock();
     Ok(match status {

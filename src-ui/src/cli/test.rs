@@ -41,6 +41,14 @@ pub struct TestArgs {
     /// are in): their definition, mocks, substitutions, template and s3Root.
     #[arg(long)]
     allow_outside: bool,
+    /// Report coverage per definition after the summary: states entered, Choice rules and
+    /// Defaults taken, Catch and Retry rules used, edges followed, and what no case covered
+    /// (with --format json, under "coverage" in the report).
+    #[arg(long)]
+    coverage: bool,
+    /// Write the coverage report as JSON to this file (see `stepcraft::coverage` for its shape).
+    #[arg(long, value_name = "FILE")]
+    coverage_json: Option<PathBuf>,
 }
 
 struct FileResults {
@@ -81,6 +89,8 @@ pub fn run(args: &TestArgs) -> u8 {
     let mut unreadable = Vec::new();
     let mut all = Vec::new();
     let progress = Progress::new(files.len());
+    let mut coverage =
+        (args.coverage || args.coverage_json.is_some()).then(super::coverage::Collector::default);
     for (i, path) in files.into_iter().enumerate() {
         progress.show(i, &path);
         let file = match testing::load_with(&path, &load_options) {
@@ -92,7 +102,10 @@ pub fn run(args: &TestArgs) -> u8 {
                 continue;
             }
         };
-        let results = testing::run_file_with(&file, args.filter.as_deref(), &options);
+        let results = match coverage.as_mut() {
+            Some(c) => c.run_file(&file, args.filter.as_deref(), &options),
+            None => testing::run_file_with(&file, args.filter.as_deref(), &options),
+        };
         progress.clear();
         if args.format == TestFormat::Text {
             for r in &results {
@@ -113,6 +126,9 @@ pub fn run(args: &TestArgs) -> u8 {
     match args.format {
         TestFormat::Text => {
             let _ = writeln!(out, "{passed} passed, {failed} failed");
+            if let Some(c) = coverage.as_ref().filter(|_| args.coverage) {
+                let _ = write!(out, "{}", c.text());
+            }
         }
         TestFormat::Json => {
             let cases: Vec<serde_json::Value> = all
@@ -133,7 +149,13 @@ pub fn run(args: &TestArgs) -> u8 {
                     v
                 })
                 .collect();
-            let report = json!({"cases": cases, "passed": passed, "failed": failed});
+            let mut report = json!({"cases": cases, "passed": passed, "failed": failed});
+            if let (Some(c), Some(m)) = (
+                coverage.as_ref().filter(|_| args.coverage),
+                report.as_object_mut(),
+            ) {
+                m.insert("coverage".into(), c.json());
+            }
             let _ = writeln!(
                 out,
                 "{}",
@@ -144,6 +166,12 @@ pub fn run(args: &TestArgs) -> u8 {
     if let Some(path) = &args.junit
         && let Err(e) = junit(&all, &unreadable)
             .and_then(|xml| write_atomic(path, &xml).map_err(|e| e.to_string()))
+    {
+        eprint(&format!("error: {}: cannot write: {e}", path.display()));
+        return Outcome::Unreadable as u8;
+    }
+    if let (Some(path), Some(c)) = (&args.coverage_json, &coverage)
+        && let Err(e) = c.write_json(path)
     {
         eprint(&format!("error: {}: cannot write: {e}", path.display()));
         return Outcome::Unreadable as u8;

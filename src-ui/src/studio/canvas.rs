@@ -25,6 +25,7 @@ use egui::{
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
+use stepcraft::coverage::{Coverage, Item, ItemKind};
 use stepcraft::edit::{Edit, InsertPoint, StateRef, Via, can_insert_at};
 use stepcraft::graph::{EdgeKind, Node, NodeId, NodeKind, ScopeGraph, WorkflowGraph};
 use stepcraft::layout::{self, GraphLayout, Layout, LayoutOptions, LayoutRequest, Measure, Size};
@@ -99,6 +100,9 @@ pub struct Canvas {
     handle_rects: Vec<(String, Rect)>,
     /// The state whose handle is being dragged to another node.
     linking: Option<StateRef>,
+    /// The coverage marks drawn last frame: each state's and edge's item id
+    /// ([`Item::id`]) and whether it is covered.
+    coverage_marks: Vec<(String, bool)>,
 }
 
 /// The graph the canvas draws, derived from one document generation.
@@ -121,6 +125,9 @@ pub struct RunOverlay {
     pub breakpoints: BTreeSet<String>,
     /// The state the execution is paused before.
     pub paused_at: Option<String>,
+    /// The coverage of the definition by its test cases: shown instead of the statuses,
+    /// covered states and edges marked, the others faded and outlined.
+    pub coverage: Option<Arc<Coverage>>,
 }
 
 impl Default for Canvas {
@@ -139,6 +146,7 @@ impl Canvas {
             rules: None,
             drop_targets: Vec::new(),
             node_rects: Vec::new(),
+            coverage_marks: Vec::new(),
             handle_rects: Vec::new(),
             linking: None,
         }
@@ -162,6 +170,12 @@ impl Canvas {
     /// The state nodes drawn last frame: name and screen rectangle.
     pub fn node_rects(&self) -> &[(String, Rect)] {
         &self.node_rects
+    }
+
+    /// The coverage marks drawn last frame: item ids (`state:/States/A`, `edge:/States/A/Next`)
+    /// and whether each is covered; empty when no coverage is shown.
+    pub fn coverage_marks(&self) -> &[(String, bool)] {
+        &self.coverage_marks
     }
 
     /// The next-state handles drawn last frame: their state's name and screen rectangle. A
@@ -450,6 +464,7 @@ impl Canvas {
             handle_states: Vec::new(),
             states: Vec::new(),
             overlay,
+            coverage_marks: Vec::new(),
         };
         drawer.scope_ui(ui, &graph.root, &laid_out.layout.root);
         // After the nodes, so they are hit before the nodes and the background.
@@ -475,8 +490,10 @@ impl Canvas {
             nodes,
             any_node_hovered,
             handles,
+            coverage_marks,
             ..
         } = drawer;
+        self.coverage_marks = coverage_marks;
         if let Some(edit) = link_edit {
             actions.push(Action::Edit(edit));
         }
@@ -941,6 +958,8 @@ struct Drawer<'a> {
     handle_states: Vec<StateRef>,
     /// The nodes a handle may be dropped on: their states and screen rectangles.
     states: Vec<(StateRef, Rect)>,
+    /// The coverage marks drawn: item ids and whether covered.
+    coverage_marks: Vec<(String, bool)>,
 }
 
 /// A single line of text cut with "…" to fit `width`.
@@ -1012,6 +1031,21 @@ impl Drawer<'_> {
         (px >= min_px).then(|| FontId::proportional(px))
     }
 
+    /// The coverage item of a state node or an edge's field, when coverage is shown.
+    fn coverage_of(&self, kind: ItemKind, pointer: &stepcraft::Pointer) -> Option<&Item> {
+        self.overlay?.coverage.as_ref()?.item(kind, pointer)
+    }
+
+    /// Whether coverage is shown and the node's state is not covered.
+    fn uncovered(&self, node: &Node) -> bool {
+        match &node.id {
+            NodeId::State(p) => self
+                .coverage_of(ItemKind::State, p)
+                .is_some_and(|i| !i.covered()),
+            _ => false,
+        }
+    }
+
     fn scope_ui(&mut self, ui: &mut Ui, graph: &ScopeGraph, layout: &GraphLayout) {
         // Edges under the nodes.
         for (edge, route) in graph.edges.iter().zip(&layout.edges) {
@@ -1024,12 +1058,21 @@ impl Drawer<'_> {
                 continue;
             }
             let catch = matches!(edge.kind, EdgeKind::Catch(_));
-            let color = if catch {
-                self.colors.catch_edge
-            } else {
-                self.colors.edge
+            let covered = self
+                .coverage_of(ItemKind::Edge, &edge.field)
+                .map(Item::covered);
+            if let Some(covered) = covered {
+                self.coverage_marks
+                    .push((format!("edge:{}", edge.field), covered));
+            }
+            let color = match (covered, catch) {
+                (Some(true), _) => theme::coverage_color(true),
+                (Some(false), true) => self.colors.catch_edge.gamma_multiply(theme::UNCOVERED_FADE),
+                (Some(false), false) => self.colors.edge.gamma_multiply(theme::UNCOVERED_FADE),
+                (None, true) => self.colors.catch_edge,
+                (None, false) => self.colors.edge,
             };
-            let stroke = self.stroke(1.5, color);
+            let stroke = self.stroke(if covered == Some(true) { 2.5 } else { 1.5 }, color);
             if catch {
                 // Dashes stay long enough to tell a catch edge from the others.
                 self.painter.extend(Shape::dashed_line(
@@ -1151,8 +1194,18 @@ impl Drawer<'_> {
         Some((response, state, selected))
     }
 
+    /// Notes a state's coverage mark (drawn or scrolled out of view).
+    fn mark_coverage(&mut self, node: &Node) {
+        if let NodeId::State(p) = &node.id
+            && let Some(covered) = self.coverage_of(ItemKind::State, p).map(Item::covered)
+        {
+            self.coverage_marks.push((format!("state:{p}"), covered));
+        }
+    }
+
     fn node_ui(&mut self, ui: &Ui, node: &Node, rect: Rect) {
         let c = self.colors;
+        self.mark_coverage(node);
         if !self.painter.clip_rect().intersects(rect.expand(10.0)) {
             // Still reachable by name and clickable, just not painted.
             let _ = self.interact(ui, node, rect);
@@ -1276,20 +1329,32 @@ impl Drawer<'_> {
     fn box_ui(&self, ui: &Ui, node: &Node, rect: Rect, selected: bool) {
         let c = self.colors;
         let accent = theme::state_color(node.state_type());
+        let covered = match &node.id {
+            NodeId::State(p) => self.coverage_of(ItemKind::State, p).map(Item::covered),
+            _ => None,
+        };
+        // Coverage, when shown, takes the place of the last run's statuses.
         let status = self
             .overlay
+            .filter(|o| o.coverage.is_none())
             .and_then(|o| o.statuses.get(node.title.as_str()).copied());
         let stroke = if selected {
             // Selection stays visible however far out the view is zoomed.
             Stroke::new(self.len(2.5).max(2.0), c.selected)
+        } else if covered == Some(true) {
+            Stroke::new(self.len(2.5).max(2.0), theme::coverage_color(true))
         } else if let Some(status) = status {
             Stroke::new(self.len(2.5).max(2.0), theme::run_color(status))
         } else {
             self.stroke(1.0, c.node_stroke)
         };
-        let fill = match status {
-            Some(status) => c.node_fill.lerp_to_gamma(theme::run_color(status), 0.18),
-            None => c.node_fill,
+        let fill = match (covered, status) {
+            (Some(true), _) => c.node_fill.lerp_to_gamma(theme::coverage_color(true), 0.18),
+            (Some(false), _) => c
+                .node_fill
+                .lerp_to_gamma(c.background, 1.0 - theme::UNCOVERED_FADE),
+            (None, Some(status)) => c.node_fill.lerp_to_gamma(theme::run_color(status), 0.18),
+            (None, None) => c.node_fill,
         };
         let radius = self.radius(theme::NODE_RADIUS);
         self.painter
@@ -1312,8 +1377,49 @@ impl Drawer<'_> {
         );
         self.painter
             .rect(rect, radius, theme::TRANSPARENT, stroke, StrokeKind::Inside);
+        if covered == Some(false) && !selected {
+            self.uncovered_outline_ui(rect);
+        }
+        if let (Some(covered), Some(font)) = (covered, self.font(9.0, MIN_DETAIL_PX)) {
+            let hits = match &node.id {
+                NodeId::State(p) => self.coverage_of(ItemKind::State, p).map_or(0, |i| i.hits),
+                _ => 0,
+            };
+            let word = if covered {
+                format!("covered ×{hits}")
+            } else {
+                "not covered".to_owned()
+            };
+            // Above the dashed outline of an uncovered state.
+            let lift = if covered { 1.0 } else { 4.5 };
+            self.painter.text(
+                pos2(rect.max.x - self.len(4.0), rect.min.y - self.len(lift)),
+                Align2::RIGHT_BOTTOM,
+                word,
+                font,
+                theme::coverage_color(covered),
+            );
+        }
         self.node_text(ui, node, rect, accent);
         self.badge_ui(node, rect);
+    }
+
+    /// A dashed outline around a state no test case entered.
+    fn uncovered_outline_ui(&self, rect: Rect) {
+        let r = rect.expand(self.len(3.0));
+        let points = [
+            r.left_top(),
+            r.right_top(),
+            r.right_bottom(),
+            r.left_bottom(),
+            r.left_top(),
+        ];
+        self.painter.extend(Shape::dashed_line(
+            &points,
+            Stroke::new(self.len(1.5).max(1.0), theme::coverage_color(false)),
+            self.len(5.0).max(3.0),
+            self.len(3.0).max(2.0),
+        ));
     }
 
     /// The title and, when large enough to read, the detail line of a node.
@@ -1322,7 +1428,11 @@ impl Drawer<'_> {
             return;
         };
         let c = self.colors;
-        let dim = if node.reachable { 1.0 } else { 0.55 };
+        let dim = if node.reachable && !self.uncovered(node) {
+            1.0
+        } else {
+            0.55
+        };
         let left = rect.min.x + self.len(theme::STRIPE + theme::NODE_PAD_X);
         // A pixel of slack: text measured at zoom 1 need not scale exactly with the font.
         let width = rect.max.x - self.len(theme::NODE_PAD_X) - left + 1.0;
@@ -1379,8 +1489,11 @@ impl Drawer<'_> {
                 StrokeKind::Outside,
             );
         }
-        // The status word sits just above the node's top right corner, clear of its text.
-        if let (Some(status), Some(font)) = (status, self.font(9.0, MIN_DETAIL_PX)) {
+        // The status word sits just above the node's top right corner, clear of its text (where
+        // the coverage word goes when coverage is shown instead).
+        if let (Some(status), Some(font), None) =
+            (status, self.font(9.0, MIN_DETAIL_PX), &o.coverage)
+        {
             self.painter.text(
                 pos2(rect.max.x - self.len(4.0), rect.min.y - self.len(1.0)),
                 Align2::RIGHT_BOTTOM,
@@ -1423,6 +1536,7 @@ impl Drawer<'_> {
     }
 
     fn container_ui(&mut self, ui: &Ui, node: &Node, outer: Rect, header: Rect) {
+        self.mark_coverage(node);
         let accent = theme::state_color(node.state_type());
         let interacted = self.interact(ui, node, header);
         let selected = interacted.as_ref().is_some_and(|(_, _, s)| *s);

@@ -326,6 +326,18 @@ pub fn run_color(status: RunStatus) -> Color32 {
     }
 }
 
+/// Coverage on the canvas: what the test cases reached, and the outline of what none did.
+pub fn coverage_color(covered: bool) -> Color32 {
+    if covered {
+        Color32::from_rgb(0x2e, 0xa0, 0x43)
+    } else {
+        Color32::from_rgb(0xc2, 0x41, 0x0c)
+    }
+}
+
+/// How much of its colour an uncovered state or edge keeps (the rest fades to the background).
+pub const UNCOVERED_FADE: f32 = 0.45;
+
 /// A parameter chip's background and text colour.
 pub fn chip_colors(dark_mode: bool) -> (Color32, Color32) {
     if dark_mode {

@@ -13,6 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use stepcraft::coverage::Coverage;
 use stepcraft::history::HistoryEvent;
 use stepcraft::interp::{Execution, Status};
 use stepcraft::model::StateMachine;
@@ -104,6 +105,21 @@ pub struct RunController {
     replay: Option<Replay>,
     /// How many runs (or replays) were started: what the UI's caches are keyed by.
     runs_started: u64,
+    /// The coverage of the definition by every test case, while it is shown.
+    coverage: Option<CoverageRun>,
+}
+
+/// The coverage of the definition by the test cases, run all at once.
+#[derive(Debug, Clone)]
+pub struct CoverageRun {
+    /// What the cases covered.
+    pub coverage: Arc<Coverage>,
+    /// The document generation it was worked out on (its pointers hold only for that one).
+    pub generation: u64,
+    /// The cases run.
+    pub cases: usize,
+    /// The cases that could not run, with why.
+    pub skipped: Vec<(String, String)>,
 }
 
 impl Default for RunController {
@@ -125,6 +141,7 @@ impl Default for RunController {
             status_cache: None,
             replay: None,
             runs_started: 0,
+            coverage: None,
         }
     }
 }
@@ -274,6 +291,72 @@ impl RunController {
             statuses,
             breakpoints: self.breakpoints.clone(),
             paused_at: self.paused_at().map(str::to_owned),
+            coverage: self.coverage.as_ref().map(|c| Arc::clone(&c.coverage)),
+        }
+    }
+
+    /// The coverage shown, if any.
+    pub fn coverage(&self) -> Option<&CoverageRun> {
+        self.coverage.as_ref()
+    }
+
+    /// Runs every test case to its end, at once, and shows on the graph what they covered
+    /// together (until a run starts, the coverage is hidden or the definition changes). A
+    /// definition with errors is refused, saying why.
+    pub fn run_coverage(&mut self, session: &Session) {
+        self.message = None;
+        let errors = session
+            .diagnostics()
+            .iter()
+            .filter(|d| d.is_error())
+            .count();
+        if errors > 0 {
+            self.message = Some(format!(
+                "The definition has {}, so its test cases cannot run. Fix them in Design or Code mode.",
+                count(errors, "error")
+            ));
+            return;
+        }
+        if self.scenarios.is_empty() {
+            self.message = Some(
+                "There are no test cases to run: add a test file beside the definition (NAME.test.yaml)."
+                    .to_owned(),
+            );
+            return;
+        }
+        let mut coverage = Coverage::new(session.machine());
+        let mut skipped = Vec::new();
+        for scenario in &self.scenarios {
+            let none = BTreeSet::new();
+            match setup::new_execution(session, Some(scenario), scenario.input.clone(), &none) {
+                Ok(mut exec) => {
+                    stepcraft::run::run_to_end(&mut exec);
+                    coverage.add_history(exec.history());
+                }
+                Err(why) => skipped.push((scenario.name.clone(), why)),
+            }
+        }
+        self.coverage = Some(CoverageRun {
+            cases: self.scenarios.len() - skipped.len(),
+            coverage: Arc::new(coverage),
+            generation: session.generation(),
+            skipped,
+        });
+    }
+
+    /// Stops showing the coverage.
+    pub fn hide_coverage(&mut self) {
+        self.coverage = None;
+    }
+
+    /// Drops coverage worked out on another version of the definition.
+    pub fn forget_stale_coverage(&mut self, generation: u64) {
+        if self
+            .coverage
+            .as_ref()
+            .is_some_and(|c| c.generation != generation)
+        {
+            self.coverage = None;
         }
     }
 
@@ -388,6 +471,7 @@ impl RunController {
 
     /// What every new run or replay starts from: nothing read, playing.
     fn started(&mut self, generation: u64) {
+        self.coverage = None;
         self.trace = Trace::new();
         self.read = 0;
         self.status_cache = None;

@@ -80,6 +80,7 @@ impl RunMode {
         }
         ui.add_space(6.0);
         self.buttons_ui(ui, actions);
+        self.coverage_ui(ui, actions);
         ui.add_space(4.0);
         ui.horizontal(|ui| {
             ui.label("Speed");
@@ -151,6 +152,74 @@ impl RunMode {
                 actions.push(Action::Run(RunAction::Stop));
             }
         });
+    }
+
+    /// The Coverage button (with test cases to run) and, once run, what the cases covered.
+    fn coverage_ui(&self, ui: &mut Ui, actions: &mut Actions) {
+        if self.controller.scenarios().is_empty() {
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .button("Coverage")
+                .on_hover_text(
+                    "Run every test case and mark on the graph the states, branches and edges \
+                     they reach; what none reaches is faded and outlined",
+                )
+                .clicked()
+            {
+                actions.push(Action::Run(RunAction::Coverage));
+            }
+            if self.controller.coverage().is_some() && ui.button("Hide coverage").clicked() {
+                actions.push(Action::Run(RunAction::HideCoverage));
+            }
+        });
+        let Some(run) = self.controller.coverage() else {
+            return;
+        };
+        let s = run.coverage.summary();
+        let overall = s.overall();
+        ui.label(
+            RichText::new(format!(
+                "Coverage of {}: {} of {} items ({:.0}%)",
+                count(run.cases, "test case"),
+                overall.covered,
+                overall.total,
+                overall.percent().unwrap_or(100.0)
+            ))
+            .strong()
+            .color(theme::coverage_color(overall.covered == overall.total)),
+        );
+        for (label, t) in [
+            ("states", s.states),
+            ("choice branches", s.branches),
+            ("catch rules", s.catches),
+            ("retry rules", s.retries),
+            ("edges", s.edges),
+        ] {
+            if t.total > 0 {
+                ui.label(RichText::new(format!("{label}: {}/{}", t.covered, t.total)).small());
+            }
+        }
+        let missing: Vec<String> = run
+            .coverage
+            .uncovered()
+            .filter(|i| i.kind != stepcraft::coverage::ItemKind::Edge)
+            .map(uncovered_label)
+            .collect();
+        if !missing.is_empty() {
+            ui.label(RichText::new("Not covered").small().strong());
+            for m in missing {
+                ui.label(RichText::new(m).small().color(theme::coverage_color(false)));
+            }
+        }
+        for (name, why) in &run.skipped {
+            ui.label(
+                RichText::new(format!("{name} could not run: {why}"))
+                    .small()
+                    .weak(),
+            );
+        }
     }
 
     fn status_ui(&mut self, ui: &mut Ui, session: &Session) {
@@ -353,5 +422,19 @@ impl RunMode {
         if let Some((token, success)) = answer {
             actions.push(Action::Run(RunAction::Answer { token, success }));
         }
+    }
+}
+
+/// An item no test case covered, in words: "Default of Check The Mood".
+fn uncovered_label(item: &stepcraft::coverage::Item) -> String {
+    use stepcraft::coverage::ItemKind;
+    let index = item.index.unwrap_or_default();
+    match item.kind {
+        ItemKind::State => item.state.clone(),
+        ItemKind::ChoiceRule => format!("Rule {} of {}", index + 1, item.state),
+        ItemKind::ChoiceDefault => format!("Default of {}", item.state),
+        ItemKind::Catch => format!("Catcher {} of {}", index + 1, item.state),
+        ItemKind::Retry => format!("Retrier {} of {}", index + 1, item.state),
+        ItemKind::Edge => format!("Edge from {}", item.state),
     }
 }

@@ -16,7 +16,7 @@ mod lists;
 pub mod scenarios;
 mod setup;
 
-pub use controller::{CallbackAnswer, RunController};
+pub use controller::{CallbackAnswer, CoverageRun, RunController};
 pub use format::elapsed;
 pub use scenarios::Scenario;
 
@@ -73,6 +73,10 @@ pub enum RunAction {
     },
     /// Replay a history exported from AWS.
     Replay(std::path::PathBuf),
+    /// Run every test case and show what they cover on the graph.
+    Coverage,
+    /// Stop showing the coverage.
+    HideCoverage,
 }
 
 /// What the details pane shows.
@@ -307,6 +311,8 @@ impl RunMode {
             RunAction::ToggleBreakpoint(state) => self.controller.toggle_breakpoint(&state),
             RunAction::Choose(index) => self.choose(index),
             RunAction::Answer { token, success } => self.answer(&token, success),
+            RunAction::Coverage => self.controller.run_coverage(session),
+            RunAction::HideCoverage => self.controller.hide_coverage(),
             RunAction::Replay(path) => {
                 self.controller.replay_file(&path);
                 self.controller.check_replay_against(session.machine());
@@ -318,6 +324,7 @@ impl RunMode {
     /// frame, and asks for the next when the next event is due.
     pub fn tick(&mut self, ui: &Ui, session: &Session) {
         let now = ui.input(|i| i.time);
+        self.controller.forget_stale_coverage(session.generation());
         if !self.controller.has_loaded_scenarios() || now - self.scanned_at >= 1.0 {
             self.scanned_at = now;
             self.controller.load_scenarios(session);
