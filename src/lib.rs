@@ -62,6 +62,7 @@ pub mod save_case;
 pub mod source;
 pub mod subst;
 pub mod tasks;
+pub mod test_state;
 pub mod testing;
 pub mod trace;
 pub mod validate;

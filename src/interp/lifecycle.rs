@@ -11,14 +11,16 @@
 //!
 //! An error anywhere goes to [`Execution::recovery`], which decides once: retry, catch or fail.
 
-use super::compile::{CState, Kind, Next};
+use super::compile::{CState, Kind, Next, Processing};
 use super::error::{Recovery, StateError};
 use super::frame::{Role, Step};
+use super::inspect::InspectedError;
 use super::{
     Execution, FrameId, MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH, MAX_STANDARD_EVENTS, Status, results,
 };
 use crate::history::EventKind;
-use crate::model::ErrorName;
+use crate::model::{AnyErrorName, ErrorName};
+use crate::tasks::TaskOutcome;
 use crate::value::Val;
 use std::sync::Arc;
 
@@ -86,8 +88,22 @@ impl Execution {
         frame.retry_count = 0;
         frame.retry_attempts.clear();
         frame.retry_attempts.resize(state.retry.len(), 0);
+        if fid == 0
+            && let Some(n) = self.retry_preset.take()
+        {
+            frame.retry_count = n;
+            frame.retry_attempts.fill(n);
+        }
+        if self.config.inspect {
+            let input = self.frames[fid].input.clone();
+            self.inspect(fid, |i| i.input = Some(input));
+        }
         match self.process_input(fid, state) {
             Ok(effective) => {
+                if self.config.inspect && matches!(state.io, Processing::JsonPath(_)) {
+                    let v = effective.clone();
+                    self.inspect(fid, |i| i.after_input_path = Some(v));
+                }
                 self.frames[fid].effective = effective.clone();
                 self.evaluate(fid, state, effective);
             }
@@ -109,6 +125,9 @@ impl Execution {
             }
             Kind::Wait(wait) => self.wait(fid, state, wait, &effective),
             Kind::Task { .. } => self.task_enter(fid, state, &effective),
+            Kind::Parallel { .. } | Kind::Map(_) if fid == 0 && self.first_state_mock.is_some() => {
+                self.mocked_work(fid, state, &effective)
+            }
             Kind::Parallel { .. } => self.arguments(fid, state, &effective).map(|args| {
                 let frame = &mut self.frames[fid];
                 frame.effective = args.unwrap_or(effective);
@@ -122,6 +141,28 @@ impl Execution {
         if let Err(e) = outcome {
             self.fail_with(fid, e);
         }
+    }
+
+    /// TestState's mock of a Parallel's or Map's whole work: its result (or error) as if its
+    /// branches or iterations had run.
+    fn mocked_work(
+        &mut self,
+        fid: FrameId,
+        state: &CState,
+        effective: &Val,
+    ) -> Result<(), StateError> {
+        if matches!(state.kind, Kind::Parallel { .. }) {
+            self.arguments(fid, state, effective)?;
+        }
+        match self.first_state_mock.take() {
+            Some(TaskOutcome::Success(result)) => self.finish_with(fid, state, Some(result)),
+            Some(TaskOutcome::Failure { error, cause }) => self.fail_with(
+                fid,
+                StateError::from_task(AnyErrorName::parse(&error), Some(cause)),
+            ),
+            Some(TaskOutcome::Pending) | None => self.finish_with(fid, state, None),
+        }
+        Ok(())
     }
 
     /// Step 4 for a state whose work gave `result` (`None`: it passes its input on).
@@ -178,6 +219,13 @@ impl Execution {
                 StateError::terminal(ErrorName::DataLimitExceeded, cause),
             );
             return;
+        }
+        if self.config.inspect {
+            let (out, vars) = (output.clone(), assigned.clone());
+            self.inspect(fid, |i| {
+                i.output = Some(out);
+                i.assigned = vars;
+            });
         }
         if let Some(Val::Object(vars)) = &assigned {
             // AWS limits one variable, and all of one state's assignments, to 256 KiB. It does
@@ -237,6 +285,26 @@ impl Execution {
     fn handle_error(&mut self, fid: FrameId, state: &CState, error: StateError) {
         let failed_event = self.frames[fid].failed_event.take();
         let recovery = self.recovery(fid, state, &error);
+        if self.config.inspect {
+            let clock = self.clock;
+            let seen = InspectedError {
+                error: error.name(),
+                cause: error.cause.clone(),
+                retry_index: match recovery {
+                    Recovery::Retry { rule, .. } => Some(rule),
+                    _ => None,
+                },
+                retry_backoff_seconds: match recovery {
+                    Recovery::Retry { at, .. } => Some((at - clock) as f64 / 1000.0),
+                    _ => None,
+                },
+                catch_index: match recovery {
+                    Recovery::Catch(index) => Some(index),
+                    _ => None,
+                },
+            };
+            self.inspect(fid, |i| i.error = Some(seen));
+        }
         if !matches!(recovery, Recovery::Retry { .. })
             && let Some(event) = failed_event
         {

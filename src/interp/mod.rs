@@ -12,6 +12,7 @@ pub mod compile;
 pub mod dataset;
 mod error;
 mod frame;
+pub mod inspect;
 pub mod jsonata;
 mod lifecycle;
 mod map_run;
@@ -81,6 +82,9 @@ pub struct Config {
     /// The most states the execution may enter (every branch and iteration counted) before it
     /// fails with `States.Runtime` saying so; `None`: no limit.
     pub max_transitions: Option<u64>,
+    /// Record each state run's data path ([`inspect::Inspection`]): the studio's step details
+    /// and `stepcraft test-state` read it. Off for plain runs, which keep nothing extra.
+    pub inspect: bool,
 }
 
 impl Default for Config {
@@ -95,6 +99,7 @@ impl Default for Config {
             seed: 0x5eed,
             objects: None,
             max_transitions: Some(DEFAULT_MAX_TRANSITIONS),
+            inspect: false,
         }
     }
 }
@@ -184,6 +189,13 @@ pub struct Execution {
     /// How many states were entered.
     transitions: u64,
     deadline: Millis,
+    /// Each state run's data path, by the id of its entered event (with `Config::inspect`).
+    inspections: HashMap<u64, inspect::Inspection>,
+    /// A result or error standing for the first state's whole work (TestState's mock of a
+    /// Parallel or Map state): its branches or iterations do not run.
+    first_state_mock: Option<TaskOutcome>,
+    /// The retries the first state has already had (TestState's `retrierRetryCount`).
+    retry_preset: Option<u32>,
 }
 
 impl std::fmt::Debug for Execution {
@@ -280,6 +292,9 @@ impl Execution {
             ended: false,
             closing: false,
             transitions: 0,
+            inspections: HashMap::new(),
+            first_state_mock: None,
+            retry_preset: None,
             config,
         }
     }

@@ -48,7 +48,7 @@ impl Execution {
         state: &CState,
         effective: &Val,
     ) -> Result<Option<Val>, StateError> {
-        match &state.io {
+        let payload = match &state.io {
             Processing::JsonPath(io) => match &io.parameters {
                 Some(t) => {
                     let ctx = self.ctx_for(fid, state);
@@ -61,7 +61,15 @@ impl Execution {
                 .as_ref()
                 .map(|t| self.jeval(fid, state, t, None, None))
                 .transpose(),
+        }?;
+        if self.config.inspect {
+            let (v, jsonata) = (payload.clone(), matches!(state.io, Processing::Jsonata(_)));
+            self.inspect(fid, |i| match jsonata {
+                false => i.after_parameters = v,
+                true => i.after_arguments = v,
+            });
         }
+        Ok(payload)
     }
 
     /// Output processing and Assign of a state that is done. `result` is what its work gave
@@ -111,13 +119,23 @@ impl Execution {
             let output = self.output_path(fid, state, io, effective, &ctx)?;
             return Ok((output, assigned));
         };
+        let raw = self.config.inspect.then(|| result.clone());
         let result = match &io.result_selector {
             Some(t) => self.eval_template(fid, state, t, &result, &ctx)?,
             None => result,
         };
         let assigned = self.eval_assign(fid, state, assign, &result, &ctx)?;
         let input = self.frames[fid].input.clone();
+        let selected = self.config.inspect.then(|| result.clone());
         let combined = self.result_path(fid, state, &io.result_path, input, result)?;
+        if self.config.inspect {
+            let placed = combined.clone();
+            self.inspect(fid, |i| {
+                i.result = raw;
+                i.after_result_selector = selected;
+                i.after_result_path = Some(placed);
+            });
+        }
         Ok((self.output_path(fid, state, io, combined, &ctx)?, assigned))
     }
 
@@ -168,6 +186,10 @@ impl Execution {
         result: Option<&Val>,
         error_output: Option<&Val>,
     ) -> Result<Processed, StateError> {
+        if self.config.inspect {
+            let raw = result.cloned();
+            self.inspect(fid, |i| i.result = raw);
+        }
         let assigned = match assign {
             Some(t) => Some(self.jeval(fid, state, t, result, error_output)?),
             None => None,

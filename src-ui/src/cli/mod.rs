@@ -10,6 +10,7 @@ pub mod run;
 pub mod save_case;
 pub mod subst;
 pub mod test;
+pub mod test_state;
 pub mod validate;
 
 use clap::{Parser, Subcommand};
@@ -66,6 +67,13 @@ pub enum Command {
     ///
     /// Exit status: 0 when every case passes, 1 when any fails, 2 when a file cannot be read.
     Test(test::TestArgs),
+    /// Run one state offline, as AWS's TestState API does, and print its response: the data
+    /// path step by step (inspectionData), the next state and the status (SUCCEEDED, FAILED,
+    /// RETRIABLE, CAUGHT_ERROR).
+    ///
+    /// The task's answer is given with --result or --error (a Parallel or Map needs one: it
+    /// stands for its whole work). Exit status: 0 when the state ran, 2 when it cannot.
+    TestState(test_state::TestStateArgs),
     /// Write the definition as JSON, YAML, a CloudFormation or SAM template, or Terraform.
     ///
     /// Placeholders become the template's DefinitionSubstitutions (a parameter each) or
@@ -94,6 +102,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Bench(args) => bench::run(&args),
         Command::Replay(args) => replay::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::TestState(args) => test_state::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Completions { shell } => completions(shell),
         Command::Man => man(),

@@ -66,7 +66,7 @@ fn parse_type(text: &str) -> Result<WorkflowType, String> {
     WorkflowType::parse(text).ok_or_else(|| "use STANDARD or EXPRESS".to_owned())
 }
 
-fn read_json(path: &Path) -> Result<serde_json::Value, String> {
+pub(super) fn read_json(path: &Path) -> Result<serde_json::Value, String> {
     let text = read_text(path)?;
     serde_json::from_str(&text).map_err(|e| {
         format!(
@@ -104,7 +104,7 @@ pub fn run(args: &RunArgs) -> u8 {
 
 /// Explains why the definition cannot start, as the command line says it: where (line:column
 /// and pointer), and for a placeholder that has no value, how to give it one.
-fn setup_error(file: &Path, doc: &Document, error: &SetupError) -> String {
+pub(super) fn setup_error(file: &Path, doc: &Document, error: &SetupError) -> String {
     match error {
         SetupError::Compile(e) => {
             let pointer = stepcraft::Pointer::from_escaped(&e.pointer);
