@@ -1833,6 +1833,30 @@ fn cases() -> Vec<Case> {
             one(pass(json!({ "OutputPath": "$.a[" }))),
             &[("INVALID_PATH", "/States/A/OutputPath")],
         ),
+        valid(
+            "Jayway filter operators: regex, in, nin, subsetof, anyof, noneof, size, empty, $",
+            one(pass(json!({ "Parameters": {
+                "a.$": "$.items[?(@.name =~ /ab.*/i)]",
+                "b.$": "$.items[?(@.size in ['S', 'M'] && @.size nin [\"XL\"])]",
+                "c.$": "$.items[?(@.tags subsetof ['x', 'y'] || @.tags anyof ['z'] || @.tags noneof [])]",
+                "d.$": "$.items[?(@.tags size 2 && @.notes empty false)]",
+                "e.$": "$.items[?(@.price < $.limit)]" } }))),
+        ),
+        case(
+            "a filter that does not parse is an error, not a filter that selects nothing",
+            one(pass(json!({ "Parameters": { "a.$": "$.items[?(@.price <> 3)]" } }))),
+            &[("INVALID_PATH", "/States/A/Parameters/a.$")],
+        ),
+        case(
+            "a regex flag Java has and Rust's regex has not",
+            one(pass(json!({ "InputPath": "$.items[?(@.name =~ /a/u)]" }))),
+            &[("INVALID_PATH", "/States/A/InputPath")],
+        ),
+        case(
+            "look-around in a filter's regex",
+            one(pass(json!({ "InputPath": "$.items[?(@.name =~ /a(?=b)/)]" }))),
+            &[("INVALID_PATH", "/States/A/InputPath")],
+        ),
         case(
             "TimeoutSecondsPath not a path",
             one(task(json!({ "TimeoutSecondsPath": "timeout" }))),

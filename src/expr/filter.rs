@@ -1,11 +1,15 @@
 //! JSONPath filter expressions (`[?(@.price < 10 && @.tag == 'a')]`) as Jayway reads them: paths
-//! relative to the item (`@`), literals, comparisons, existence tests, `!`, `&&`, `||` and
-//! parentheses.
+//! relative to the item (`@`) or the document (`$`), literals (strings, numbers, `true`, `false`,
+//! `null`, arrays), comparisons, Jayway's other operators (`=~ /regex/flags`, `in`, `nin`,
+//! `subsetof`, `anyof`, `noneof`, `size`, `empty`), existence tests, `!`, `&&`, `||` and
+//! parentheses. Filters are parsed with the path that holds them, so one that does not parse
+//! is an error where the path is written, never a filter that silently selects nothing.
 
 use super::MAX_EXPR_DEPTH;
 use super::path::Path;
 use crate::value::{Val, numbers_equal};
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 /// A parsed filter.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,6 +24,9 @@ pub enum Filter {
     Compare(Operand, CompareOp, Operand),
     /// The operand exists (and is not false/null when it is a literal).
     Exists(Operand),
+    /// `=~`: the operand is a string the whole of which the pattern matches (Jayway matches
+    /// the whole string, as Java's `Matcher.matches`).
+    Matches(Operand, Pattern),
 }
 
 /// A side of a comparison.
@@ -27,8 +34,23 @@ pub enum Filter {
 pub enum Operand {
     /// A path from the current item (`@...`).
     Item(Path),
+    /// A path from the document the whole path is applied to (`$...`).
+    Root(Path),
     /// A literal.
     Literal(Val),
+}
+
+/// A `/regex/flags` literal, compiled once.
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    source: Arc<str>,
+    regex: regex::Regex,
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
 }
 
 /// A comparison operator.
@@ -46,6 +68,20 @@ pub enum CompareOp {
     Gt,
     /// `>=`
     Ge,
+    /// `in`: the left value is one of the right array's.
+    In,
+    /// `nin`: the left value is none of the right array's.
+    Nin,
+    /// `subsetof`: every item of the left array is in the right one.
+    SubsetOf,
+    /// `anyof`: some item of the left array is in the right one.
+    AnyOf,
+    /// `noneof`: no item of the left array is in the right one.
+    NoneOf,
+    /// `size`: the left array (or string) has the right number of items (characters).
+    Size,
+    /// `empty`: whether the left array (or string) is empty is the right boolean.
+    Empty,
 }
 
 /// Why a filter did not parse.
@@ -55,8 +91,7 @@ pub struct FilterError {
     pub offset: usize,
     /// What is wrong, in words.
     pub message: String,
-    /// Whether it nests deeper than [`MAX_EXPR_DEPTH`] (which the path parser reports; other
-    /// filters that do not parse select nothing, as before).
+    /// Whether it nests deeper than [`MAX_EXPR_DEPTH`].
     pub too_deep: bool,
 }
 
@@ -82,36 +117,81 @@ impl Filter {
         Ok(f)
     }
 
-    /// Whether `item` passes the filter.
-    pub fn matches(&self, item: &Val) -> bool {
+    /// Whether `item` passes the filter; `root` is the document the whole path is applied to
+    /// (what `$` names inside the filter).
+    pub fn matches(&self, item: &Val, root: &Val) -> bool {
         match self {
-            Self::And(all) => all.iter().all(|f| f.matches(item)),
-            Self::Or(any) => any.iter().any(|f| f.matches(item)),
-            Self::Not(a) => !a.matches(item),
+            Self::And(all) => all.iter().all(|f| f.matches(item, root)),
+            Self::Or(any) => any.iter().any(|f| f.matches(item, root)),
+            Self::Not(a) => !a.matches(item, root),
             Self::Exists(op) => match op {
                 Operand::Item(p) => p.exists(item),
+                Operand::Root(p) => p.exists(root),
                 Operand::Literal(v) => !matches!(v, Val::Null | Val::Bool(false)),
             },
             Self::Compare(a, op, b) => {
-                let (Some(x), Some(y)) = (a.value(item), b.value(item)) else {
+                let (Some(x), Some(y)) = (a.value(item, root), b.value(item, root)) else {
                     return false;
                 };
                 compare(&x, *op, &y)
             }
+            Self::Matches(a, pattern) => a
+                .value(item, root)
+                .as_ref()
+                .and_then(Val::as_str)
+                .is_some_and(|s| pattern.regex.is_match(s)),
         }
     }
 }
 
 impl Operand {
-    fn value(&self, item: &Val) -> Option<Val> {
+    fn value(&self, item: &Val, root: &Val) -> Option<Val> {
         match self {
             Self::Item(p) => p.get(item).ok(),
+            Self::Root(p) => p.get(root).ok(),
             Self::Literal(v) => Some(v.clone()),
         }
     }
 }
 
+/// Whether `x` equals one of `items` (Jayway's `in`).
+fn contains(items: &[Val], x: &Val) -> bool {
+    items.iter().any(|i| i.json_eq(x))
+}
+
 fn compare(x: &Val, op: CompareOp, y: &Val) -> bool {
+    match op {
+        CompareOp::In => return y.as_array().is_some_and(|a| contains(a, x)),
+        CompareOp::Nin => return y.as_array().is_some_and(|a| !contains(a, x)),
+        CompareOp::SubsetOf | CompareOp::AnyOf | CompareOp::NoneOf => {
+            let (Some(left), Some(right)) = (x.as_array(), y.as_array()) else {
+                return false;
+            };
+            let mut hits = left.iter().map(|v| contains(right, v));
+            return match op {
+                CompareOp::SubsetOf => hits.all(|h| h),
+                CompareOp::AnyOf => hits.any(|h| h),
+                _ => !hits.any(|h| h),
+            };
+        }
+        CompareOp::Size => {
+            let len = match x {
+                Val::Array(a) => a.items().len(),
+                Val::String(s) => s.chars().count(),
+                _ => return false,
+            };
+            return y.as_f64().is_some_and(|n| n == len as f64);
+        }
+        CompareOp::Empty => {
+            let empty = match x {
+                Val::Array(a) => a.items().is_empty(),
+                Val::String(s) => s.is_empty(),
+                _ => return false,
+            };
+            return matches!(y, Val::Bool(b) if *b == empty);
+        }
+        _ => {}
+    }
     let ordering = match (x, y) {
         (Val::Number(a), Val::Number(b)) => {
             if numbers_equal(a, b) {
@@ -132,6 +212,7 @@ fn compare(x: &Val, op: CompareOp, y: &Val) -> bool {
         CompareOp::Le => matches!(ordering, Some(Ordering::Less | Ordering::Equal)),
         CompareOp::Gt => ordering == Some(Ordering::Greater),
         CompareOp::Ge => matches!(ordering, Some(Ordering::Greater | Ordering::Equal)),
+        _ => false,
     }
 }
 
@@ -235,6 +316,9 @@ impl Parser<'_> {
             });
         }
         let left = self.operand()?;
+        if self.eat("=~") {
+            return Ok(Filter::Matches(left, self.pattern()?));
+        }
         for (token, op) in [
             ("==", CompareOp::Eq),
             ("!=", CompareOp::Ne),
@@ -248,20 +332,131 @@ impl Parser<'_> {
                 return Ok(Filter::Compare(left, op, right));
             }
         }
+        for (word, op) in [
+            ("in", CompareOp::In),
+            ("nin", CompareOp::Nin),
+            ("subsetof", CompareOp::SubsetOf),
+            ("anyof", CompareOp::AnyOf),
+            ("noneof", CompareOp::NoneOf),
+            ("size", CompareOp::Size),
+            ("empty", CompareOp::Empty),
+        ] {
+            if self.eat_word(word) {
+                let right = self.operand()?;
+                return Ok(Filter::Compare(left, op, right));
+            }
+        }
         Ok(Filter::Exists(left))
+    }
+
+    /// A word operator (`in`, `size`...), not the start of a longer word.
+    fn eat_word(&mut self, word: &str) -> bool {
+        self.ws();
+        let rest = &self.s[self.at..];
+        let follows = rest[word.len().min(rest.len())..].chars().next();
+        if rest.starts_with(word) && !follows.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            self.at += word.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// `/regex/flags` after `=~`. Flags are Java's that Rust's regex has too: `i`, `m`, `s`, `x`.
+    fn pattern(&mut self) -> Result<Pattern, String> {
+        self.ws();
+        let rest = &self.s[self.at..];
+        let Some(body) = rest.strip_prefix('/') else {
+            return Err("expected a regular expression /.../ after =~".into());
+        };
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '/' => {
+                    end = Some(i);
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let end = end.ok_or("unterminated regular expression: expected '/'")?;
+        let source = &body[..end];
+        let flags: String = body[end + 1..]
+            .chars()
+            .take_while(char::is_ascii_alphabetic)
+            .collect();
+        let mut builder = regex::RegexBuilder::new(&format!("^(?:{source})$"));
+        for flag in flags.chars() {
+            match flag {
+                'i' => builder.case_insensitive(true),
+                'm' => builder.multi_line(true),
+                's' => builder.dot_matches_new_line(true),
+                'x' => builder.ignore_whitespace(true),
+                other => {
+                    return Err(format!(
+                        "the regular expression flag '{other}' is not supported (use i, m, s or x)"
+                    ));
+                }
+            };
+        }
+        let regex = builder.size_limit(1 << 20).build().map_err(|e| {
+            format!(
+                "/{source}/ is not a regular expression Stepcraft can read (look-around and back-references are not supported): {}",
+                e.to_string().lines().last().unwrap_or_default()
+            )
+        })?;
+        self.at += 1 + end + 1 + flags.len();
+        Ok(Pattern {
+            source: Arc::from(format!("/{source}/{flags}")),
+            regex,
+        })
+    }
+
+    /// `[literal, ...]`: an array of strings, numbers, booleans, nulls (and arrays).
+    fn array(&mut self) -> Result<Val, String> {
+        self.at += 1;
+        let mut items = Vec::new();
+        self.ws();
+        if self.s[self.at..].starts_with(']') {
+            self.at += 1;
+            return Ok(Val::array(items));
+        }
+        loop {
+            match self.operand()? {
+                Operand::Literal(v) => items.push(v),
+                _ => return Err("an array in a filter holds literals only".into()),
+            }
+            if self.eat(",") {
+                continue;
+            }
+            if self.eat("]") {
+                return Ok(Val::array(items));
+            }
+            return Err("expected ',' or ']' in an array".into());
+        }
     }
 
     fn operand(&mut self) -> Result<Operand, String> {
         self.ws();
         let rest = &self.s[self.at..];
-        if let Some(path) = rest.strip_prefix('@') {
+        if let Some(root @ ('@' | '$')) = rest.chars().next() {
+            let path = &rest[1..];
             let len = path
-                .find(|c: char| c.is_whitespace() || "=!<>&|)".contains(c))
+                .find(|c: char| c.is_whitespace() || "=!<>&|),".contains(c))
                 .unwrap_or(path.len());
             self.at += 1 + len;
-            return Path::parse(&format!("${}", &path[..len]))
-                .map(Operand::Item)
-                .map_err(|e| e.to_string());
+            let parsed = Path::parse(&format!("${}", &path[..len])).map_err(|e| e.to_string())?;
+            return Ok(if root == '@' {
+                Operand::Item(parsed)
+            } else {
+                Operand::Root(parsed)
+            });
+        }
+        if rest.starts_with('[') {
+            return self.array().map(Operand::Literal);
         }
         if let Some(q @ ('\'' | '"')) = rest.chars().next() {
             let body = &rest[1..];
@@ -279,12 +474,22 @@ impl Parser<'_> {
                 return Ok(Operand::Literal(v));
             }
         }
+        if rest.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+            let word: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                .collect();
+            return Err(format!(
+                "'{word}' is not quoted: Jayway reads an unquoted word as a number and fails (on AWS the path fails when it runs); write '{word}' in quotes"
+            ));
+        }
         let len = rest
             .find(|c: char| !(c.is_ascii_digit() || "-+.eE".contains(c)))
             .unwrap_or(rest.len());
-        let number: serde_json::Number = rest[..len]
-            .parse()
-            .map_err(|_| format!("unexpected '{rest}' in filter"))?;
+        let number: serde_json::Number = rest[..len].parse().map_err(|_| {
+            let word: String = rest.chars().take_while(|c| !c.is_whitespace()).take(20).collect();
+            format!("unexpected '{word}' in filter (Jayway's operators are ==, !=, <, <=, >, >=, =~, in, nin, subsetof, anyof, noneof, size, empty)")
+        })?;
         self.at += len;
         Ok(Operand::Literal(Val::Number(number)))
     }
@@ -307,7 +512,7 @@ mod tests {
             ("@.missing", false),
             ("@.missing == 1", false),
         ] {
-            assert_eq!(Filter::parse(f).unwrap().matches(&item), want, "{f}");
+            assert_eq!(Filter::parse(f).unwrap().matches(&item, &item), want, "{f}");
         }
     }
 
@@ -315,13 +520,13 @@ mod tests {
     fn chains_are_flat_and_nesting_is_bounded() {
         let item = Val::from(&json!({"p": 5}));
         let chain = vec!["@.p == 5"; 10_000].join(" && ");
-        assert!(Filter::parse(&chain).unwrap().matches(&item));
+        assert!(Filter::parse(&chain).unwrap().matches(&item, &item));
         let deep = format!(
             "{}@.p{}",
             "(".repeat(MAX_EXPR_DEPTH),
             ")".repeat(MAX_EXPR_DEPTH)
         );
-        assert!(Filter::parse(&deep).unwrap().matches(&item));
+        assert!(Filter::parse(&deep).unwrap().matches(&item, &item));
         for too_deep in [
             format!(
                 "{}@.p{}",
@@ -336,10 +541,59 @@ mod tests {
         }
     }
 
+    /// Jayway's operators beyond comparisons, on one item; `$` reads the whole document.
+    #[test]
+    fn jayway_operators() {
+        let item = Val::from(&json!({"name": "Alpha-1", "size": "M", "tags": ["x", "y"],
+                                     "notes": "", "p": 5}));
+        let root = Val::from(&json!({"limit": 6, "sizes": ["S", "M"]}));
+        for (f, want) in [
+            ("@.name =~ /alpha-\\d/i", true),
+            ("@.name =~ /alpha-\\d/", false),
+            ("@.name =~ /Alpha/", false), // the whole string must match, as Java's matches()
+            ("@.size in ['S', 'M']", true),
+            ("@.size in $.sizes", true),
+            ("@.size nin ['S', 'M']", false),
+            ("@.p in [1, 5.0]", true),
+            ("@.tags subsetof ['x', 'y', 'z']", true),
+            ("@.tags subsetof ['x']", false),
+            ("@.tags anyof ['z', 'y']", true),
+            ("@.tags noneof ['z']", true),
+            ("@.tags size 2", true),
+            ("@.name size 7", true),
+            ("@.notes empty true", true),
+            ("@.tags empty true", false),
+            ("@.p < $.limit", true),
+            ("@.missing in ['a']", false),
+            ("@.inside == 1 || @.index size 0", false),
+        ] {
+            let parsed = Filter::parse(f).unwrap_or_else(|e| panic!("{f}: {e}"));
+            assert_eq!(parsed.matches(&item, &root), want, "{f}");
+        }
+        for (bad, says) in [
+            ("@.p <> 3", "unexpected"),
+            ("@.Name==Receipt", "'Receipt' is not quoted"),
+            ("@.name =~ 'a'", "expected a regular expression"),
+            ("@.name =~ /a", "unterminated regular expression"),
+            ("@.name =~ /a/u", "flag 'u'"),
+            ("@.name =~ /(?<=a)b/", "look-around"),
+            ("@.size in ['a', 3 == 3]", "expected ','"),
+            ("@.size in ['a', $ ]", "literals only"),
+            ("@.size in ['a' 'b']", "expected ','"),
+        ] {
+            let e = Filter::parse(bad).expect_err(bad);
+            assert!(e.message.contains(says), "{bad}: {e}");
+        }
+    }
+
     #[test]
     fn any_whitespace_is_skipped() {
         // U+3000 is whitespace three bytes long: skipping it byte by byte used to panic.
         let item = Val::from(&json!({"p": 5}));
-        assert!(Filter::parse("@.p ==\u{3000}5").unwrap().matches(&item));
+        assert!(
+            Filter::parse("@.p ==\u{3000}5")
+                .unwrap()
+                .matches(&item, &item)
+        );
     }
 }

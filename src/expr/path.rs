@@ -32,8 +32,23 @@ pub enum Segment {
     Slice(Option<i64>, Option<i64>, Option<i64>),
     /// `['a','b']` or `[0,2]`.
     Union(Vec<Segment>),
-    /// `[?(expression)]`, kept as written.
-    Filter(String),
+    /// `[?(expression)]`, parsed when the path is.
+    Filter(FilterSegment),
+}
+
+/// A filter step: its text as written and the filter it reads as.
+#[derive(Clone, Debug)]
+pub struct FilterSegment {
+    /// The expression between `[?(` and `)]`.
+    pub text: String,
+    /// The parsed expression.
+    pub filter: std::sync::Arc<super::filter::Filter>,
+}
+
+impl PartialEq for FilterSegment {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
 }
 
 impl Segment {
@@ -362,15 +377,18 @@ impl Parser<'_> {
                     depth -= 1;
                     if depth == 0 {
                         let body = self.text[start..self.at - 1].to_owned();
-                        // Filters are parsed again when evaluated; one that nests too deeply is
-                        // refused here, where the validator and the compiler see it.
-                        if let Err(e) = super::filter::Filter::parse(&body)
-                            && e.too_deep
-                        {
-                            self.at = start + e.offset;
-                            return self.err(e.message);
-                        }
-                        return self.close(Segment::Filter(body));
+                        // Parsed now, so the validator and the compiler report a filter that
+                        // does not read (where it is), and runs never parse it again.
+                        return match super::filter::Filter::parse(&body) {
+                            Ok(filter) => self.close(Segment::Filter(FilterSegment {
+                                text: body,
+                                filter: std::sync::Arc::new(filter),
+                            })),
+                            Err(e) => {
+                                self.at = start + e.offset;
+                                self.err(format!("in the filter: {}", e.message))
+                            }
+                        };
                     }
                 }
                 _ => {}
@@ -424,7 +442,15 @@ mod tests {
             (
                 "$.a[?(@.p < 10)]",
                 Root::Input,
-                vec![child("a"), Segment::Filter("@.p < 10".into())],
+                vec![
+                    child("a"),
+                    Segment::Filter(FilterSegment {
+                        text: "@.p < 10".into(),
+                        filter: std::sync::Arc::new(
+                            crate::expr::filter::Filter::parse("@.p < 10").expect("filter"),
+                        ),
+                    }),
+                ],
             ),
             (
                 "$.[0].body",

@@ -65,7 +65,7 @@ impl Path {
             self.get(root)
         } else {
             let mut out = Vec::new();
-            select_into(root, &self.segments, &mut out);
+            select_into(root, &self.segments, root, &mut out);
             Ok(Val::array(out))
         }
     }
@@ -106,7 +106,7 @@ impl Path {
             self.get(root).is_ok()
         } else {
             let mut out = Vec::new();
-            select_into(root, &self.segments, &mut out);
+            select_into(root, &self.segments, root, &mut out);
             !out.is_empty()
         }
     }
@@ -169,7 +169,8 @@ fn set_at(
     }
 }
 
-fn select_into(node: &Val, segments: &[Segment], out: &mut Vec<Val>) {
+/// Every node `segments` select from `node`; `root` is the whole document (`$` in filters).
+fn select_into(node: &Val, segments: &[Segment], root: &Val, out: &mut Vec<Val>) {
     let Some((first, rest)) = segments.split_first() else {
         out.push(node.clone());
         return;
@@ -177,58 +178,65 @@ fn select_into(node: &Val, segments: &[Segment], out: &mut Vec<Val>) {
     match first {
         Segment::Child(name) => {
             if let Some(v) = node.get(name) {
-                select_into(v, rest, out);
+                select_into(v, rest, root, out);
             }
         }
         Segment::Index(i) => {
             if let Some(items) = node.as_array()
                 && let Some(u) = index_of(items.len(), *i)
             {
-                select_into(&items[u], rest, out);
+                select_into(&items[u], rest, root, out);
             }
         }
         Segment::Wildcard => match node {
-            Val::Array(a) => a.items().iter().for_each(|v| select_into(v, rest, out)),
-            Val::Object(o) => o.map().values().for_each(|v| select_into(v, rest, out)),
+            Val::Array(a) => a
+                .items()
+                .iter()
+                .for_each(|v| select_into(v, rest, root, out)),
+            Val::Object(o) => o
+                .map()
+                .values()
+                .for_each(|v| select_into(v, rest, root, out)),
             _ => {}
         },
         Segment::Union(parts) => {
             for part in parts {
-                select_into(node, &prepend(part, rest), out);
+                select_into(node, &prepend(part, rest), root, out);
             }
         }
         Segment::Slice(start, end, step) => {
             if let Some(items) = node.as_array() {
                 for idx in slice_indexes(items.len(), *start, *end, *step) {
-                    select_into(&items[idx], rest, out);
+                    select_into(&items[idx], rest, root, out);
                 }
             }
         }
         Segment::Descendant(inner) => {
             let step = prepend(inner, rest);
-            select_into(node, &step, out);
+            select_into(node, &step, root, out);
             match node {
-                Val::Array(a) => a.items().iter().for_each(|v| select_into(v, segments, out)),
-                Val::Object(o) => o.map().values().for_each(|v| select_into(v, segments, out)),
+                Val::Array(a) => a
+                    .items()
+                    .iter()
+                    .for_each(|v| select_into(v, segments, root, out)),
+                Val::Object(o) => o
+                    .map()
+                    .values()
+                    .for_each(|v| select_into(v, segments, root, out)),
                 _ => {}
             }
         }
-        Segment::Filter(expr) => {
-            let Ok(filter) = super::filter::Filter::parse(expr) else {
-                return;
-            };
-            match node {
-                Val::Array(a) => {
-                    for item in a.items() {
-                        if filter.matches(item) {
-                            select_into(item, rest, out);
-                        }
+        Segment::Filter(f) => match node {
+            Val::Array(a) => {
+                for item in a.items() {
+                    if f.filter.matches(item, root) {
+                        select_into(item, rest, root, out);
                     }
                 }
-                Val::Object(_) if filter.matches(node) => select_into(node, rest, out),
-                _ => {}
             }
-        }
+            Val::Object(_) if f.filter.matches(node, root) => select_into(node, rest, root, out),
+            _ => {}
+        },
     }
 }
 

@@ -73,10 +73,15 @@ fn check_path(text: &str, kind: PathKind, pointer: &Pointer, field: &str, diags:
     let parsed = match Path::parse(text) {
         Ok(p) => p,
         Err(e) => {
+            let hint = if e.to_string().starts_with("in the filter") {
+                "A filter compares the item (@) or the input ($) with quoted text, numbers, true, false, null or arrays, as in \"$.items[?(@.kind == 'book')]\"."
+            } else {
+                "A path starts with $, as in \"$.order.id\"."
+            };
             diags.push(
                 Code::InvalidPath,
                 pointer.clone(),
-                format!("{field} \"{text}\" is not a valid path: {e}. A path starts with $, as in \"$.order.id\"."),
+                format!("{field} \"{text}\" is not a valid path: {e}. {hint}"),
             );
             return;
         }
