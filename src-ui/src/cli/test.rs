@@ -41,6 +41,14 @@ pub struct TestArgs {
     /// are in): their definition, mocks, substitutions, template and s3Root.
     #[arg(long)]
     allow_outside: bool,
+    /// Let test files run the backends they name ("backends": local Lambda functions, commands,
+    /// HTTP requests). Without it, a case that names backends fails, saying what would run.
+    #[arg(long)]
+    allow_backends: bool,
+    /// A backends file (YAML or JSON, "backends:" as in a test file) for every case, under the
+    /// test files' own; passing it lets the cases run backends, as --allow-backends does.
+    #[arg(long, value_name = "FILE")]
+    backends: Option<PathBuf>,
 }
 
 struct FileResults {
@@ -56,8 +64,20 @@ pub fn run(args: &TestArgs) -> u8 {
         ));
         return Outcome::Unreadable as u8;
     }
+    let backends = match &args.backends {
+        Some(path) => match stepcraft::tasks::backends::read_file(path, args.allow_outside) {
+            Ok(config) => Some(std::sync::Arc::new(config)),
+            Err(e) => {
+                eprint(&e);
+                return Outcome::Unreadable as u8;
+            }
+        },
+        None => None,
+    };
     let options = testing::RunOptions {
         s3_root: args.s3_root.clone(),
+        allow_backends: args.allow_backends || backends.is_some(),
+        backends,
     };
     let files = match testing::discover(&args.paths) {
         Ok(f) => f,
