@@ -382,7 +382,10 @@ fn parse_functions(
                         .as_f64()
                         .filter(|t| *t > 0.0 && *t <= 900.0)
                         .ok_or_else(|| {
-                            err(&there, "\"timeout\" is a number of seconds, from 1 to 900")
+                            err(
+                                &there,
+                                "\"timeout\" is a number of seconds, more than 0 and at most 900",
+                            )
                         })?;
                 }
                 "environment" => {
