@@ -16,7 +16,7 @@
 //! "StatusText": "OK"}` (names lower case; the body parsed when it is JSON, else the text;
 //! `StatusCode` a string, as AWS's documented responses show it). A status outside 200–299
 //! fails the task with `States.Http.StatusCode.NNN`, the cause that result as JSON text; a
-//! request that cannot be made (refused, unreachable, timed out, not http://) fails with
+//! request that cannot be made (refused, unreachable, timed out, a bad certificate) fails with
 //! `States.Http.Socket`.
 
 use super::TaskOutcome;
