@@ -218,6 +218,7 @@ attempts = 0
 def handler(event, context):
     global attempts
     attempts += 1
+    print("charging", event["card"])
     raise PaymentDeclined("card %s declined (attempt %d)" % (event["card"], attempts))
 "#,
     );
@@ -256,8 +257,10 @@ def handler(event, context):
         .filter(|e| matches!(&e.kind, EventKind::TaskFailed { error, .. } if &**error == "PaymentDeclined"))
         .count();
     assert_eq!(failures, 2);
+    // Each attempt's output is kept under its attempt.
     let attempts: Vec<u32> = b.logs().iter().map(|l| l.attempt).collect();
     assert_eq!(attempts, vec![0, 1]);
+    assert_eq!(b.log("Pay", 1).as_deref(), Some("charging 4242\n"));
 }
 
 #[test]

@@ -19,7 +19,7 @@
 //! ```
 //!
 //! `commands` bind by state name, resource ARN, or a pattern of either where `*` stands for any
-//! text. `functions` (and the template's) answer Lambda tasks by the function they name: a bare
+//! text; they come first, then the functions, then HTTP. `functions` (and the template's) answer Lambda tasks by the function they name: a bare
 //! Lambda ARN resource, or `arn:aws:states:::lambda:invoke` with its `FunctionName`. A Task no
 //! backend takes is answered as before. `aws`, `stateMachines` and `activities` are read and
 //! checked but not available yet: a run that names them is refused at set-up
@@ -42,6 +42,8 @@ use std::time::Duration;
 
 /// The default time a local Lambda function may run, in seconds (Lambda's own default).
 pub const DEFAULT_FUNCTION_TIMEOUT: f64 = 3.0;
+/// How many invocation logs a run keeps (a long run keeps its latest).
+pub const MAX_LOGS: usize = 10_000;
 /// The default time a command may run, in seconds.
 pub const DEFAULT_COMMAND_TIMEOUT: f64 = 60.0;
 
@@ -680,7 +682,8 @@ impl Backends {
         self.functions.iter()
     }
 
-    /// What the local functions and commands printed, invocation by invocation.
+    /// What the local functions and commands printed, invocation by invocation (those that
+    /// printed something).
     pub fn logs(&self) -> Vec<InvocationLog> {
         lock(&self.logs).clone()
     }
@@ -699,8 +702,17 @@ impl Backends {
         lock(&self.pool).len()
     }
 
+    /// Keeps an invocation's log (nothing when it printed nothing); past [`MAX_LOGS`], the
+    /// oldest go.
     fn record(&self, request: &TaskRequest<'_>, text: String) {
-        lock(&self.logs).push(InvocationLog {
+        if text.is_empty() {
+            return;
+        }
+        let mut logs = lock(&self.logs);
+        if logs.len() >= MAX_LOGS {
+            logs.drain(..MAX_LOGS / 2);
+        }
+        logs.push(InvocationLog {
             state: request.state_name.to_owned(),
             attempt: request.attempt,
             text,
