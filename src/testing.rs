@@ -157,6 +157,9 @@ pub struct TestCase {
     pub objects: Result<Objects, String>,
     /// Local backends for its Task states (the case's over the file's).
     pub backends: Option<Arc<BackendsConfig>>,
+    /// The template `lambdas: template` reads: the file's `template`, or the one found beside
+    /// the definition.
+    pub template: Option<PathBuf>,
     /// What to check.
     pub expect: Expect,
 }
@@ -516,6 +519,7 @@ pub fn recorded_case(case: &Value, line: usize) -> TestCase {
         state_machine_name: None,
         objects: Ok(Objects::default()),
         backends: None,
+        template: None,
         expect,
     }
 }
@@ -683,6 +687,7 @@ pub fn test_file(path: &Path, value: &Value, options: &LoadOptions) -> Result<Te
             state_machine_name: state_machine.clone(),
             objects,
             backends,
+            template: template.clone(),
             expect,
         });
     }
@@ -1140,7 +1145,11 @@ fn check(case: &TestCase, options: &RunOptions) -> Result<(), Failure> {
         (None, Some(under)) => Some((**under).clone()),
         (None, None) => None,
     };
-    if let Some(config) = backends.filter(|c| !c.is_empty()) {
+    if let Some(mut config) = backends.filter(|c| !c.is_empty()) {
+        // `--backends FILE` saying `lambdas: template` means each case's template.
+        if let Some(Lambdas::Template(t @ None)) = &mut config.lambdas {
+            t.clone_from(&case.template);
+        }
         let consent = if options.allow_backends {
             Consent::ALL
         } else {

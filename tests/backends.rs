@@ -279,7 +279,7 @@ def handler(event, context):
     );
     let b = backends(
         &dir.0,
-        &json!({"functions": {"slow": {"handler": "slow.py:handler", "timeout": 0.5}}}),
+        &json!({"functions": {"slow": {"handler": "slow.py:handler", "timeout": 1}}}),
     );
     let definition = json!({
         "StartAt": "Warm",
@@ -302,7 +302,7 @@ def handler(event, context):
     assert_eq!(cause["errorType"], "Sandbox.Timedout");
     let message = cause["errorMessage"].as_str().expect("text");
     assert!(
-        message.ends_with("Task timed out after 0.50 seconds"),
+        message.ends_with("Task timed out after 1.00 seconds"),
         "{message}"
     );
     // The killed process was replaced by a new one.

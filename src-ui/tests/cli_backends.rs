@@ -294,3 +294,27 @@ fn a_test_file_with_a_mistake_in_its_backends_is_unreadable_at_the_pointer() {
         "{err}"
     );
 }
+
+#[test]
+fn test_backends_file_lambdas_template_reads_each_test_files_template() {
+    let dir = TempDir::new("backends-test-template");
+    let example = repo("assets/examples/sam-local");
+    for rel in [
+        "template.yaml",
+        "order.asl.json",
+        "functions/orders/validate.py",
+        "functions/orders/price.py",
+    ] {
+        let text = std::fs::read_to_string(example.join(rel)).expect("the example");
+        dir.write(rel, &text);
+    }
+    let tests = dir.write(
+        "order.test.yaml",
+        "definition: order.asl.json\ncases:\n  - name: priced\n    input: {id: o-9, items: [{sku: pear, qty: 4}]}\n    expect:\n      status: SUCCEEDED\n      outputContains: {/price/total: 3.6}\n",
+    );
+    let backends = dir.write("local.yaml", "backends:\n  lambdas: template\n");
+    let out = stepcraft(&["test", &tests, "--backends", &backends]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(text.contains("ok priced"), "{text}");
+}

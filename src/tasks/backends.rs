@@ -155,7 +155,7 @@ impl BackendsConfig {
             match key.as_str() {
                 "lambdas" => out.lambdas = Some(parse_lambdas(v, &here, base, reach)?),
                 "functions" => out.functions = parse_functions(v, &here, base, reach)?,
-                "commands" => out.commands = parse_commands(v, &here, base)?,
+                "commands" => out.commands = parse_commands(v, &here, base, reach)?,
                 "http" => out.http = parse_http(v, &here)?,
                 "aws" => {
                     let m = v.as_object().ok_or_else(|| {
@@ -463,7 +463,12 @@ fn parse_functions(
     Ok(out)
 }
 
-fn parse_commands(v: &Value, at: &str, base: &Path) -> Result<Vec<CommandSpec>, ConfigError> {
+fn parse_commands(
+    v: &Value,
+    at: &str,
+    base: &Path,
+    reach: &Reach,
+) -> Result<Vec<CommandSpec>, ConfigError> {
     let map = v.as_object().ok_or_else(|| {
         err(
             at,
@@ -506,6 +511,12 @@ fn parse_commands(v: &Value, at: &str, base: &Path) -> Result<Vec<CommandSpec>, 
             }
             other => (argv(other, &here)?, DEFAULT_COMMAND_TIMEOUT),
         };
+        // A program named by its path (./run.sh, scripts/x) must be in the project too.
+        if let Some(program) = list.first().filter(|p| p.contains('/')) {
+            reach
+                .path(base, program, "commands")
+                .map_err(|m| err(&here, m))?;
+        }
         out.push(CommandSpec {
             key: key.clone(),
             argv: list,

@@ -2,8 +2,9 @@
 //! its own, started on its first invocation and kept warm for the next ones.
 //!
 //! The process runs a small bootstrap script per runtime (`bootstrap/python.py`,
-//! `bootstrap/node.js`, embedded here), which loads the handler once and then reads one request a
-//! line on stdin: `{"requestId", "event", "timeoutMs"}`. It answers with one framed line on stdout
+//! `bootstrap/node.js`, embedded here), which loads the handler once, says it is ready (starting
+//! may take up to 10 seconds and, as Lambda's init phase, does not count against the function's
+//! timeout), and then reads one request a line on stdin: `{"requestId", "event", "timeoutMs"}`. It answers with one framed line on stdout
 //! (the record separator and `STEPCRAFT `, then `{"ok": value}` or `{"error": {...}}` and the
 //! invocation's captured `logs`); every other line on stdout is the function's own output, kept in
 //! the log. The handler is called with the event and a context object (`function_name` /
@@ -45,6 +46,8 @@ use std::time::Duration;
 
 const PYTHON_BOOTSTRAP: &str = include_str!("bootstrap/python.py");
 const NODE_BOOTSTRAP: &str = include_str!("bootstrap/node.js");
+/// How long a process may take to start and load its handler (Lambda's init phase limit).
+const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 /// What starts a framed line on the worker's stdout.
 const FRAME: &str = "\u{1e}STEPCRAFT ";
 
@@ -202,6 +205,8 @@ struct Worker {
     stdin: ChildStdin,
     lines: Receiver<String>,
     stderr: Receiver<String>,
+    /// What it printed while it started (loading the handler), for the first invocation's log.
+    init_log: String,
 }
 
 impl Worker {
@@ -247,12 +252,41 @@ impl Worker {
             let _ = child.wait();
             return Err("the process has no pipes".to_owned());
         };
-        Ok(Self {
+        let mut worker = Self {
             child,
             stdin,
             lines: pump(stdout),
             stderr: pump(stderr),
-        })
+            init_log: String::new(),
+        };
+        // Starting (the interpreter, the handler's imports) is not the invocation's time.
+        let deadline = std::time::Instant::now() + INIT_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match worker.lines.recv_timeout(left) {
+                Ok(line) if line.starts_with(FRAME) => return Ok(worker),
+                Ok(line) => worker.init_log.push_str(&line),
+                Err(RecvTimeoutError::Timeout) => {
+                    return Err(format!(
+                        "{} did not start the function {} within {} seconds",
+                        spec.runtime.program(),
+                        spec.name,
+                        INIT_TIMEOUT.as_secs()
+                    ));
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    let _ = worker.child.wait();
+                    std::thread::sleep(Duration::from_millis(20));
+                    let err = worker.stderr_text();
+                    return Err(format!(
+                        "{} for the function {} ended as it started: {}",
+                        spec.runtime.program(),
+                        spec.name,
+                        err.trim_end()
+                    ));
+                }
+            }
+        }
     }
 
     fn stderr_text(&self) -> String {
@@ -345,12 +379,12 @@ impl Pool {
             return (exit("no process".to_owned()), String::new());
         };
         let timeout = Duration::from_secs_f64(spec.timeout);
+        let mut log = std::mem::take(&mut worker.init_log);
         let request = json!({
             "requestId": request_id,
             "event": call.event,
             "timeoutMs": (spec.timeout * 1000.0).round() as u64,
         });
-        let mut log = String::new();
         let sent = writeln!(worker.stdin, "{request}").and_then(|()| worker.stdin.flush());
         if let Err(e) = sent {
             log.push_str(&worker.stderr_text());

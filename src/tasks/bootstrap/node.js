@@ -82,6 +82,8 @@ async function main() {
     initError = errorOf(e);
     initError.errorType = "Runtime.ImportModuleError";
   }
+  // Ready: the function's timeout counts from here, as Lambda's init phase does not count.
+  send({ ready: true });
   const lines = readline.createInterface({ input: process.stdin });
   const queue = [];
   let busy = false;

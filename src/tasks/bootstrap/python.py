@@ -73,6 +73,8 @@ def main():
             os.environ.get("STEPCRAFT_MODULE", ""),
             exc,
         )
+    # Ready: the function's timeout counts from here, as Lambda's init phase does not count.
+    send({"ready": True})
     for line in sys.stdin:
         if not line.strip():
             continue
