@@ -659,3 +659,42 @@ fn a_configuration_with_mistakes_is_refused_at_the_pointer_of_each() {
         assert!(e.message.contains(message), "{value}: {e}");
     }
 }
+
+#[test]
+fn lambda_invoke_wait_for_task_token_runs_the_function_then_waits_for_its_callback() {
+    let dir = TempDir::new("py-token");
+    dir.write(
+        "ask.py",
+        r#"
+def handler(event, context):
+    # The token goes to whoever answers: here, a file the test reads.
+    with open("token.txt", "w") as f:
+        f.write(event["token"])
+    return {"asked": True}
+"#,
+    );
+    let b = backends(
+        &dir.0,
+        &json!({"functions": {"ask": {"handler": "ask.py:handler"}}}),
+    );
+    let definition = json!({
+        "StartAt": "Ask",
+        "States": {"Ask": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "Parameters": {"FunctionName": "ask", "Payload": {"token.$": "$$.Task.Token"}},
+            "End": true}}
+    });
+    let mut setup = RunSetup::new(Document::from_value(definition, Format::Json));
+    setup.tasks = Tasks::Backends {
+        backends: Arc::clone(&b),
+        fallback: Box::new(Tasks::None),
+    };
+    let mut exec = setup.start(Val::from(json!({}))).expect("starts");
+    while exec.step().is_some() {}
+    assert_eq!(exec.status(), &Status::WaitingForCallback);
+    let token = std::fs::read_to_string(dir.0.join("token.txt")).expect("the function ran");
+    assert_eq!(exec.pending_callbacks()[0].token.as_ref(), token.as_str());
+    exec.send_task_success(&token, Val::from(json!({"approved": true})))
+        .expect("the token is waited for");
+    run_to_end(&mut exec);
+    assert_eq!(output(&exec), json!({"approved": true}));
+}

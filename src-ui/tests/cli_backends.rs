@@ -22,6 +22,12 @@ fn run_local_lambdas_runs_the_template_functions_and_says_so_when_not_asked() {
     let got = json_out(&stdout(&out));
     assert_eq!(got["price"], json!({"total": 5.4, "status": 200}));
     assert_eq!(got["valid"], true);
+    // What the function printed goes to stderr, named by its state.
+    let err = stderr(&out);
+    assert_eq!(
+        err, "Validate: order o-1 is valid (ValidateFunction)\n",
+        "{err}"
+    );
 
     // Without the flag nothing runs: the task fails and the message names the flag.
     let out = stepcraft(&["run", s(&def), "--input", &input]);

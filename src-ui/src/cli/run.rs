@@ -223,8 +223,9 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
         }
         (None, None) => Tasks::None,
     };
+    let backends = Arc::new(backends(args)?);
     let tasks = Tasks::Backends {
-        backends: Arc::new(backends(args)?),
+        backends: Arc::clone(&backends),
         fallback: Box::new(answers),
     };
     let resolver = tasks.resolver().map_err(|e| match &args.mock_config {
@@ -241,6 +242,17 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
     let mut execution = prepared.start_with(Val::from(&input), resolver);
     // Nobody can answer a callback from here: its timeout runs out (on the virtual clock).
     let status = run_to_end(&mut execution).clone();
+    // What local functions and commands printed, on stderr: `State: line` (`State#2` for a
+    // state's third attempt).
+    for log in backends.logs() {
+        let who = match log.attempt {
+            0 => log.state.clone(),
+            n => format!("{}#{n}", log.state),
+        };
+        for line in log.text.lines() {
+            eprint(&format!("{who}: {line}"));
+        }
+    }
     if let Some(path) = &args.history {
         let history = stepcraft::history::to_aws_json(execution.history());
         let text = serde_json::to_string_pretty(&history).unwrap_or_default();
