@@ -698,3 +698,69 @@ def handler(event, context):
     run_to_end(&mut exec);
     assert_eq!(output(&exec), json!({"approved": true}));
 }
+
+#[test]
+fn a_node_error_is_caught_by_its_name_and_callback_handlers_answer_too() {
+    let dir = TempDir::new("node-errors");
+    dir.write(
+        "pay.mjs",
+        r#"
+class Declined extends Error {
+  constructor(message) { super(message); this.name = "Declined"; }
+}
+export const handler = async (event) => { throw new Declined("no funds for " + event.who); };
+"#,
+    );
+    dir.write(
+        "old.js",
+        "exports.handler = (event, context, callback) => { setTimeout(() => callback(null, { late: event.n + 1 }), 10); };\n",
+    );
+    let b = backends(
+        &dir.0,
+        &json!({"functions": {"pay": {"handler": "pay.mjs:handler"}, "old": {"handler": "old.js:handler"}}}),
+    );
+    let definition = json!({
+        "StartAt": "Old",
+        "States": {
+            "Old": {"Type": "Task", "Resource": format!("{ARN}old"), "ResultPath": "$.old", "Next": "Pay"},
+            "Pay": {"Type": "Task", "Resource": format!("{ARN}pay"),
+                "Catch": [{"ErrorEquals": ["Declined"], "ResultPath": "$.error", "Next": "Done"}],
+                "End": true},
+            "Done": {"Type": "Pass", "End": true}
+        }
+    });
+    let out = output(&run(&definition, json!({"who": "Ann", "n": 1}), &b));
+    assert_eq!(out["old"], json!({"late": 2}));
+    assert_eq!(out["error"]["Error"], "Declined");
+    let cause: Value =
+        serde_json::from_str(out["error"]["Cause"].as_str().expect("text")).expect("JSON");
+    assert_eq!(cause["errorType"], "Declined");
+    assert_eq!(cause["errorMessage"], "no funds for Ann");
+    assert!(cause["trace"].as_array().is_some_and(|t| !t.is_empty()));
+}
+
+#[test]
+fn an_http_request_nobody_answers_fails_with_a_socket_error() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address")
+        .port();
+    // The listener is gone: the port refuses connections.
+    let b = backends(Path::new("."), &json!({"http": "allow"}));
+    let definition = json!({
+        "StartAt": "Call",
+        "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
+            "Parameters": {"ApiEndpoint": format!("http://127.0.0.1:{port}/x"), "Method": "GET"},
+            "Catch": [{"ErrorEquals": ["States.Http.Socket"], "Next": "Down"}], "End": true},
+            "Down": {"Type": "Pass", "End": true}}
+    });
+    let out = output(&run(&definition, json!({}), &b));
+    assert_eq!(out["Error"], "States.Http.Socket");
+    assert!(
+        out["Cause"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("GET http://127.0.0.1:")),
+        "{out}"
+    );
+}
