@@ -639,6 +639,16 @@ fn a_configuration_with_mistakes_is_refused_at_the_pointer_of_each() {
             "/backends/commands/S",
             "list of strings",
         ),
+        (
+            json!({"commands": {"S": {"run": ["x"], "timeout": 1e300}}}),
+            "/backends/commands/S/timeout",
+            "at most 86400",
+        ),
+        (
+            json!({"functions": {"f": {"handler": "f.py:h", "timeout": -1}}}),
+            "/backends/functions/f/timeout",
+            "more than 0",
+        ),
         (json!({"http": "yes"}), "/backends/http", "`allow`"),
         (
             json!({"aws": {"endpoint": 5000}}),

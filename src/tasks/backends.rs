@@ -42,6 +42,8 @@ use std::time::Duration;
 
 /// The default time a local Lambda function may run, in seconds (Lambda's own default).
 pub const DEFAULT_FUNCTION_TIMEOUT: f64 = 3.0;
+/// The longest a command may be let run, in seconds (a day).
+pub const MAX_COMMAND_TIMEOUT: f64 = 86_400.0;
 /// How many invocation logs a run keeps (a long run keeps its latest).
 pub const MAX_LOGS: usize = 10_000;
 /// The default time a command may run, in seconds.
@@ -487,9 +489,15 @@ fn parse_commands(
                     match k.as_str() {
                         "run" => list = Some(argv(x, &there)?),
                         "timeout" => {
-                            timeout = x.as_f64().filter(|t| *t > 0.0).ok_or_else(|| {
-                                err(&there, "\"timeout\" is a positive number of seconds")
-                            })?;
+                            timeout = x
+                                .as_f64()
+                                .filter(|t| *t > 0.0 && *t <= MAX_COMMAND_TIMEOUT)
+                                .ok_or_else(|| {
+                                    err(
+                                        &there,
+                                        "\"timeout\" is a number of seconds, more than 0 and at most 86400",
+                                    )
+                                })?;
                         }
                         other => {
                             return Err(err(

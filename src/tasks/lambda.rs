@@ -137,8 +137,10 @@ pub fn template_functions(path: &Path) -> Result<Vec<FunctionSpec>, String> {
                 module: module.to_owned(),
                 function: function.to_owned(),
                 runtime,
+                // Lambda takes 1 to 900 seconds; anything else runs with the default.
                 timeout: f
                     .timeout
+                    .filter(|t| *t > 0.0 && *t <= 900.0)
                     .unwrap_or(super::backends::DEFAULT_FUNCTION_TIMEOUT),
                 environment: f.environment,
             })
