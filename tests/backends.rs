@@ -774,3 +774,43 @@ fn an_http_request_nobody_answers_fails_with_a_socket_error() {
         "{out}"
     );
 }
+
+#[test]
+fn a_function_that_cannot_answer_fails_with_lambdas_runtime_errors() {
+    let dir = TempDir::new("py-runtime-errors");
+    dir.write(
+        "nan.py",
+        "def handler(event, context):\n    return {'x': float('nan')}\n",
+    );
+    dir.write(
+        "broken.py",
+        "import no_such_module_here\n\ndef handler(event, context):\n    return 1\n",
+    );
+    dir.write(
+        "quits.py",
+        "import sys\n\ndef handler(event, context):\n    sys.exit(2)\n",
+    );
+    let b = backends(
+        &dir.0,
+        &json!({"functions": {
+            "nan": {"handler": "nan.py:handler"},
+            "broken": {"handler": "broken.py:handler"},
+            "quits": {"handler": "quits.py:handler"},
+        }}),
+    );
+    for (function, error, says) in [
+        ("nan", "Runtime.MarshalError", "Unable to marshal response"),
+        ("broken", "Runtime.ImportModuleError", "no_such_module_here"),
+        ("quits", "Runtime.ExitError", "exit status: 2"),
+    ] {
+        let definition = json!({"StartAt": "F", "States": {"F": {"Type": "Task",
+            "Resource": format!("{ARN}{function}"), "End": true}}});
+        let exec = run(&definition, json!({}), &b);
+        let Status::Failed { error: got, cause } = exec.status() else {
+            panic!("{function}: {:?}", exec.status());
+        };
+        assert_eq!(got.as_ref(), error, "{function}");
+        let cause = cause.as_deref().unwrap_or_default();
+        assert!(cause.contains(says), "{function}: {cause}");
+    }
+}

@@ -16,7 +16,7 @@ proto = sys.stdout
 
 
 def send(message):
-    proto.write(FRAME + json.dumps(message) + "\n")
+    proto.write(FRAME + json.dumps(message, allow_nan=False) + "\n")
     proto.flush()
 
 
@@ -90,7 +90,7 @@ def main():
             result = handler(request.get("event"), context)
             answer = {"ok": result}
             try:
-                json.dumps(answer)
+                json.dumps(answer, allow_nan=False)
             except (TypeError, ValueError) as exc:
                 answer = {
                     "error": {
