@@ -32,6 +32,7 @@ use crate::interp::compile::{CompileError, Program};
 use crate::interp::{Config, Execution, Status};
 use crate::model::StateMachine;
 use crate::subst::Substitutions;
+use crate::tasks::backends::{BackendResolver, Backends};
 use crate::tasks::mock::{MockError, MockResolver};
 use crate::tasks::{TableResolver, TaskOutcome, TaskRequest, TaskResolver};
 use crate::validate::{Options, validate};
@@ -65,6 +66,15 @@ pub enum Tasks {
         /// What the cause adds: how to give the task a result.
         hint: String,
     },
+    /// Local backends ([`crate::tasks::backends`]) answer the Task states bound to them; the
+    /// others go to `fallback`. The backends are shared by every execution started from this
+    /// (local functions stay warm), and their processes end when the last copy is dropped.
+    Backends {
+        /// The backends, checked against the caller's consent.
+        backends: Arc<Backends>,
+        /// What answers the Task states no backend takes.
+        fallback: Box<Tasks>,
+    },
 }
 
 impl Tasks {
@@ -83,6 +93,10 @@ impl Tasks {
                 test_case,
             )?),
             Self::Callbacks { hint } => Box::new(Callbacks { hint: hint.clone() }),
+            Self::Backends { backends, fallback } => Box::new(BackendResolver::new(
+                Arc::clone(backends),
+                fallback.resolver()?,
+            )),
         })
     }
 }
@@ -98,10 +112,7 @@ impl TaskResolver for Callbacks {
         if request.task_token.is_some() || request.resource.contains(":activity:") {
             return TaskOutcome::Pending;
         }
-        let mut cause = format!(
-            "No result was given for the Task state '{}'.",
-            request.state_name
-        );
+        let mut cause = crate::tasks::no_result_cause(request.state_name);
         if !self.hint.is_empty() {
             cause.push(' ');
             cause.push_str(&self.hint);

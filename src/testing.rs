@@ -19,6 +19,13 @@
 //! a substitutions file; otherwise the definition's sidecar file), then the file's `template`
 //! (`templateResource` picks a state machine), or else a template found next to the definition.
 //!
+//! `backends` (at the file's level, and per case: a case's entries win over the file's) binds
+//! Task states to local backends ([`crate::tasks::backends`]): local Lambda functions, commands,
+//! HTTP requests. They run only when the caller allows it ([`RunOptions::allow_backends`],
+//! `stepcraft test --allow-backends`); otherwise such a case fails at `/backends`, naming what
+//! would run and the flag to pass. `lambdas: template` reads the file's `template`, or the
+//! template found next to the definition.
+//!
 //! Comparisons follow the recorded suite's rules: numbers by value, a `cause_json` compared as
 //! parsed JSON, history types as multisets when the definition has Parallel or Map states. The
 //! first difference is reported with its JSON pointer. Nothing here prints.
@@ -27,6 +34,7 @@ use crate::history::EventKind;
 use crate::interp::Status;
 use crate::run::{RunSetup, Tasks, beside, run_to_end};
 use crate::subst::{Origin, Sources, Substitutions};
+use crate::tasks::backends::{Backends, BackendsConfig, Consent, Lambdas};
 use crate::tasks::objects::{DirStore, MemoryStore, ObjectStore, Overlay, parse_s3_uri};
 use crate::validate::WorkflowType;
 use crate::value::{Val, numbers_equal};
@@ -147,15 +155,24 @@ pub struct TestCase {
     pub state_machine_name: Option<String>,
     /// The objects the run can read (or why they could not be read).
     pub objects: Result<Objects, String>,
+    /// Local backends for its Task states (the case's over the file's).
+    pub backends: Option<Arc<BackendsConfig>>,
+    /// The template `lambdas: template` reads: the file's `template`, or the one found beside
+    /// the definition.
+    pub template: Option<PathBuf>,
     /// What to check.
     pub expect: Expect,
 }
 
 /// How cases run, beyond what their files say.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunOptions {
     /// The object store directory for cases whose file gives no `s3Root`.
     pub s3_root: Option<PathBuf>,
+    /// Backends for every case, under the files' own (`stepcraft test --backends FILE`).
+    pub backends: Option<Arc<BackendsConfig>>,
+    /// Let cases run the backends they name: start processes, make requests.
+    pub allow_backends: bool,
 }
 
 /// The cases of one file.
@@ -501,6 +518,8 @@ pub fn recorded_case(case: &Value, line: usize) -> TestCase {
         workflow_type,
         state_machine_name: None,
         objects: Ok(Objects::default()),
+        backends: None,
+        template: None,
         expect,
     }
 }
@@ -573,6 +592,25 @@ pub fn test_file(path: &Path, value: &Value, options: &LoadOptions) -> Result<Te
         .ok_or_else(|| shape(path, "a test file needs a \"cases\" array"))?;
     let definition_path = definition.as_ref().ok().and_then(|(_, p)| p.as_deref());
     let file_subs = file_substitutions(path, root, definition_path, options.no_discovery, &reach)?;
+    let template = match root.get("template").and_then(Value::as_str) {
+        Some(t) => reach.path(base, t, "template").ok(),
+        None if options.no_discovery => None,
+        None => definition_path.and_then(crate::subst::template::find_for),
+    };
+    let read_backends = |v: &Value, at: &str| {
+        BackendsConfig::parse(v, at, base, &reach)
+            .map(|mut config| {
+                if let Some(Lambdas::Template(t @ None)) = &mut config.lambdas {
+                    t.clone_from(&template);
+                }
+                config
+            })
+            .map_err(|e| shape(path, format!("{}: {}", e.pointer, e.message)))
+    };
+    let file_backends = root
+        .get("backends")
+        .map(|v| read_backends(v, "/backends"))
+        .transpose()?;
     let mut cases = Vec::new();
     for (i, case) in cases_value.iter().enumerate() {
         let at = |m: String| shape(path, format!("/cases/{i}: {m}"));
@@ -629,6 +667,17 @@ pub fn test_file(path: &Path, value: &Value, options: &LoadOptions) -> Result<Te
         let objects = file_objects
             .clone()
             .and_then(|above| objects_of(obj, base, &reach, above));
+        let backends = match (obj.get("backends"), &file_backends) {
+            (Some(v), above) => {
+                let own = read_backends(v, &format!("/cases/{i}/backends"))?;
+                Some(Arc::new(match above {
+                    Some(above) => own.over(above),
+                    None => own,
+                }))
+            }
+            (None, Some(above)) => Some(Arc::new(above.clone())),
+            (None, None) => None,
+        };
         cases.push(TestCase {
             name,
             definition,
@@ -637,6 +686,8 @@ pub fn test_file(path: &Path, value: &Value, options: &LoadOptions) -> Result<Te
             workflow_type,
             state_machine_name: state_machine.clone(),
             objects,
+            backends,
+            template: template.clone(),
             expect,
         });
     }
@@ -1104,11 +1155,42 @@ fn check(
             format!("\"{e}\""),
         )
     })?;
-    let resolver = case
+    let mut tasks = case
         .mocks
         .as_ref()
         .map_err(|e| fail("/mocks", "usable mocks", e.clone()))?
-        .tasks()
+        .tasks();
+    let backends = match (&case.backends, &options.backends) {
+        (Some(own), Some(under)) => Some(own.over(under)),
+        (Some(own), None) => Some((**own).clone()),
+        (None, Some(under)) => Some((**under).clone()),
+        (None, None) => None,
+    };
+    if let Some(mut config) = backends.filter(|c| !c.is_empty()) {
+        // `--backends FILE` saying `lambdas: template` means each case's template.
+        if let Some(Lambdas::Template(t @ None)) = &mut config.lambdas {
+            t.clone_from(&case.template);
+        }
+        let consent = if options.allow_backends {
+            Consent::ALL
+        } else {
+            Consent::default()
+        };
+        let backends = Backends::new(config, consent).map_err(|e| {
+            let mut message = e.to_string();
+            if matches!(e, crate::tasks::backends::BackendsError::NotAllowed(_)) {
+                message.push_str(
+                    "; run `stepcraft test --allow-backends` (or --backends FILE) to let it",
+                );
+            }
+            fail("/backends", "backends that can run", message)
+        })?;
+        tasks = Tasks::Backends {
+            backends: Arc::new(backends),
+            fallback: Box::new(tasks),
+        };
+    }
+    let resolver = tasks
         .resolver()
         .map_err(|e| fail("/mocks", "usable mocks", e.to_string()))?;
     let objects = case

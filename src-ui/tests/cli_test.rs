@@ -6,13 +6,14 @@ use support::{TempDir, repo, s, stderr, stdout, stepcraft};
 
 #[test]
 fn the_example_test_files_pass() {
-    let out = stepcraft(&["test", s(&repo("assets/examples"))]);
+    let out = stepcraft(&["test", s(&repo("assets/examples")), "--allow-backends"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("ok order-processing"), "{text}");
     assert!(text.contains("ok callback-approval"), "{text}");
     assert!(text.contains("ok hello-world"), "{text}");
     assert!(text.contains("ok distributed-map-csv"), "{text}");
+    assert!(text.contains("ok sam-local prices a valid order"), "{text}");
     assert!(text.trim_end().ends_with(" passed, 0 failed"), "{text}");
 }
 

@@ -219,3 +219,87 @@ pub fn find_for(definition: &Path) -> Option<PathBuf> {
             })
         })
 }
+
+/// The function resource types a template's functions are read from.
+const FUNCTION_TYPES: &[&str] = &["AWS::Serverless::Function", "AWS::Lambda::Function"];
+
+/// A Lambda function of a template, as far as running it locally needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateFunction {
+    /// Its logical ID.
+    pub id: String,
+    /// Its name: `FunctionName` when the template writes it, else the logical ID (the name
+    /// [`super::cfn`]'s stand-in ARNs use).
+    pub name: String,
+    /// Its code folder (`CodeUri`, or `Code` when it is a local path), relative to the template.
+    pub code: Option<PathBuf>,
+    /// `Handler`, such as `app.handler`.
+    pub handler: Option<String>,
+    /// `Runtime`, such as `python3.12`.
+    pub runtime: Option<String>,
+    /// `Timeout`, in seconds.
+    pub timeout: Option<f64>,
+    /// `Environment.Variables`, intrinsic functions resolved to stand-ins.
+    pub environment: Vec<(String, String)>,
+}
+
+/// The Lambda functions of the template at `path` (`AWS::Serverless::Function`, with
+/// `Globals.Function` as defaults, and `AWS::Lambda::Function`).
+pub fn functions(path: &Path) -> Result<Vec<TemplateFunction>, String> {
+    let template = read(path)?;
+    let resolver = Resolver::new(&template);
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let globals = template.pointer("/Globals/Function");
+    let Some(resources) = template.get("Resources").and_then(Value::as_object) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (id, resource) in resources {
+        let Some(kind) = resource
+            .get("Type")
+            .and_then(Value::as_str)
+            .filter(|t| FUNCTION_TYPES.contains(t))
+        else {
+            continue;
+        };
+        let serverless = kind == "AWS::Serverless::Function";
+        let props = resource.get("Properties");
+        let get = |key: &str| {
+            props
+                .and_then(|p| p.get(key))
+                .or_else(|| globals.filter(|_| serverless).and_then(|g| g.get(key)))
+                .and_then(|v| resolver.resolve(v).ok())
+                .map(|r| r.value)
+        };
+        let name = resolver
+            .resolve(&serde_json::json!({ "Ref": id }))
+            .ok()
+            .and_then(|r| r.value.as_str().map(str::to_owned))
+            .unwrap_or_else(|| id.clone());
+        let code = get(if serverless { "CodeUri" } else { "Code" })
+            .and_then(|v| v.as_str().map(|s| dir.join(s)));
+        let environment = get("Environment")
+            .and_then(|e| e.get("Variables").and_then(Value::as_object).cloned())
+            .map(|vars| {
+                vars.into_iter()
+                    .filter_map(|(k, v)| match v {
+                        Value::String(s) => Some((k, s)),
+                        Value::Number(n) => Some((k, n.to_string())),
+                        Value::Bool(b) => Some((k, b.to_string())),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push(TemplateFunction {
+            id: id.clone(),
+            name,
+            code,
+            handler: get("Handler").and_then(|v| v.as_str().map(str::to_owned)),
+            runtime: get("Runtime").and_then(|v| v.as_str().map(str::to_owned)),
+            timeout: get("Timeout").and_then(|v| v.as_f64()),
+            environment,
+        });
+    }
+    Ok(out)
+}

@@ -2,6 +2,10 @@
 //! is chosen per run (mocked responses, local handlers, HTTP, callbacks). A Map's ItemReader and
 //! ResultWriter use an [`objects::ObjectStore`] in place of Amazon S3.
 
+pub mod backends;
+pub mod command;
+pub mod http;
+pub mod lambda;
 pub mod mock;
 pub mod objects;
 
@@ -46,6 +50,18 @@ pub trait TaskResolver {
     fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome;
 }
 
+/// The cause of a Task state that nothing answers: "No result was given for the Task state 'X'."
+pub fn no_result_cause(state: &str) -> String {
+    format!("No result was given for the Task state '{state}'.")
+}
+
+/// Whether `cause` says nothing answered the task: [`no_result_cause`]'s (a hint may follow it)
+/// (or a mock configuration's "has no mocked response").
+pub fn is_no_result_cause(cause: &str) -> bool {
+    cause.starts_with("No result was given for the Task state '")
+        || cause.contains("' has no mocked response in test case '")
+}
+
 /// Results from an in-memory table keyed by state name: each state's list of outcomes is used in
 /// order, the last one repeating. A state with no entry fails with `States.TaskFailed` naming it.
 #[derive(Debug, Default, Clone)]
@@ -86,10 +102,7 @@ impl TaskResolver for TableResolver {
         let Some(outcomes) = self.results.get(request.state_name) else {
             return TaskOutcome::Failure {
                 error: ErrorName::TaskFailed.as_str().into(),
-                cause: format!(
-                    "No result was given for the Task state '{}'.",
-                    request.state_name
-                ),
+                cause: no_result_cause(request.state_name),
             };
         };
         let n = self.calls.entry(request.state_name.to_owned()).or_insert(0);

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use stepcraft::interp::Status;
 use stepcraft::run::{RunSetup, SetupError, Tasks, run_to_end};
 use stepcraft::tasks::TableResolver;
+use stepcraft::tasks::backends::{Backends, BackendsConfig, Consent, Lambdas, read_file};
 use stepcraft::tasks::objects::DirStore;
 use stepcraft::validate::WorkflowType;
 use stepcraft::value::Val;
@@ -60,6 +61,18 @@ pub struct RunArgs {
     /// The saved case's name (default: "DEFINITION run N").
     #[arg(long = "case", value_name = "NAME", requires = "save_case")]
     case_name: Option<String>,
+    /// A backends file (YAML or JSON): Task states answered by local Lambda functions, commands
+    /// or HTTP requests; the others by --task-results or --mock-config as before. Passing it
+    /// lets what it names run.
+    #[arg(long, value_name = "FILE")]
+    backends: Option<PathBuf>,
+    /// Run the template's Lambda functions (Python, Node.js) locally, as `lambdas: template`:
+    /// the template of --template, or the one found beside the definition.
+    #[arg(long)]
+    local_lambdas: bool,
+    /// Let HTTP Task states (arn:aws:states:::http:invoke) make real requests.
+    #[arg(long)]
+    allow_http: bool,
 }
 
 fn parse_type(text: &str) -> Result<WorkflowType, String> {
@@ -143,6 +156,32 @@ pub(super) fn setup_error(file: &Path, doc: &Document, error: &SetupError) -> St
     }
 }
 
+/// The backends the flags ask for: `--backends FILE`, `--local-lambdas`, `--allow-http`. What
+/// the user names on the command line is what they let run.
+fn backends(args: &RunArgs) -> Result<Backends, String> {
+    let mut config = match &args.backends {
+        Some(path) => read_file(path, false)?,
+        None => BackendsConfig::default(),
+    };
+    let template = || args.subst.template_for(&args.file);
+    if args.local_lambdas {
+        config.lambdas = Some(Lambdas::Template(None));
+    }
+    if let Some(Lambdas::Template(t @ None)) = &mut config.lambdas {
+        *t = Some(template().ok_or_else(|| {
+            format!(
+                "{}: error: local Lambda functions need a template: give one with --template FILE, or put template.yaml (whose DefinitionUri names the definition) beside it.",
+                args.file.display()
+            )
+        })?);
+    }
+    if args.allow_http {
+        config.http.allow = true;
+    }
+    let origin = args.backends.as_deref().unwrap_or(&args.file);
+    Backends::new(config, Consent::ALL).map_err(|e| format!("{}: error: {e}", origin.display()))
+}
+
 fn run_inner(args: &RunArgs) -> Result<u8, String> {
     let text = read_text(&args.file)?;
     let format = Format::from_path(&args.file).unwrap_or_else(|| Format::sniff(&text));
@@ -174,25 +213,32 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
         Some(t) if t.starts_with('@') => read_json(Path::new(&t[1..]))?,
         Some(t) => serde_json::from_str(t).map_err(|e| format!("--input: not valid JSON: {e}"))?,
     };
-    let resolver = match (&args.mock_config, &args.task_results) {
+    let answers = match (&args.mock_config, &args.task_results) {
         (Some(path), _) => Tasks::Mocks {
             config: Arc::new(read_json(path)?),
             state_machine: args.state_machine.clone(),
             test_case: args.test_case.clone().unwrap_or_default(),
-        }
-        .resolver()
-        .map_err(|e| format!("{}: {e}", path.display()))?,
+        },
         (None, Some(path)) => {
             let table = read_json(path)?;
-            Box::new(TableResolver::from_json(&table).ok_or_else(|| {
+            Tasks::Table(TableResolver::from_json(&table).ok_or_else(|| {
                 format!(
                     "{}: task results must be a JSON object of state names",
                     path.display()
                 )
             })?)
         }
-        (None, None) => Box::new(TableResolver::new()),
+        (None, None) => Tasks::None,
     };
+    let backends = Arc::new(backends(args)?);
+    let tasks = Tasks::Backends {
+        backends: Arc::clone(&backends),
+        fallback: Box::new(answers),
+    };
+    let resolver = tasks.resolver().map_err(|e| match &args.mock_config {
+        Some(path) => format!("{}: {e}", path.display()),
+        None => e.to_string(),
+    })?;
     prepared.config.objects = match &args.s3_root {
         Some(dir) if !dir.is_dir() => {
             return Err(format!("--s3-root: {} is not a directory", dir.display()));
@@ -203,6 +249,17 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
     let mut execution = prepared.start_with(Val::from(&input), resolver);
     // Nobody can answer a callback from here: its timeout runs out (on the virtual clock).
     let status = run_to_end(&mut execution).clone();
+    // What local functions and commands printed, on stderr: `State: line` (`State#2` for a
+    // state's third attempt).
+    for log in backends.logs() {
+        let who = match log.attempt {
+            0 => log.state.clone(),
+            n => format!("{}#{n}", log.state),
+        };
+        for line in log.text.lines() {
+            eprint(&format!("{who}: {line}"));
+        }
+    }
     if let Some(path) = &args.history {
         let history = stepcraft::history::to_aws_json(execution.history());
         let text = serde_json::to_string_pretty(&history).unwrap_or_default();

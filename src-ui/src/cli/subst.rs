@@ -39,6 +39,16 @@ impl SubstArgs {
         }
     }
 
+    /// The template `--template` names, else (without `--no-discovery`) the one found for
+    /// `definition`.
+    pub fn template_for(&self, definition: &Path) -> Option<PathBuf> {
+        self.template.clone().or_else(|| {
+            (!self.no_discovery)
+                .then(|| stepcraft::subst::template::find_for(definition))
+                .flatten()
+        })
+    }
+
     /// Whether `--no-discovery` was given.
     pub fn no_discovery(&self) -> bool {
         self.no_discovery

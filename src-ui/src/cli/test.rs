@@ -49,6 +49,12 @@ pub struct TestArgs {
     /// Write the coverage report as JSON to this file (see `stepcraft::coverage` for its shape).
     #[arg(long, value_name = "FILE")]
     coverage_json: Option<PathBuf>,
+    /// Let test files run the backends they name ("backends": local Lambda functions, commands,
+    /// HTTP requests). Without it, a case that names backends fails, saying what would run.
+    allow_backends: bool,
+    /// A backends file (YAML or JSON, "backends:" as in a test file) for every case, under the
+    /// test files' own; passing it lets the cases run backends, as --allow-backends does.
+    backends: Option<PathBuf>,
 }
 
 struct FileResults {
@@ -64,8 +70,20 @@ pub fn run(args: &TestArgs) -> u8 {
         ));
         return Outcome::Unreadable as u8;
     }
+    let backends = match &args.backends {
+        Some(path) => match stepcraft::tasks::backends::read_file(path, args.allow_outside) {
+            Ok(config) => Some(std::sync::Arc::new(config)),
+            Err(e) => {
+                eprint(&e);
+                return Outcome::Unreadable as u8;
+            }
+        },
+        None => None,
+    };
     let options = testing::RunOptions {
         s3_root: args.s3_root.clone(),
+        allow_backends: args.allow_backends || backends.is_some(),
+        backends,
     };
     let files = match testing::discover(&args.paths) {
         Ok(f) => f,

@@ -2,7 +2,9 @@
 
 use serde_json::Value;
 use std::path::Path;
+use std::sync::Arc;
 use stepcraft::run::beside;
+use stepcraft::tasks::backends::BackendsConfig;
 use stepcraft::testing::{self, Mocks, Objects};
 use stepcraft::{Document, Format};
 
@@ -17,6 +19,8 @@ pub struct Scenario {
     pub mocks: Result<Mocks, String>,
     /// The objects a distributed Map reads (the test file's `s3Root` and `files`).
     pub objects: Result<Objects, String>,
+    /// Local backends the test case names (the studio does not run them yet).
+    pub backends: Option<Arc<BackendsConfig>>,
 }
 
 /// When the test files beside a definition were last changed.
@@ -39,6 +43,7 @@ pub(super) fn scenarios_beside(definition: &Path) -> Vec<Scenario> {
                 input: c.input,
                 mocks: c.mocks,
                 objects: c.objects,
+                backends: c.backends,
             }));
         }
     }
@@ -59,6 +64,7 @@ pub(super) fn scenarios_from_text(path: &Path, text: &str) -> Vec<Scenario> {
                     input: c.input,
                     mocks: c.mocks,
                     objects: c.objects,
+                    backends: c.backends,
                 })
                 .collect()
         })

@@ -34,6 +34,16 @@ pub(super) fn new_execution(
         ),
         e => format!("The definition cannot run: {e}"),
     })?;
+    // Processes and requests need a consent the studio cannot ask for yet: say so, run nothing.
+    if let Some(config) = scenario
+        .and_then(|s| s.backends.as_deref())
+        .filter(|c| !c.is_empty())
+    {
+        return Err(format!(
+            "This test case names local backends ({}), which the studio does not run yet: run it with `stepcraft test --allow-backends`, or choose another test case.",
+            config.what_runs().join("; ")
+        ));
+    }
     prepared.tasks = match scenario.map(|s| &s.mocks) {
         Some(Ok(mocks @ Mocks::Config { .. })) => mocks.tasks(),
         Some(Err(e)) => return Err(format!("The mocks cannot be used: {e}")),

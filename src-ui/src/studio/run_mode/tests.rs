@@ -280,3 +280,23 @@ fn session_with_one_state() -> Session {
         r#"{"StartAt": "Only", "States": {"Only": {"Type": "Succeed"}}}"#,
     )
 }
+
+#[test]
+fn a_test_case_with_local_backends_is_refused_saying_how_to_run_it() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/examples/sam-local/order.asl.json");
+    let text = std::fs::read_to_string(&path).expect("the example");
+    let doc = Document::parse(&text, Format::Json).expect("parses");
+    let session = Session::new(doc, "order.asl.json", Some(path));
+    let mut run = RunController::new();
+    run.load_scenarios(&session);
+    assert!(!run.scenarios().is_empty(), "the example's test cases");
+    let input = run.choose(Some(0)).cloned().expect("its input");
+    run.start(&session, input);
+    assert!(run.status().is_none(), "nothing ran");
+    let message = run.message().unwrap_or_default();
+    assert!(
+        message.contains("does not run yet") && message.contains("--allow-backends"),
+        "{message}"
+    );
+}

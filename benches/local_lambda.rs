@@ -1,0 +1,79 @@
+//! A warm local Lambda invocation (target: under 5 ms): the request written to the function's
+//! process, the handler called, its answer read back, in Python and Node.js; and a whole
+//! one-Task run through the run set-up, for scale.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde_json::json;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::sync::Arc;
+use stepcraft::run::{RunSetup, Tasks, run_to_end};
+use stepcraft::tasks::TaskRequest;
+use stepcraft::tasks::backends::{Backends, BackendsConfig, Consent};
+use stepcraft::testing::Reach;
+use stepcraft::value::Val;
+use stepcraft::{Document, Format};
+
+const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:";
+
+fn backends(dir: &PathBuf) -> Arc<Backends> {
+    std::fs::create_dir_all(dir).expect("folder");
+    std::fs::write(
+        dir.join("echo.py"),
+        "def handler(event, context):\n    return {'seen': event}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("echo.js"),
+        "exports.handler = async (event) => ({ seen: event });\n",
+    )
+    .expect("write");
+    let value = json!({"functions": {
+        "py": {"handler": "echo.py:handler", "runtime": "python3.12"},
+        "js": {"handler": "echo.js:handler", "runtime": "nodejs20.x"},
+    }});
+    let reach = Reach::of(&dir.join("backends.yaml"), false);
+    let config = BackendsConfig::parse(&value, "", dir, &reach).expect("config");
+    Arc::new(Backends::new(config, Consent::ALL).expect("backends"))
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = std::env::temp_dir().join(format!("stepcraft-bench-lambda-{}", std::process::id()));
+    let b = backends(&dir);
+    let input = Val::from(json!({"order": {"id": "o-1", "items": [1, 2, 3]}}));
+    for (name, function) in [("python", "py"), ("node", "js")] {
+        let resource = format!("{ARN}{function}");
+        let request = TaskRequest {
+            state_name: "Call",
+            resource: &resource,
+            input: &input,
+            task_token: None,
+            attempt: 0,
+        };
+        // The first invocation starts the process; the bench measures the warm ones.
+        assert!(b.answer(&request).is_some());
+        c.bench_function(&format!("warm local lambda invocation ({name})"), |bench| {
+            bench.iter(|| b.answer(black_box(&request)));
+        });
+    }
+    let definition = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task",
+        "Resource": format!("{ARN}py"), "End": true}}});
+    let mut setup = RunSetup::new(Document::from_value(definition, Format::Json));
+    setup.tasks = Tasks::Backends {
+        backends: Arc::clone(&b),
+        fallback: Box::new(Tasks::None),
+    };
+    let prepared = setup.prepare().expect("prepares");
+    c.bench_function("one-Task run with a warm local lambda (python)", |bench| {
+        bench.iter(|| {
+            let mut exec = prepared.start(input.clone()).expect("starts");
+            run_to_end(&mut exec).clone()
+        });
+    });
+    drop(prepared);
+    drop(b);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
