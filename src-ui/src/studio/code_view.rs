@@ -18,6 +18,70 @@ const DEBOUNCE: f64 = 0.35;
 /// The last coloured text: the text, its marked lines, dark mode, and the job.
 type Highlighted = (String, Vec<(u32, Severity)>, bool, Arc<LayoutJob>);
 
+/// Each line's coloured stretches, by the line's text. A keystroke changes one line: the
+/// others are coloured from here instead of being read again, so colouring a 10,000-line
+/// definition after a keystroke costs a lookup per line.
+#[derive(Debug, Default)]
+struct LineSpans {
+    format: Option<Format>,
+    by_text: HashMap<String, Arc<Spans>>,
+}
+
+impl LineSpans {
+    /// The text laid out with colours, and problem lines with a background.
+    fn job(
+        &mut self,
+        text: &str,
+        format: Format,
+        colors: &CodeColors,
+        marked: &[(u32, Severity)],
+    ) -> LayoutJob {
+        if self.format != Some(format) {
+            self.by_text.clear();
+            self.format = Some(format);
+        }
+        let mut seen: HashMap<String, Arc<Spans>> = HashMap::with_capacity(self.by_text.len());
+        let mut job = LayoutJob::default();
+        job.text.reserve(text.len());
+        let font = theme::code_font();
+        for (n, line) in text.split_inclusive('\n').enumerate() {
+            let spans = match self.by_text.remove(line) {
+                Some(spans) => spans,
+                None => match seen.get(line) {
+                    Some(spans) => Arc::clone(spans),
+                    None => Arc::new(line_spans(line, format)),
+                },
+            };
+            let line_no = n as u32 + 1;
+            let background = match marked.binary_search_by_key(&line_no, |(l, _)| *l) {
+                Ok(i) if marked[i].1 == Severity::Error => colors.error_line,
+                Ok(_) => colors.warning_line,
+                Err(_) => theme::TRANSPARENT,
+            };
+            for (range, token) in spans.iter() {
+                if range.is_empty() {
+                    continue;
+                }
+                job.append(
+                    &line[range.clone()],
+                    0.0,
+                    TextFormat {
+                        font_id: font.clone(),
+                        color: token_color(colors, *token),
+                        background,
+                        ..Default::default()
+                    },
+                );
+            }
+            if !seen.contains_key(line) {
+                seen.insert(line.to_owned(), spans);
+            }
+        }
+        self.by_text = seen;
+        job
+    }
+}
+
 /// The code editor and its buffer.
 #[derive(Debug, Default)]
 pub struct CodeView {
@@ -32,6 +96,7 @@ pub struct CodeView {
     file_text: Option<String>,
     jump_to: Option<Location>,
     highlight: Option<Highlighted>,
+    lines: LineSpans,
     /// Typed text that did not parse, set aside by an undo (the editor went back to the
     /// document's text), with the document generation it was set aside at: redo brings it back
     /// while the document is still that one.
@@ -139,6 +204,11 @@ impl CodeView {
         self.jump_to = Some(location);
     }
 
+    /// The text in the editor.
+    pub fn text(&self) -> &str {
+        &self.buffer
+    }
+
     /// Whether typed text waits to be parsed.
     pub fn is_pending(&self) -> bool {
         self.dirty_since.is_some()
@@ -218,20 +288,23 @@ impl CodeView {
 
         let colors = CodeColors::for_visuals(ui.visuals());
         let dark = ui.visuals().dark_mode;
-        let cache = match self.highlight.take() {
+        let mut cache = match self.highlight.take() {
             Some(c) if c.0 == self.buffer && c.1 == marked && c.2 == dark => c,
             _ => {
-                let job = Arc::new(highlight(&self.buffer, format, &colors, &marked));
+                let job = Arc::new(self.lines.job(&self.buffer, format, &colors, &marked));
                 (self.buffer.clone(), marked.clone(), dark, job)
             }
         };
         // No wrapping: the gutter numbers one row per line, and long lines scroll sideways.
+        // A keystroke changes the text inside the editor: its colouring is kept as the next
+        // frame's, so the text is coloured once per change.
+        let lines = &mut self.lines;
         let mut layouter = |ui: &Ui, text: &dyn egui::TextBuffer, _wrap_width: f32| {
-            let mut job = if text.as_str() == cache.0 {
-                (*cache.3).clone()
-            } else {
-                highlight(text.as_str(), format, &colors, &marked)
-            };
+            if text.as_str() != cache.0 {
+                let job = Arc::new(lines.job(text.as_str(), format, &colors, &marked));
+                cache = (text.as_str().to_owned(), marked.clone(), dark, job);
+            }
+            let mut job = (*cache.3).clone();
             job.wrap.max_width = f32::INFINITY;
             ui.ctx().fonts_mut(|f| f.layout_job(job))
         };
@@ -345,7 +418,7 @@ fn gutter_ui(ui: &mut Ui, lines: usize, marked: &[(u32, Severity)]) {
 }
 
 /// What a stretch of text is.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Token {
     Key,
     Str,
@@ -364,63 +437,48 @@ pub fn highlight(
     colors: &CodeColors,
     marked: &[(u32, Severity)],
 ) -> LayoutJob {
-    let mut job = LayoutJob::default();
-    let font = theme::code_font();
-    let push = |job: &mut LayoutJob, s: &str, token: Token, line: u32| {
-        if s.is_empty() {
-            return;
-        }
-        let color = match token {
-            Token::Key => colors.key,
-            Token::Str => colors.string,
-            Token::Literal => colors.literal,
-            Token::Punct => colors.punct,
-            Token::Comment => colors.comment,
-            Token::Plain => colors.plain,
-            Token::Placeholder => colors.placeholder,
-        };
-        let background = match marked.binary_search_by_key(&line, |(l, _)| *l) {
-            Ok(i) if marked[i].1 == Severity::Error => colors.error_line,
-            Ok(_) => colors.warning_line,
-            Err(_) => theme::TRANSPARENT,
-        };
-        job.append(
-            s,
-            0.0,
-            TextFormat {
-                font_id: font.clone(),
-                color,
-                background,
-                ..Default::default()
-            },
-        );
+    LineSpans::default().job(text, format, colors, marked)
+}
+
+fn token_color(colors: &CodeColors, token: Token) -> egui::Color32 {
+    match token {
+        Token::Key => colors.key,
+        Token::Str => colors.string,
+        Token::Literal => colors.literal,
+        Token::Punct => colors.punct,
+        Token::Comment => colors.comment,
+        Token::Plain => colors.plain,
+        Token::Placeholder => colors.placeholder,
+    }
+}
+
+/// One line's coloured stretches: its tokens, with placeholders cut out of them.
+fn line_spans(line: &str, format: Format) -> Spans {
+    let tokens = match format {
+        Format::Json => json_tokens(line),
+        Format::Yaml => yaml_tokens(line),
     };
-    for (n, line) in text.split_inclusive('\n').enumerate() {
-        let line_no = n as u32 + 1;
-        let tokens = match format {
-            Format::Json => json_tokens(line),
-            Format::Yaml => yaml_tokens(line),
-        };
-        let placeholders: Vec<std::ops::Range<usize>> = if line.contains("${") {
-            stepcraft::placeholder::find(line)
-                .into_iter()
-                .map(|f| f.range)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        for (range, token) in tokens {
-            for (part, is_placeholder) in split_at_ranges(range, &placeholders) {
-                let token = if is_placeholder {
+    if !line.contains("${") {
+        return tokens;
+    }
+    let placeholders: Vec<std::ops::Range<usize>> = stepcraft::placeholder::find(line)
+        .into_iter()
+        .map(|f| f.range)
+        .collect();
+    let mut out = Vec::with_capacity(tokens.len() + 2 * placeholders.len());
+    for (range, token) in tokens {
+        for (part, is_placeholder) in split_at_ranges(range, &placeholders) {
+            out.push((
+                part,
+                if is_placeholder {
                     Token::Placeholder
                 } else {
                     token
-                };
-                push(&mut job, &line[part], token, line_no);
-            }
+                },
+            ));
         }
     }
-    job
+    out
 }
 
 /// `range` cut where it meets `marks` (sorted, disjoint): each piece, and whether it lies in a

@@ -185,6 +185,11 @@ impl StudioApp {
         &self.selection
     }
 
+    /// The Code mode's editor.
+    pub fn code_view(&self) -> &CodeView {
+        &self.code
+    }
+
     /// The current mode.
     pub fn mode(&self) -> Mode {
         self.mode
