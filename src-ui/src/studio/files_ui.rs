@@ -26,6 +26,8 @@ pub enum PathPurpose {
     SaveAs,
     /// Writing the definition in a format.
     Export(Format),
+    /// Writing the Run mode's history as GetExecutionHistory JSON.
+    ExportHistory,
 }
 
 impl PathPurpose {
@@ -36,6 +38,7 @@ impl PathPurpose {
             Self::SaveAs => "Save as",
             Self::Export(Format::Json) => "Export as JSON",
             Self::Export(Format::Yaml) => "Export as YAML",
+            Self::ExportHistory => "Export the run's history",
         }
     }
 
@@ -43,7 +46,7 @@ impl PathPurpose {
         match self {
             Self::Open => "Open",
             Self::SaveAs => "Save",
-            Self::Export(_) => "Export",
+            Self::Export(_) | Self::ExportHistory => "Export",
         }
     }
 }

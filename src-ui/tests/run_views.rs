@@ -1,0 +1,481 @@
+//! The Run mode's execution views through egui_kittest: the state runs table with its timeline
+//! (failed attempts red, backoff waits grey), a Map's rows as a tree, the filters, the selection
+//! kept in step with the canvas both ways, the Map iteration viewer, the events filter and
+//! tree, the history export.
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use stepcraft::interp::Status;
+use stepcraft::trace::RunStatus;
+use stepcraft_studio::app::{Mode, StudioApp};
+use stepcraft_studio::studio::file_picker::Picker;
+use stepcraft_studio::studio::run_mode::views::{RowKind, SegmentKind};
+use support::{TempDir, harness};
+
+mod support;
+
+/// A Task that fails twice, waits 2 s then 4 s, and succeeds on its third attempt.
+const FLAKY: &str = r#"{
+  "StartAt": "Prepare",
+  "States": {
+    "Prepare": {"Type": "Pass", "Next": "Call Flaky"},
+    "Call Flaky": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": {"FunctionName": "flaky", "Payload.$": "$"},
+      "Retry": [{"ErrorEquals": ["Lambda.ServiceException"], "IntervalSeconds": 2, "BackoffRate": 2, "MaxAttempts": 3}],
+      "Next": "Done"
+    },
+    "Done": {"Type": "Succeed"}
+  }
+}"#;
+
+const FLAKY_TESTS: &str = r"definition: flaky.asl.json
+cases:
+  - name: fails twice then succeeds
+    input: {}
+    mocks:
+      Call Flaky:
+        - {Throw: {Error: Lambda.ServiceException, Cause: busy}}
+        - {Throw: {Error: Lambda.ServiceException, Cause: busy}}
+        - {Return: {Payload: {ok: true}}}
+    expect:
+      status: SUCCEEDED
+";
+
+/// A Map over three items, one at a time: the second iteration's Task fails, so the Map fails.
+const FAN_OUT: &str = r#"{
+  "StartAt": "Fan Out",
+  "States": {
+    "Fan Out": {
+      "Type": "Map",
+      "ItemsPath": "$.items",
+      "MaxConcurrency": 1,
+      "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "INLINE"},
+        "StartAt": "Work",
+        "States": {
+          "Work": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "work", "Payload.$": "$"},
+            "Next": "Tidy"
+          },
+          "Tidy": {"Type": "Pass", "End": true}
+        }
+      },
+      "Next": "Finish"
+    },
+    "Finish": {"Type": "Succeed"}
+  }
+}"#;
+
+const FAN_OUT_TESTS: &str = r"definition: fan-out.asl.json
+cases:
+  - name: the second item fails
+    input: {items: [1, 2, 3]}
+    mocks:
+      Work:
+        - {Return: {Payload: {done: 1}}}
+        - {Throw: {Error: Boom, Cause: the second item}}
+        - {Return: {Payload: {done: 3}}}
+    expect:
+      status: FAILED
+";
+
+/// The studio in Run mode on a definition and its test file written to `dir`, the first test
+/// case run at instant speed to its end.
+fn run_case(
+    dir: &TempDir,
+    name: &str,
+    definition: &str,
+    tests: &str,
+) -> Harness<'static, StudioApp> {
+    dir.write(&format!("{name}.asl.json"), definition);
+    dir.write(&format!("{name}.test.yaml"), tests);
+    let app = StudioApp::from_path(&dir.path(&format!("{name}.asl.json")));
+    run_loaded(app)
+}
+
+fn run_loaded(app: StudioApp) -> Harness<'static, StudioApp> {
+    let mut harness = harness(app);
+    harness.state_mut().set_mode(Mode::Run);
+    harness.run();
+    assert_eq!(harness.state().run_mode().scenarios().len(), 1);
+    harness.state_mut().run_mode_mut().choose(Some(0));
+    harness.state_mut().run_mode_mut().set_speed(0.0);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "▶ Start")
+        .click_accesskit();
+    for _ in 0..6 {
+        harness.step();
+    }
+    harness.run();
+    harness
+}
+
+fn row_names(harness: &Harness<'static, StudioApp>) -> Vec<String> {
+    harness
+        .state()
+        .run_mode()
+        .table_rows()
+        .iter()
+        .map(|r| r.name.clone())
+        .collect()
+}
+
+fn canvas_status(harness: &Harness<'static, StudioApp>, state: &str) -> Option<RunStatus> {
+    harness
+        .state()
+        .canvas()
+        .status_marks()
+        .iter()
+        .find(|(n, _)| n == state)
+        .map(|(_, s)| *s)
+}
+
+fn click_row(harness: &mut Harness<'static, StudioApp>, name: &str) {
+    harness
+        .get_by_role_and_label(Role::Row, name)
+        .click_accesskit();
+    harness.run();
+}
+
+#[test]
+fn the_table_lists_each_run_with_its_attempts_on_the_timeline() {
+    let dir = TempDir::new("views-flaky");
+    let harness = run_case(&dir, "flaky", FLAKY, FLAKY_TESTS);
+    assert!(
+        matches!(
+            harness.state().run_mode().status(),
+            Some(Status::Succeeded(_))
+        ),
+        "{:?}",
+        harness.state().run_mode().status()
+    );
+    assert_eq!(row_names(&harness), ["Prepare", "Call Flaky", "Done"]);
+    let rows = harness.state().run_mode().table_rows();
+    assert!(rows.iter().all(|r| r.status == RunStatus::Succeeded));
+    assert!(rows.iter().all(|r| r.depth == 0));
+    let bars = harness.state().run_mode().timeline_bars();
+    let flaky = &bars[1];
+    assert_eq!(flaky.name, "Call Flaky");
+    let kinds: Vec<SegmentKind> = flaky.pieces.iter().map(|p| p.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            SegmentKind::Run(RunStatus::Succeeded),
+            SegmentKind::FailedAttempt,
+            SegmentKind::Backoff,
+            SegmentKind::FailedAttempt,
+            SegmentKind::Backoff,
+        ]
+    );
+    let p = &flaky.pieces;
+    // The run spans the whole execution but for the instants of Prepare and Done; the first
+    // attempt fails at once, then 2 s of backoff, the second fails, then 4 s.
+    assert!(p[0].x < 1.0, "{p:?}");
+    assert!((p[0].width - flaky.span_width).abs() < 4.0, "{p:?}");
+    assert!(p[1].x < p[3].x, "the failed attempts in order: {p:?}");
+    assert!((p[2].x - p[1].x).abs() < 1.0 && (p[4].x - p[3].x).abs() < 1.0);
+    let third = flaky.span_width / 3.0;
+    assert!((p[2].width - third).abs() < 2.0, "2 s of 6: {p:?}");
+    assert!((p[4].width - 2.0 * third).abs() < 2.0, "4 s of 6: {p:?}");
+    assert!((p[3].x - third).abs() < 2.0, "{p:?}");
+    // Prepare is an instant at the start, Done one at the end.
+    assert!(bars[0].pieces[0].x < 1.0);
+    assert!(bars[2].pieces[0].x > flaky.span_width - 4.0);
+    // The status line counts the run against AWS's limit.
+    let events = harness.state().run_mode().events().len();
+    assert!(
+        harness
+            .query_by_label_contains(&format!(
+                "3 state transitions · {events} of 25,000 history events"
+            ))
+            .is_some()
+    );
+    assert!(harness.query_by_label_contains("Elapsed 6.0 s").is_some());
+}
+
+#[test]
+fn a_map_opens_into_its_iterations_and_their_runs() {
+    let dir = TempDir::new("views-map-tree");
+    let mut harness = run_case(&dir, "fan-out", FAN_OUT, FAN_OUT_TESTS);
+    assert!(matches!(
+        harness.state().run_mode().status(),
+        Some(Status::Failed { .. })
+    ));
+    assert_eq!(row_names(&harness), ["Fan Out"]);
+    harness
+        .get_by_role_and_label(Role::Button, "Expand Fan Out")
+        .click_accesskit();
+    harness.run();
+    assert_eq!(
+        row_names(&harness),
+        ["Fan Out", "Iteration 0", "Iteration 1"]
+    );
+    let rows = harness.state().run_mode().table_rows();
+    assert_eq!(rows[0].status, RunStatus::Failed);
+    assert_eq!(rows[1].status, RunStatus::Succeeded);
+    assert_eq!(rows[2].status, RunStatus::Failed);
+    assert_eq!(rows[1].depth, 1);
+    harness
+        .get_by_role_and_label(Role::Button, "Expand Iteration 1")
+        .click_accesskit();
+    harness.run();
+    assert_eq!(
+        row_names(&harness),
+        ["Fan Out", "Iteration 0", "Iteration 1", "Work"]
+    );
+    let work = &harness.state().run_mode().table_rows()[3];
+    assert_eq!((work.depth, work.status), (2, RunStatus::Failed));
+    // Closing the Map hides everything under it.
+    harness
+        .get_by_role_and_label(Role::Button, "Collapse Fan Out")
+        .click_accesskit();
+    harness.run();
+    assert_eq!(row_names(&harness), ["Fan Out"]);
+}
+
+#[test]
+fn the_filters_keep_matching_runs() {
+    let dir = TempDir::new("views-filter");
+    let mut harness = run_case(&dir, "fan-out", FAN_OUT, FAN_OUT_TESTS);
+    // By name: flat, every matching run in order, wherever it ran.
+    harness
+        .get_by_role_and_label(Role::TextInput, "Filter by name")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Filter by name")
+        .type_text("WOR");
+    harness.run();
+    assert_eq!(harness.state().run_mode().row_filter().name, "WOR");
+    assert_eq!(row_names(&harness), ["Work", "Work"]);
+    let statuses: Vec<RunStatus> = harness
+        .state()
+        .run_mode()
+        .table_rows()
+        .iter()
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, [RunStatus::Succeeded, RunStatus::Failed]);
+    harness
+        .get_by_role_and_label(Role::Button, "Clear filters")
+        .click_accesskit();
+    harness.run();
+    assert_eq!(row_names(&harness), ["Fan Out"]);
+    // By status.
+    harness.get_by_label("Filter by status").click();
+    harness.run();
+    harness.get_by_label("succeeded").click();
+    harness.run();
+    assert_eq!(row_names(&harness), ["Work", "Tidy"]);
+}
+
+#[test]
+fn rows_and_the_canvas_select_each_other() {
+    let dir = TempDir::new("views-select");
+    let mut harness = run_case(&dir, "flaky", FLAKY, FLAKY_TESTS);
+    // A row selects its state on the canvas and shows its run.
+    click_row(&mut harness, "Call Flaky");
+    assert_eq!(
+        harness
+            .state()
+            .selection()
+            .primary()
+            .map(|s| s.name.as_str()),
+        Some("Call Flaky")
+    );
+    harness.get_by_label("Call Flaky · Task");
+    harness.get_by_label("3 attempts (retried)");
+    assert_eq!(harness.state().run_mode().focused_run(), Some(1));
+    let selected: Vec<&str> = harness
+        .state()
+        .run_mode()
+        .table_rows()
+        .iter()
+        .filter(|r| r.selected)
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(selected, ["Call Flaky"]);
+    // A state clicked on the canvas selects its row.
+    harness
+        .get_by_role_and_label(Role::Button, "Prepare")
+        .click_accesskit();
+    harness.run();
+    assert_eq!(harness.state().run_mode().focused_run(), Some(0));
+    let selected: Vec<&str> = harness
+        .state()
+        .run_mode()
+        .table_rows()
+        .iter()
+        .filter(|r| r.selected)
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(selected, ["Prepare"]);
+}
+
+#[test]
+fn a_state_clicked_inside_a_map_opens_its_latest_row() {
+    let dir = TempDir::new("views-select-map");
+    let mut harness = run_case(&dir, "fan-out", FAN_OUT, FAN_OUT_TESTS);
+    assert_eq!(row_names(&harness), ["Fan Out"]);
+    harness
+        .get_by_role_and_label(Role::Button, "Work")
+        .click_accesskit();
+    harness.run();
+    harness.run();
+    // The latest run of Work is the second iteration's: its Map and iteration are opened.
+    assert_eq!(
+        row_names(&harness),
+        ["Fan Out", "Iteration 0", "Iteration 1", "Work"]
+    );
+    let rows = harness.state().run_mode().table_rows();
+    assert!(rows[3].selected);
+    assert_eq!(rows[3].status, RunStatus::Failed);
+    // Inside that iteration, the canvas shows that iteration's statuses.
+    assert_eq!(canvas_status(&harness, "Work"), Some(RunStatus::Failed));
+    assert_eq!(canvas_status(&harness, "Tidy"), None);
+}
+
+#[test]
+fn the_iteration_picker_shows_one_iteration_inside_the_map() {
+    let dir = TempDir::new("views-iterations");
+    let mut harness = run_case(&dir, "fan-out", FAN_OUT, FAN_OUT_TESTS);
+    // All iterations together: Work failed in one, Tidy ran in another.
+    assert_eq!(canvas_status(&harness, "Work"), Some(RunStatus::Failed));
+    assert_eq!(canvas_status(&harness, "Tidy"), Some(RunStatus::Succeeded));
+    // Counts on the Map node.
+    let overlay = harness.state_mut().run_mode_mut().overlay();
+    assert_eq!(overlay.map_counts.get("Fan Out"), Some(&(1, 1, 0)));
+    click_row(&mut harness, "Fan Out");
+    harness.get_by_label("Iterations of Fan Out");
+    harness.get_by_label("The graph shows every iteration of Fan Out together");
+    harness
+        .get_by_role_and_label(Role::Button, "Next ▶")
+        .click_accesskit();
+    harness.run();
+    assert_eq!(harness.state().run_mode().picked_iteration(0), Some(0));
+    harness.get_by_label("The graph shows iteration 0 inside Fan Out: succeeded");
+    assert_eq!(canvas_status(&harness, "Work"), Some(RunStatus::Succeeded));
+    assert_eq!(canvas_status(&harness, "Tidy"), Some(RunStatus::Succeeded));
+    assert_eq!(canvas_status(&harness, "Fan Out"), Some(RunStatus::Failed));
+    // The failed iteration, from the list of failed ones.
+    harness
+        .get_by_role_and_label(Role::Button, "Iteration 1")
+        .click_accesskit();
+    harness.run();
+    assert_eq!(harness.state().run_mode().picked_iteration(0), Some(1));
+    assert_eq!(canvas_status(&harness, "Work"), Some(RunStatus::Failed));
+    assert_eq!(
+        canvas_status(&harness, "Tidy"),
+        None,
+        "not run in iteration 1"
+    );
+    // The iteration's row is shown in the table.
+    assert!(
+        harness
+            .state()
+            .run_mode()
+            .expanded_rows()
+            .contains(&RowKind::Run(0))
+    );
+    harness
+        .get_by_role_and_label(Role::Button, "All iterations")
+        .click_accesskit();
+    harness.run();
+    assert_eq!(canvas_status(&harness, "Tidy"), Some(RunStatus::Succeeded));
+}
+
+#[test]
+fn the_events_are_filtered_by_type_and_state_and_shown_as_trees() {
+    let dir = TempDir::new("views-events");
+    let mut harness = run_case(&dir, "flaky", FLAKY, FLAKY_TESTS);
+    harness.get_by_label("Events").click();
+    harness.run();
+    // Only the rows in view are drawn: consecutive events.
+    let all = harness.state().run_mode().events().len();
+    let ids: Vec<u64> = harness
+        .state()
+        .run_mode()
+        .drawn_events()
+        .iter()
+        .map(|e| e.id)
+        .collect();
+    assert!(!ids.is_empty() && ids.len() <= all, "{ids:?}");
+    assert!(ids.windows(2).all(|w| w[1] == w[0] + 1), "{ids:?}");
+    harness.get_by_label("Filter by event type").click();
+    harness.run();
+    harness.get_by_label("TaskFailed").click();
+    harness.run();
+    let drawn = harness.state().run_mode().drawn_events();
+    assert_eq!(drawn.len(), 2, "{drawn:?}");
+    assert!(
+        drawn
+            .iter()
+            .all(|e| e.type_name == "TaskFailed" && e.state == "Call Flaky")
+    );
+    harness
+        .get_by_role_and_label(Role::Button, "Clear filters")
+        .click_accesskit();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Filter by state")
+        .click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Filter by state")
+        .type_text("prep");
+    harness.run();
+    let types: Vec<String> = harness
+        .state()
+        .run_mode()
+        .drawn_events()
+        .iter()
+        .map(|e| e.type_name.clone())
+        .collect();
+    assert_eq!(types, ["PassStateEntered", "PassStateExited"]);
+    // An event's details: a tree, its input's JSON text parsed.
+    harness.get_by_label_contains("PassStateEntered").click();
+    harness.run();
+    harness.get_by_label_contains("Event 2 · PassStateEntered");
+    assert!(
+        harness
+            .query_by_label_contains("input: {0 keys} (JSON text)")
+            .is_some()
+    );
+}
+
+#[test]
+fn the_history_is_exported_as_aws_json() {
+    let dir = TempDir::new("views-export");
+    dir.write("flaky.asl.json", FLAKY);
+    dir.write("flaky.test.yaml", FLAKY_TESTS);
+    let target = dir.path("out/flaky.history.json");
+    std::fs::create_dir_all(dir.path("out")).expect("a folder");
+    let chosen = target.clone();
+    let app = StudioApp::from_path(&dir.path("flaky.asl.json")).with_picker(Some(Picker::new(
+        move |request| {
+            assert_eq!(request.file_name.as_deref(), Some("flaky.history.json"));
+            Some(chosen.clone())
+        },
+    )));
+    let mut harness = run_loaded(app);
+    harness
+        .get_by_role_and_label(Role::Button, "Export run history…")
+        .click_accesskit();
+    for _ in 0..300 {
+        harness.step();
+        if target.is_file() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let text = std::fs::read_to_string(&target).expect("the history is written");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let events = stepcraft::replay::read_history(&value).expect("a history AWS's shape");
+    assert_eq!(events, harness.state().run_mode().events());
+}
