@@ -134,7 +134,8 @@ pub struct RunOverlay {
     pub coverage: Option<Arc<Coverage>>,
     /// Each Map state's iterations (of its latest run): succeeded, failed, running.
     pub map_counts: Arc<HashMap<String, (usize, usize, usize)>>,
-    /// The state the view keeps in sight while a run plays (Follow).
+    /// The state the view keeps in sight: the running one while a run plays (Follow), else
+    /// the one whose run is shown.
     pub follow: Option<String>,
 }
 

@@ -314,11 +314,15 @@ impl RunMode {
             overlay.statuses = statuses;
             overlay.map_counts = counts;
         }
-        overlay.follow = self
-            .follow
-            .then(|| self.running_state())
-            .flatten()
-            .filter(|_| self.is_playing());
+        // While playing, the running state (with Follow on); else the run the details show,
+        // so a row clicked brings its state into view.
+        overlay.follow = if self.is_playing() {
+            self.follow.then(|| self.running_state()).flatten()
+        } else {
+            self.focused_run()
+                .and_then(|i| self.trace().runs().get(i))
+                .map(|r| r.name.to_string())
+        };
         overlay
     }
 

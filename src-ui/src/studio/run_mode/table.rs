@@ -31,7 +31,7 @@ const MIN_TIMELINE: f32 = 120.0;
 /// How far each level of the tree is indented.
 const INDENT: f32 = 14.0;
 /// The narrowest piece of a bar, so an instant still shows.
-const MIN_PIECE: f32 = 3.0;
+const MIN_PIECE: f32 = 4.0;
 
 /// A row of the table as drawn: for tests and assistive technology.
 #[derive(Clone, Debug, PartialEq)]
@@ -185,7 +185,7 @@ impl RunMode {
         let end = self.events().last().map_or(now, |e| e.timestamp.max(now));
         let span = (end - start).max(1);
         let header = ui.allocate_exact_size(vec2(ui.available_width(), row_height), Sense::hover());
-        let timeline_x = header_ui(ui, header.0, span);
+        let timeline_x = header_ui(ui, header.0, (!self.events().is_empty()).then_some(span));
         let focused = self.focused_run();
         let reveal = self.table.reveal.take();
         let spacing = ui.spacing().item_spacing.y;
@@ -429,12 +429,11 @@ impl RunMode {
         let width = (rect.max.x - timeline_x).max(1.0);
         let to_x = |t: Millis| (t - start) as f32 / span as f32 * width;
         let bar = |from: Millis, to: Millis, kind| {
-            let x = to_x(from).clamp(0.0, width);
+            // An instant at the very end still shows, inside the lane.
+            let x = to_x(from).clamp(0.0, (width - MIN_PIECE).max(0.0));
             DrawnPiece {
                 x,
-                width: (to_x(to) - to_x(from))
-                    .max(MIN_PIECE)
-                    .min(width - x + MIN_PIECE),
+                width: (to_x(to) - x).clamp(MIN_PIECE, (width - x).max(MIN_PIECE)),
                 kind,
             }
         };
@@ -455,14 +454,26 @@ impl RunMode {
             pos2(rect.max.x, rect.max.y - 4.0),
         );
         painter.rect_filled(lane, 2.0, theme::timeline_lane(visuals.dark_mode));
-        for (i, piece) in pieces.iter().enumerate() {
-            let r = Rect::from_min_size(
-                pos2(timeline_x + piece.x, lane.min.y),
-                vec2(piece.width, lane.height()),
-            );
-            // The attempts and waits are drawn thinner over the run's bar.
-            let r = if i == 0 { r } else { r.shrink2(vec2(0.0, 2.0)) };
-            painter.rect_filled(r, 2.0, segment_color(piece.kind));
+        // The run first, the backoff waits over it (thinner, so the run's colour still edges
+        // them), the failed attempts on top: an attempt that fails at once is never hidden by
+        // the wait that follows it.
+        for layer in [0, 1, 2] {
+            for piece in &pieces {
+                let (on, inset) = match piece.kind {
+                    SegmentKind::Run(_) => (0, 0.0),
+                    SegmentKind::Backoff => (1, 3.0),
+                    SegmentKind::FailedAttempt => (2, 0.0),
+                };
+                if on != layer {
+                    continue;
+                }
+                let r = Rect::from_min_size(
+                    pos2(timeline_x + piece.x, lane.min.y),
+                    vec2(piece.width, lane.height()),
+                )
+                .shrink2(vec2(0.0, inset));
+                painter.rect_filled(r, 2.0, segment_color(piece.kind));
+            }
         }
         pieces
     }
@@ -509,7 +520,7 @@ impl Default for Line {
 
 /// The header row: the columns' titles and the timeline's scale. Returns where the timeline
 /// starts.
-fn header_ui(ui: &Ui, rect: Rect, span: Millis) -> f32 {
+fn header_ui(ui: &Ui, rect: Rect, span: Option<Millis>) -> f32 {
     let painter = ui.painter_at(rect);
     let font = FontId::proportional(12.0);
     let color = ui.visuals().strong_text_color();
@@ -529,16 +540,19 @@ fn header_ui(ui: &Ui, rect: Rect, span: Millis) -> f32 {
     painter.text(
         pos2(timeline_x, mid),
         Align2::LEFT_CENTER,
-        "Timeline 0",
+        "Timeline",
         font.clone(),
         color,
     );
-    painter.text(
-        pos2(rect.max.x - 4.0, mid),
-        Align2::RIGHT_CENTER,
-        elapsed(span),
-        font,
-        color,
-    );
+    // The scale: the execution's span, once it has events.
+    if let Some(span) = span {
+        painter.text(
+            pos2(rect.max.x - 4.0, mid),
+            Align2::RIGHT_CENTER,
+            elapsed(span),
+            font,
+            color,
+        );
+    }
     timeline_x
 }

@@ -125,7 +125,8 @@ pub struct Segment {
 }
 
 /// The pieces of a run's bar: the run itself, then its failed attempts and the backoff waits
-/// between attempts drawn over it. A run still going ends `now`.
+/// between attempts drawn over it (for a run tried more than once: a single attempt that
+/// failed is the run's own status). A run still going ends `now`.
 pub fn segments(run: &StateRun, attempts: &[Attempt], now: Millis) -> Vec<Segment> {
     let end = run.ended_at.unwrap_or(now).max(run.entered_at);
     let mut out = vec![Segment {
@@ -133,6 +134,9 @@ pub fn segments(run: &StateRun, attempts: &[Attempt], now: Millis) -> Vec<Segmen
         to: end,
         kind: SegmentKind::Run(run.status),
     }];
+    if attempts.len() < 2 {
+        return out;
+    }
     for (i, a) in attempts.iter().enumerate() {
         if !a.failed {
             continue;
@@ -584,6 +588,24 @@ mod tests {
                 (400, 420, SegmentKind::FailedAttempt),
                 (420, 800, SegmentKind::Backoff),
             ]
+        );
+    }
+
+    #[test]
+    fn a_single_failed_attempt_is_the_run_itself() {
+        let r = run(RunStatus::Caught, 100, Some(500));
+        let once = [Attempt {
+            start: 100,
+            end: Some(500),
+            failed: true,
+        }];
+        assert_eq!(
+            segments(&r, &once, 900),
+            vec![Segment {
+                from: 100,
+                to: 500,
+                kind: SegmentKind::Run(RunStatus::Caught)
+            }]
         );
     }
 
