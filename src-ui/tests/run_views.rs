@@ -479,3 +479,71 @@ fn the_history_is_exported_as_aws_json() {
     let events = stepcraft::replay::read_history(&value).expect("a history AWS's shape");
     assert_eq!(events, harness.state().run_mode().events());
 }
+
+#[test]
+fn a_long_run_draws_only_the_rows_in_view() {
+    // 20,001 state runs, as an Express run of a loop records them.
+    let dir = TempDir::new("views-long");
+    let definition = dir.write(
+        "loop.asl.json",
+        r#"{
+  "StartAt": "Count",
+  "States": {
+    "Count": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)"}, "Next": "More?"},
+    "More?": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericLessThan": 10000, "Next": "Count"}], "Default": "Done"},
+    "Done": {"Type": "Succeed"}
+  }
+}"#,
+    );
+    let history = dir.at("loop.history.json");
+    let out = support::stepcraft(&[
+        "run",
+        &definition,
+        "--type",
+        "express",
+        "--input",
+        r#"{"n": 0}"#,
+        "--history",
+        &history,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", support::stderr(&out));
+    let mut harness = harness(StudioApp::from_path(&dir.path("loop.asl.json")));
+    harness.state_mut().set_mode(Mode::Run);
+    harness.state_mut().run_mode_mut().set_speed(0.0);
+    harness
+        .state_mut()
+        .run_mode_mut()
+        .replay_file(std::path::Path::new(&history));
+    for _ in 0..6 {
+        harness.step();
+    }
+    assert_eq!(harness.state().run_mode().trace().runs().len(), 20_001);
+    let rows = harness.state().run_mode().table_rows();
+    assert!(
+        !rows.is_empty() && rows.len() < 40,
+        "{} rows drawn",
+        rows.len()
+    );
+    // The table sticks to the end of the run: its last row is drawn.
+    assert_eq!(rows.last().map(|r| r.name.as_str()), Some("Done"));
+    assert!(
+        harness
+            .query_by_label_contains("20,001 state transitions")
+            .is_some()
+    );
+    // A state clicked on the canvas scrolls its latest run into view.
+    harness
+        .get_by_role_and_label(Role::Button, "Count")
+        .click_accesskit();
+    // The table scrolls there (the scroll animates over a few frames).
+    harness.run_steps(12);
+    let selected: Vec<RowKind> = harness
+        .state()
+        .run_mode()
+        .table_rows()
+        .iter()
+        .filter(|r| r.selected)
+        .map(|r| r.kind)
+        .collect();
+    assert_eq!(selected, [RowKind::Run(19_998)]);
+}

@@ -6,7 +6,6 @@ use super::format::elapsed;
 use super::{RunMode, RunTab};
 use crate::studio::action::{Action, Actions};
 use crate::studio::commands::UiCommand;
-use crate::studio::problems::count;
 use crate::studio::session::Session;
 use crate::studio::theme;
 use egui::{RichText, Ui};
@@ -54,7 +53,7 @@ impl RunMode {
         let text = format!(
             "Elapsed {} · {} · {} of {} history events",
             elapsed(self.now().saturating_sub(start)),
-            count(self.trace().runs().len(), "state transition"),
+            plural(self.trace().runs().len(), "state transition"),
             thousands(events),
             thousands(HISTORY_LIMIT),
         );
@@ -73,6 +72,15 @@ impl RunMode {
                  split the work (a Map in distributed mode, or child executions).",
             );
         }
+    }
+}
+
+/// `n` things, `n` grouped by thousands: `1 state transition`, `200,001 state transitions`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{} {noun}s", thousands(n))
     }
 }
 
