@@ -240,6 +240,56 @@ fn a_map_opens_into_its_iterations_and_their_runs() {
 }
 
 #[test]
+fn a_parallel_opens_into_its_branches() {
+    let mut harness = harness(StudioApp::from_path(&support::repo(
+        "assets/examples/order-processing.asl.json",
+    )));
+    harness.state_mut().set_mode(Mode::Run);
+    harness.run();
+    let wallet = harness
+        .state()
+        .run_mode()
+        .scenarios()
+        .iter()
+        .position(|s| s.name == "order-processing wallet order is fulfilled");
+    harness.state_mut().run_mode_mut().choose(wallet);
+    harness.state_mut().run_mode_mut().set_speed(0.0);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "▶ Start")
+        .click_accesskit();
+    for _ in 0..6 {
+        harness.step();
+    }
+    harness.run();
+    let names = row_names(&harness);
+    assert!(names.contains(&"Fulfil Order".to_owned()), "{names:?}");
+    assert!(!names.contains(&"Charge Payment".to_owned()), "{names:?}");
+    harness
+        .get_by_role_and_label(Role::Button, "Expand Fulfil Order")
+        .click_accesskit();
+    harness.run();
+    let names = row_names(&harness);
+    let at = names
+        .iter()
+        .position(|n| n == "Fulfil Order")
+        .expect("the row");
+    assert_eq!(names[at + 1..at + 3], ["Branch 1", "Branch 2"]);
+    harness
+        .get_by_role_and_label(Role::Button, "Expand Branch 2")
+        .click_accesskit();
+    harness.run();
+    let rows = harness.state().run_mode().table_rows();
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        names[at + 1..at + 4],
+        ["Branch 1", "Branch 2", "Charge Payment"]
+    );
+    assert_eq!(rows[at + 3].depth, 2);
+    assert_eq!(rows[at + 2].status, RunStatus::Succeeded);
+}
+
+#[test]
 fn the_filters_keep_matching_runs() {
     let dir = TempDir::new("views-filter");
     let mut harness = run_case(&dir, "fan-out", FAN_OUT, FAN_OUT_TESTS);

@@ -552,7 +552,8 @@ impl RunMode {
         let runs = self.trace().runs();
         let in_view = self.iteration_views().iter().rev().find_map(|&(map, it)| {
             let mut inside = Vec::new();
-            self.index.runs_in_iteration(map, it, &mut inside);
+            self.index
+                .runs_in_iteration(self.trace(), map, it, &mut inside);
             inside
                 .into_iter()
                 .filter(|&r| runs.get(r).is_some_and(|run| &*run.name == name))

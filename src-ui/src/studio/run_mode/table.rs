@@ -177,6 +177,8 @@ impl RunMode {
     /// and shows the run in the details; both are queued.
     pub(super) fn table_ui(&mut self, ui: &mut Ui, session: &Session, actions: &mut Actions) {
         self.sync_index();
+        self.index
+            .set_branches(session.generation(), session.machine());
         self.table_filters_ui(ui);
         let rows = self.listed_rows();
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
@@ -273,6 +275,9 @@ impl RunMode {
                 }
                 actions.push(Action::Run(RunAction::FocusRun(run)));
             }
+            RowKind::Branch { parallel, .. } => {
+                actions.push(Action::Run(RunAction::FocusRun(parallel)));
+            }
             RowKind::Iteration { map, index } => {
                 actions.push(Action::Run(RunAction::FocusRun(map)));
                 actions.push(Action::Run(RunAction::ViewIteration {
@@ -305,11 +310,16 @@ impl RunMode {
                     span: None,
                 }
             }
-            RowKind::Iteration { map, index } => {
-                let span = self.index.iteration_span(trace, map, index, now);
-                let status = self.index.iteration_status(trace, map, index);
+            RowKind::Iteration { .. } | RowKind::Branch { .. } => {
+                let span = self.index.group_span(trace, row.kind, now);
+                let status = self.index.group_status(trace, row.kind);
+                let name = match row.kind {
+                    RowKind::Iteration { index, .. } => format!("Iteration {index}"),
+                    RowKind::Branch { index, .. } => format!("Branch {}", index + 1),
+                    RowKind::Run(_) => String::new(),
+                };
                 Line {
-                    name: format!("Iteration {index}"),
+                    name,
                     state_type: String::new(),
                     status,
                     resource: String::new(),
@@ -364,7 +374,7 @@ impl RunMode {
                             weak,
                         );
                     }
-                    let color = if matches!(row.kind, RowKind::Iteration { .. }) {
+                    let color = if !matches!(row.kind, RowKind::Run(_)) {
                         weak
                     } else {
                         text
@@ -444,7 +454,7 @@ impl RunMode {
                     .map(|s| bar(s.from, s.to, s.kind))
                     .collect()
             }),
-            RowKind::Iteration { .. } => line
+            RowKind::Iteration { .. } | RowKind::Branch { .. } => line
                 .span
                 .map(|(s, e)| vec![bar(s, e, SegmentKind::Run(line.status))])
                 .unwrap_or_default(),

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use stepcraft::history::{EventKind, HistoryEvent, Millis};
-use stepcraft::model::StateType;
+use stepcraft::model::{StateMachine, StateType};
 use stepcraft::trace::{RunStatus, StateRun, Trace};
 
 /// One attempt of a state: a Task's call, or a whole Parallel's or Map's run of its branches.
@@ -66,6 +66,13 @@ pub enum RowKind {
         /// The Map's run.
         map: usize,
         /// The iteration's index.
+        index: usize,
+    },
+    /// A Parallel's branch: the Parallel's run and the branch's index (from 0).
+    Branch {
+        /// The Parallel's run.
+        parallel: usize,
+        /// The branch's index.
         index: usize,
     },
 }
@@ -177,6 +184,9 @@ pub struct RunIndex {
     maps: BTreeMap<usize, MapProgress>,
     /// Every event type seen, for the events filter.
     event_types: std::collections::BTreeSet<String>,
+    /// The branch each state of a Parallel is in, by name (names are unique in a definition),
+    /// and the document generation it was read from.
+    branch_of: (Option<u64>, HashMap<String, usize>),
 }
 
 impl RunIndex {
@@ -189,6 +199,7 @@ impl RunIndex {
         {
             *self = Self {
                 run_key,
+                branch_of: std::mem::take(&mut self.branch_of),
                 ..Self::default()
             };
         }
@@ -286,6 +297,42 @@ impl RunIndex {
         }
     }
 
+    /// Reads which branch of its Parallel each state is in, from the definition (once per
+    /// generation): `/States/P/Branches/1/States/X` is in branch 1.
+    pub fn set_branches(&mut self, generation: u64, machine: &StateMachine) {
+        if self.branch_of.0 == Some(generation) {
+            return;
+        }
+        let mut map = HashMap::new();
+        for state in machine.states() {
+            let tokens: Vec<String> = state.pointer.tokens().collect();
+            if let [.., branches, index, states, _] = tokens.as_slice()
+                && branches == "Branches"
+                && states == "States"
+                && let Ok(i) = index.parse::<usize>()
+            {
+                map.insert(state.name.0.clone(), i);
+            }
+        }
+        self.branch_of = (Some(generation), map);
+    }
+
+    /// The branch a run of a Parallel is in, if the definition says.
+    fn branch(&self, trace: &Trace, run: usize) -> Option<usize> {
+        let r = trace.runs().get(run)?;
+        self.branch_of.1.get(&*r.name).copied()
+    }
+
+    /// The runs of one branch of a Parallel run, in order.
+    pub fn branch_runs(&self, trace: &Trace, parallel: usize, index: usize) -> Vec<usize> {
+        self.children.get(&parallel).map_or_else(Vec::new, |kids| {
+            kids.iter()
+                .copied()
+                .filter(|&k| self.branch(trace, k) == Some(index))
+                .collect()
+        })
+    }
+
     /// The attempts of a run (none for states that call nothing).
     pub fn attempts(&self, run: usize) -> &[Attempt] {
         self.attempts.get(&run).map_or(&[], Vec::as_slice)
@@ -327,8 +374,9 @@ impl RunIndex {
             .flat_map(|its| its.keys().copied())
     }
 
-    /// The runs directly under a row.
-    fn rows_under(&self, kind: RowKind) -> Vec<RowKind> {
+    /// The rows directly under a row: a Map's iterations, a Parallel's branches (states whose
+    /// branch is unknown, directly), an iteration's or a branch's runs.
+    fn rows_under(&self, trace: &Trace, kind: RowKind) -> Vec<RowKind> {
         match kind {
             RowKind::Run(r) => {
                 let mut out: Vec<RowKind> = self
@@ -336,7 +384,22 @@ impl RunIndex {
                     .map(|index| RowKind::Iteration { map: r, index })
                     .collect();
                 if let Some(kids) = self.children.get(&r) {
-                    out.extend(kids.iter().map(|&k| RowKind::Run(k)));
+                    let mut branches = std::collections::BTreeSet::new();
+                    let mut loose = Vec::new();
+                    for &k in kids {
+                        match self.branch(trace, k) {
+                            Some(b) => {
+                                branches.insert(b);
+                            }
+                            None => loose.push(RowKind::Run(k)),
+                        }
+                    }
+                    out.extend(
+                        branches
+                            .into_iter()
+                            .map(|index| RowKind::Branch { parallel: r, index }),
+                    );
+                    out.extend(loose);
                 }
                 out
             }
@@ -345,6 +408,11 @@ impl RunIndex {
                 .iter()
                 .map(|&k| RowKind::Run(k))
                 .collect(),
+            RowKind::Branch { parallel, index } => self
+                .branch_runs(trace, parallel, index)
+                .into_iter()
+                .map(RowKind::Run)
+                .collect(),
         }
     }
 
@@ -352,7 +420,7 @@ impl RunIndex {
     fn has_rows_under(&self, kind: RowKind) -> bool {
         match kind {
             RowKind::Run(r) => self.iterations.contains_key(&r) || self.children.contains_key(&r),
-            RowKind::Iteration { .. } => true,
+            RowKind::Iteration { .. } | RowKind::Branch { .. } => true,
         }
     }
 
@@ -391,7 +459,7 @@ impl RunIndex {
             });
             if expandable && expanded.contains(&kind) {
                 stack.extend(
-                    self.rows_under(kind)
+                    self.rows_under(trace, kind)
                         .into_iter()
                         .rev()
                         .map(|k| (k, depth + 1)),
@@ -410,6 +478,11 @@ impl RunIndex {
             let Some(parent) = r.parent else { break };
             if let Some(index) = r.iteration {
                 out.push(RowKind::Iteration { map: parent, index });
+            } else if let Some(index) = self.branch(trace, at) {
+                out.push(RowKind::Branch {
+                    parallel: parent,
+                    index,
+                });
             }
             out.push(RowKind::Run(parent));
             at = parent;
@@ -424,29 +497,30 @@ impl RunIndex {
         {
             return *s;
         }
-        let runs = self.iteration_runs(map, index);
-        let statuses = || {
-            runs.iter()
-                .filter_map(|&i| trace.runs().get(i))
-                .map(|r| r.status)
-        };
-        if statuses().any(|s| s == RunStatus::Running) {
-            RunStatus::Running
-        } else {
-            statuses().next_back().unwrap_or(RunStatus::Running)
+        group_status(trace, self.iteration_runs(map, index))
+    }
+
+    /// The runs of an iteration or a branch row, in order.
+    pub fn group_runs(&self, trace: &Trace, row: RowKind) -> Vec<usize> {
+        match row {
+            RowKind::Run(r) => vec![r],
+            RowKind::Iteration { map, index } => self.iteration_runs(map, index).to_vec(),
+            RowKind::Branch { parallel, index } => self.branch_runs(trace, parallel, index),
         }
     }
 
-    /// When an iteration began and ended (or `now`), from its runs.
-    pub fn iteration_span(
-        &self,
-        trace: &Trace,
-        map: usize,
-        index: usize,
-        now: Millis,
-    ) -> Option<(Millis, Millis)> {
+    /// How a group of runs (an iteration, a branch) stands.
+    pub fn group_status(&self, trace: &Trace, row: RowKind) -> RunStatus {
+        match row {
+            RowKind::Iteration { map, index } => self.iteration_status(trace, map, index),
+            _ => group_status(trace, &self.group_runs(trace, row)),
+        }
+    }
+
+    /// When a group of runs began and ended (or `now`).
+    pub fn group_span(&self, trace: &Trace, row: RowKind, now: Millis) -> Option<(Millis, Millis)> {
         let runs: Vec<&StateRun> = self
-            .iteration_runs(map, index)
+            .group_runs(trace, row)
             .iter()
             .filter_map(|&i| trace.runs().get(i))
             .collect();
@@ -460,18 +534,18 @@ impl RunIndex {
     }
 
     /// Every run of one iteration of a Map run, at any depth.
-    pub fn runs_in_iteration(&self, map: usize, index: usize, out: &mut Vec<usize>) {
-        self.runs_inside(RowKind::Iteration { map, index }, out);
+    pub fn runs_in_iteration(&self, trace: &Trace, map: usize, index: usize, out: &mut Vec<usize>) {
+        self.runs_inside(trace, RowKind::Iteration { map, index }, out);
     }
 
     /// Every run inside a row (at any depth).
-    fn runs_inside(&self, kind: RowKind, out: &mut Vec<usize>) {
-        let mut stack = self.rows_under(kind);
+    fn runs_inside(&self, trace: &Trace, kind: RowKind, out: &mut Vec<usize>) {
+        let mut stack = self.rows_under(trace, kind);
         while let Some(k) = stack.pop() {
             if let RowKind::Run(r) = k {
                 out.push(r);
             }
-            stack.extend(self.rows_under(k));
+            stack.extend(self.rows_under(trace, k));
         }
     }
 
@@ -489,14 +563,14 @@ impl RunIndex {
         let runs = trace.runs();
         for &(map, index) in views {
             let mut all = Vec::new();
-            self.runs_inside(RowKind::Run(map), &mut all);
+            self.runs_inside(trace, RowKind::Run(map), &mut all);
             for &r in &all {
                 if let Some(run) = runs.get(r) {
                     out.remove(&*run.name);
                 }
             }
             let mut inside = Vec::new();
-            self.runs_in_iteration(map, index, &mut inside);
+            self.runs_in_iteration(trace, map, index, &mut inside);
             inside.sort_unstable();
             let mut by_name: HashMap<&str, RunStatus> = HashMap::new();
             for &r in &inside {
@@ -530,6 +604,22 @@ impl RunIndex {
             }
         }
         out
+    }
+}
+
+/// How a group of runs stands: running if one is, else failed if one failed, else as its last.
+fn group_status(trace: &Trace, runs: &[usize]) -> RunStatus {
+    let statuses = || {
+        runs.iter()
+            .filter_map(|&i| trace.runs().get(i))
+            .map(|r| r.status)
+    };
+    if statuses().any(|s| s == RunStatus::Running) {
+        RunStatus::Running
+    } else if statuses().any(|s| s == RunStatus::Failed) {
+        RunStatus::Failed
+    } else {
+        statuses().next_back().unwrap_or(RunStatus::Running)
     }
 }
 
