@@ -597,3 +597,167 @@ fn a_long_run_draws_only_the_rows_in_view() {
         .collect();
     assert_eq!(selected, [RowKind::Run(19_998)]);
 }
+
+/// Plays order-processing's wallet case at one event a frame, with Follow on or off; whether
+/// Build Confirmation (below the first view) was on the canvas while it ran.
+fn followed_into_view(follow: bool) -> bool {
+    use stepcraft_studio::studio::theme;
+    let mut harness = harness(StudioApp::from_path(&support::repo(
+        "assets/examples/order-processing.asl.json",
+    )));
+    harness.state_mut().set_mode(Mode::Run);
+    harness.run();
+    let wallet = harness
+        .state()
+        .run_mode()
+        .scenarios()
+        .iter()
+        .position(|s| s.name == "order-processing wallet order is fulfilled");
+    harness.state_mut().run_mode_mut().choose(wallet);
+    // The harness's frames are a quarter second apart: one event a frame.
+    harness.state_mut().run_mode_mut().set_speed(4.0);
+    harness.run();
+    if !follow {
+        harness
+            .get_by_role_and_label(Role::CheckBox, "Follow")
+            .click_accesskit();
+        harness.run();
+    }
+    assert_eq!(harness.state().run_mode().follows(), follow);
+    harness
+        .get_by_role_and_label(Role::Button, "▶ Start")
+        .click_accesskit();
+    let mut seen = false;
+    for _ in 0..120 {
+        harness.step();
+        let app = harness.state();
+        let running = app
+            .run_mode()
+            .trace()
+            .runs()
+            .iter()
+            .any(|r| &*r.name == "Build Confirmation" && r.status == RunStatus::Running);
+        let (Some(left), Some(right), Some(bottom)) = (
+            app.panel_rect(&theme::RUN_CONTROLS_PANEL),
+            app.panel_rect(&theme::RUN_DETAILS_PANEL),
+            app.panel_rect(&theme::RUN_LISTS_PANEL),
+        ) else {
+            continue;
+        };
+        let canvas = egui::Rect::from_min_max(
+            egui::pos2(left.max.x, 0.0),
+            egui::pos2(right.min.x, bottom.min.y),
+        );
+        if running
+            && app
+                .canvas()
+                .node_rects()
+                .iter()
+                .any(|(n, r)| n == "Build Confirmation" && canvas.contains_rect(*r))
+        {
+            seen = true;
+        }
+        if !app.run_mode().is_playing() && app.run_mode().trace().is_ended() {
+            break;
+        }
+    }
+    assert!(harness.state().run_mode().trace().is_ended());
+    seen
+}
+
+#[test]
+fn follow_keeps_the_running_state_in_view() {
+    assert!(!followed_into_view(false), "below the first view");
+    assert!(followed_into_view(true));
+}
+
+/// A Map of Maps: boxes of items, one item's check caught inside the first box.
+const BOXES: &str = r#"{
+  "StartAt": "Per Box",
+  "States": {
+    "Per Box": {
+      "Type": "Map",
+      "ItemsPath": "$.boxes",
+      "MaxConcurrency": 1,
+      "ItemProcessor": {
+        "ProcessorConfig": {"Mode": "INLINE"},
+        "StartAt": "Per Item",
+        "States": {
+          "Per Item": {
+            "Type": "Map",
+            "ItemsPath": "$",
+            "MaxConcurrency": 1,
+            "ItemProcessor": {
+              "ProcessorConfig": {"Mode": "INLINE"},
+              "StartAt": "Check",
+              "States": {
+                "Check": {
+                  "Type": "Task",
+                  "Resource": "arn:aws:states:::lambda:invoke",
+                  "Parameters": {"FunctionName": "check", "Payload.$": "$"},
+                  "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Flag"}],
+                  "End": true
+                },
+                "Flag": {"Type": "Pass", "End": true}
+              }
+            },
+            "End": true
+          }
+        }
+      },
+      "End": true
+    }
+  }
+}"#;
+
+const BOXES_TESTS: &str = r"definition: boxes.asl.json
+cases:
+  - name: one item of the first box is flagged
+    input: {boxes: [[a, b], [c]]}
+    mocks:
+      Check:
+        - {Return: {Payload: {ok: a}}}
+        - {Throw: {Error: Bad, Cause: b is bad}}
+        - {Return: {Payload: {ok: c}}}
+    expect:
+      status: SUCCEEDED
+";
+
+/// Clicks the `n`th button with this label (the outer Map's picker comes before a nested one's).
+fn click_nth(harness: &mut Harness<'static, StudioApp>, label: &str, n: usize) {
+    harness
+        .query_all_by_role_and_label(Role::Button, label)
+        .nth(n)
+        .unwrap_or_else(|| panic!("button {n} labelled {label}"))
+        .click_accesskit();
+    harness.run();
+}
+
+#[test]
+fn a_nested_map_gets_an_iteration_picker_of_its_own() {
+    let dir = TempDir::new("views-nested");
+    let mut harness = run_case(&dir, "boxes", BOXES, BOXES_TESTS);
+    assert!(matches!(
+        harness.state().run_mode().status(),
+        Some(Status::Succeeded(_))
+    ));
+    // Every iteration together: the flag from the first box shows.
+    assert_eq!(canvas_status(&harness, "Flag"), Some(RunStatus::Succeeded));
+    click_row(&mut harness, "Per Box");
+    click_nth(&mut harness, "Next ▶", 0);
+    harness.get_by_label("The graph shows iteration 0 inside Per Box: succeeded");
+    // The first box's inner Map, one item at a time.
+    harness.get_by_label("Iterations of Per Item");
+    click_nth(&mut harness, "Next ▶", 1);
+    harness.get_by_label("The graph shows iteration 0 inside Per Item: succeeded");
+    assert_eq!(canvas_status(&harness, "Check"), Some(RunStatus::Succeeded));
+    assert_eq!(canvas_status(&harness, "Flag"), None);
+    click_nth(&mut harness, "Next ▶", 1);
+    assert_eq!(canvas_status(&harness, "Check"), Some(RunStatus::Caught));
+    assert_eq!(canvas_status(&harness, "Flag"), Some(RunStatus::Succeeded));
+    // The second box: its one item was checked, nothing flagged.
+    click_nth(&mut harness, "Next ▶", 0);
+    harness.get_by_label("The graph shows iteration 1 inside Per Box: succeeded");
+    assert_eq!(canvas_status(&harness, "Check"), Some(RunStatus::Succeeded));
+    assert_eq!(canvas_status(&harness, "Flag"), None);
+}
