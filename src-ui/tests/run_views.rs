@@ -237,6 +237,28 @@ fn a_map_opens_into_its_iterations_and_their_runs() {
         .click_accesskit();
     harness.run();
     assert_eq!(row_names(&harness), ["Fan Out"]);
+    // A new run starts with its rows closed and no iteration picked.
+    harness
+        .get_by_role_and_label(Role::Button, "Expand Fan Out")
+        .click_accesskit();
+    harness.run();
+    click_row(&mut harness, "Fan Out");
+    for _ in 0..2 {
+        harness
+            .get_by_role_and_label(Role::Button, "Next ▶")
+            .click_accesskit();
+        harness.run();
+    }
+    assert_eq!(harness.state().run_mode().picked_iteration(0), Some(1));
+    harness
+        .get_by_role_and_label(Role::Button, "⟲ Restart")
+        .click_accesskit();
+    for _ in 0..6 {
+        harness.step();
+    }
+    harness.run();
+    assert_eq!(row_names(&harness), ["Fan Out"]);
+    assert_eq!(harness.state().run_mode().picked_iteration(0), None);
 }
 
 #[test]

@@ -52,7 +52,7 @@ impl RunMode {
         let picked = self.picked_iteration(map);
         let view =
             |iteration: Option<usize>| Action::Run(RunAction::ViewIteration { map, iteration });
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let label = ui.label("Show iteration");
             let mut value = picked.unwrap_or(0);
             let response = ui

@@ -3,7 +3,7 @@
 //! events against AWS's limit).
 
 use super::format::elapsed;
-use super::{RunMode, RunTab};
+use super::{RunAction, RunMode, RunTab};
 use crate::studio::action::{Action, Actions};
 use crate::studio::commands::UiCommand;
 use crate::studio::session::Session;
@@ -20,8 +20,14 @@ impl RunMode {
             ui.selectable_value(&mut self.tab, RunTab::States, "State runs");
             ui.selectable_value(&mut self.tab, RunTab::Events, "Events");
             ui.separator();
-            ui.checkbox(&mut self.follow, "Follow")
-                .on_hover_text("Keep the running state in view on the graph while the run plays");
+            let mut follow = self.follow;
+            if ui
+                .checkbox(&mut follow, "Follow")
+                .on_hover_text("Keep the running state in view on the graph while the run plays")
+                .changed()
+            {
+                actions.push(Action::Run(RunAction::SetFollow(follow)));
+            }
             if ui
                 .add_enabled(
                     !self.events().is_empty(),

@@ -88,6 +88,10 @@ pub enum RunAction {
     HideCoverage,
     /// Show a state run in the details and the table (a row clicked, an iteration jumped to).
     FocusRun(usize),
+    /// Open or close a row of the state runs table (a Map, a Parallel, an iteration, a branch).
+    ToggleRow(RowKind),
+    /// Keep the running state in view on the canvas while the run plays, or not.
+    SetFollow(bool),
     /// Show one iteration of a Map run on the canvas (`None`: all of them together).
     ViewIteration {
         /// The Map's run.
@@ -336,8 +340,13 @@ impl RunMode {
             .map(|r| r.name.to_string())
     }
 
-    /// Reads the runs and events that came in since the index last did.
+    /// Reads the runs and events that came in since the index last did. A new run forgets the
+    /// rows opened and the iterations picked (they were of the last run's runs).
     fn sync_index(&mut self) {
+        if self.index.run_key() != self.controller.runs_started() {
+            self.picks.clear();
+            self.table.close_all();
+        }
         self.index.update(
             self.controller.runs_started(),
             self.controller.trace(),
@@ -512,6 +521,8 @@ impl RunMode {
                 self.controller.check_replay_against(session.machine());
             }
             RunAction::FocusRun(run) => self.reveal_run(run),
+            RunAction::ToggleRow(row) => self.table.toggle(row),
+            RunAction::SetFollow(on) => self.follow = on,
             RunAction::ViewIteration {
                 map,
                 iteration: Some(index),

@@ -105,6 +105,13 @@ impl TableState {
         }
         self.expanded_version += 1;
     }
+
+    /// Closes every row (a new run: the old rows' indexes mean other runs now).
+    pub fn close_all(&mut self) {
+        self.expanded.clear();
+        self.expanded_version += 1;
+        self.reveal = None;
+    }
 }
 
 impl RunMode {
@@ -249,7 +256,7 @@ impl RunMode {
         self.table.drawn_rows = drawn_rows;
         self.table.drawn_bars = drawn_bars;
         if let Some(kind) = toggled {
-            self.table.toggle(kind);
+            actions.push(Action::Run(RunAction::ToggleRow(kind)));
         } else if let Some(kind) = clicked {
             self.row_clicked(kind, session, actions);
         }

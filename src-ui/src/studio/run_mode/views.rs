@@ -333,6 +333,11 @@ impl RunIndex {
         })
     }
 
+    /// The run (or replay) indexed, by the controller's count of runs started.
+    pub fn run_key(&self) -> u64 {
+        self.run_key
+    }
+
     /// The attempts of a run (none for states that call nothing).
     pub fn attempts(&self, run: usize) -> &[Attempt] {
         self.attempts.get(&run).map_or(&[], Vec::as_slice)
