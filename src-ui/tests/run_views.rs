@@ -5,7 +5,7 @@
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use stepcraft::interp::Status;
 use stepcraft::trace::RunStatus;
 use stepcraft_studio::app::{Mode, StudioApp};
@@ -782,4 +782,39 @@ fn a_nested_map_gets_an_iteration_picker_of_its_own() {
     harness.get_by_label("The graph shows iteration 1 inside Per Box: succeeded");
     assert_eq!(canvas_status(&harness, "Check"), Some(RunStatus::Succeeded));
     assert_eq!(canvas_status(&harness, "Flag"), None);
+}
+
+#[test]
+fn the_history_is_exported_through_the_in_app_dialog() {
+    let dir = TempDir::new("views-export-dialog");
+    dir.write("flaky.asl.json", FLAKY);
+    dir.write("flaky.test.yaml", FLAKY_TESTS);
+    let app = StudioApp::from_path(&dir.path("flaky.asl.json")).with_picker(None);
+    let mut harness = run_loaded(app);
+    harness
+        .get_by_role_and_label(Role::Button, "Export run history…")
+        .click_accesskit();
+    harness.run();
+    harness.get_by_label("Export the run's history");
+    let field = "Path of the file (GetExecutionHistory JSON):";
+    // The suggestion: beside the definition.
+    let suggested = dir.path("flaky.history.json");
+    let value = harness
+        .get_by_role_and_label(Role::TextInput, field)
+        .value()
+        .unwrap_or_default();
+    assert_eq!(value, support::s(&suggested));
+    harness
+        .get_by_role_and_label(Role::Button, "Export")
+        .click_accesskit();
+    harness.run();
+    let text = std::fs::read_to_string(&suggested).expect("the history is written");
+    let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let events = stepcraft::replay::read_history(&value).expect("AWS's shape");
+    assert_eq!(events, harness.state().run_mode().events());
+    assert!(
+        harness
+            .query_by_label_contains("Exported the run's history to")
+            .is_some()
+    );
 }

@@ -42,6 +42,14 @@ impl PathPurpose {
         }
     }
 
+    /// What the path field asks for.
+    fn field_label(self) -> &'static str {
+        match self {
+            Self::ExportHistory => "Path of the file (GetExecutionHistory JSON):",
+            _ => "Path of the file (JSON or YAML):",
+        }
+    }
+
     fn button(self) -> &'static str {
         match self {
             Self::Open => "Open",
@@ -90,7 +98,7 @@ impl PathDialog {
             ui.set_width(520.0);
             ui.heading(self.purpose.title());
             ui.add_space(4.0);
-            let label = ui.label("Path of the file (JSON or YAML):");
+            let label = ui.label(self.purpose.field_label());
             let field = ui
                 .add(egui::TextEdit::singleline(&mut self.text).desired_width(f32::INFINITY))
                 .labelled_by(label.id);
