@@ -5,7 +5,7 @@
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::kittest::Queryable;
 use stepcraft::interp::Status;
 use stepcraft::trace::RunStatus;
 use stepcraft_studio::app::{Mode, StudioApp};
