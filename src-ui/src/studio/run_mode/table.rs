@@ -332,7 +332,7 @@ impl RunMode {
                     resource: String::new(),
                     started: span
                         .map_or_else(String::new, |(s, _)| elapsed(s.saturating_sub(start))),
-                    duration: span.map_or_else(String::new, |(s, e)| elapsed(e - s)),
+                    duration: span.map_or_else(String::new, |(s, e)| elapsed(e.saturating_sub(s))),
                     selected: false,
                     span,
                 }

@@ -39,7 +39,9 @@ pub struct MapProgress {
 impl MapProgress {
     /// Iterations started and not yet ended.
     pub fn running(&self) -> usize {
-        self.iterations.len() - self.succeeded - self.failed.len() - self.aborted.len()
+        self.iterations
+            .len()
+            .saturating_sub(self.succeeded + self.failed.len() + self.aborted.len())
     }
 
     /// An iteration ended: counted once (a second end, or one never started, changes nothing).
