@@ -1,12 +1,15 @@
 //! The Run mode: run the open definition in the embedded interpreter and watch it, event by
 //! event. An input (or a test case's input and mocked task results), Start, then pause, step,
 //! continue or stop; breakpoints on states; callbacks answered by hand. The canvas shows each
-//! state's status, a table lists the state runs and another the events in the shape of AWS's
-//! GetExecutionHistory; the details pane shows the selected run's input, output and error.
+//! state's status (inside a Map, one iteration's when one is picked), a table lists the state
+//! runs with a timeline, as a tree of Maps and Parallels, and another the events in the shape of
+//! AWS's GetExecutionHistory; the details pane shows the selected run's input, output and error,
+//! a Map's iterations, or an event as a JSON tree.
 //!
-//! [`RunController`] does the running and knows nothing of egui; [`RunMode`] is the panel: the
-//! controller, the texts being typed (input, callback answer, history path) and what is shown,
-//! drawn by `controls`, `details` and `lists`.
+//! [`RunController`] does the running and knows nothing of egui, nor does [`views`] (the runs
+//! indexed for the table and the iteration viewer); [`RunMode`] is the panel: the controller,
+//! the texts being typed (input, callback answer, history path, filters) and what is shown,
+//! drawn by `controls`, `details`, `iterations`, `lists`, `table` and `events`.
 
 pub mod controller;
 mod controls;
