@@ -222,6 +222,15 @@ impl RunMode {
                 if response.clicked() {
                     clicked = Some(row.kind);
                 }
+                // Over the bar: the attempts and waits, in words.
+                if let RowKind::Run(i) = row.kind
+                    && response.hover_pos().is_some_and(|p| p.x >= timeline_x)
+                {
+                    let attempts = attempts_text(self.index.attempts(i), start);
+                    if !attempts.is_empty() {
+                        response.clone().on_hover_text_at_pointer(attempts);
+                    }
+                }
                 if row.expandable {
                     let open = self.table.expanded.contains(&row.kind);
                     let toggle = Rect::from_min_size(
@@ -496,6 +505,36 @@ impl RunMode {
     }
 }
 
+/// A run's attempts in words, times from the execution's start: "Attempt 1: +0 ms, failed
+/// after 0 ms", "waited 2.0 s"...; nothing for a run tried once.
+fn attempts_text(attempts: &[super::views::Attempt], start: Millis) -> String {
+    if attempts.len() < 2 {
+        return String::new();
+    }
+    let mut lines = Vec::new();
+    for (i, a) in attempts.iter().enumerate() {
+        let how = match (a.end, a.failed) {
+            (Some(end), true) => format!("failed after {}", elapsed(end.saturating_sub(a.start))),
+            (Some(end), false) => {
+                format!("succeeded after {}", elapsed(end.saturating_sub(a.start)))
+            }
+            (None, _) => "running".to_owned(),
+        };
+        lines.push(format!(
+            "Attempt {}: +{}, {how}",
+            i + 1,
+            elapsed(a.start.saturating_sub(start))
+        ));
+        if let (Some(end), Some(next)) = (a.end, attempts.get(i + 1)) {
+            lines.push(format!(
+                "  waited {} (Retry backoff)",
+                elapsed(next.start.saturating_sub(end))
+            ));
+        }
+    }
+    lines.join("\n")
+}
+
 /// The colour of a piece of a bar: the run's status, red for a failed attempt, grey for a
 /// backoff wait.
 fn segment_color(kind: SegmentKind) -> egui::Color32 {
@@ -572,4 +611,31 @@ fn header_ui(ui: &Ui, rect: Rect, span: Option<Millis>) -> f32 {
         );
     }
     timeline_x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::views::Attempt;
+    use super::attempts_text;
+
+    #[test]
+    fn attempts_read_as_words() {
+        let attempts = [
+            Attempt {
+                start: 1000,
+                end: Some(1000),
+                failed: true,
+            },
+            Attempt {
+                start: 3000,
+                end: Some(3500),
+                failed: false,
+            },
+        ];
+        assert_eq!(
+            attempts_text(&attempts, 1000),
+            "Attempt 1: +0 ms, failed after 0 ms\n  waited 2.0 s (Retry backoff)\nAttempt 2: +2.0 s, succeeded after 500 ms"
+        );
+        assert_eq!(attempts_text(&attempts[..1], 1000), "");
+    }
 }
