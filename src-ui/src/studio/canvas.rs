@@ -103,6 +103,10 @@ pub struct Canvas {
     /// The coverage marks drawn last frame: each state's and edge's item id
     /// ([`Item::id`]) and whether it is covered.
     coverage_marks: Vec<(String, bool)>,
+    /// The state the view was last panned to by Follow.
+    followed: Option<String>,
+    /// The run statuses drawn last frame: each state node's name and status.
+    status_marks: Vec<(String, RunStatus)>,
 }
 
 /// The graph the canvas draws, derived from one document generation.
@@ -128,6 +132,11 @@ pub struct RunOverlay {
     /// The coverage of the definition by its test cases: shown instead of the statuses,
     /// covered states and edges marked, the others faded and outlined.
     pub coverage: Option<Arc<Coverage>>,
+    /// Each Map state's iterations (of its latest run): succeeded, failed, running.
+    pub map_counts: Arc<HashMap<String, (usize, usize, usize)>>,
+    /// The state the view keeps in sight: the running one while a run plays (Follow), else
+    /// the one whose run is shown.
+    pub follow: Option<String>,
 }
 
 impl Default for Canvas {
@@ -149,6 +158,8 @@ impl Canvas {
             coverage_marks: Vec::new(),
             handle_rects: Vec::new(),
             linking: None,
+            followed: None,
+            status_marks: Vec::new(),
         }
     }
 
@@ -176,6 +187,12 @@ impl Canvas {
     /// and whether each is covered; empty when no coverage is shown.
     pub fn coverage_marks(&self) -> &[(String, bool)] {
         &self.coverage_marks
+    }
+
+    /// The run statuses drawn last frame: each state node's name and status (none without a
+    /// run, or while coverage is shown).
+    pub fn status_marks(&self) -> &[(String, RunStatus)] {
+        &self.status_marks
     }
 
     /// The next-state handles drawn last frame: their state's name and screen rectangle. A
@@ -554,8 +571,18 @@ impl Canvas {
 
         self.minimap_ui(ui, avail, &laid_out.layout, &colors);
         self.zoom_controls_ui(ui, avail);
+        self.status_marks = overlay
+            .filter(|o| o.coverage.is_none())
+            .map(|o| {
+                nodes
+                    .iter()
+                    .filter_map(|(name, _)| o.statuses.get(name).map(|s| (name.clone(), *s)))
+                    .collect()
+            })
+            .unwrap_or_default();
         self.node_rects = nodes;
         self.handle_rects = handles;
+        self.follow(ui, avail, overlay.and_then(|o| o.follow.as_deref()));
         if self.linking.is_some() {
             ui.ctx().set_cursor_icon(egui::CursorIcon::Alias);
         } else if response.dragged() {
@@ -568,6 +595,27 @@ impl Canvas {
 }
 
 impl Canvas {
+    /// Follow: when the state to follow changes, and its node is not well inside the canvas,
+    /// the view is moved to centre it (from the next frame on).
+    fn follow(&mut self, ui: &Ui, canvas: Rect, name: Option<&str>) {
+        let Some(name) = name else {
+            self.followed = None;
+            return;
+        };
+        if self.followed.as_deref() == Some(name) {
+            return;
+        }
+        let Some((_, rect)) = self.node_rects.iter().find(|(n, _)| n == name) else {
+            return;
+        };
+        self.followed = Some(name.to_owned());
+        let margin = (canvas.size() * 0.15).min(vec2(80.0, 80.0));
+        if !canvas.shrink2(margin).contains_rect(*rect) {
+            self.view.translation += canvas.center() - rect.center();
+            ui.ctx().request_repaint();
+        }
+    }
+
     /// The drag from a node's handle: a rubber band from the handle to the pointer, the node
     /// under it outlined when it may be the source's next state. Releasing there returns the edit
     /// that sets it; releasing elsewhere or pressing Escape cancels.
@@ -1488,6 +1536,35 @@ impl Drawer<'_> {
                 Stroke::new(self.len(2.0).max(1.5), theme::run_color(RunStatus::Caught)),
                 StrokeKind::Outside,
             );
+        }
+        // A Map's iterations: how many succeeded, failed and still run, above its top left.
+        if let (Some(&(ok, failed, running)), Some(font), None) = (
+            o.map_counts.get(node.title.as_str()),
+            self.font(9.0, MIN_DETAIL_PX),
+            &o.coverage,
+        ) {
+            let mut job = LayoutJob::default();
+            for (text, status) in [
+                (format!("✔ {ok}  "), RunStatus::Succeeded),
+                (format!("✖ {failed}  "), RunStatus::Failed),
+                (format!("▶ {running}"), RunStatus::Running),
+            ] {
+                job.append(
+                    &text,
+                    0.0,
+                    TextFormat {
+                        font_id: font.clone(),
+                        color: theme::run_color(status),
+                        ..Default::default()
+                    },
+                );
+            }
+            let galley = self.painter.layout_job(job);
+            let at = pos2(
+                rect.min.x + self.len(4.0),
+                rect.min.y - self.len(1.0) - galley.size().y,
+            );
+            self.painter.galley(at, galley, theme::GALLEY_COLORS);
         }
         // The status word sits just above the node's top right corner, clear of its text (where
         // the coverage word goes when coverage is shown instead).

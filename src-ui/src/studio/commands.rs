@@ -18,6 +18,8 @@ pub enum UiCommand {
     ExportJson,
     /// Write the definition as YAML to another file.
     ExportYaml,
+    /// Write the Run mode's history as GetExecutionHistory JSON.
+    ExportHistory,
     /// Undo the last edit.
     Undo,
     /// Redo the last undone edit.
@@ -54,13 +56,14 @@ pub enum UiCommand {
 
 impl UiCommand {
     /// Every command, in menu order.
-    pub const ALL: [UiCommand; 22] = [
+    pub const ALL: [UiCommand; 23] = [
         Self::New,
         Self::Open,
         Self::Save,
         Self::SaveAs,
         Self::ExportJson,
         Self::ExportYaml,
+        Self::ExportHistory,
         Self::Undo,
         Self::Redo,
         Self::Delete,
@@ -88,6 +91,7 @@ impl UiCommand {
             Self::SaveAs => "Save as…",
             Self::ExportJson => "Export JSON…",
             Self::ExportYaml => "Export YAML…",
+            Self::ExportHistory => "Export run history…",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
             Self::Delete => "Delete",
@@ -116,6 +120,9 @@ impl UiCommand {
             Self::SaveAs => "Save the definition to another file",
             Self::ExportJson => "Write the definition as JSON",
             Self::ExportYaml => "Write the definition as YAML",
+            Self::ExportHistory => {
+                "Write the run's events as AWS's GetExecutionHistory JSON (as `stepcraft replay` reads)"
+            }
             Self::Undo => "Undo the last change",
             Self::Redo => "Redo the last undone change",
             Self::Delete => "Remove the selected states",
@@ -160,7 +167,7 @@ impl UiCommand {
             Self::RunStep => s(Modifiers::NONE, Key::F10),
             Self::RunStop => s(Modifiers::SHIFT, Key::F5),
             Self::ToggleProblems => s(cmd_shift, Key::M),
-            Self::ExportJson | Self::ExportYaml | Self::ResetLayout => None,
+            Self::ExportJson | Self::ExportYaml | Self::ExportHistory | Self::ResetLayout => None,
         }
     }
 

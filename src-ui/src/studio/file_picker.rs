@@ -103,7 +103,9 @@ async fn pick_with_rfd(request: FileRequest) -> Option<PathBuf> {
                 .pick_file()
                 .await
         }
-        PathPurpose::SaveAs | PathPurpose::Export(_) => dialog.save_file().await,
+        PathPurpose::SaveAs | PathPurpose::Export(_) | PathPurpose::ExportHistory => {
+            dialog.save_file().await
+        }
     };
     handle.map(|h| h.path().to_path_buf())
 }

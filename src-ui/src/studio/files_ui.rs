@@ -26,6 +26,8 @@ pub enum PathPurpose {
     SaveAs,
     /// Writing the definition in a format.
     Export(Format),
+    /// Writing the Run mode's history as GetExecutionHistory JSON.
+    ExportHistory,
 }
 
 impl PathPurpose {
@@ -36,6 +38,15 @@ impl PathPurpose {
             Self::SaveAs => "Save as",
             Self::Export(Format::Json) => "Export as JSON",
             Self::Export(Format::Yaml) => "Export as YAML",
+            Self::ExportHistory => "Export the run's history",
+        }
+    }
+
+    /// What the path field asks for.
+    fn field_label(self) -> &'static str {
+        match self {
+            Self::ExportHistory => "Path of the file (GetExecutionHistory JSON):",
+            _ => "Path of the file (JSON or YAML):",
         }
     }
 
@@ -43,7 +54,7 @@ impl PathPurpose {
         match self {
             Self::Open => "Open",
             Self::SaveAs => "Save",
-            Self::Export(_) => "Export",
+            Self::Export(_) | Self::ExportHistory => "Export",
         }
     }
 }
@@ -87,7 +98,7 @@ impl PathDialog {
             ui.set_width(520.0);
             ui.heading(self.purpose.title());
             ui.add_space(4.0);
-            let label = ui.label("Path of the file (JSON or YAML):");
+            let label = ui.label(self.purpose.field_label());
             let field = ui
                 .add(egui::TextEdit::singleline(&mut self.text).desired_width(f32::INFINITY))
                 .labelled_by(label.id);

@@ -92,9 +92,9 @@ pub const RUN_DETAILS_PANEL: PanelSize = PanelSize {
 /// The Run mode's state-run and event lists, at the bottom.
 pub const RUN_LISTS_PANEL: PanelSize = PanelSize {
     id: "stepcraft run lists",
-    default: 170.0,
+    default: 260.0,
     min: 80.0,
-    max_share: 0.5,
+    max_share: 0.6,
 };
 /// Every resizable panel, for View > Reset layout.
 pub const PANELS: [PanelSize; 6] = [
@@ -323,6 +323,18 @@ pub fn run_color(status: RunStatus) -> Color32 {
         RunStatus::Failed => Color32::from_rgb(0xd9, 0x3b, 0x3b),
         RunStatus::Caught => Color32::from_rgb(0xe0, 0x8a, 0x12),
         RunStatus::Cancelled => Color32::from_rgb(0x8a, 0x93, 0xa3),
+    }
+}
+
+/// A Retry rule's backoff wait between two attempts, on the Run mode's timeline.
+pub const BACKOFF: Color32 = Color32::from_rgb(0x9a, 0xa0, 0xaa);
+
+/// The lane behind each bar of the Run mode's timeline.
+pub fn timeline_lane(dark_mode: bool) -> Color32 {
+    if dark_mode {
+        Color32::from_rgb(0x25, 0x29, 0x31)
+    } else {
+        Color32::from_rgb(0xec, 0xef, 0xf3)
     }
 }
 

@@ -292,6 +292,7 @@ impl RunController {
             breakpoints: self.breakpoints.clone(),
             paused_at: self.paused_at().map(str::to_owned),
             coverage: self.coverage.as_ref().map(|c| Arc::clone(&c.coverage)),
+            ..RunOverlay::default()
         }
     }
 

@@ -2,12 +2,16 @@
 //! or history event, and the selected state's breakpoint.
 
 use super::format::elapsed;
+use super::json_tree::{JsonTree, json_tree_ui};
 use super::{Focus, RunAction, RunMode};
 use crate::studio::action::{Action, Actions};
 use crate::studio::theme;
 use egui::{RichText, Ui};
-use stepcraft::history::to_aws_json;
+use std::sync::Arc;
+use stepcraft::history::{HistoryEvent, to_aws_json};
+use stepcraft::model::StateType;
 use stepcraft::trace::{RunStatus, StateRun};
+use stepcraft::value::Val;
 
 impl RunMode {
     /// The right panel: the selected run or event.
@@ -41,14 +45,19 @@ impl RunMode {
                 Some(Focus::Run(i)) => {
                     if let Some(run) = self.trace().runs().get(i) {
                         self.run_details_ui(ui, i, run);
+                        if run.state_type == StateType::Map {
+                            self.map_iterations_ui(ui, i, actions);
+                        }
                     }
                 }
                 Some(Focus::Event(i)) => {
                     if let Some(event) = self.events().get(i) {
-                        let text = self.pretty(PRETTY_EVENT, event.id, || {
-                            to_aws_json(std::slice::from_ref(event))["events"][0].take()
-                        });
-                        json_view(ui, "run-event", &text);
+                        let tree = self.event_tree(event);
+                        ui.label(
+                            RichText::new(format!("Event {} · {}", event.id, event.kind.type_name()))
+                                .strong(),
+                        );
+                        json_tree_ui(ui, ui.scope_id().with(("run-event", event.id)), &tree);
                     }
                 }
                 None => {
@@ -99,30 +108,70 @@ impl RunMode {
             }
         }
         ui.add_space(4.0);
-        ui.label(RichText::new("Input").strong());
-        json_view(
-            ui,
-            "run-input",
-            &self.pretty(PRETTY_INPUT, which, || run.input.to_value()),
-        );
-        if let Some(output) = &run.output {
-            ui.label(RichText::new("Output").strong());
-            let text = self.pretty(PRETTY_OUTPUT, which, || output.to_value());
-            json_view(ui, "run-output-state", &text);
-        }
-        if let Some(assigned) = &run.assigned {
-            ui.label(RichText::new("Variables assigned").strong());
-            let text = self.pretty(PRETTY_ASSIGNED, which, || assigned.to_value());
-            json_view(ui, "run-assigned", &text);
+        for section in payload_sections(run) {
+            ui.label(RichText::new(section.title).strong());
+            let text = self.pretty(section.cache, which, || section.value.to_value());
+            json_view(ui, section.id, &text);
         }
     }
+
+    /// An event as a tree (its JSON-text fields parsed), made once per run.
+    fn event_tree(&self, event: &HistoryEvent) -> Arc<JsonTree> {
+        let mut cache = self.pretty.borrow_mut();
+        let run = self.controller.runs_started();
+        match &cache.event_tree {
+            Some((r, id, tree)) if *r == run && *id == event.id => Arc::clone(tree),
+            _ => {
+                let value = to_aws_json(std::slice::from_ref(event))["events"][0].take();
+                let tree = Arc::new(JsonTree::new(&value));
+                cache.event_tree = Some((run, event.id, Arc::clone(&tree)));
+                tree
+            }
+        }
+    }
+}
+
+/// One payload of a state run shown in the details: its title, where its pretty text is
+/// cached, its scroll area's id, the value.
+struct PayloadSection<'a> {
+    title: &'static str,
+    cache: u8,
+    id: &'static str,
+    value: &'a Val,
+}
+
+/// The payloads of a run the details show, in order: input, output, variables assigned. The
+/// data path (the value after InputPath, Parameters, ResultSelector, ResultPath) slots in here.
+fn payload_sections(run: &StateRun) -> Vec<PayloadSection<'_>> {
+    let mut out = vec![PayloadSection {
+        title: "Input",
+        cache: PRETTY_INPUT,
+        id: "run-input",
+        value: &run.input,
+    }];
+    if let Some(output) = &run.output {
+        out.push(PayloadSection {
+            title: "Output",
+            cache: PRETTY_OUTPUT,
+            id: "run-output-state",
+            value: output,
+        });
+    }
+    if let Some(assigned) = &run.assigned {
+        out.push(PayloadSection {
+            title: "Variables assigned",
+            cache: PRETTY_ASSIGNED,
+            id: "run-assigned",
+            value: assigned,
+        });
+    }
+    out
 }
 
 /// What a pretty text in the details cache is of.
 pub(super) const PRETTY_INPUT: u8 = 0;
 pub(super) const PRETTY_OUTPUT: u8 = 1;
 pub(super) const PRETTY_ASSIGNED: u8 = 2;
-pub(super) const PRETTY_EVENT: u8 = 3;
 pub(super) const PRETTY_EXEC_OUTPUT: u8 = 4;
 
 /// A JSON text, selectable, not editable; long ones scroll.

@@ -1,87 +1,114 @@
-//! The Run mode's bottom panel: the state runs or the history events, one row each, only the
-//! rows in view drawn.
+//! The Run mode's bottom panel: the state runs table with its timeline, or the history events;
+//! Follow, the history's export and a status line (virtual time, state transitions, history
+//! events against AWS's limit).
 
-use super::format::{elapsed, shorten};
-use super::{Focus, RunMode, RunTab};
+use super::format::elapsed;
+use super::{RunAction, RunMode, RunTab};
+use crate::studio::action::{Action, Actions};
+use crate::studio::commands::UiCommand;
+use crate::studio::session::Session;
 use crate::studio::theme;
 use egui::{RichText, Ui};
 
+/// The most events a Standard workflow's history may hold.
+pub const HISTORY_LIMIT: usize = 25_000;
+
 impl RunMode {
-    /// The bottom panel: state runs or events.
-    pub fn lists_ui(&mut self, ui: &mut Ui) {
+    /// The bottom panel: state runs or events. What changes the run or the studio is queued.
+    pub fn lists_ui(&mut self, ui: &mut Ui, session: &Session, actions: &mut Actions) {
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, RunTab::States, "State runs");
             ui.selectable_value(&mut self.tab, RunTab::Events, "Events");
+            ui.separator();
+            let mut follow = self.follow;
+            if ui
+                .checkbox(&mut follow, "Follow")
+                .on_hover_text("Keep the running state in view on the graph while the run plays")
+                .changed()
+            {
+                actions.push(Action::Run(RunAction::SetFollow(follow)));
+            }
+            if ui
+                .add_enabled(
+                    !self.events().is_empty(),
+                    egui::Button::new(UiCommand::ExportHistory.label()),
+                )
+                .on_hover_text(UiCommand::ExportHistory.tooltip())
+                .clicked()
+            {
+                actions.push(Action::Command(UiCommand::ExportHistory));
+            }
+            ui.separator();
+            self.status_line_ui(ui);
         });
         ui.separator();
-        let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
-        let start = self.events().first().map_or(0, |e| e.timestamp);
         match self.tab {
-            RunTab::States => {
-                let count = self.trace().runs().len();
-                let mut clicked = None;
-                egui::ScrollArea::vertical()
-                    .id_salt("run-states")
-                    .auto_shrink([false, false])
-                    .stick_to_bottom(true)
-                    .show_rows(ui, row_height, count, |ui, rows| {
-                        for i in rows {
-                            let run = &self.trace().runs()[i];
-                            let selected = self.focus() == Some(Focus::Run(i));
-                            let text = format!(
-                                "{:>4}  {:<28} {:<10} {:<10} +{:<10} {}",
-                                i + 1,
-                                shorten(&run.name, 28),
-                                run.state_type,
-                                run.status.label(),
-                                elapsed(run.entered_at.saturating_sub(start)),
-                                run.ended_at.map_or_else(
-                                    || "…".to_owned(),
-                                    |e| elapsed(e.saturating_sub(run.entered_at))
-                                )
-                            );
-                            let label = RichText::new(text)
-                                .monospace()
-                                .color(theme::run_color(run.status));
-                            if ui.selectable_label(selected, label).clicked() {
-                                clicked = Some(i);
-                            }
-                        }
-                    });
-                if let Some(i) = clicked {
-                    self.set_focus(Focus::Run(i));
-                }
-            }
-            RunTab::Events => {
-                let count = self.events().len();
-                let mut clicked = None;
-                egui::ScrollArea::vertical()
-                    .id_salt("run-events")
-                    .auto_shrink([false, false])
-                    .stick_to_bottom(true)
-                    .show_rows(ui, row_height, count, |ui, rows| {
-                        for i in rows {
-                            let e = &self.events()[i];
-                            let selected = self.focus() == Some(Focus::Event(i));
-                            let text = format!(
-                                "{:>5}  {:<30} {:<28} +{}",
-                                e.id,
-                                e.kind.type_name(),
-                                shorten(e.kind.state_name().unwrap_or(""), 28),
-                                elapsed(e.timestamp.saturating_sub(start))
-                            );
-                            if ui
-                                .selectable_label(selected, RichText::new(text).monospace())
-                                .clicked()
-                            {
-                                clicked = Some(i);
-                            }
-                        }
-                    });
-                if let Some(i) = clicked {
-                    self.set_focus(Focus::Event(i));
-                }
-            }
+            RunTab::States => self.table_ui(ui, session, actions),
+            RunTab::Events => self.events_ui(ui),
         }
+    }
+
+    /// Virtual time since the execution started, state transitions, history events against
+    /// the limit of Standard workflows.
+    fn status_line_ui(&self, ui: &mut Ui) {
+        let events = self.events().len();
+        if events == 0 {
+            return;
+        }
+        let start = self.events().first().map_or(0, |e| e.timestamp);
+        let text = format!(
+            "Elapsed {} · {} · {} of {} history events",
+            elapsed(self.now().saturating_sub(start)),
+            plural(self.trace().runs().len(), "state transition"),
+            thousands(events),
+            thousands(HISTORY_LIMIT),
+        );
+        let over = events > HISTORY_LIMIT;
+        let color = if over {
+            theme::severity_color(stepcraft::Severity::Error)
+        } else if events * 5 > HISTORY_LIMIT * 4 {
+            theme::severity_color(stepcraft::Severity::Warning)
+        } else {
+            ui.visuals().weak_text_color()
+        };
+        let label = ui.label(RichText::new(text).small().color(color));
+        if over {
+            label.on_hover_text(
+                "AWS stops a Standard workflow whose history passes 25,000 events: \
+                 split the work (a Map in distributed mode, or child executions).",
+            );
+        }
+    }
+}
+
+/// `n` things, `n` grouped by thousands: `1 state transition`, `200,001 state transitions`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{} {noun}s", thousands(n))
+    }
+}
+
+/// `25000` as `25,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(super::thousands(7), "7");
+        assert_eq!(super::thousands(25_000), "25,000");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
     }
 }

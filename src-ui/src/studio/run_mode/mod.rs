@@ -1,24 +1,34 @@
 //! The Run mode: run the open definition in the embedded interpreter and watch it, event by
 //! event. An input (or a test case's input and mocked task results), Start, then pause, step,
 //! continue or stop; breakpoints on states; callbacks answered by hand. The canvas shows each
-//! state's status, a table lists the state runs and another the events in the shape of AWS's
-//! GetExecutionHistory; the details pane shows the selected run's input, output and error.
+//! state's status (inside a Map, one iteration's when one is picked), a table lists the state
+//! runs with a timeline, as a tree of Maps and Parallels, and another the events in the shape of
+//! AWS's GetExecutionHistory; the details pane shows the selected run's input, output and error,
+//! a Map's iterations, or an event as a JSON tree.
 //!
-//! [`RunController`] does the running and knows nothing of egui; [`RunMode`] is the panel: the
-//! controller, the texts being typed (input, callback answer, history path) and what is shown,
-//! drawn by `controls`, `details` and `lists`.
+//! [`RunController`] does the running and knows nothing of egui, nor does [`views`] (the runs
+//! indexed for the table and the iteration viewer); [`RunMode`] is the panel: the controller,
+//! the texts being typed (input, callback answer, history path, filters) and what is shown,
+//! drawn by `controls`, `details`, `iterations`, `lists`, `table` and `events`.
 
 pub mod controller;
 mod controls;
 mod details;
+mod events;
 pub mod format;
+mod iterations;
+mod json_tree;
 mod lists;
 pub mod scenarios;
 mod setup;
+mod table;
+pub mod views;
 
 pub use controller::{CallbackAnswer, CoverageRun, RunController};
+pub use events::DrawnEvent;
 pub use format::elapsed;
 pub use scenarios::Scenario;
+pub use table::{DrawnBar, DrawnRow};
 
 use super::canvas::RunOverlay;
 use super::session::Session;
@@ -26,12 +36,14 @@ use controller::NextFrame;
 use egui::Ui;
 use serde_json::Value;
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use stepcraft::history::HistoryEvent;
 use stepcraft::interp::Status;
-use stepcraft::trace::Trace;
+use stepcraft::model::StateType;
+use stepcraft::trace::{RunStatus, Trace};
+use views::{RowFilter, RowKind, RunIndex};
 
 /// Which list the bottom panel shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -77,6 +89,19 @@ pub enum RunAction {
     Coverage,
     /// Stop showing the coverage.
     HideCoverage,
+    /// Show a state run in the details and the table (a row clicked, an iteration jumped to).
+    FocusRun(usize),
+    /// Open or close a row of the state runs table (a Map, a Parallel, an iteration, a branch).
+    ToggleRow(RowKind),
+    /// Keep the running state in view on the canvas while the run plays, or not.
+    SetFollow(bool),
+    /// Show one iteration of a Map run on the canvas (`None`: all of them together).
+    ViewIteration {
+        /// The Map's run.
+        map: usize,
+        /// The iteration.
+        iteration: Option<usize>,
+    },
 }
 
 /// What the details pane shows.
@@ -93,6 +118,8 @@ enum Focus {
 struct PrettyCache {
     run: u64,
     texts: HashMap<(u8, u64), Arc<str>>,
+    /// The event shown as a tree: the run, its id, the tree.
+    event_tree: Option<(u64, u64, Arc<json_tree::JsonTree>)>,
 }
 
 /// The Run mode's panel: the controller and what the user types and looks at.
@@ -112,7 +139,26 @@ pub struct RunMode {
     /// The path typed for a history to replay.
     replay_path: String,
     pretty: RefCell<PrettyCache>,
+    /// The runs indexed for the table, the timeline and the iteration viewer.
+    index: RunIndex,
+    /// The table's own state: open rows, filters, what it drew.
+    table: table::TableState,
+    /// The events list's own state: filters, what it drew.
+    events_view: events::EventsState,
+    /// The iteration shown on the canvas for each Map run picked in the iteration viewer.
+    picks: HashMap<usize, usize>,
+    /// Whether the canvas keeps the running state in view while the run plays.
+    follow: bool,
+    /// The statuses and Map counts last drawn on the canvas, and what they were made from.
+    overlay_cache: Option<(OverlayKey, Statuses, MapCounts)>,
 }
+
+/// What the canvas's statuses were worked out from: the run, its events, the iterations viewed.
+type OverlayKey = (u64, usize, Vec<(usize, usize)>);
+/// Each state's status, as the canvas shows it.
+type Statuses = Arc<HashMap<String, RunStatus>>;
+/// Each Map state's iteration counts.
+type MapCounts = Arc<HashMap<String, (usize, usize, usize)>>;
 
 impl Default for RunMode {
     fn default() -> Self {
@@ -128,6 +174,12 @@ impl Default for RunMode {
             callback_cause: String::new(),
             replay_path: String::new(),
             pretty: RefCell::new(PrettyCache::default()),
+            index: RunIndex::default(),
+            table: table::TableState::default(),
+            events_view: events::EventsState::default(),
+            picks: HashMap::new(),
+            follow: true,
+            overlay_cache: None,
         }
     }
 }
@@ -237,9 +289,163 @@ impl RunMode {
         self.controller.replay_file(path);
     }
 
-    /// What the canvas draws over the graph.
+    /// What the canvas draws over the graph: the run's statuses (inside a Map looked at one
+    /// iteration at a time, that iteration's), each Map's iteration counts, the state to follow.
     pub fn overlay(&mut self) -> RunOverlay {
-        self.controller.overlay()
+        self.sync_index();
+        let mut overlay = self.controller.overlay();
+        let views = self.iteration_views();
+        let key = (
+            self.controller.runs_started(),
+            self.events().len(),
+            views.clone(),
+        );
+        let cached = self.overlay_cache.as_ref().filter(|(k, ..)| *k == key);
+        let (statuses, counts) = match cached {
+            Some((_, statuses, counts)) => (Arc::clone(statuses), Arc::clone(counts)),
+            None => {
+                let statuses = if views.is_empty() {
+                    Arc::clone(&overlay.statuses)
+                } else {
+                    Arc::new(
+                        self.index
+                            .iteration_statuses(self.trace(), &overlay.statuses, &views),
+                    )
+                };
+                let counts = Arc::new(self.index.map_counts(self.trace()));
+                self.overlay_cache = Some((key, Arc::clone(&statuses), Arc::clone(&counts)));
+                (statuses, counts)
+            }
+        };
+        if overlay.coverage.is_none() {
+            overlay.statuses = statuses;
+            overlay.map_counts = counts;
+        }
+        // While playing, the running state (with Follow on); else the run the details show,
+        // so a row clicked brings its state into view.
+        overlay.follow = if self.is_playing() {
+            self.follow.then(|| self.running_state()).flatten()
+        } else {
+            self.focused_run()
+                .and_then(|i| self.trace().runs().get(i))
+                .map(|r| r.name.to_string())
+        };
+        overlay
+    }
+
+    /// The state entered last among those still running.
+    fn running_state(&self) -> Option<String> {
+        self.trace()
+            .runs()
+            .iter()
+            .rev()
+            .find(|r| r.status == RunStatus::Running)
+            .map(|r| r.name.to_string())
+    }
+
+    /// Reads the runs and events that came in since the index last did. A new run forgets the
+    /// rows opened and the iterations picked (they were of the last run's runs).
+    fn sync_index(&mut self) {
+        if self.index.run_key() != self.controller.runs_started() {
+            self.picks.clear();
+            self.table.close_all();
+        }
+        self.index.update(
+            self.controller.runs_started(),
+            self.controller.trace(),
+            self.controller.events(),
+        );
+    }
+
+    /// The Map iterations the canvas shows, outermost first: those the focused run is inside,
+    /// the one picked for the focused Map, and those picked for Maps inside that iteration.
+    pub fn iteration_views(&self) -> Vec<(usize, usize)> {
+        let Some(Focus::Run(focused)) = self.focus() else {
+            return Vec::new();
+        };
+        let runs = self.trace().runs();
+        let mut chain = Vec::new();
+        let mut at = focused;
+        while let Some(run) = runs.get(at) {
+            let Some(parent) = run.parent else { break };
+            if let Some(i) = run.iteration {
+                chain.push((parent, i));
+            }
+            at = parent;
+        }
+        chain.reverse();
+        let mut inner = runs
+            .get(focused)
+            .filter(|r| r.state_type == StateType::Map)
+            .and_then(|_| self.picks.get(&focused).map(|&i| (focused, i)));
+        // Maps inside a viewed iteration, with an iteration picked, are viewed too.
+        while let Some((map, it)) = inner {
+            chain.push((map, it));
+            inner = self
+                .index
+                .iteration_runs(map, it)
+                .iter()
+                .find_map(|&r| self.picks.get(&r).map(|&i| (r, i)));
+        }
+        chain
+    }
+
+    /// The iteration picked for a Map run, if one is.
+    pub fn picked_iteration(&self, map: usize) -> Option<usize> {
+        self.picks.get(&map).copied()
+    }
+
+    /// The rows of the state runs table drawn last frame, in order.
+    pub fn table_rows(&self) -> &[DrawnRow] {
+        &self.table.drawn_rows
+    }
+
+    /// The timeline bars drawn last frame, one per row drawn.
+    pub fn timeline_bars(&self) -> &[DrawnBar] {
+        &self.table.drawn_bars
+    }
+
+    /// The event rows drawn last frame, in order.
+    pub fn drawn_events(&self) -> &[DrawnEvent] {
+        &self.events_view.drawn
+    }
+
+    /// The table's filter: a status, a text the names hold.
+    pub fn row_filter(&self) -> &RowFilter {
+        &self.table.filter
+    }
+
+    /// Opens or closes a row of the table (as its arrow does).
+    pub fn toggle_row(&mut self, row: RowKind) {
+        self.table.toggle(row);
+    }
+
+    /// The open rows of the table.
+    pub fn expanded_rows(&self) -> &HashSet<RowKind> {
+        &self.table.expanded
+    }
+
+    /// The run the details pane shows, if it shows one.
+    pub fn focused_run(&self) -> Option<usize> {
+        match self.focus() {
+            Some(Focus::Run(i)) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// Whether the canvas follows the running state.
+    pub fn follows(&self) -> bool {
+        self.follow
+    }
+
+    /// Shows a run in the details and in the table, its Maps and iterations opened.
+    fn reveal_run(&mut self, run: usize) {
+        self.set_focus(Focus::Run(run));
+        self.sync_index();
+        for row in self.index.ancestors(self.controller.trace(), run) {
+            self.table.open(row);
+        }
+        self.table.reveal = Some(RowKind::Run(run));
     }
 
     /// Starts a new execution of the session's definition on the input typed.
@@ -317,6 +523,23 @@ impl RunMode {
                 self.controller.replay_file(&path);
                 self.controller.check_replay_against(session.machine());
             }
+            RunAction::FocusRun(run) => self.reveal_run(run),
+            RunAction::ToggleRow(row) => self.table.toggle(row),
+            RunAction::SetFollow(on) => self.follow = on,
+            RunAction::ViewIteration {
+                map,
+                iteration: Some(index),
+            } => {
+                self.picks.insert(map, index);
+                self.table.open(RowKind::Run(map));
+                self.table.reveal = Some(RowKind::Iteration { map, index });
+            }
+            RunAction::ViewIteration {
+                map,
+                iteration: None,
+            } => {
+                self.picks.remove(&map);
+            }
         }
     }
 
@@ -336,10 +559,25 @@ impl RunMode {
         }
     }
 
-    /// Selects the latest run of a state for the details pane (a click on the graph).
+    /// Selects the latest run of a state for the details pane and the table (a click on the
+    /// graph); inside a Map iteration being looked at, the latest run in that iteration.
     pub fn focus_state(&mut self, name: &str) {
-        let last = self.trace().runs().iter().rposition(|r| &*r.name == name);
-        self.focus = last.map(|i| (self.controller.runs_started(), Focus::Run(i)));
+        self.sync_index();
+        let runs = self.trace().runs();
+        let in_view = self.iteration_views().iter().rev().find_map(|&(map, it)| {
+            let mut inside = Vec::new();
+            self.index
+                .runs_in_iteration(self.trace(), map, it, &mut inside);
+            inside
+                .into_iter()
+                .filter(|&r| runs.get(r).is_some_and(|run| &*run.name == name))
+                .max()
+        });
+        let last = in_view.or_else(|| runs.iter().rposition(|r| &*r.name == name));
+        match last {
+            Some(i) => self.reveal_run(i),
+            None => self.focus = None,
+        }
     }
 
     /// What the details pane shows, if it was chosen during the current run.

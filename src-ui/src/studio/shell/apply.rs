@@ -123,6 +123,17 @@ impl StudioApp {
                     self.suggested_path(Some(format)),
                 );
             }
+            UiCommand::ExportHistory => {
+                if self.run.events().is_empty() {
+                    self.toast("Nothing was run yet: start a run first.".to_owned(), true);
+                } else {
+                    self.ask_path(
+                        ui.ctx(),
+                        PathPurpose::ExportHistory,
+                        self.suggested_history_path(),
+                    );
+                }
+            }
             UiCommand::Undo => self.undo_redo(true),
             UiCommand::Redo => self.undo_redo(false),
             UiCommand::Delete => self.delete_selection(),

@@ -157,6 +157,7 @@ impl StudioApp {
                 self.after_saved(ui);
             }
             PathPurpose::Export(format) => self.export_to(path, format),
+            PathPurpose::ExportHistory => self.export_history_to(path),
         }
     }
 

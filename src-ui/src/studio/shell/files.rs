@@ -275,6 +275,38 @@ impl StudioApp {
         }
     }
 
+    /// Writes the Run mode's events (of the run, or of the history replayed) as AWS's
+    /// GetExecutionHistory JSON, atomically.
+    pub(super) fn export_history_to(&mut self, path: &Path) {
+        let history = stepcraft::history::to_aws_json(self.run.events());
+        let text = match serde_json::to_string_pretty(&history) {
+            Ok(t) => t + "\n",
+            Err(e) => {
+                self.toast(format!("Could not write the history: {e}"), true);
+                return;
+            }
+        };
+        match crate::files::write_atomic(path, &text) {
+            Ok(()) => self.toast(
+                format!("Exported the run's history to {}", path.display()),
+                false,
+            ),
+            Err(e) => self.toast(format!("Could not export to {}: {e}", path.display()), true),
+        }
+    }
+
+    /// Where the run's history is offered to go: beside the definition, `NAME.history.json`.
+    pub(super) fn suggested_history_path(&self) -> String {
+        let base = self.suggested_path(None);
+        let base = base
+            .strip_suffix(".json")
+            .or_else(|| base.strip_suffix(".yaml"))
+            .or_else(|| base.strip_suffix(".yml"))
+            .unwrap_or(&base);
+        let base = base.strip_suffix(".asl").unwrap_or(base);
+        format!("{base}.history.json")
+    }
+
     /// What identifies the work as it is now: the document's generation and a digest of text
     /// typed in Code that does not parse.
     fn work_key(&self) -> (u64, u64) {

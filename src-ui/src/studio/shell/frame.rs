@@ -86,7 +86,7 @@ impl StudioApp {
     ) {
         if self.mode == Mode::Run {
             let shown = bounded(egui::Panel::bottom, &theme::RUN_LISTS_PANEL, window.y)
-                .show(ui, |ui| self.run.lists_ui(ui));
+                .show(ui, |ui| self.run.lists_ui(ui, &self.session, actions));
             self.panel_rects
                 .push((theme::RUN_LISTS_PANEL.id, shown.response.rect));
         } else if !self.settings.hide_problems

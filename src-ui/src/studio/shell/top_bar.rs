@@ -37,6 +37,8 @@ impl StudioApp {
                 ] {
                     command_button(ui, command, true, commands);
                 }
+                let ran = !self.run.events().is_empty();
+                command_button(ui, UiCommand::ExportHistory, ran, commands);
             });
             ui.menu_button("Edit", |ui| {
                 let design = self.mode == Mode::Design;
