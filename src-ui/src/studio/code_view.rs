@@ -62,12 +62,23 @@ impl LineSpans {
                 if range.is_empty() {
                     continue;
                 }
-                job.append(
-                    &line[range.clone()],
-                    0.0,
+                let piece = &line[range.clone()];
+                // Spaces take the colour of what precedes them (on the same background), so
+                // they join its section: fewer sections to lay out and to hash every frame.
+                let blank =
+                    *token == Token::Plain && piece.bytes().all(|b| b.is_ascii_whitespace());
+                let color = match job.sections.last() {
+                    Some(last) if blank && last.format.background == background => {
+                        last.format.color
+                    }
+                    _ => token_color(colors, *token),
+                };
+                append(
+                    &mut job,
+                    piece,
                     TextFormat {
                         font_id: font.clone(),
-                        color: token_color(colors, *token),
+                        color,
                         background,
                         ..Default::default()
                     },
@@ -438,6 +449,20 @@ pub fn highlight(
     marked: &[(u32, Severity)],
 ) -> LayoutJob {
     LineSpans::default().job(text, format, colors, marked)
+}
+
+/// Appends `text`, joining the last section when it has the same format.
+fn append(job: &mut LayoutJob, text: &str, format: TextFormat) {
+    match job.sections.last_mut() {
+        Some(last)
+            if last.format == format
+                && last.byte_range.end == egui::text::ByteIndex(job.text.len()) =>
+        {
+            job.text.push_str(text);
+            last.byte_range.end = egui::text::ByteIndex(job.text.len());
+        }
+        _ => job.append(text, 0.0, format),
+    }
 }
 
 fn token_color(colors: &CodeColors, token: Token) -> egui::Color32 {

@@ -9,6 +9,7 @@ use crate::studio::theme;
 use egui::{RichText, Ui};
 use std::sync::Arc;
 use stepcraft::history::{HistoryEvent, to_aws_json};
+use stepcraft::interp::inspect::Inspection;
 use stepcraft::model::StateType;
 use stepcraft::trace::{RunStatus, StateRun};
 use stepcraft::value::Val;
@@ -108,11 +109,39 @@ impl RunMode {
             }
         }
         ui.add_space(4.0);
-        for section in payload_sections(run) {
-            ui.label(RichText::new(section.title).strong());
-            let text = self.pretty(section.cache, which, || section.value.to_value());
-            json_view(ui, section.id, &text);
+        let sections = payload_sections(run);
+        let (input, rest) = sections.split_at(1);
+        for section in input {
+            self.section_ui(ui, section, which);
         }
+        // What input and output processing made of the data, step by step (recorded for runs
+        // made here; a replayed history has none).
+        let inspection = self
+            .controller
+            .execution()
+            .filter(|_| run.ended_at.is_some())
+            .and_then(|e| e.inspection(run.entered_event));
+        if let Some(inspection) = inspection {
+            let steps = data_path(inspection);
+            if !steps.is_empty() {
+                egui::CollapsingHeader::new(RichText::new("Data path").strong())
+                    .id_salt(("run-data-path", which))
+                    .show(ui, |ui| {
+                        for section in &steps {
+                            self.section_ui(ui, section, which);
+                        }
+                    });
+            }
+        }
+        for section in rest {
+            self.section_ui(ui, section, which);
+        }
+    }
+
+    fn section_ui(&self, ui: &mut Ui, section: &PayloadSection<'_>, which: u64) {
+        ui.label(RichText::new(section.title).strong());
+        let text = self.pretty(section.cache, which, || section.value.to_value());
+        json_view(ui, section.id, &text);
     }
 
     /// An event as a tree (its JSON-text fields parsed), made once per run.
@@ -140,8 +169,8 @@ struct PayloadSection<'a> {
     value: &'a Val,
 }
 
-/// The payloads of a run the details show, in order: input, output, variables assigned. The
-/// data path (the value after InputPath, Parameters, ResultSelector, ResultPath) slots in here.
+/// The payloads of a run the details show, in order: input, output, variables assigned (the
+/// data path goes between the input and the output).
 fn payload_sections(run: &StateRun) -> Vec<PayloadSection<'_>> {
     let mut out = vec![PayloadSection {
         title: "Input",
@@ -168,11 +197,67 @@ fn payload_sections(run: &StateRun) -> Vec<PayloadSection<'_>> {
     out
 }
 
+/// The steps between a state's input and its output, as AWS's TestState names them: after
+/// InputPath, after Parameters (JSONata: after Arguments), the raw result, after
+/// ResultSelector, after ResultPath. Only the steps the state has.
+fn data_path(i: &Inspection) -> Vec<PayloadSection<'_>> {
+    let steps: [(&'static str, u8, &'static str, &Option<Val>); 6] = [
+        (
+            "After InputPath",
+            PRETTY_AFTER_INPUT_PATH,
+            "run-after-input-path",
+            &i.after_input_path,
+        ),
+        (
+            "After Parameters",
+            PRETTY_AFTER_PARAMETERS,
+            "run-after-parameters",
+            &i.after_parameters,
+        ),
+        (
+            "After Arguments",
+            PRETTY_AFTER_ARGUMENTS,
+            "run-after-arguments",
+            &i.after_arguments,
+        ),
+        ("Result", PRETTY_RESULT, "run-result", &i.result),
+        (
+            "After ResultSelector",
+            PRETTY_AFTER_SELECTOR,
+            "run-after-selector",
+            &i.after_result_selector,
+        ),
+        (
+            "After ResultPath",
+            PRETTY_AFTER_RESULT_PATH,
+            "run-after-result-path",
+            &i.after_result_path,
+        ),
+    ];
+    steps
+        .into_iter()
+        .filter_map(|(title, cache, id, value)| {
+            value.as_ref().map(|value| PayloadSection {
+                title,
+                cache,
+                id,
+                value,
+            })
+        })
+        .collect()
+}
+
 /// What a pretty text in the details cache is of.
 pub(super) const PRETTY_INPUT: u8 = 0;
 pub(super) const PRETTY_OUTPUT: u8 = 1;
 pub(super) const PRETTY_ASSIGNED: u8 = 2;
 pub(super) const PRETTY_EXEC_OUTPUT: u8 = 4;
+const PRETTY_AFTER_INPUT_PATH: u8 = 10;
+const PRETTY_AFTER_PARAMETERS: u8 = 11;
+const PRETTY_AFTER_ARGUMENTS: u8 = 12;
+const PRETTY_RESULT: u8 = 13;
+const PRETTY_AFTER_SELECTOR: u8 = 14;
+const PRETTY_AFTER_RESULT_PATH: u8 = 15;
 
 /// A JSON text, selectable, not editable; long ones scroll.
 pub(super) fn json_view(ui: &mut Ui, id: &str, text: &str) {

@@ -51,6 +51,8 @@ pub(super) fn new_execution(
             hint: "Choose a test case under Task results to mock it.".into(),
         },
     };
+    // Each state run's data path, for the details' "Data path".
+    prepared.config.inspect = true;
     // What the run writes (a ResultWriter's files) stays in memory.
     prepared.config.objects = match scenario.map(|s| &s.objects) {
         Some(Ok(o)) => testing::store_for(o, &testing::RunOptions::default())
