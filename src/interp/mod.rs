@@ -104,6 +104,18 @@ impl Default for Config {
     }
 }
 
+/// What [`Execution::step_within`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stepped {
+    /// The next history event.
+    Event(HistoryEvent),
+    /// Work went on without an event within the budget: call again.
+    Busy,
+    /// Nothing more happens now: the execution ended, waits for a callback, or stopped at a
+    /// breakpoint (see [`Execution::status`]).
+    Still,
+}
+
 /// Where an execution is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Status {
@@ -424,12 +436,27 @@ impl Execution {
     /// Advances to the next history event and returns it; `None` when the execution has ended,
     /// waits for a callback, or (for the first call after reaching one) stopped at a breakpoint.
     pub fn step(&mut self) -> Option<HistoryEvent> {
+        match self.step_within(usize::MAX) {
+            Stepped::Event(e) => Some(e),
+            Stepped::Busy | Stepped::Still => None,
+        }
+    }
+
+    /// Like [`step`](Self::step), but returns [`Stepped::Busy`] after `budget` actions that wrote
+    /// no event, so a caller that must stay responsive (the studio) gets control back while a
+    /// distributed Map's child executions, which write to their own histories, run on.
+    pub fn step_within(&mut self, budget: usize) -> Stepped {
+        let mut actions = 0usize;
         loop {
             if let Some(e) = self.out.pop_front() {
-                return Some(e);
+                return Stepped::Event(e);
             }
+            if actions >= budget {
+                return Stepped::Busy;
+            }
+            actions += 1;
             if self.ended {
-                return None;
+                return Stepped::Still;
             }
             if matches!(self.status, Status::Paused { .. }) {
                 // Stepping on from a breakpoint.
@@ -458,7 +485,7 @@ impl Execution {
                 if !self.ended {
                     self.status = Status::WaitingForCallback;
                 }
-                return None;
+                return Stepped::Still;
             };
             if fid == EXECUTION_TIMER {
                 let error: Arc<str> = ErrorName::Timeout.as_str().into();
@@ -480,7 +507,7 @@ impl Execution {
                     self.skip_breakpoint = Some(fid);
                     self.ready.push_front(fid);
                     self.status = Status::Paused { state: name };
-                    return None;
+                    return Stepped::Still;
                 }
             }
             if self.skip_breakpoint == Some(fid) {

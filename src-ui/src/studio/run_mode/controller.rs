@@ -12,9 +12,10 @@ use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use stepcraft::coverage::Coverage;
 use stepcraft::history::HistoryEvent;
+use stepcraft::interp::Stepped;
 use stepcraft::interp::{Execution, Status};
 use stepcraft::model::StateMachine;
 use stepcraft::trace::{RunStatus, Trace};
@@ -22,6 +23,13 @@ use stepcraft::value::Val;
 
 /// At most this many events are taken in one frame, however fast the run plays.
 pub const MAX_EVENTS_PER_FRAME: usize = 20_000;
+
+/// The most time one frame spends running the execution, so the window (and Stop) stays
+/// responsive however much work a step is.
+const FRAME_WORK: Duration = Duration::from_millis(12);
+
+/// How many actions the execution takes between looks at the clock when they write no event.
+const ACTIONS_PER_CHECK: usize = 2_000;
 
 /// The speed a run plays at unless told otherwise, in events per second.
 pub const DEFAULT_SPEED: f32 = 12.0;
@@ -91,6 +99,8 @@ pub struct RunController {
     /// How many of the execution's events the trace has read.
     read: usize,
     playing: bool,
+    /// A single step is still running across frames (playing until its event comes).
+    step_pending: bool,
     /// Events per second while playing; 0 runs as fast as it can.
     speed: f32,
     carry: f64,
@@ -132,6 +142,7 @@ impl Default for RunController {
             trace: Trace::new(),
             read: 0,
             playing: false,
+            step_pending: false,
             speed: DEFAULT_SPEED,
             carry: 0.0,
             last_time: None,
@@ -519,6 +530,7 @@ impl RunController {
     /// Takes the next event (and pauses).
     pub fn step(&mut self) {
         self.playing = false;
+        self.step_pending = false;
         self.advance(1);
     }
 
@@ -534,11 +546,13 @@ impl RunController {
     /// Pauses playing.
     pub fn pause(&mut self) {
         self.playing = false;
+        self.step_pending = false;
     }
 
     /// Stops the execution (`ExecutionAborted`); a replay only pauses.
     pub fn stop(&mut self) {
         self.playing = false;
+        self.step_pending = false;
         if self.replay.is_some() {
             return;
         }
@@ -604,13 +618,39 @@ impl RunController {
             return;
         }
         let Some(exec) = &mut self.exec else { return };
-        for _ in 0..n {
-            if exec.step().is_none() {
-                // Ended, waiting for a callback, or stopped at a breakpoint.
-                self.playing = false;
+        // One frame's work at most: a distributed Map's child executions run without writing
+        // events here, and a long run at instant speed must leave Stop (and the window) working.
+        let started = Instant::now();
+        let mut taken = 0;
+        while taken < n {
+            match exec.step_within(ACTIONS_PER_CHECK) {
+                Stepped::Event(_) => taken += 1,
+                Stepped::Busy => {}
+                Stepped::Still => {
+                    // Ended, waiting for a callback, or stopped at a breakpoint.
+                    self.playing = false;
+                    self.step_pending = false;
+                    break;
+                }
+            }
+            if started.elapsed() >= FRAME_WORK {
                 break;
             }
         }
+        if self.step_pending && taken > 0 {
+            // A step that took more than one frame has its event: pause again.
+            self.step_pending = false;
+            self.playing = false;
+        } else if taken < n
+            && self.exec.as_ref().is_some_and(|e| !e.status().is_final())
+            && !self.playing
+            && n == 1
+        {
+            // A single step still working when the frame's time ran out: go on next frame.
+            self.step_pending = true;
+            self.playing = true;
+        }
+        let Some(exec) = &self.exec else { return };
         let events = exec.history();
         self.trace.extend(&events[self.read..]);
         self.read = events.len();
@@ -623,7 +663,9 @@ impl RunController {
             self.last_time = None;
             return None;
         }
-        let due = if self.speed <= 0.0 {
+        let due = if self.step_pending {
+            1
+        } else if self.speed <= 0.0 {
             MAX_EVENTS_PER_FRAME
         } else {
             // A frame long after the last (the window was hidden, or another mode was shown)

@@ -300,3 +300,50 @@ fn a_test_case_with_local_backends_is_refused_saying_how_to_run_it() {
         "{message}"
     );
 }
+
+/// A distributed Map whose child executions loop for a long while: they write no event to the
+/// parent's history, so a run at instant speed could hold the window for the whole of them.
+/// A frame runs a bounded share of the work, and Stop ends the run between frames.
+#[test]
+fn work_without_events_leaves_each_frame_and_stop_in_control() {
+    let items: Vec<Value> = (0..2_000).map(|i| json!({"n": i})).collect();
+    let definition = json!({
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "MaxConcurrency": 0,
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                    "StartAt": "Count",
+                    "States": {
+                        "Count": {"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}, "ResultPath": "$", "Next": "More"},
+                        "More": {"Type": "Choice", "Choices": [{"Variable": "$.i", "NumericLessThan": 400, "Next": "Count"}], "Default": "Done"},
+                        "Done": {"Type": "Succeed"}
+                    }
+                },
+                "ItemSelector": {"i": 0},
+                "End": true
+            }
+        }
+    });
+    let session = session("busy.asl.json", &definition.to_string());
+    let mut run = RunController::new();
+    run.load_scenarios(&session);
+    run.set_speed(0.0);
+    run.start(&session, json!({ "items": items }));
+    assert_eq!(run.message(), None);
+    // 2,000 children of 800 states each: far more than one frame's share.
+    run.tick(0.0);
+    run.tick(1.0 / 60.0);
+    assert!(
+        matches!(run.status(), Some(Status::Running)),
+        "{:?}",
+        run.status()
+    );
+    assert!(run.is_playing(), "the run goes on in the next frames");
+    run.stop();
+    assert_eq!(run.status(), Some(&Status::Aborted));
+    assert!(!run.can_go_on());
+}
