@@ -66,6 +66,10 @@ pub enum Tasks {
         /// What the cause adds: how to give the task a result.
         hint: String,
     },
+    /// Every Task state waits for its answer from whoever drives the execution
+    /// ([`Execution::send_task_success`] or [`Execution::send_task_failure`]), as a callback
+    /// does: the studio's runs with no test case, where the user types each task's result.
+    ByHand,
     /// Local backends ([`crate::tasks::backends`]) answer the Task states bound to them; the
     /// others go to `fallback`. The backends are shared by every execution started from this
     /// (local functions stay warm), and their processes end when the last copy is dropped.
@@ -93,11 +97,22 @@ impl Tasks {
                 test_case,
             )?),
             Self::Callbacks { hint } => Box::new(Callbacks { hint: hint.clone() }),
+            Self::ByHand => Box::new(ByHand),
             Self::Backends { backends, fallback } => Box::new(BackendResolver::new(
                 Arc::clone(backends),
                 fallback.resolver()?,
             )),
         })
+    }
+}
+
+/// [`Tasks::ByHand`].
+#[derive(Debug)]
+struct ByHand;
+
+impl TaskResolver for ByHand {
+    fn invoke(&mut self, _request: &TaskRequest<'_>) -> TaskOutcome {
+        TaskOutcome::Pending
     }
 }
 

@@ -248,6 +248,42 @@ fn callbacks_wait_for_an_answer_and_run_to_end_lets_their_timeouts_pass() {
     assert_eq!(waited, 3_600_000);
 }
 
+/// With no test case, the studio asks for each task's result: every Task waits, with AWS's
+/// events (scheduled, started, then succeeded or failed when answered), as a callback does.
+#[test]
+fn tasks_answered_by_hand_wait_for_their_result() {
+    let text = r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f", "Payload.$": "$"}, "ResultSelector": {"v.$": "$.Payload"}, "Retry": [{"ErrorEquals": ["Busy"], "MaxAttempts": 1}], "End": true}}}"#;
+    let mut setup = RunSetup::new(Document::parse(text, Format::Json).expect("JSON"));
+    setup.tasks = Tasks::ByHand;
+    let mut exec = setup.start(Val::from(json!({"n": 1}))).expect("starts");
+    assert_eq!(exec.run(), &Status::WaitingForCallback);
+    let waiting = exec.pending_callbacks();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(&*waiting[0].state, "Call");
+    assert_eq!(
+        waiting[0].input.to_value(),
+        json!({"FunctionName": "f", "Payload": {"n": 1}})
+    );
+    // A failure goes through Retry like any task's; the retry waits for its answer again.
+    exec.send_task_failure(&waiting[0].token, "Busy", "try later")
+        .expect("accepted");
+    assert_eq!(exec.run(), &Status::WaitingForCallback);
+    let again = exec.pending_callbacks();
+    assert_eq!(again.len(), 1);
+    exec.send_task_success(&again[0].token, Val::from(json!({"Payload": 7})))
+        .expect("accepted");
+    assert_eq!(output(run_to_end(&mut exec)), json!({"v": 7}));
+    let kinds: Vec<String> = exec
+        .history()
+        .iter()
+        .map(|e| e.kind.type_name().to_string())
+        .collect();
+    assert!(
+        kinds.contains(&"TaskFailed".to_owned()) && kinds.contains(&"TaskSucceeded".to_owned()),
+        "{kinds:?}"
+    );
+}
+
 #[test]
 fn tasks_without_results_fail_naming_the_state() {
     let text = r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "f"}, "End": true}}}"#;

@@ -196,7 +196,7 @@ fn a_callback_is_answered_by_hand() {
     assert_eq!(status(&harness), Some(Status::WaitingForCallback));
     // The status line and the answering section's heading.
     assert_eq!(
-        harness.query_all_by_label("Waiting for a callback").count(),
+        harness.query_all_by_label("Waiting for an answer").count(),
         2
     );
     harness

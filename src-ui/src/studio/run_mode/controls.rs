@@ -15,7 +15,7 @@ use stepcraft::interp::Status;
 use stepcraft::trace::RunStatus;
 
 /// What the Task results list calls running without a test case.
-const BY_HAND: &str = "None: callbacks answered here, other tasks fail";
+const BY_HAND: &str = "None: each task waits for its result, typed here";
 
 impl RunMode {
     /// The left panel: scenario, input, controls, status, waiting callbacks.
@@ -107,6 +107,23 @@ impl RunMode {
         ui.separator();
         self.status_ui(ui, session);
         self.callbacks_ui(ui, actions);
+        let finished = self
+            .controller
+            .execution()
+            .is_some_and(|e| e.status().is_final());
+        if finished
+            && ui
+                .button("💾 Save as test case")
+                .on_hover_text(
+                    "Append this run (its input, the task results it got, its outcome) as a case to the test file beside the definition, so the next run can replay it",
+                )
+                .clicked()
+        {
+            actions.push(Action::Run(RunAction::SaveCase));
+        }
+        if let Some(note) = &self.saved_note {
+            ui.label(RichText::new(note).small());
+        }
         if let Some(m) = self.controller.message() {
             ui.colored_label(theme::severity_color(stepcraft::Severity::Error), m);
         }
@@ -252,7 +269,7 @@ impl RunMode {
                 theme::run_color(RunStatus::Caught),
             ),
             Status::WaitingForCallback => (
-                "Waiting for a callback".to_owned(),
+                "Waiting for an answer".to_owned(),
                 theme::run_color(RunStatus::Caught),
             ),
             Status::Succeeded(_) => (
@@ -372,7 +389,14 @@ impl RunMode {
             return;
         }
         ui.separator();
-        ui.label(RichText::new("Waiting for a callback").strong());
+        ui.label(RichText::new("Waiting for an answer").strong());
+        ui.label(
+            RichText::new(
+                "Each task below waits for its result (or its callback): send it a success with the output, or a failure.",
+            )
+            .small()
+            .weak(),
+        );
         let label = ui.label(RichText::new("Output (JSON) for success").small());
         ui.add(
             egui::TextEdit::multiline(&mut self.callback_output)

@@ -85,6 +85,8 @@ pub enum RunAction {
     },
     /// Replay a history exported from AWS.
     Replay(std::path::PathBuf),
+    /// Append the finished run to the test file beside the definition as a case.
+    SaveCase,
     /// Run every test case and show what they cover on the graph.
     Coverage,
     /// Stop showing the coverage.
@@ -130,6 +132,8 @@ pub struct RunMode {
     input_error: Option<String>,
     /// When the test files were last looked at (the UI's clock).
     scanned_at: f64,
+    /// What the last "Save as test case" did.
+    saved_note: Option<String>,
     /// What the details pane shows, and of which run.
     focus: Option<(u64, Focus)>,
     tab: RunTab,
@@ -167,6 +171,7 @@ impl Default for RunMode {
             input: "{}".to_owned(),
             input_error: None,
             scanned_at: 0.0,
+            saved_note: None,
             focus: None,
             tab: RunTab::States,
             callback_output: "{}".to_owned(),
@@ -276,6 +281,11 @@ impl RunMode {
     /// Sets the path of a history to replay (as the field would).
     pub fn set_replay_path(&mut self, path: &str) {
         path.clone_into(&mut self.replay_path);
+    }
+
+    /// Sets the error a callback's failure sends (as the field would).
+    pub fn set_callback_error(&mut self, text: &str) {
+        text.clone_into(&mut self.callback_error);
     }
 
     /// Sets the output a callback's success sends (as the editor would).
@@ -453,6 +463,7 @@ impl RunMode {
         match serde_json::from_str::<Value>(&self.input) {
             Ok(input) => {
                 self.input_error = None;
+                self.saved_note = None;
                 self.controller.start(session, input);
             }
             Err(e) => {
@@ -504,6 +515,53 @@ impl RunMode {
         self.controller.answer(token, answer);
     }
 
+    /// Appends the finished run to the definition's test file (the first one beside it, or a
+    /// new `NAME.test.yaml`) as a case: its input, the task results it got and its outcome.
+    fn save_case(&mut self, session: &Session) {
+        let Some(definition) = session.path() else {
+            self.controller.set_message(Some(
+                "Save the definition to a file first: its test file goes beside it.".into(),
+            ));
+            return;
+        };
+        let Some(exec) = self.controller.execution() else {
+            return;
+        };
+        let events = exec.history();
+        let input = match events.first().map(|e| &e.kind) {
+            Some(stepcraft::history::EventKind::ExecutionStarted { input, .. }) => input.to_value(),
+            _ => return,
+        };
+        let beside = stepcraft::run::beside(definition);
+        let Some(file) = beside
+            .existing_test_files()
+            .into_iter()
+            .next()
+            .or_else(|| beside.test_files.first().cloned())
+        else {
+            return;
+        };
+        let run = crate::cli::save_case::Run {
+            definition,
+            input: &input,
+            events,
+            status: exec.status(),
+            workflow_type: stepcraft::validate::WorkflowType::Standard,
+        };
+        match crate::cli::save_case::save(&file, None, &run) {
+            Ok(name) => {
+                let shown = file.file_name().map(|n| n.to_string_lossy().into_owned());
+                self.saved_note = Some(format!(
+                    "Saved as the case \"{name}\" in {}.",
+                    shown.unwrap_or_default()
+                ));
+                self.controller.set_message(None);
+                self.controller.load_scenarios(session);
+            }
+            Err(e) => self.controller.set_message(Some(e)),
+        }
+    }
+
     /// Does what a panel asked.
     pub fn apply(&mut self, action: RunAction, session: &Session) {
         match action {
@@ -518,6 +576,7 @@ impl RunMode {
             RunAction::Choose(index) => self.choose(index),
             RunAction::Answer { token, success } => self.answer(&token, success),
             RunAction::Coverage => self.controller.run_coverage(session),
+            RunAction::SaveCase => self.save_case(session),
             RunAction::HideCoverage => self.controller.hide_coverage(),
             RunAction::Replay(path) => {
                 self.controller.replay_file(&path);

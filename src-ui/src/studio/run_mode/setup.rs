@@ -15,9 +15,8 @@ use stepcraft::testing::{self, Mocks};
 use stepcraft::value::Val;
 
 /// A new execution of the session's definition, with its parameter values, on `input`; Task
-/// states answered by `scenario`'s mocks (`None`: by hand: callbacks and activities wait for the
-/// answer typed in the panel, other tasks fail saying how to mock them). The error says why it
-/// cannot run.
+/// states answered by `scenario`'s mocks (`None`: by hand: every task waits for the result, or
+/// the callback, typed in the panel). The error says why it cannot run.
 pub(super) fn new_execution(
     session: &Session,
     scenario: Option<&Scenario>,
@@ -47,9 +46,7 @@ pub(super) fn new_execution(
     prepared.tasks = match scenario.map(|s| &s.mocks) {
         Some(Ok(mocks @ Mocks::Config { .. })) => mocks.tasks(),
         Some(Err(e)) => return Err(format!("The mocks cannot be used: {e}")),
-        Some(Ok(Mocks::None)) | None => Tasks::Callbacks {
-            hint: "Choose a test case under Task results to mock it.".into(),
-        },
+        Some(Ok(Mocks::None)) | None => Tasks::ByHand,
     };
     // Each state run's data path, for the details' "Data path".
     prepared.config.inspect = true;
