@@ -142,7 +142,7 @@ pub fn new_file(definition: &str, workflow_type: WorkflowType, case: &Value) -> 
     }
     file.insert("cases".into(), Value::Array(vec![case.clone()]));
     format!(
-        "# Cases saved from runs by `stepcraft run --save-case`.\n{}",
+        "# Cases saved from runs (`stepcraft run --save-case`, or the studio's Save as test case).\n{}",
         write::to_yaml(&Value::Object(file))
     )
 }
