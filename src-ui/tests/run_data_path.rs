@@ -142,3 +142,42 @@ fn a_jsonata_task_shows_its_arguments_and_result() {
     assert!(shown(&harness, "\"sku\": \"A-1\""));
     assert!(shown(&harness, "\"unit\": 5"));
 }
+
+/// "Test this state" in the details runs the selected state alone (TestState): a task's error
+/// that its Retry rule takes is RETRIABLE, with the wait; a result gives the data path and the
+/// next state.
+#[test]
+fn a_state_is_tested_alone_from_the_details() {
+    let dir = TempDir::new("test-state-panel");
+    let mut harness = run_and_open(&dir, "paths", PATHS, PATHS_TESTS, "Charge");
+    harness.get_by_label("Test this state").click_accesskit();
+    harness.run();
+    harness.state_mut().run_mode_mut().tester_mut().set_fields(
+        r#"{"order": {"total": 5}}"#,
+        "{}",
+        Ok(r#"{"Payload": {"receipt": "r-1"}}"#),
+    );
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "▶ Test state")
+        .click_accesskit();
+    harness.run();
+    let (state, outcome) = harness
+        .state()
+        .run_mode()
+        .tester()
+        .outcome()
+        .expect("tested");
+    assert_eq!(state, "Charge");
+    let response = outcome.expect("the state ran");
+    assert_eq!(response.status.as_str(), "SUCCEEDED");
+    assert!(shown(&harness, "Status: SUCCEEDED"));
+    assert!(shown(&harness, "\"cents\": 5"), "its own data path");
+    assert_eq!(
+        response
+            .output
+            .as_ref()
+            .map(stepcraft::value::Val::to_value),
+        Some(serde_json::json!({"order": {"total": 5}, "payment": {"receipt": "r-1"}}))
+    );
+}

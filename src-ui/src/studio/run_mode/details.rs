@@ -42,34 +42,44 @@ impl RunMode {
         egui::ScrollArea::vertical()
             .id_salt("run-details")
             .auto_shrink([false, false])
-            .show(ui, |ui| match focus {
-                Some(Focus::Run(i)) => {
-                    if let Some(run) = self.trace().runs().get(i) {
-                        self.run_details_ui(ui, i, run);
-                        if run.state_type == StateType::Map {
-                            self.map_iterations_ui(ui, i, actions);
-                        }
-                    }
-                }
-                Some(Focus::Event(i)) => {
-                    if let Some(event) = self.events().get(i) {
-                        let tree = self.event_tree(event);
-                        ui.label(
-                            RichText::new(format!("Event {} · {}", event.id, event.kind.type_name()))
-                                .strong(),
-                        );
-                        json_tree_ui(ui, ui.scope_id().with(("run-event", event.id)), &tree);
-                    }
-                }
-                None => {
-                    ui.label(
-                        RichText::new(
-                            "Select a state on the graph, or a row below, to see its input and output.",
-                        )
-                        .weak(),
-                    );
+            .show(ui, |ui| {
+                self.focus_ui(ui, focus, actions);
+                if let Some(name) = selected_state {
+                    ui.separator();
+                    self.test_state_ui(ui, name, actions);
                 }
             });
+    }
+
+    fn focus_ui(&mut self, ui: &mut Ui, focus: Option<Focus>, actions: &mut Actions) {
+        match focus {
+            Some(Focus::Run(i)) => {
+                if let Some(run) = self.trace().runs().get(i) {
+                    self.run_details_ui(ui, i, run);
+                    if run.state_type == StateType::Map {
+                        self.map_iterations_ui(ui, i, actions);
+                    }
+                }
+            }
+            Some(Focus::Event(i)) => {
+                if let Some(event) = self.events().get(i) {
+                    let tree = self.event_tree(event);
+                    ui.label(
+                        RichText::new(format!("Event {} · {}", event.id, event.kind.type_name()))
+                            .strong(),
+                    );
+                    json_tree_ui(ui, ui.scope_id().with(("run-event", event.id)), &tree);
+                }
+            }
+            None => {
+                ui.label(
+                    RichText::new(
+                        "Select a state on the graph, or a row below, to see its input and output.",
+                    )
+                    .weak(),
+                );
+            }
+        }
     }
 
     fn run_details_ui(&self, ui: &mut Ui, index: usize, run: &StateRun) {

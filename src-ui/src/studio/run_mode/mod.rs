@@ -22,6 +22,7 @@ mod lists;
 pub mod scenarios;
 mod setup;
 mod table;
+pub mod test_state;
 pub mod views;
 
 pub use controller::{CallbackAnswer, CoverageRun, RunController};
@@ -87,6 +88,8 @@ pub enum RunAction {
     Replay(std::path::PathBuf),
     /// Append the finished run to the test file beside the definition as a case.
     SaveCase,
+    /// Test one state alone (TestState) with what the details' fields hold.
+    TestState(String),
     /// Run every test case and show what they cover on the graph.
     Coverage,
     /// Stop showing the coverage.
@@ -134,6 +137,8 @@ pub struct RunMode {
     scanned_at: f64,
     /// What the last "Save as test case" did.
     saved_note: Option<String>,
+    /// The "Test this state" fields and outcome.
+    tester: test_state::StateTester,
     /// What the details pane shows, and of which run.
     focus: Option<(u64, Focus)>,
     tab: RunTab,
@@ -172,6 +177,7 @@ impl Default for RunMode {
             input_error: None,
             scanned_at: 0.0,
             saved_note: None,
+            tester: test_state::StateTester::default(),
             focus: None,
             tab: RunTab::States,
             callback_output: "{}".to_owned(),
@@ -281,6 +287,16 @@ impl RunMode {
     /// Sets the path of a history to replay (as the field would).
     pub fn set_replay_path(&mut self, path: &str) {
         path.clone_into(&mut self.replay_path);
+    }
+
+    /// The "Test this state" section's fields and outcome.
+    pub fn tester(&self) -> &test_state::StateTester {
+        &self.tester
+    }
+
+    /// The "Test this state" section, to fill its fields.
+    pub fn tester_mut(&mut self) -> &mut test_state::StateTester {
+        &mut self.tester
     }
 
     /// Sets the error a callback's failure sends (as the field would).
@@ -577,6 +593,7 @@ impl RunMode {
             RunAction::Answer { token, success } => self.answer(&token, success),
             RunAction::Coverage => self.controller.run_coverage(session),
             RunAction::SaveCase => self.save_case(session),
+            RunAction::TestState(state) => self.tester.run(&state, session),
             RunAction::HideCoverage => self.controller.hide_coverage(),
             RunAction::Replay(path) => {
                 self.controller.replay_file(&path);
