@@ -1,0 +1,305 @@
+//! Definitions inside templates (`stepcraft::embedded`) on the real templates of
+//! `tests/fixtures/templates/`: listing, reading with template positions, and writing an edited
+//! definition back with every byte outside it kept.
+
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use stepcraft::embedded::{Place, StringForm, Template};
+use stepcraft::validate::{Options, validate};
+use stepcraft::{Document, Format, Location};
+
+fn fixture(name: &str) -> (PathBuf, String) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/templates")
+        .join(name);
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    (path, text)
+}
+
+fn template(name: &str) -> Template {
+    let (path, text) = fixture(name);
+    Template::parse(&text, Format::from_path(&path).expect("format")).expect("template reads")
+}
+
+/// The document with `change` made to its value, as an edit.
+fn edited(doc: &Document, change: impl FnOnce(&mut Value)) -> Document {
+    let mut doc = doc.clone();
+    let mut value = doc.value().clone();
+    change(&mut value);
+    doc.set_value(value);
+    doc
+}
+
+/// The bytes before and after the part that differs, which must lie inside `inside` (the
+/// first and last line of the definition as written).
+fn assert_only_between(before: &str, after: &str, first: &str, last: &str) {
+    let start = before.find(first).expect("first line");
+    let end = before.rfind(last).expect("last line") + last.len();
+    let tail = before.len() - end;
+    assert_eq!(
+        &after[..start],
+        &before[..start],
+        "bytes before the definition"
+    );
+    assert_eq!(
+        &after[after.len() - tail..],
+        &before[end..],
+        "bytes after the definition"
+    );
+}
+
+#[test]
+fn a_template_lists_its_state_machines_with_where_each_definition_is() {
+    let t = template("sam-inline.yaml");
+    let machines = t.machines();
+    let summary: Vec<(&str, &Place, Option<Location>)> = machines
+        .iter()
+        .map(|m| (m.id.as_str(), &m.place, m.location))
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (
+                "Orders",
+                &Place::Definition,
+                Some(Location {
+                    line: 15,
+                    column: 3
+                })
+            ),
+            (
+                "Refunds",
+                &Place::DefinitionString(StringForm::Sub),
+                Some(Location {
+                    line: 51,
+                    column: 3
+                })
+            ),
+        ]
+    );
+    assert_eq!(
+        machines[0].substitutions,
+        vec!["ValidateFunctionArn", "OrdersTable"]
+    );
+    let json = template("cfn.json");
+    let places: Vec<Place> = json.machines().into_iter().map(|m| m.place).collect();
+    assert_eq!(
+        places,
+        vec![
+            Place::Definition,
+            Place::DefinitionString(StringForm::Join),
+            Place::DefinitionString(StringForm::Plain)
+        ]
+    );
+    let single = template("single.yaml");
+    assert_eq!(single.machine(None).expect("one").id, "Greeter");
+    let err = t.machine(None).expect_err("two machines");
+    assert!(
+        err.message
+            .contains("Orders (inline Definition), Refunds (DefinitionString (Fn::Sub))"),
+        "{err}"
+    );
+    let err = t.machine(Some("Nope")).expect_err("no such");
+    assert!(err.message.contains("no state machine named Nope"), "{err}");
+}
+
+#[test]
+fn problems_inside_an_embedded_definition_are_placed_in_the_template() {
+    let text = "Resources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: A\n        States:\n          A:\n            Type: Pass\n            Next: Missing\n";
+    let t = Template::parse(text, Format::Yaml).expect("reads");
+    let e = t.embedded("M").expect("embedded");
+    let mut diags = validate(&e.document, &Options::default());
+    e.relocate(&mut diags);
+    let d = diags
+        .iter()
+        .find(|d| d.pointer.as_str() == "/States/A/Next")
+        .expect("Next is wrong");
+    assert_eq!(
+        d.location,
+        Some(Location {
+            line: 10,
+            column: 13
+        })
+    );
+
+    // Inside a !Sub | string: the line and column of the JSON text inside the template.
+    let text = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Sub |\n        {\"StartAt\": \"A\",\n         \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Missing\"}}}\n";
+    let t = Template::parse(text, Format::Yaml).expect("reads");
+    let e = t.embedded("M").expect("embedded");
+    let mut diags = validate(&e.document, &Options::default());
+    e.relocate(&mut diags);
+    let d = diags
+        .iter()
+        .find(|d| d.pointer.as_str() == "/States/A/Next")
+        .expect("Next is wrong");
+    assert_eq!(
+        d.location,
+        Some(Location {
+            line: 7,
+            column: 43
+        })
+    );
+
+    // Invalid JSON inside a JSON string: the escape's place in the template's line.
+    let text = "{\"Resources\": {\"M\": {\"Type\": \"AWS::StepFunctions::StateMachine\", \"Properties\": {\n  \"DefinitionString\": \"{\\\"StartAt\\\": \\\"A\\\",, }\"}}}}\n";
+    let t = Template::parse(text, Format::Json).expect("reads");
+    let err = t.embedded("M").expect_err("not JSON");
+    assert!(
+        err.message
+            .contains("DefinitionString is not a JSON definition"),
+        "{err}"
+    );
+    assert_eq!(
+        err.location,
+        Some(Location {
+            line: 2,
+            column: 44
+        })
+    );
+}
+
+#[test]
+fn an_unedited_definition_writes_back_byte_for_byte() {
+    for (name, id) in [
+        ("sam-inline.yaml", "Orders"),
+        ("sam-inline.yaml", "Refunds"),
+        ("cfn.json", "Inline"),
+        ("cfn.json", "Joined"),
+        ("cfn.json", "Quoted"),
+        ("single.yaml", "Greeter"),
+    ] {
+        let (_, text) = fixture(name);
+        let e = template(name).embedded(id).expect("embedded");
+        assert_eq!(
+            e.write_back(&text, &e.document).expect("written"),
+            text,
+            "{name}#{id}"
+        );
+    }
+}
+
+#[test]
+fn an_inline_yaml_definition_is_written_back_as_block_yaml_at_its_indentation() {
+    let (_, text) = fixture("sam-inline.yaml");
+    let e = template("sam-inline.yaml")
+        .embedded("Orders")
+        .expect("embedded");
+    assert_eq!(e.document.value()["StartAt"], "Validate");
+    let doc = edited(&e.document, |v| {
+        v["States"]["Validate"]["TimeoutSeconds"] = json!(30);
+    });
+    let out = e.write_back(&text, &doc).expect("written");
+    assert_only_between(&text, &out, "Comment: Order intake", "End: true");
+    assert!(
+        out.contains("        States:\n          Validate:\n            Type: Task\n"),
+        "{out}"
+    );
+    assert!(out.contains("            TimeoutSeconds: 30\n"), "{out}");
+    assert!(out.contains("      # Comment after the definition, before its substitutions.\n"));
+    let again = Template::parse(&out, Format::Yaml)
+        .expect("reads")
+        .embedded("Orders")
+        .expect("embedded");
+    assert_eq!(again.document.value(), doc.value());
+}
+
+#[test]
+fn a_sub_string_keeps_its_tag_its_block_and_its_placeholders() {
+    let (_, text) = fixture("sam-inline.yaml");
+    let e = template("sam-inline.yaml")
+        .embedded("Refunds")
+        .expect("embedded");
+    let doc = edited(&e.document, |v| {
+        v["States"]["Refund"]["Comment"] = json!("edited");
+    });
+    let out = e.write_back(&text, &doc).expect("written");
+    assert_only_between(
+        &text,
+        &out,
+        "        {\n          \"Comment\"",
+        "          }\n        }",
+    );
+    assert!(
+        out.contains("      DefinitionString: !Sub |\n        {\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"TimeoutSeconds\": ${RefundTimeout},"),
+        "bare kept: {out}"
+    );
+    assert!(
+        out.contains("\"Resource\": \"${ValidateOrder.Arn}\""),
+        "{out}"
+    );
+    let again = Template::parse(&out, Format::Yaml)
+        .expect("reads")
+        .embedded("Refunds")
+        .expect("embedded");
+    assert_eq!(again.document.value(), doc.value());
+}
+
+#[test]
+fn json_templates_keep_their_indentation_joins_and_quoted_strings() {
+    let (_, text) = fixture("cfn.json");
+    let t = template("cfn.json");
+
+    let e = t.embedded("Inline").expect("embedded");
+    let doc = edited(&e.document, |v| v["States"]["Wait"]["Seconds"] = json!(9));
+    let out = e.write_back(&text, &doc).expect("written");
+    assert_only_between(
+        &text,
+        &out,
+        "{\n                    \"StartAt\": \"Wait\"",
+        "\"Succeed\" }\n                    }\n                }",
+    );
+    assert!(out.contains("\"Definition\": {\n                    \"StartAt\": \"Wait\",\n                    \"States\": {\n                        \"Wait\": {\n"), "{out}");
+    assert!(out.contains("\"Seconds\": 9,"));
+
+    let e = t.embedded("Joined").expect("embedded");
+    assert_eq!(e.document.value()["States"]["Hello"]["Result"], "hi");
+    let doc = edited(&e.document, |v| {
+        v["States"]["Hello"]["Result"] = json!("hello");
+    });
+    let out = e.write_back(&text, &doc).expect("written");
+    assert_only_between(
+        &text,
+        &out,
+        "[\n                        \"{\",",
+        "\"}\"\n                    ]",
+    );
+    assert!(
+        out.contains("\"Fn::Join\": [\"\\n\", [\n                        \"{\",\n"),
+        "{out}"
+    );
+    let again = Template::parse(&out, Format::Json)
+        .expect("reads")
+        .embedded("Joined")
+        .expect("embedded");
+    assert_eq!(again.document.value(), doc.value());
+
+    let e = t.embedded("Quoted").expect("embedded");
+    let doc = edited(&e.document, |v| v["Comment"] = json!("one line"));
+    let out = e.write_back(&text, &doc).expect("written");
+    assert!(out.contains("\"DefinitionString\": \"{\\\"StartAt\\\":\\\"Only\\\",\\\"States\\\":{\\\"Only\\\":{\\\"Type\\\":\\\"Pass\\\",\\\"End\\\":true}},\\\"Comment\\\":\\\"one line\\\"}\"\n"), "{out}");
+}
+
+#[test]
+fn a_sub_with_variables_keeps_its_list_and_its_variables() {
+    let (_, text) = fixture("single.yaml");
+    let e = template("single.yaml")
+        .embedded("Greeter")
+        .expect("embedded");
+    let doc = edited(&e.document, |v| {
+        v["States"]["Greet"]["Comment"] = json!("hi");
+    });
+    let out = e.write_back(&text, &doc).expect("written");
+    assert!(
+        out.contains("        Fn::Sub:\n          - |-\n            {\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("          - Greeting: hello   # a variable of the Sub\n"),
+        "{out}"
+    );
+    assert!(out.contains("\"greeting\": \"${Greeting}\""), "{out}");
+}
