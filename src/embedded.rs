@@ -649,7 +649,11 @@ pub struct Embedded {
 impl Embedded {
     /// Where the definition starts in the template.
     pub fn location(&self) -> Location {
-        self.template.location_of_offset(self.region.start)
+        let start = self
+            .offsets
+            .first()
+            .map_or(self.region.start, |&o| o as usize);
+        self.template.location_of_offset(start)
     }
 
     /// Why an edited definition cannot be written back in place, if it cannot.
