@@ -328,14 +328,17 @@ impl Template {
                 ),
             ));
         }
+        let one_line = !text[start..end].contains('\n');
         let kind = if self.format == Format::Json {
             Kind::Json {
                 base: line_indent(text, start),
                 unit: json_unit(text, start..end),
+                one_line,
             }
         } else if flow {
             Kind::YamlFlow {
                 base: line_indent(text, start),
+                one_line,
             }
         } else {
             Kind::YamlBlock {
@@ -600,10 +603,15 @@ fn place(props: Option<&Value>) -> Place {
 enum Kind {
     /// A block mapping whose keys start at `indent`.
     YamlBlock { indent: usize },
-    /// A flow mapping (`{ ... }`) in YAML, on a line indented `base`.
-    YamlFlow { base: usize },
-    /// An object in a JSON template, on a line indented `base`, members `unit` further in.
-    Json { base: usize, unit: usize },
+    /// A flow mapping (`{ ... }`) in YAML, on a line indented `base` (or all on one line).
+    YamlFlow { base: usize, one_line: bool },
+    /// An object in a JSON template, on a line indented `base`, members `unit` further in (or
+    /// all on one line).
+    Json {
+        base: usize,
+        unit: usize,
+        one_line: bool,
+    },
     /// A string scalar.
     String { style: Style, base: usize },
     /// `Fn::Join`'s list of strings: a block sequence at `indent`, or a flow/JSON array on a
@@ -720,8 +728,11 @@ impl Embedded {
             Kind::YamlBlock { indent } => {
                 indent_lines(edited.formatted(Format::Yaml).trim_end(), *indent, false)
             }
-            Kind::YamlFlow { base } => indent_lines(json().trim_end(), base + 2, false),
-            Kind::Json { base, unit } => {
+            Kind::YamlFlow { one_line: true, .. } | Kind::Json { one_line: true, .. } => {
+                minify(&json())
+            }
+            Kind::YamlFlow { base, .. } => indent_lines(json().trim_end(), base + 2, false),
+            Kind::Json { base, unit, .. } => {
                 indent_lines(&reindent(json().trim_end(), *unit), *base, false)
             }
             Kind::String { style, base } => {

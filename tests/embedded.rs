@@ -303,3 +303,63 @@ fn a_sub_with_variables_keeps_its_list_and_its_variables() {
     );
     assert!(out.contains("\"greeting\": \"${Greeting}\""), "{out}");
 }
+
+/// Every reading and writing step on `text`, which may be any damaged template: no panic.
+fn read_and_write_back(text: &str, format: Format) {
+    let Ok(t) = Template::parse(text, format) else {
+        return;
+    };
+    for m in t.machines() {
+        let Ok(e) = t.embedded(&m.id) else {
+            continue;
+        };
+        let _ = e.location();
+        let mut diags = validate(&e.located(), &Options::default());
+        e.relocate(&mut diags);
+        let doc = edited(&e.document, |v| {
+            if let Some(o) = v.as_object_mut() {
+                o.insert("Comment".into(), json!("edited"));
+            }
+        });
+        let _ = e.write_back(text, &doc);
+    }
+}
+
+proptest::proptest! {
+    /// Templates cut, spliced and overwritten anywhere read, locate and write back (or refuse
+    /// to) without panicking.
+    #[test]
+    fn damaged_templates_never_panic(
+        name in proptest::sample::select(vec!["sam-inline.yaml", "cfn.json", "single.yaml"]),
+        at in 0usize..4000,
+        cut in 0usize..40,
+        insert in "[ \n\"'|>{}\\[\\]#:\\-\\\\a-z0-9${}]{0,12}",
+    ) {
+        let (path, text) = fixture(name);
+        let format = Format::from_path(&path).expect("format");
+        let mut at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut end = (at + cut).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let damaged = format!("{}{insert}{}", &text[..at], &text[end..]);
+        read_and_write_back(&damaged, format);
+    }
+}
+
+#[test]
+fn flow_definitions_and_short_form_joins_keep_their_shape() {
+    let text = "Resources:\n  Flow:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition: {\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}  # flow\n  Joined:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      DefinitionString: !Join\n        - \"\"\n        - - '{\"StartAt\": \"A\",'\n          - '\"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}'\n  # trailing comment\n";
+    let t = Template::parse(text, Format::Yaml).expect("reads");
+    let flow = t.embedded("Flow").expect("Flow");
+    let doc = edited(&flow.document, |v| v["Comment"] = json!("c"));
+    let out = flow.write_back(text, &doc).expect("written");
+    assert!(out.contains("      Definition: {\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Pass\",\"End\":true}},\"Comment\":\"c\"}  # flow\n  Joined:"), "{out}");
+    let joined = t.embedded("Joined").expect("Joined");
+    let doc = edited(&joined.document, |v| v["Comment"] = json!("c"));
+    let out = joined.write_back(text, &doc).expect("written");
+    assert!(out.contains("      DefinitionString: !Join\n        - \"\"\n        - - \"{\\\"StartAt\\\":\\\"A\\\",\\\"States\\\":{\\\"A\\\":{\\\"Type\\\":\\\"Pass\\\",\\\"End\\\":true}},\\\"Comment\\\":\\\"c\\\"}\"\n  # trailing comment\n"), "{out}");
+}
