@@ -242,6 +242,25 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
             out.extend(without_data(found));
             continue;
         }
+        if let Some((template, id)) = template_machine(path) {
+            // `template.yaml#Orders`: its test files are `template.Orders.test.yaml` beside it.
+            let tests = beside_machine(&template, &id);
+            if tests.is_empty() {
+                return Err(LoadError {
+                    path: path.clone(),
+                    message: format!(
+                        "no test files for this state machine: write {} (with \"definition: {}#{id}\")",
+                        beside_machine_names(&template, &id)[0].display(),
+                        template
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default()
+                    ),
+                });
+            }
+            out.extend(tests);
+            continue;
+        }
         let named_as_test = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -258,6 +277,35 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
         }
     }
     Ok(out)
+}
+
+/// The template and logical ID a `FILE#Id` path names, when `FILE#Id` is not itself a file.
+fn template_machine(path: &Path) -> Option<(PathBuf, String)> {
+    if path.exists() {
+        return None;
+    }
+    let text = path.to_str()?;
+    let (file, id) = text.rsplit_once('#')?;
+    (!id.is_empty() && Path::new(file).is_file()).then(|| (PathBuf::from(file), id.to_owned()))
+}
+
+/// The test files of state machine `id` of `template`: `STEM.ID.test.yaml` (`.yml`, `.json`).
+fn beside_machine_names(template: &Path, id: &str) -> Vec<PathBuf> {
+    let stem = template
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    ["test.yaml", "test.yml", "test.json"]
+        .iter()
+        .map(|ext| template.with_file_name(format!("{stem}.{id}.{ext}")))
+        .collect()
+}
+
+fn beside_machine(template: &Path, id: &str) -> Vec<PathBuf> {
+    beside_machine_names(template, id)
+        .into_iter()
+        .filter(|p| p.is_file())
+        .collect()
 }
 
 fn is_jsonl(path: &Path) -> bool {

@@ -94,6 +94,8 @@ fn a_run_over_several_definitions_reports_each_in_the_json_report() {
         "--coverage",
         "--format",
         "json",
+        // The sam-local example runs its template's functions: with consent, as CI runs it.
+        "--allow-backends",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let report: Value = serde_json::from_str(&stdout(&out)).expect("JSON");
@@ -104,8 +106,13 @@ fn a_run_over_several_definitions_reports_each_in_the_json_report() {
         .iter()
         .map(|d| d["testFiles"][0].as_str().expect("a file"))
         .collect();
-    assert_eq!(files.len(), 6, "{files:?}");
+    assert_eq!(files.len(), 7, "{files:?}");
     assert!(files.iter().any(|f| f.ends_with("map-items.test.yaml")));
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("sam-local/order.test.yaml"))
+    );
     let jsonata = definitions
         .iter()
         .find(|d| {

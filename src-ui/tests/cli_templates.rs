@@ -217,6 +217,34 @@ fn every_command_reads_a_definition_inside_a_template() {
         "{}",
         stdout(&out)
     );
+    // Named by the state machine: its test files beside the template.
+    let out = stepcraft(&["test", &orders]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no test files for this state machine: write"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out)
+            .contains("sam-inline.Orders.test.yaml (with \"definition: sam-inline.yaml#Orders\")"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::rename(&tests, dir.path("sam-inline.Orders.test.yaml")).expect("renamed");
+    let out = stepcraft(&["test", &orders]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("ok stores the order"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 /// The bytes before `first` and after `last` (the definition's first and last lines as
