@@ -247,7 +247,9 @@ impl Template {
             )),
             Place::Elsewhere(what) => Err(EmbedError::new(
                 at(&props),
-                format!("{id}'s definition cannot be read offline: {what}"),
+                format!(
+                    "{id}'s definition cannot be read offline: {what}; give Stepcraft a copy of the definition file itself"
+                ),
             )),
         }
     }
