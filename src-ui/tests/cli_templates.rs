@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 use std::process::Command;
-use support::{TempDir, repo, s, stderr, stdout, stepcraft};
+use support::{TempDir, repo, stderr, stdout, stepcraft};
 
 mod support;
 
@@ -322,5 +322,4 @@ fn fmt_write_writes_the_definition_back_into_the_template_and_nothing_else() {
         let out = stepcraft(&["validate", &format!("{json}#{id}")]);
         assert_eq!(out.status.code(), Some(0), "{id}: {}", stdout(&out));
     }
-    let _ = s;
 }
