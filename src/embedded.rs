@@ -264,6 +264,34 @@ impl Template {
         pointers.iter().find_map(|p| self.map.value_offset(p))
     }
 
+    /// `value` with every intrinsic function in it (`{"Ref": ..}`, `{"Fn::GetAtt": ..}`, ...)
+    /// resolved to its stand-in, as CloudFormation resolves them inside an inline `Definition`;
+    /// `None` when it has none. One that cannot be resolved stays as written (and is reported
+    /// where it is, as a value of the wrong type).
+    fn resolve_intrinsics(&self, value: &Value) -> Option<Value> {
+        fn walk(value: &mut Value, resolver: &crate::subst::cfn::Resolver<'_>, changed: &mut bool) {
+            match value {
+                Value::Object(map)
+                    if map.len() == 1
+                        && map.keys().all(|k| k == "Ref" || k.starts_with("Fn::")) =>
+                {
+                    if let Ok(r) = resolver.resolve(value) {
+                        *value = r.value;
+                        *changed = true;
+                    }
+                }
+                Value::Object(map) => map.values_mut().for_each(|v| walk(v, resolver, changed)),
+                Value::Array(items) => items.iter_mut().for_each(|v| walk(v, resolver, changed)),
+                _ => {}
+            }
+        }
+        let resolver = crate::subst::cfn::Resolver::new(&self.value);
+        let mut resolved = value.clone();
+        let mut changed = false;
+        walk(&mut resolved, &resolver, &mut changed);
+        changed.then_some(resolved)
+    }
+
     /// Where the collection at `pointer` starts in the text: its `{` or `[`, or for a block
     /// collection its first key or first `-` (the parser marks block collections after them).
     fn node_start(&self, pointer: &Pointer, value: &Value) -> Option<usize> {
@@ -355,6 +383,7 @@ impl Template {
             kind,
             template: SourceMap::new(text),
             format: self.format,
+            resolved: self.resolve_intrinsics(&value),
             problem: None,
         })
     }
@@ -493,6 +522,7 @@ impl Template {
             kind,
             template: SourceMap::new(text),
             format: self.format,
+            resolved: None,
             problem,
         })
     }
@@ -652,6 +682,9 @@ pub struct Embedded {
     kind: Kind,
     template: SourceMap,
     format: Format,
+    /// The definition with the template's intrinsic functions (`!GetAtt Fn.Arn` written inside
+    /// an inline `Definition`) resolved to stand-ins, when it has any.
+    resolved: Option<Value>,
     /// Why an edited definition cannot be written back in place, if it cannot.
     problem: Option<String>,
 }
@@ -680,12 +713,20 @@ impl Embedded {
 
     /// The definition with every position in the template: what the command line validates,
     /// runs and reports on (its text is still the definition's own).
+    ///
+    /// Intrinsic functions written inside an inline `Definition` (`Resource: !GetAtt Fn.Arn`)
+    /// are resolved to their stand-ins here, as CloudFormation resolves them when it deploys;
+    /// [`Embedded::document`] keeps them as written, for editing and writing back.
     pub fn located(&self) -> Document {
         let map = self
             .document
             .source_map()
             .translated(&self.offsets, &self.template);
-        self.document.placed(map, |l| self.to_template(l))
+        let mut doc = self.document.placed(map, |l| self.to_template(l));
+        if let Some(resolved) = &self.resolved {
+            doc.set_value(resolved.clone());
+        }
+        doc
     }
 
     /// Places diagnostics located in the document's text at their line:column in the template.

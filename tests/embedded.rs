@@ -363,3 +363,29 @@ fn flow_definitions_and_short_form_joins_keep_their_shape() {
     let out = joined.write_back(text, &doc).expect("written");
     assert!(out.contains("      DefinitionString: !Join\n        - \"\"\n        - - \"{\\\"StartAt\\\":\\\"A\\\",\\\"States\\\":{\\\"A\\\":{\\\"Type\\\":\\\"Pass\\\",\\\"End\\\":true}},\\\"Comment\\\":\\\"c\\\"}\"\n  # trailing comment\n"), "{out}");
 }
+
+#[test]
+fn intrinsic_functions_inside_an_inline_definition_are_resolved_for_checks_and_runs() {
+    let text = "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: Call\n        States:\n          Call:\n            Type: Task\n            Resource: !GetAtt F.Arn\n            End: true\n  F:\n    Type: AWS::Serverless::Function\n    Properties: {Handler: a.b, Runtime: python3.12, InlineCode: x}\n";
+    let e = Template::parse(text, Format::Yaml)
+        .expect("reads")
+        .embedded("M")
+        .expect("M");
+    assert_eq!(
+        e.document.value()["States"]["Call"]["Resource"],
+        json!({"Fn::GetAtt": ["F", "Arn"]}),
+        "kept as written, to write back"
+    );
+    let located = e.located();
+    assert_eq!(
+        located.value()["States"]["Call"]["Resource"],
+        "arn:aws:lambda:us-east-1:123456789012:function:F"
+    );
+    assert!(
+        validate(&located, &Options::default())
+            .iter()
+            .all(|d| !d.is_error())
+    );
+    // Unedited, the tag stays byte for byte.
+    assert_eq!(e.write_back(text, &e.document).expect("written"), text);
+}
