@@ -264,34 +264,6 @@ impl Template {
         pointers.iter().find_map(|p| self.map.value_offset(p))
     }
 
-    /// `value` with every intrinsic function in it (`{"Ref": ..}`, `{"Fn::GetAtt": ..}`, ...)
-    /// resolved to its stand-in, as CloudFormation resolves them inside an inline `Definition`;
-    /// `None` when it has none. One that cannot be resolved stays as written (and is reported
-    /// where it is, as a value of the wrong type).
-    fn resolve_intrinsics(&self, value: &Value) -> Option<Value> {
-        fn walk(value: &mut Value, resolver: &crate::subst::cfn::Resolver<'_>, changed: &mut bool) {
-            match value {
-                Value::Object(map)
-                    if map.len() == 1
-                        && map.keys().all(|k| k == "Ref" || k.starts_with("Fn::")) =>
-                {
-                    if let Ok(r) = resolver.resolve(value) {
-                        *value = r.value;
-                        *changed = true;
-                    }
-                }
-                Value::Object(map) => map.values_mut().for_each(|v| walk(v, resolver, changed)),
-                Value::Array(items) => items.iter_mut().for_each(|v| walk(v, resolver, changed)),
-                _ => {}
-            }
-        }
-        let resolver = crate::subst::cfn::Resolver::new(&self.value);
-        let mut resolved = value.clone();
-        let mut changed = false;
-        walk(&mut resolved, &resolver, &mut changed);
-        changed.then_some(resolved)
-    }
-
     /// Where the collection at `pointer` starts in the text: its `{` or `[`, or for a block
     /// collection its first key or first `-` (the parser marks block collections after them).
     fn node_start(&self, pointer: &Pointer, value: &Value) -> Option<usize> {
@@ -383,7 +355,8 @@ impl Template {
             kind,
             template: SourceMap::new(text),
             format: self.format,
-            resolved: self.resolve_intrinsics(&value),
+            resolved: resolve_intrinsics(&self.value, &value),
+            template_value: std::sync::Arc::new(self.value.clone()),
             problem: None,
         })
     }
@@ -523,6 +496,7 @@ impl Template {
             template: SourceMap::new(text),
             format: self.format,
             resolved: None,
+            template_value: std::sync::Arc::new(self.value.clone()),
             problem,
         })
     }
@@ -593,6 +567,33 @@ pub fn read_named(path: &std::path::Path, id: Option<&str>) -> Result<Named, Str
         document: embedded.located(),
         file: None,
     })
+}
+
+/// `value` with every intrinsic function in it (`{"Ref": ..}`, `{"Fn::GetAtt": ..}`, ...)
+/// resolved to its stand-in, as CloudFormation resolves them inside an inline `Definition`;
+/// `None` when it has none. One that cannot be resolved stays as written (and is reported
+/// where it is, as a value of the wrong type).
+fn resolve_intrinsics(template: &Value, value: &Value) -> Option<Value> {
+    fn walk(value: &mut Value, resolver: &crate::subst::cfn::Resolver<'_>, changed: &mut bool) {
+        match value {
+            Value::Object(map)
+                if map.len() == 1 && map.keys().all(|k| k == "Ref" || k.starts_with("Fn::")) =>
+            {
+                if let Ok(r) = resolver.resolve(value) {
+                    *value = r.value;
+                    *changed = true;
+                }
+            }
+            Value::Object(map) => map.values_mut().for_each(|v| walk(v, resolver, changed)),
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, resolver, changed)),
+            _ => {}
+        }
+    }
+    let resolver = crate::subst::cfn::Resolver::new(template);
+    let mut resolved = value.clone();
+    let mut changed = false;
+    walk(&mut resolved, &resolver, &mut changed);
+    changed.then_some(resolved)
 }
 
 /// Where the definition of a resource's properties is.
@@ -685,6 +686,8 @@ pub struct Embedded {
     /// The definition with the template's intrinsic functions (`!GetAtt Fn.Arn` written inside
     /// an inline `Definition`) resolved to stand-ins, when it has any.
     resolved: Option<Value>,
+    /// The template read into JSON, for resolving intrinsic functions in an edited definition.
+    template_value: std::sync::Arc<Value>,
     /// Why an edited definition cannot be written back in place, if it cannot.
     problem: Option<String>,
 }
@@ -727,6 +730,19 @@ impl Embedded {
             doc.set_value(resolved.clone());
         }
         doc
+    }
+
+    /// `doc` (this definition, maybe edited) with the template's intrinsic functions in it
+    /// resolved to stand-ins, for checking and running; `None` when it has none.
+    pub fn resolved(&self, doc: &Document) -> Option<Document> {
+        if matches!(self.kind, Kind::String { .. } | Kind::Join { .. }) {
+            // CloudFormation reads a DefinitionString as text, functions and all.
+            return None;
+        }
+        let value = resolve_intrinsics(&self.template_value, doc.value())?;
+        let mut resolved = doc.clone();
+        resolved.set_value(value);
+        Some(resolved)
     }
 
     /// Places diagnostics located in the document's text at their line:column in the template.

@@ -242,3 +242,24 @@ fn save_writes_back_into_a_json_template_and_a_sub_string() {
     assert!(after.contains("          - Greeting: hello   # a variable of the Sub\n"));
     cfn_lint(&template);
 }
+
+#[test]
+fn intrinsic_functions_inside_an_inline_definition_are_no_problem() {
+    let dir = TempDir::new("studio-template-getatt");
+    let template = dir.file(
+        "template.yaml",
+        "Transform: AWS::Serverless-2016-10-31\nResources:\n  M:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition:\n        StartAt: Call\n        States:\n          Call:\n            Type: Task\n            Resource: !GetAtt F.Arn\n            End: true\n  F:\n    Type: AWS::Serverless::Function\n    Properties: {Handler: a.b, Runtime: python3.12, InlineCode: x}\n",
+    );
+    let harness = studio(&template, &dir.path("recovery"));
+    let session = harness.state().session();
+    assert_eq!(session.name(), "M in template.yaml");
+    assert!(
+        session.diagnostics().iter().all(|d| !d.is_error()),
+        "{:?}",
+        session.diagnostics()
+    );
+    assert_eq!(
+        session.document().value()["States"]["Call"]["Resource"]["Fn::GetAtt"][0],
+        "F"
+    );
+}

@@ -367,11 +367,17 @@ impl Session {
     /// Reads the model, validates, and builds the graph again.
     fn derive(&mut self) {
         self.machine = self.doc.model().0;
+        // Inside a template, intrinsic functions in the definition are checked as the values
+        // CloudFormation gives them.
+        let resolved = self
+            .in_template
+            .as_ref()
+            .and_then(|t| t.embedded.resolved(&self.doc));
         self.diagnostics = if self.stand_in {
             Vec::new()
         } else {
             validate(
-                &self.doc,
+                resolved.as_ref().unwrap_or(&self.doc),
                 &Options {
                     substitutions: self.parameters.effective(),
                     ..Options::default()
