@@ -82,6 +82,18 @@ impl Document {
         }
     }
 
+    /// The same document placed in another text: positions (and those of the warnings found
+    /// while reading) come from `map` and `relocate`. Used for a definition read from inside a
+    /// template, located at the template's lines.
+    pub(crate) fn placed(&self, map: SourceMap, relocate: impl Fn(Location) -> Location) -> Self {
+        let mut doc = self.clone();
+        doc.map = map;
+        for w in &mut doc.read_warnings {
+            w.location = w.location.map(&relocate);
+        }
+        doc
+    }
+
     /// The JSON value of the definition.
     pub fn value(&self) -> &Value {
         &self.value
@@ -158,6 +170,11 @@ impl Document {
     /// Where a pointer sits in the source text (for an edited document, in the text as read).
     pub fn locate(&self, pointer: &Pointer) -> Option<Location> {
         self.map.locate(pointer)
+    }
+
+    /// Where each value sits in the text.
+    pub(crate) fn source_map(&self) -> &SourceMap {
+        &self.map
     }
 
     /// Problems found while reading that did not stop it (duplicate keys).

@@ -45,6 +45,7 @@ pub mod coverage;
 pub mod diag;
 pub mod document;
 pub mod edit;
+pub mod embedded;
 pub mod export;
 pub mod expr;
 pub mod graph;

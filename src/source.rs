@@ -61,7 +61,7 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
-    fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(
             text.bytes()
@@ -114,6 +114,44 @@ impl SourceMap {
         self.spans
             .get(pointer.as_str())
             .map(|span| self.location_of_offset(span.value as usize))
+    }
+
+    /// The byte offset where the value at `pointer` starts in the text, if it is there.
+    pub(crate) fn value_offset(&self, pointer: &Pointer) -> Option<usize> {
+        self.spans.get(pointer.as_str()).map(|s| s.value as usize)
+    }
+
+    /// The byte offset where the key of the member at `pointer` starts, if it is there.
+    pub(crate) fn key_offset(&self, pointer: &Pointer) -> Option<usize> {
+        self.spans
+            .get(pointer.as_str())
+            .and_then(|s| s.key.map(|k| k as usize))
+    }
+
+    /// This map's positions moved into `into`'s text: `offsets` gives, for each byte of this
+    /// map's text, the byte of `into`'s text it came from.
+    pub(crate) fn translated(&self, offsets: &[u32], into: &SourceMap) -> SourceMap {
+        let at = |o: u32| offsets.get(o as usize).copied().unwrap_or(o);
+        SourceMap {
+            spans: self
+                .spans
+                .iter()
+                .map(|(p, s)| {
+                    let span = Span {
+                        key: s.key.map(at),
+                        value: at(s.value),
+                    };
+                    (p.clone(), span)
+                })
+                .collect(),
+            line_starts: into.line_starts.clone(),
+            text: into.text.clone(),
+        }
+    }
+
+    /// The text the map was built over.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
     }
 
     fn record(&mut self, pointer: &str, key: Option<usize>, value: usize) -> bool {

@@ -242,6 +242,25 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
             out.extend(without_data(found));
             continue;
         }
+        if let Some((template, id)) = template_machine(path) {
+            // `template.yaml#Orders`: its test files are `template.Orders.test.yaml` beside it.
+            let tests = beside_machine(&template, &id);
+            if tests.is_empty() {
+                return Err(LoadError {
+                    path: path.clone(),
+                    message: format!(
+                        "no test files for this state machine: write {} (with \"definition: {}#{id}\")",
+                        beside_machine_names(&template, &id)[0].display(),
+                        template
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default()
+                    ),
+                });
+            }
+            out.extend(tests);
+            continue;
+        }
         let named_as_test = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -258,6 +277,35 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
         }
     }
     Ok(out)
+}
+
+/// The template and logical ID a `FILE#Id` path names, when `FILE#Id` is not itself a file.
+fn template_machine(path: &Path) -> Option<(PathBuf, String)> {
+    if path.exists() {
+        return None;
+    }
+    let text = path.to_str()?;
+    let (file, id) = text.rsplit_once('#')?;
+    (!id.is_empty() && Path::new(file).is_file()).then(|| (PathBuf::from(file), id.to_owned()))
+}
+
+/// The test files of state machine `id` of `template`: `STEM.ID.test.yaml` (`.yml`, `.json`).
+fn beside_machine_names(template: &Path, id: &str) -> Vec<PathBuf> {
+    let stem = template
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    ["test.yaml", "test.yml", "test.json"]
+        .iter()
+        .map(|ext| template.with_file_name(format!("{stem}.{id}.{ext}")))
+        .collect()
+}
+
+fn beside_machine(template: &Path, id: &str) -> Vec<PathBuf> {
+    beside_machine_names(template, id)
+        .into_iter()
+        .filter(|p| p.is_file())
+        .collect()
 }
 
 fn is_jsonl(path: &Path) -> bool {
@@ -553,12 +601,21 @@ pub fn test_file(path: &Path, value: &Value, options: &LoadOptions) -> Result<Te
             "a test file is an object with \"definition\" and \"cases\"",
         )
     })?;
+    // `template.yaml#Orders`: a state machine of a template; its template gives the values.
+    let mut in_template: Option<(PathBuf, String)> = None;
     let definition: Result<(Document, Option<PathBuf>), String> = match root.get("definition") {
-        Some(Value::String(rel)) => reach.path(base, rel, "definition").and_then(|p| {
-            read_document(&p)
-                .map(|doc| (doc, Some(p.clone())))
-                .map_err(|e| e.to_string())
-        }),
+        Some(Value::String(rel)) => match crate::embedded::split_name(base, rel) {
+            Some((file, id)) => reach.path(base, &file, "definition").and_then(|template| {
+                let read = crate::embedded::read_named(&template, id.as_deref())?;
+                in_template = Some((template, read.id.clone()));
+                Ok((read.document, read.file))
+            }),
+            None => reach.path(base, rel, "definition").and_then(|p| {
+                read_document(&p)
+                    .map(|doc| (doc, Some(p.clone())))
+                    .map_err(|e| e.to_string())
+            }),
+        },
         Some(v @ Value::Object(_)) => Ok((Document::from_value(v.clone(), Format::Json), None)),
         _ => {
             return Err(shape(
@@ -591,9 +648,17 @@ pub fn test_file(path: &Path, value: &Value, options: &LoadOptions) -> Result<Te
         .and_then(Value::as_array)
         .ok_or_else(|| shape(path, "a test file needs a \"cases\" array"))?;
     let definition_path = definition.as_ref().ok().and_then(|(_, p)| p.as_deref());
-    let file_subs = file_substitutions(path, root, definition_path, options.no_discovery, &reach)?;
+    let file_subs = file_substitutions(
+        path,
+        root,
+        definition_path,
+        in_template.as_ref(),
+        options.no_discovery,
+        &reach,
+    )?;
     let template = match root.get("template").and_then(Value::as_str) {
         Some(t) => reach.path(base, t, "template").ok(),
+        None if in_template.is_some() => in_template.as_ref().map(|(t, _)| t.clone()),
         None if options.no_discovery => None,
         None => definition_path.and_then(crate::subst::template::find_for),
     };
@@ -722,6 +787,7 @@ fn file_substitutions(
     path: &Path,
     root: &Map<String, Value>,
     definition: Option<&Path>,
+    in_template: Option<&(PathBuf, String)>,
     no_discovery: bool,
     reach: &Reach,
 ) -> Result<Substitutions, LoadError> {
@@ -732,14 +798,15 @@ fn file_substitutions(
                 .path(base, t, "template")
                 .map_err(|m| shape(path, m))?,
         ),
-        None => None,
+        None => in_template.map(|(t, _)| t.clone()),
     };
     let mut sources = Sources {
         template,
         template_resource: root
             .get("templateResource")
             .and_then(Value::as_str)
-            .map(str::to_owned),
+            .map(str::to_owned)
+            .or_else(|| in_template.map(|(_, id)| id.clone())),
         no_discovery,
         ..Sources::default()
     };

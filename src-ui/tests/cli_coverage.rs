@@ -125,6 +125,11 @@ fn a_run_over_several_definitions_reports_each_in_the_json_report() {
     );
     assert!(files.len() >= 7, "{files:?}");
     assert!(files.iter().any(|f| f.ends_with("map-items.test.yaml")));
+    assert!(
+        files
+            .iter()
+            .any(|f| f.ends_with("sam-local/order.test.yaml"))
+    );
     let jsonata = definitions
         .iter()
         .find(|d| {

@@ -140,6 +140,8 @@ pub fn substitutions(
         }
     };
     let mut out = Substitutions::new();
+    let resolver = Resolver::new(&template);
+    sub_values(&resolver, path, chosen, &mut out);
     let Some(subs) = chosen
         .properties
         .and_then(|p| p.get("DefinitionSubstitutions"))
@@ -153,7 +155,6 @@ pub fn substitutions(
             chosen.id
         ));
     };
-    let resolver = Resolver::new(&template);
     for (name, value) in subs {
         // One value that cannot be worked out does not stop the others: it is reported where
         // the definition uses it (UNRESOLVED_SUBSTITUTION).
@@ -196,6 +197,54 @@ pub fn substitutions(
         );
     }
     Ok(out)
+}
+
+/// The values `Fn::Sub` gives the placeholders of a `DefinitionString` written with it: its
+/// variables, template parameters, pseudo parameters and `Resource.Attribute`s, resolved as
+/// stand-ins. `DefinitionSubstitutions` (layered after) are read separately.
+fn sub_values(
+    resolver: &Resolver<'_>,
+    path: &Path,
+    machine: &StateMachineResource<'_>,
+    out: &mut Substitutions,
+) {
+    let Some(sub) = machine
+        .properties
+        .and_then(|p| p.get("DefinitionString"))
+        .and_then(|d| d.get("Fn::Sub"))
+    else {
+        return;
+    };
+    let (text, variables) = match sub {
+        Value::String(text) => (text.as_str(), Value::Object(serde_json::Map::new())),
+        Value::Array(items) => match items.as_slice() {
+            [Value::String(text), vars @ Value::Object(_)] => (text.as_str(), vars.clone()),
+            _ => return,
+        },
+        _ => return,
+    };
+    for found in crate::placeholder::find(text) {
+        let name = found.name;
+        if out.get(name).is_some() || out.unresolved(name).is_some() {
+            continue;
+        }
+        let expr = serde_json::json!({ "Fn::Sub": [format!("${{{name}}}"), variables] });
+        match resolver.resolve(&expr) {
+            Ok(resolved) => out.set(
+                name.to_owned(),
+                resolved.value,
+                Origin::Template {
+                    path: path.to_owned(),
+                    resource: machine.id.to_owned(),
+                    stand_in: resolved.stand_in,
+                },
+            ),
+            Err(e) => out.set_unresolved(
+                name.to_owned(),
+                format!("{}'s Fn::Sub in {}: {e}", machine.id, path.display()),
+            ),
+        }
+    }
 }
 
 /// Looks for a SAM or CloudFormation template whose state machine's `DefinitionUri` names

@@ -1,19 +1,19 @@
 //! `stepcraft export`: the definition as JSON or YAML, or as infrastructure as code (a
 //! CloudFormation or SAM template, or Terraform) with its placeholders as parameters.
 
-use super::validate::format_diagnostic;
+use super::definition::load;
 use super::{Outcome, eprint};
-use crate::files::{read_text, write_atomic};
+use crate::files::write_atomic;
 use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use stepcraft::Format;
 use stepcraft::export::{ExportOptions, Target, export};
 use stepcraft::validate::WorkflowType;
-use stepcraft::{Document, Format};
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The definition (.json, .yaml, .yml).
+    /// The definition (.json, .yaml, .yml), or TEMPLATE#LogicalId.
     file: PathBuf,
     /// What to write.
     #[arg(long, value_enum)]
@@ -73,47 +73,45 @@ fn definition_file(definition: &Path, output: Option<&Path>) -> String {
 /// Exit status 0 when written, 1 when the file is not a definition or cannot be exported as
 /// asked, 2 when it cannot be read or the output cannot be written.
 pub fn run(args: &ExportArgs) -> u8 {
-    let text = match read_text(&args.file) {
-        Ok(t) => t,
-        Err(e) => {
-            eprint(&e);
-            return Outcome::Unreadable as u8;
+    let loaded = match load(&args.file) {
+        Ok(l) => l,
+        Err(f) => {
+            eprint(&f.message);
+            return f.outcome as u8;
         }
     };
-    let format = Format::from_path(&args.file).unwrap_or_else(|| Format::sniff(&text));
-    let doc = match Document::parse(&text, format) {
-        Ok(doc) => doc,
-        Err(d) => {
-            eprint(&format_diagnostic(&args.file, &d));
-            return Outcome::Invalid as u8;
-        }
-    };
-    let name = args.name.clone().unwrap_or_else(|| {
-        let file = args
-            .file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        file.split('.').next().unwrap_or("StateMachine").to_owned()
-    });
-    let file = definition_file(&args.file, args.output.as_deref());
+    let doc = &loaded.document;
+    let name = args
+        .name
+        .clone()
+        .or_else(|| loaded.template.as_ref().map(|(_, id)| id.clone()))
+        .unwrap_or_else(|| {
+            let file = args
+                .file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            file.split('.').next().unwrap_or("StateMachine").to_owned()
+        });
+    let file = definition_file(&loaded.file, args.output.as_deref());
     let options = ExportOptions {
         name,
         workflow_type: args.workflow_type.unwrap_or(WorkflowType::Standard),
-        definition_file: Some(file),
+        // A definition inside a template has no file of its own to refer to.
+        definition_file: loaded.embedded.is_none().then_some(file),
         inline: !args.definition_uri,
     };
     let written = match args.to {
         To::Json => Ok(doc.formatted(Format::Json)),
         To::Yaml => Ok(doc.formatted(Format::Yaml)),
-        To::Cloudformation => export(&doc, Target::CloudFormation, &options),
-        To::Sam => export(&doc, Target::Sam, &options),
-        To::Terraform => export(&doc, Target::Terraform, &options),
+        To::Cloudformation => export(doc, Target::CloudFormation, &options),
+        To::Sam => export(doc, Target::Sam, &options),
+        To::Terraform => export(doc, Target::Terraform, &options),
     };
     let out = match written {
         Ok(out) => out,
         Err(e) => {
-            eprint(&format!("{}: error: {e}", args.file.display()));
+            eprint(&format!("{}: error: {e}", loaded.name()));
             return Outcome::Invalid as u8;
         }
     };

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod coverage;
+pub mod definition;
 pub mod export;
 pub mod fmt;
 pub mod render;
@@ -9,6 +10,7 @@ pub mod replay;
 pub mod run;
 pub mod save_case;
 pub mod subst;
+pub mod template;
 pub mod test;
 pub mod test_state;
 pub mod validate;
@@ -81,6 +83,12 @@ pub enum Command {
     /// when the file is not a definition or cannot be exported as asked, 2 when it cannot be
     /// read or the output cannot be written.
     Export(export::ExportArgs),
+    /// List the state machines of a SAM or CloudFormation template: logical ID, type, where the
+    /// definition is (inline Definition, DefinitionString, DefinitionUri), its states and
+    /// placeholders. Every command that reads a definition takes TEMPLATE#LogicalId.
+    ///
+    /// Exit status: 0 when listed, 2 when the file cannot be read or holds no state machine.
+    Template(template::TemplateArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// For example: `stepcraft completions bash > ~/.local/share/bash-completion/completions/stepcraft`.
@@ -104,6 +112,7 @@ pub fn run(command: Command) -> ExitCode {
         Command::Test(args) => test::run(&args),
         Command::TestState(args) => test_state::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Template(args) => template::run(&args),
         Command::Completions { shell } => completions(shell),
         Command::Man => man(),
     };

@@ -1,9 +1,9 @@
 //! `stepcraft render`: the workflow graph as an SVG image.
 
 use super::Outcome;
+use super::definition::load;
 use super::subst::SubstArgs;
-use super::validate::format_diagnostic;
-use crate::files::{read_text, write_atomic};
+use crate::files::write_atomic;
 use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,11 +13,11 @@ use stepcraft::layout::{
     Dagre, EstimateMeasure, Layered, LayoutEngine, LayoutOptions, LayoutRequest, layout_with,
 };
 use stepcraft::model::StateMachine;
-use stepcraft::{Document, Format, render_svg};
+use stepcraft::render_svg;
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// The definition (.json, .yaml, .yml).
+    /// The definition (.json, .yaml, .yml), or TEMPLATE#LogicalId.
     file: PathBuf,
     /// Where to write the SVG (written atomically); without it, the SVG goes to standard output.
     #[arg(long, short)]
@@ -42,30 +42,23 @@ enum Engine {
 pub fn run(args: &RenderArgs) -> u8 {
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
-    let text = match read_text(&args.file) {
-        Ok(t) => t,
-        Err(e) => {
-            let _ = writeln!(err, "{e}");
-            return Outcome::Unreadable as u8;
+    let loaded = match load(&args.file) {
+        Ok(l) => l,
+        Err(f) => {
+            let _ = writeln!(err, "{}", f.message);
+            return f.outcome as u8;
         }
     };
-    let format = Format::from_path(&args.file).unwrap_or_else(|| Format::sniff(&text));
-    let doc = match Document::parse(&text, format) {
-        Ok(doc) => doc,
-        Err(d) => {
-            let _ = writeln!(err, "{}", format_diagnostic(&args.file, &d));
-            return Outcome::Invalid as u8;
-        }
-    };
+    let doc = &loaded.document;
     // Placeholders given values are drawn with them; the rest show as parameters.
-    let substitutions = match args.subst.gather(Some(&args.file)) {
+    let substitutions = match args.subst.gather_for(&loaded) {
         Ok(s) => s,
         Err(e) => {
             let _ = writeln!(err, "{e}");
             return Outcome::Unreadable as u8;
         }
     };
-    let applied = substitutions.apply_to(&doc);
+    let applied = substitutions.apply_to(doc);
     let machine = StateMachine::read(&applied.value, &mut Diagnostics::default());
     let graph = WorkflowGraph::from_machine(&machine);
     let request = LayoutRequest::from_graph(&graph, &EstimateMeasure, LayoutOptions::default());

@@ -1,5 +1,6 @@
 //! `stepcraft run`: runs a definition locally and prints its output (or its error).
 
+use super::definition::load;
 use super::subst::SubstArgs;
 use super::validate::format_diagnostic;
 use super::{Outcome, eprint};
@@ -7,6 +8,7 @@ use crate::files::{read_text, write_atomic};
 use clap::Args;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use stepcraft::Document;
 use stepcraft::interp::Status;
 use stepcraft::run::{RunSetup, SetupError, Tasks, run_to_end};
 use stepcraft::tasks::TableResolver;
@@ -14,11 +16,10 @@ use stepcraft::tasks::backends::{Backends, BackendsConfig, Consent, Lambdas, rea
 use stepcraft::tasks::objects::DirStore;
 use stepcraft::validate::WorkflowType;
 use stepcraft::value::Val;
-use stepcraft::{Document, Format};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The definition to run.
+    /// The definition to run (a file, or TEMPLATE#LogicalId).
     file: PathBuf,
     /// The execution input: JSON text, or @FILE to read it from a file (default {}).
     #[arg(long, short)]
@@ -158,12 +159,16 @@ pub(super) fn setup_error(file: &Path, doc: &Document, error: &SetupError) -> St
 
 /// The backends the flags ask for: `--backends FILE`, `--local-lambdas`, `--allow-http`. What
 /// the user names on the command line is what they let run.
-fn backends(args: &RunArgs) -> Result<Backends, String> {
+fn backends(args: &RunArgs, template: Option<&Path>) -> Result<Backends, String> {
     let mut config = match &args.backends {
         Some(path) => read_file(path, false)?,
         None => BackendsConfig::default(),
     };
-    let template = || args.subst.template_for(&args.file);
+    let template = || {
+        template
+            .map(Path::to_path_buf)
+            .or_else(|| args.subst.template_for(&args.file))
+    };
     if args.local_lambdas {
         config.lambdas = Some(Lambdas::Template(None));
     }
@@ -183,11 +188,10 @@ fn backends(args: &RunArgs) -> Result<Backends, String> {
 }
 
 fn run_inner(args: &RunArgs) -> Result<u8, String> {
-    let text = read_text(&args.file)?;
-    let format = Format::from_path(&args.file).unwrap_or_else(|| Format::sniff(&text));
-    let doc = Document::parse(&text, format).map_err(|d| format_diagnostic(&args.file, &d))?;
-    let mut setup = RunSetup::new(doc);
-    setup.substitutions = args.subst.gather(Some(&args.file))?;
+    let loaded = load(&args.file).map_err(|f| f.message)?;
+    let file = loaded.file.clone();
+    let mut setup = RunSetup::new(loaded.document.clone());
+    setup.substitutions = args.subst.gather_for(&loaded)?;
     setup.config.workflow_type = args.workflow_type.unwrap_or(WorkflowType::Standard);
     setup.config.record_history = args.history.is_some() || args.save_case.is_some();
     setup.config.max_transitions = (args.max_transitions > 0).then_some(args.max_transitions);
@@ -197,15 +201,15 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
     }
     let mut prepared = match setup.prepare() {
         Ok(prepared) => {
-            note_unfilled(&setup, &args.file);
+            note_unfilled(&setup, &file);
             prepared
         }
         Err(e @ SetupError::BarePlaceholder { .. }) => {
-            return Err(setup_error(&args.file, &setup.document, &e));
+            return Err(setup_error(&file, &setup.document, &e));
         }
         Err(e) => {
-            note_unfilled(&setup, &args.file);
-            return Err(setup_error(&args.file, &setup.document, &e));
+            note_unfilled(&setup, &file);
+            return Err(setup_error(&file, &setup.document, &e));
         }
     };
     let input = match args.input.as_deref() {
@@ -230,7 +234,8 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
         }
         (None, None) => Tasks::None,
     };
-    let backends = Arc::new(backends(args)?);
+    let template = loaded.template.as_ref().map(|(t, _)| t.as_path());
+    let backends = Arc::new(backends(args, template)?);
     let tasks = Tasks::Backends {
         backends: Arc::clone(&backends),
         fallback: Box::new(answers),

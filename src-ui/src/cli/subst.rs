@@ -54,6 +54,22 @@ impl SubstArgs {
         self.no_discovery
     }
 
+    /// The values for a definition a command read: one named as `TEMPLATE#Id` takes the
+    /// template's values for that resource (unless `--template` names another); a definition
+    /// inside a template has no sidecar file.
+    pub fn gather_for(&self, loaded: &super::definition::Loaded) -> Result<Substitutions, String> {
+        let Some((template, id)) = &loaded.template else {
+            return self.gather(Some(&loaded.file));
+        };
+        let mut sources = self.sources();
+        if sources.template.is_none() {
+            sources.template = Some(template.clone());
+            sources.template_resource.get_or_insert_with(|| id.clone());
+        }
+        let definition = loaded.embedded.is_none().then_some(loaded.file.as_path());
+        sources.gather(definition)
+    }
+
     /// The values for the definition at `definition` (a file), or for no file in particular.
     pub fn gather(&self, definition: Option<&Path>) -> Result<Substitutions, String> {
         self.sources().gather(definition)

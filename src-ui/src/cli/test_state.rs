@@ -2,22 +2,20 @@
 //! task answer, printed as AWS's TestState response (`output`, `error`, `cause`,
 //! `inspectionData`, `nextState`, `status`).
 
+use super::definition::load;
 use super::run::{read_json, setup_error};
 use super::subst::SubstArgs;
-use super::validate::format_diagnostic;
 use super::{Outcome, eprint};
-use crate::files::read_text;
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 use stepcraft::run::RunSetup;
 use stepcraft::tasks::TaskOutcome;
 use stepcraft::test_state::{Request, TestStateError, test_state};
 use stepcraft::value::Val;
-use stepcraft::{Document, Format};
 
 #[derive(Debug, Args)]
 pub struct TestStateArgs {
-    /// The definition holding the state.
+    /// The definition holding the state (a file, or TEMPLATE#LogicalId).
     file: PathBuf,
     /// The state to run (any state of the definition, inside branches and Map processors too).
     #[arg(long)]
@@ -80,11 +78,9 @@ pub fn run(args: &TestStateArgs) -> u8 {
 }
 
 fn run_inner(args: &TestStateArgs) -> Result<(), String> {
-    let text = read_text(&args.file)?;
-    let format = Format::from_path(&args.file).unwrap_or_else(|| Format::sniff(&text));
-    let doc = Document::parse(&text, format).map_err(|d| format_diagnostic(&args.file, &d))?;
-    let mut setup = RunSetup::new(doc);
-    setup.substitutions = args.subst.gather(Some(&args.file))?;
+    let loaded = load(&args.file).map_err(|f| f.message)?;
+    let mut setup = RunSetup::new(loaded.document.clone());
+    setup.substitutions = args.subst.gather_for(&loaded)?;
     let input = match &args.input {
         Some(t) => json_arg("--input", t)?,
         None => serde_json::json!({}),
@@ -107,10 +103,10 @@ fn run_inner(args: &TestStateArgs) -> Result<(), String> {
         request.map_item = Some((index, Val::from(&json_arg("--map-value", value)?)));
     }
     let response = test_state(&setup, &request).map_err(|e| match e {
-        TestStateError::Setup(e) => setup_error(&args.file, &setup.document, &e),
+        TestStateError::Setup(e) => setup_error(&loaded.file, &setup.document, &e),
         other => format!(
             "{}: error: {other}{}",
-            args.file.display(),
+            loaded.name(),
             match other {
                 TestStateError::NeedsMock(..) => " (--result JSON or --error NAME)",
                 _ => "",

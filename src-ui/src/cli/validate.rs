@@ -1,18 +1,19 @@
 //! `stepcraft validate`.
 
 use super::Outcome;
+use super::definition::{Failure, load};
 use super::subst::SubstArgs;
-use crate::files::read_text;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use stepcraft::validate::{Options, WorkflowType, validate};
-use stepcraft::{Diagnostic, Document, Format, Severity};
+use stepcraft::{Diagnostic, Severity};
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Definition files (.json, .yaml, .yml).
+    /// Definition files (.json, .yaml, .yml), or TEMPLATE#LogicalId for a state machine of a
+    /// SAM or CloudFormation template (a template alone: its only state machine).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Output format.
@@ -40,29 +41,57 @@ fn parse_type(text: &str) -> Result<WorkflowType, String> {
 
 /// The result of validating one file.
 struct Report {
+    /// The file positions are in.
     path: PathBuf,
+    /// How the definition was named (`template.yaml#Orders` for one inside a template).
+    name: String,
     outcome: Outcome,
     diagnostics: Vec<Diagnostic>,
     read_error: Option<String>,
 }
 
-pub fn check_file(path: &Path, options: &Options) -> (Outcome, Vec<Diagnostic>, Option<String>) {
-    let text = match read_text(path) {
-        Ok(t) => t,
-        Err(e) => return (Outcome::Unreadable, Vec::new(), Some(e)),
+/// Validates one definition argument (a file or `TEMPLATE#Id`).
+fn check(arg: &Path, subst: &SubstArgs, workflow_type: Option<WorkflowType>) -> Report {
+    let failed = |path: PathBuf, outcome, read_error| Report {
+        name: path.display().to_string(),
+        path,
+        outcome,
+        diagnostics: Vec::new(),
+        read_error,
     };
-    let format = Format::from_path(path).unwrap_or_else(|| Format::sniff(&text));
-    match Document::parse(&text, format) {
-        Err(d) => (Outcome::Invalid, vec![d], None),
-        Ok(doc) => {
-            let diagnostics = validate(&doc, options);
-            let outcome = if diagnostics.iter().any(Diagnostic::is_error) {
-                Outcome::Invalid
-            } else {
-                Outcome::Ok
+    let loaded = match load(arg) {
+        Ok(l) => l,
+        Err(Failure {
+            diagnostic: Some((path, d)),
+            ..
+        }) => {
+            return Report {
+                diagnostics: vec![d],
+                ..failed(path, Outcome::Invalid, None)
             };
-            (outcome, diagnostics, None)
         }
+        Err(f) => return failed(arg.to_path_buf(), f.outcome, Some(f.message)),
+    };
+    let substitutions = match subst.gather_for(&loaded) {
+        Ok(s) => s,
+        Err(e) => return failed(arg.to_path_buf(), Outcome::Unreadable, Some(e)),
+    };
+    let options = Options {
+        workflow_type,
+        substitutions,
+    };
+    let diagnostics = validate(&loaded.document, &options);
+    let outcome = if diagnostics.iter().any(Diagnostic::is_error) {
+        Outcome::Invalid
+    } else {
+        Outcome::Ok
+    };
+    Report {
+        name: loaded.name(),
+        path: loaded.file,
+        outcome,
+        diagnostics,
+        read_error: None,
     }
 }
 
@@ -71,31 +100,11 @@ pub fn run(args: &ValidateArgs) -> u8 {
         .files
         .iter()
         .map(|path| {
-            let substitutions = match args.subst.gather(Some(path)) {
-                Ok(s) => s,
-                Err(e) => {
-                    return Report {
-                        path: path.clone(),
-                        outcome: Outcome::Unreadable,
-                        diagnostics: Vec::new(),
-                        read_error: Some(e),
-                    };
-                }
-            };
-            let options = Options {
-                workflow_type: args.workflow_type,
-                substitutions,
-            };
-            let (outcome, mut diagnostics, read_error) = check_file(path, &options);
+            let mut report = check(path, &args.subst, args.workflow_type);
             if args.quiet {
-                diagnostics.retain(Diagnostic::is_error);
+                report.diagnostics.retain(Diagnostic::is_error);
             }
-            Report {
-                path: path.clone(),
-                outcome,
-                diagnostics,
-                read_error,
-            }
+            report
         })
         .collect();
     let mut out = std::io::stdout().lock();
@@ -163,7 +172,7 @@ fn write_json(out: &mut impl Write, reports: &[Report]) -> std::io::Result<()> {
         .iter()
         .map(|r| {
             json!({
-                "file": r.path.display().to_string(),
+                "file": r.name,
                 "valid": r.outcome == Outcome::Ok,
                 "readError": r.read_error,
                 "diagnostics": r.diagnostics.iter().map(|d| json!({

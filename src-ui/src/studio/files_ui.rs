@@ -313,6 +313,44 @@ pub fn changed_on_disk_ui(ui: &Ui, name: &str) -> DialogAnswer<ChangedChoice> {
     answer
 }
 
+/// A template with several state machines: lists them (logical ID, type, where the definition
+/// is) and answers the one clicked.
+pub fn pick_machine_ui(
+    ui: &Ui,
+    template: &Path,
+    machines: &[stepcraft::embedded::Machine],
+) -> DialogAnswer<String> {
+    let mut answer = DialogAnswer::Open;
+    let modal = egui::Modal::new(Id::unique("stepcraft pick machine")).show(ui.ctx(), |ui| {
+        ui.set_width(480.0);
+        ui.heading("Which state machine?");
+        let file = template.file_name().map_or_else(
+            || template.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        ui.label(format!(
+            "{file} has {} state machines. Choose the one to open.",
+            machines.len()
+        ));
+        ui.add_space(6.0);
+        for machine in machines {
+            let detail = format!("{} · {}", machine.resource_type, machine.place);
+            if ui.button(&machine.id).on_hover_text(&detail).clicked() {
+                answer = DialogAnswer::Done(machine.id.clone());
+            }
+            ui.label(RichText::new(detail).small().weak());
+        }
+        ui.add_space(8.0);
+        if ui.button("Cancel").clicked() {
+            answer = DialogAnswer::Cancelled;
+        }
+    });
+    if modal.should_close() && answer == DialogAnswer::Open {
+        answer = DialogAnswer::Cancelled;
+    }
+    answer
+}
+
 /// The folder autosave writes to: `$XDG_DATA_HOME/stepcraft/recovery`, else
 /// `~/.local/share/stepcraft/recovery`.
 pub fn recovery_dir() -> Option<PathBuf> {

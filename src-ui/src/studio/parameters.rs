@@ -50,6 +50,33 @@ pub struct Parameters {
 }
 
 impl Parameters {
+    /// The values for state machine `id` written inside the template at `template`: the
+    /// template's own (its `DefinitionSubstitutions`, `Fn::Sub`'s values), and the user's kept
+    /// beside it in `TEMPLATE-STEM.ID.subs.json`.
+    pub fn for_template(template: &Path, id: &str) -> Self {
+        let stem = template.file_stem().map_or_else(
+            || "template".to_owned(),
+            |s| s.to_string_lossy().into_owned(),
+        );
+        let sidecar = template.with_file_name(format!("{stem}.{id}.subs.json"));
+        let (user, sidecar_error) = if sidecar.is_file() {
+            match Substitutions::from_file(&sidecar) {
+                Ok(s) => (s, None),
+                Err(e) => (Substitutions::new(), Some(e)),
+            }
+        } else {
+            (Substitutions::new(), None)
+        };
+        let subs = template::substitutions(template, None, Some(id));
+        Self {
+            user,
+            template: Some((template.to_path_buf(), subs)),
+            sidecar: Some(sidecar),
+            sidecar_error,
+            unsaved: false,
+        }
+    }
+
     /// The values for the definition at `path`: its sidecar, and a template whose
     /// `DefinitionUri` names it. No file: no values yet.
     pub fn load(path: Option<&Path>) -> Self {

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use stepcraft::edit::{Edit, EditError, History, Op, StateRef};
+use stepcraft::embedded::Embedded;
 use stepcraft::graph::WorkflowGraph;
 use stepcraft::model::StateMachine;
 use stepcraft::validate::{Options, validate};
@@ -29,6 +30,27 @@ pub fn new_definition() -> Value {
             "Hello": {"Type": "Pass", "End": true}
         }
     })
+}
+
+/// Where a definition inside a template is: the template file, the state machine, the
+/// template's text as last read or saved, and the definition as read from it (to write back).
+#[derive(Debug, Clone)]
+pub struct InTemplate {
+    /// The state machine's logical ID.
+    pub id: String,
+    /// The template's text as last read or saved.
+    pub text: String,
+    /// The definition as read from that text.
+    pub embedded: Embedded,
+}
+
+/// The name a definition inside a template is shown by: "Orders in template.yaml".
+pub fn template_name(id: &str, template: &Path) -> String {
+    let file = template.file_name().map_or_else(
+        || template.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    format!("{id} in {file}")
 }
 
 /// One open definition.
@@ -56,6 +78,8 @@ pub struct Session {
     parameters: Parameters,
     /// The placeholders with their values, as the inspector lists them.
     parameter_rows: Arc<[ParameterRow]>,
+    /// The template the definition is written in, when it is in one (`path` is the template).
+    in_template: Option<InTemplate>,
 }
 
 impl Session {
@@ -77,10 +101,47 @@ impl Session {
             stand_in: false,
             parameters: Parameters::default(),
             parameter_rows: Arc::from(Vec::new()),
+            in_template: None,
         };
         session.parameters = Parameters::load(session.path.as_deref());
         session.derive();
         session
+    }
+
+    /// A session over state machine `id`'s definition inside the template at `path`, whose
+    /// text is `text`. Saving writes the definition back into the template.
+    pub fn in_template(path: &Path, text: &str, embedded: Embedded) -> Self {
+        let id = embedded.id.clone();
+        let mut session = Self::new(
+            embedded.document.clone(),
+            &template_name(&id, path),
+            Some(path.to_path_buf()),
+        );
+        session.parameters = Parameters::for_template(path, &id);
+        session.in_template = Some(InTemplate {
+            id,
+            text: text.to_owned(),
+            embedded,
+        });
+        session.derive();
+        session
+    }
+
+    /// The template the definition is written in, if it is in one.
+    pub fn template(&self) -> Option<&InTemplate> {
+        self.in_template.as_ref()
+    }
+
+    /// The text to save to the file: the definition's, or for one inside a template the
+    /// template's with the definition written back in place (every other byte kept).
+    pub fn text_to_save(&self) -> Result<String, String> {
+        match &self.in_template {
+            None => Ok(self.doc.to_text()),
+            Some(t) => t.embedded.write_back(&t.text, &self.doc).map_err(|e| {
+                let at = e.location.map(|l| format!(":{l}")).unwrap_or_default();
+                format!("{}{at}: {}", self.name, e.message)
+            }),
+        }
     }
 
     /// An empty stand-in for a file at `path` that could not be read: no graph and no problems
@@ -253,6 +314,26 @@ impl Session {
     /// Notes that the document was saved to `path` as `text`. Saved under a new name, the
     /// placeholder values move to that file's sidecar; an error says if they could not.
     pub fn mark_saved(&mut self, path: &Path, text: &str) -> Result<(), String> {
+        if let Some(t) = &mut self.in_template {
+            // The template as written: the definition read from it again, to write back next.
+            let format = Format::from_path(path).unwrap_or_else(|| Format::sniff(text));
+            let read = stepcraft::embedded::Template::parse(text, format)
+                .map_err(|d| d.message)
+                .and_then(|tpl| tpl.embedded(&t.id).map_err(|e| e.message));
+            if let Ok(embedded) = read {
+                self.saved = embedded.document.clone();
+                t.text = text.to_owned();
+                t.embedded = embedded;
+            }
+            let id = t.id.clone();
+            self.path = Some(path.to_path_buf());
+            self.name = template_name(&id, path);
+            if self.doc.value() == self.saved.value() {
+                self.doc = self.saved.clone();
+            }
+            self.derive();
+            return Ok(());
+        }
         if let Ok(doc) = Document::parse(text, self.doc.format()) {
             self.saved = doc;
         }
@@ -286,11 +367,17 @@ impl Session {
     /// Reads the model, validates, and builds the graph again.
     fn derive(&mut self) {
         self.machine = self.doc.model().0;
+        // Inside a template, intrinsic functions in the definition are checked as the values
+        // CloudFormation gives them.
+        let resolved = self
+            .in_template
+            .as_ref()
+            .and_then(|t| t.embedded.resolved(&self.doc));
         self.diagnostics = if self.stand_in {
             Vec::new()
         } else {
             validate(
-                &self.doc,
+                resolved.as_ref().unwrap_or(&self.doc),
                 &Options {
                     substitutions: self.parameters.effective(),
                     ..Options::default()

@@ -10,7 +10,7 @@ use crate::studio::files_ui::{
 };
 use egui::Ui;
 use std::path::{Path, PathBuf};
-use stepcraft::Document;
+use stepcraft::{Document, Format};
 
 /// A dialog on top of the window.
 #[derive(Debug)]
@@ -24,6 +24,11 @@ pub(super) enum Dialog {
     ChangedOnDisk(PathBuf),
     /// File > New: what to start from.
     Gallery(Vec<crate::studio::gallery::Template>),
+    /// A template with several state machines: which one to open.
+    PickMachine {
+        template: PathBuf,
+        machines: Vec<stepcraft::embedded::Machine>,
+    },
     /// Leaving the Code mode (for `to`) while its text does not parse.
     LeaveCode {
         to: Mode,
@@ -42,6 +47,18 @@ impl StudioApp {
                     None => self.dialog = Some(Dialog::Gallery(templates)),
                     Some(None) => {}
                     Some(Some(template)) => self.start_from(&template),
+                }
+            }
+            Dialog::PickMachine { template, machines } => {
+                match files_ui::pick_machine_ui(ui, &template, &machines) {
+                    DialogAnswer::Open => {
+                        self.dialog = Some(Dialog::PickMachine { template, machines });
+                    }
+                    DialogAnswer::Cancelled => {}
+                    DialogAnswer::Done(id) => {
+                        let arg = PathBuf::from(format!("{}#{id}", template.display()));
+                        self.load_path(&arg);
+                    }
                 }
             }
             Dialog::Path(mut d) => match d.ui(ui, &self.settings.recent) {
@@ -131,7 +148,31 @@ impl StudioApp {
                     DialogAnswer::Done(true) => {
                         let text = recovered.text;
                         let format = self.session.document().format();
-                        match Document::parse(&text, format) {
+                        // A definition inside a template was kept as the whole template.
+                        let parsed = match self.session.template() {
+                            Some(t) => {
+                                let format = self
+                                    .session
+                                    .path()
+                                    .and_then(Format::from_path)
+                                    .unwrap_or_else(|| Format::sniff(&text));
+                                stepcraft::embedded::Template::parse(&text, format).and_then(
+                                    |tpl| {
+                                        tpl.embedded(&t.id).map(|e| e.document).map_err(|e| {
+                                            let mut d = stepcraft::Diagnostic::new(
+                                                stepcraft::Code::InvalidYaml,
+                                                stepcraft::Pointer::root(),
+                                                e.message,
+                                            );
+                                            d.location = e.location;
+                                            d
+                                        })
+                                    },
+                                )
+                            }
+                            None => Document::parse(&text, format),
+                        };
+                        match parsed {
                             Ok(doc) => {
                                 self.session.replace_from_code(doc);
                                 self.session.seal();

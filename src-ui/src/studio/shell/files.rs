@@ -11,6 +11,7 @@ use crate::studio::session::Session;
 use crate::studio::state::Selection;
 use egui::Ui;
 use std::path::{Path, PathBuf};
+use stepcraft::embedded::{Place, Template, is_template};
 use stepcraft::{Document, Format};
 
 /// Unsaved work is written to the recovery folder this long after the last change, in seconds…
@@ -104,7 +105,9 @@ impl StudioApp {
         }
     }
 
-    pub(super) fn load_path(&mut self, path: &Path) {
+    pub(super) fn load_path(&mut self, arg: &Path) {
+        let (file, id) = crate::cli::definition::split(arg);
+        let path = file.as_path();
         let name = path.file_name().map_or_else(
             || path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
@@ -112,6 +115,9 @@ impl StudioApp {
         match crate::files::read_text(path) {
             Ok(text) => {
                 let format = Format::from_path(path).unwrap_or_else(|| Format::sniff(&text));
+                if self.load_template(path, &text, format, id.as_deref()) {
+                    return;
+                }
                 self.load_text(&name, &text, format, Some(path.to_path_buf()));
                 self.session.set_on_disk(Stamp::new(path, text.as_bytes()));
                 add_recent(&mut self.settings.recent, path);
@@ -119,6 +125,64 @@ impl StudioApp {
             }
             Err(e) => self.toast(e, true),
         }
+    }
+
+    /// Opens state machine `id` of the template at `path` (or its only one; with several, the
+    /// picker), when the text is a template or `id` names one; whether it was (nothing else to
+    /// do then).
+    fn load_template(&mut self, path: &Path, text: &str, format: Format, id: Option<&str>) -> bool {
+        let Ok(template) = Template::parse(text, format) else {
+            return id.is_some() && {
+                self.toast(
+                    format!("{}: not a template that can be read", path.display()),
+                    true,
+                );
+                true
+            };
+        };
+        if id.is_none() && !is_template(template.value()) {
+            return false;
+        }
+        let machines = template.machines();
+        if id.is_none() && machines.len() > 1 {
+            self.dialog = Some(Dialog::PickMachine {
+                template: path.to_path_buf(),
+                machines,
+            });
+            return true;
+        }
+        let located = |e: stepcraft::embedded::EmbedError| {
+            let at = e.location.map(|l| format!(":{l}")).unwrap_or_default();
+            format!("{}{at}: {}", path.display(), e.message)
+        };
+        let machine = match template.machine(id) {
+            Ok(m) => m,
+            Err(e) => {
+                self.toast(located(e), true);
+                return true;
+            }
+        };
+        if let Place::DefinitionUri(uri) = &machine.place {
+            let file = path.parent().unwrap_or_else(|| Path::new(".")).join(uri);
+            self.load_path(&file);
+            return true;
+        }
+        match template.embedded(&machine.id) {
+            Ok(embedded) => {
+                self.selection = Selection::None;
+                self.run.reset();
+                self.canvas = Canvas::new();
+                self.code = CodeView::new();
+                self.clipboard = None;
+                self.load_error = None;
+                self.session = Session::in_template(path, text, embedded);
+                self.session.set_on_disk(Stamp::new(path, text.as_bytes()));
+                add_recent(&mut self.settings.recent, path);
+                self.offer_recovery();
+            }
+            Err(e) => self.toast(located(e), true),
+        }
+        true
     }
 
     /// Offers the work kept in the recovery folder for the open file, if any: under its name, or
@@ -219,10 +283,15 @@ impl StudioApp {
 
     /// The text to save: what the user typed if it does not parse (never lost), else the
     /// document's text (its exact bytes if nothing was edited).
-    pub(super) fn text_to_save(&self) -> String {
-        self.code
-            .unparsed_text()
-            .map_or_else(|| self.session.document().to_text(), str::to_owned)
+    pub(super) fn text_to_save(&self) -> Result<String, String> {
+        match (self.code.unparsed_text(), self.session.template()) {
+            (Some(_), Some(_)) => Err(format!(
+                "{}: the definition in Code does not parse, and it cannot go into the template so: fix it first.",
+                self.session.name()
+            )),
+            (Some(text), None) => Ok(text.to_owned()),
+            (None, _) => self.session.text_to_save(),
+        }
     }
 
     /// Saves to the file, asking first if another program changed it since it was read or saved.
@@ -245,7 +314,16 @@ impl StudioApp {
     }
 
     pub(super) fn save_to(&mut self, path: &Path) {
-        let text = self.text_to_save();
+        let text = match self.text_to_save() {
+            Ok(text) => text,
+            Err(e) => {
+                self.toast(
+                    format!("Could not save: {e} Your changes are still here, unsaved."),
+                    true,
+                );
+                return;
+            }
+        };
         match crate::files::write_atomic(path, &text) {
             Ok(()) => {
                 self.remove_recovery();
@@ -357,7 +435,9 @@ impl StudioApp {
         }
         let dir = auto.dir.clone();
         let file = recovery_file(&dir, self.session.path(), self.session.document().format());
-        let text = self.text_to_save();
+        let Ok(text) = self.text_to_save() else {
+            return;
+        };
         let Some(auto) = &mut self.autosave else {
             return;
         };
