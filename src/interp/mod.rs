@@ -208,6 +208,8 @@ pub struct Execution {
     first_state_mock: Option<TaskOutcome>,
     /// The retries the first state has already had (TestState's `retrierRetryCount`).
     retry_preset: Option<u32>,
+    /// The last step ran out of its budget of actions (see [`Execution::step_within`]).
+    busy: bool,
 }
 
 impl std::fmt::Debug for Execution {
@@ -307,6 +309,7 @@ impl Execution {
             inspections: HashMap::new(),
             first_state_mock: None,
             retry_preset: None,
+            busy: false,
             config,
         }
     }
@@ -436,27 +439,35 @@ impl Execution {
     /// Advances to the next history event and returns it; `None` when the execution has ended,
     /// waits for a callback, or (for the first call after reaching one) stopped at a breakpoint.
     pub fn step(&mut self) -> Option<HistoryEvent> {
-        match self.step_within(usize::MAX) {
-            Stepped::Event(e) => Some(e),
-            Stepped::Busy | Stepped::Still => None,
-        }
+        self.step_inner(usize::MAX)
     }
 
     /// Like [`step`](Self::step), but returns [`Stepped::Busy`] after `budget` actions that wrote
     /// no event, so a caller that must stay responsive (the studio) gets control back while a
     /// distributed Map's child executions, which write to their own histories, run on.
     pub fn step_within(&mut self, budget: usize) -> Stepped {
+        match self.step_inner(budget) {
+            Some(e) => Stepped::Event(e),
+            None if self.busy => Stepped::Busy,
+            None => Stepped::Still,
+        }
+    }
+
+    /// The next event, or `None` (with `busy` set when the budget ran out first).
+    fn step_inner(&mut self, budget: usize) -> Option<HistoryEvent> {
+        self.busy = false;
         let mut actions = 0usize;
         loop {
             if let Some(e) = self.out.pop_front() {
-                return Stepped::Event(e);
+                return Some(e);
             }
             if actions >= budget {
-                return Stepped::Busy;
+                self.busy = true;
+                return None;
             }
             actions += 1;
             if self.ended {
-                return Stepped::Still;
+                return None;
             }
             if matches!(self.status, Status::Paused { .. }) {
                 // Stepping on from a breakpoint.
@@ -485,7 +496,7 @@ impl Execution {
                 if !self.ended {
                     self.status = Status::WaitingForCallback;
                 }
-                return Stepped::Still;
+                return None;
             };
             if fid == EXECUTION_TIMER {
                 let error: Arc<str> = ErrorName::Timeout.as_str().into();
@@ -507,7 +518,7 @@ impl Execution {
                     self.skip_breakpoint = Some(fid);
                     self.ready.push_front(fid);
                     self.status = Status::Paused { state: name };
-                    return Stepped::Still;
+                    return None;
                 }
             }
             if self.skip_breakpoint == Some(fid) {
