@@ -172,11 +172,11 @@ impl RunMode {
 
 /// One payload of a state run shown in the details: its title, where its pretty text is
 /// cached, its scroll area's id, the value.
-struct PayloadSection<'a> {
-    title: &'static str,
+pub(super) struct PayloadSection<'a> {
+    pub(super) title: &'static str,
     cache: u8,
-    id: &'static str,
-    value: &'a Val,
+    pub(super) id: &'static str,
+    pub(super) value: &'a Val,
 }
 
 /// The payloads of a run the details show, in order: input, output, variables assigned (the
@@ -210,7 +210,7 @@ fn payload_sections(run: &StateRun) -> Vec<PayloadSection<'_>> {
 /// The steps between a state's input and its output, as AWS's TestState names them: after
 /// InputPath, after Parameters (JSONata: after Arguments), the raw result, after
 /// ResultSelector, after ResultPath. Only the steps the state has.
-fn data_path(i: &Inspection) -> Vec<PayloadSection<'_>> {
+pub(super) fn data_path(i: &Inspection) -> Vec<PayloadSection<'_>> {
     let steps: [(&'static str, u8, &'static str, &Option<Val>); 6] = [
         (
             "After InputPath",

@@ -3,7 +3,7 @@
 //! the engine's [`stepcraft::test_state`]; the outcome (SUCCEEDED, FAILED, RETRIABLE,
 //! CAUGHT_ERROR), the next state, and each step of the data path.
 
-use super::details::json_view;
+use super::details::{data_path, json_view};
 use super::{RunAction, RunMode};
 use crate::studio::action::{Action, Actions};
 use crate::studio::session::Session;
@@ -225,22 +225,15 @@ impl RunMode {
                 ui.label(format!("Caught by Catch rule {}", rule + 1));
             }
         }
-        let i = &response.inspection;
-        let steps = [
-            ("After InputPath", &i.after_input_path),
-            ("After Parameters", &i.after_parameters),
-            ("After Arguments", &i.after_arguments),
-            ("Result", &i.result),
-            ("After ResultSelector", &i.after_result_selector),
-            ("After ResultPath", &i.after_result_path),
-            ("Output", &response.output),
-        ];
-        for (title, value) in steps {
-            if let Some(v) = value {
-                ui.label(RichText::new(title).strong());
-                let text = serde_json::to_string_pretty(&v.to_value()).unwrap_or_default();
-                json_view(ui, &format!("test-state-{title}"), &text);
-            }
+        for step in data_path(&response.inspection) {
+            ui.label(RichText::new(step.title).strong());
+            let text = serde_json::to_string_pretty(&step.value.to_value()).unwrap_or_default();
+            json_view(ui, &format!("test-state-{}", step.id), &text);
+        }
+        if let Some(output) = &response.output {
+            ui.label(RichText::new("Output").strong());
+            let text = serde_json::to_string_pretty(&output.to_value()).unwrap_or_default();
+            json_view(ui, "test-state-output", &text);
         }
         ui.label(RichText::new("Variables after").strong());
         let text = serde_json::to_string_pretty(&response.variables.to_value()).unwrap_or_default();
