@@ -312,10 +312,9 @@ impl RunController {
         self.coverage.as_ref()
     }
 
-    /// Runs every test case to its end, at once, and shows on the graph what they covered
-    /// together (until a run starts, the coverage is hidden or the definition changes). A
-    /// definition with errors is refused, saying why.
-    pub fn run_coverage(&mut self, session: &Session) {
+    /// Whether the session's definition can run: one with errors is refused, the message
+    /// saying so (`what` says what cannot happen).
+    fn runnable(&mut self, session: &Session, what: &str) -> bool {
         self.message = None;
         let errors = session
             .diagnostics()
@@ -324,9 +323,18 @@ impl RunController {
             .count();
         if errors > 0 {
             self.message = Some(format!(
-                "The definition has {}, so its test cases cannot run. Fix them in Design or Code mode.",
+                "The definition has {} — AWS would reject it, so {what}. Fix them in Design or Code mode (the Problems list shows where).",
                 count(errors, "error")
             ));
+        }
+        errors == 0
+    }
+
+    /// Runs every test case to its end, at once, and shows on the graph what they covered
+    /// together (until a run starts, the coverage is hidden or the definition changes). A
+    /// definition with errors is refused, saying why.
+    pub fn run_coverage(&mut self, session: &Session) {
+        if !self.runnable(session, "its test cases cannot run") {
             return;
         }
         if self.scenarios.is_empty() {
@@ -413,17 +421,7 @@ impl RunController {
     /// values, Task states answered by the chosen scenario's mocks. A definition with errors
     /// is refused, saying why.
     pub fn start(&mut self, session: &Session, input: Value) {
-        self.message = None;
-        let errors = session
-            .diagnostics()
-            .iter()
-            .filter(|d| d.is_error())
-            .count();
-        if errors > 0 {
-            self.message = Some(format!(
-                "The definition has {} — AWS would reject it, so it cannot run. Fix them in Design or Code mode (the Problems list shows where).",
-                count(errors, "error")
-            ));
+        if !self.runnable(session, "it cannot run") {
             return;
         }
         let scenario = self.chosen.map(|i| &self.scenarios[i]);
