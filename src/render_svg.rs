@@ -327,3 +327,14 @@ fn edge_label(out: &mut String, edge: &Edge, text: &str, r: Rect) {
         escape(text)
     );
 }
+
+/// The drawing `stepcraft render` makes of a definition, its placeholders filled in with
+/// `substitutions` where they have values.
+pub fn render_document(
+    doc: &crate::Document,
+    substitutions: &crate::subst::Substitutions,
+) -> String {
+    let applied = substitutions.apply_to(doc);
+    let machine = StateMachine::read(&applied.value, &mut crate::diag::Diagnostics::default());
+    render_machine(&machine)
+}

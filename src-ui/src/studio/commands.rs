@@ -20,6 +20,8 @@ pub enum UiCommand {
     ExportYaml,
     /// Write the Run mode's history as GetExecutionHistory JSON.
     ExportHistory,
+    /// Write the graph as an SVG image.
+    ExportImage,
     /// Undo the last edit.
     Undo,
     /// Redo the last undone edit.
@@ -56,7 +58,7 @@ pub enum UiCommand {
 
 impl UiCommand {
     /// Every command, in menu order.
-    pub const ALL: [UiCommand; 23] = [
+    pub const ALL: [UiCommand; 24] = [
         Self::New,
         Self::Open,
         Self::Save,
@@ -64,6 +66,7 @@ impl UiCommand {
         Self::ExportJson,
         Self::ExportYaml,
         Self::ExportHistory,
+        Self::ExportImage,
         Self::Undo,
         Self::Redo,
         Self::Delete,
@@ -92,6 +95,7 @@ impl UiCommand {
             Self::ExportJson => "Export JSON…",
             Self::ExportYaml => "Export YAML…",
             Self::ExportHistory => "Export run history…",
+            Self::ExportImage => "Export image (SVG)…",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
             Self::Delete => "Delete",
@@ -122,6 +126,9 @@ impl UiCommand {
             Self::ExportYaml => "Write the definition as YAML",
             Self::ExportHistory => {
                 "Write the run's events as AWS's GetExecutionHistory JSON (as `stepcraft replay` reads)"
+            }
+            Self::ExportImage => {
+                "Write the graph as an SVG image (the drawing `stepcraft render` makes)"
             }
             Self::Undo => "Undo the last change",
             Self::Redo => "Redo the last undone change",
@@ -167,7 +174,11 @@ impl UiCommand {
             Self::RunStep => s(Modifiers::NONE, Key::F10),
             Self::RunStop => s(Modifiers::SHIFT, Key::F5),
             Self::ToggleProblems => s(cmd_shift, Key::M),
-            Self::ExportJson | Self::ExportYaml | Self::ExportHistory | Self::ResetLayout => None,
+            Self::ExportJson
+            | Self::ExportYaml
+            | Self::ExportHistory
+            | Self::ExportImage
+            | Self::ResetLayout => None,
         }
     }
 

@@ -103,9 +103,10 @@ async fn pick_with_rfd(request: FileRequest) -> Option<PathBuf> {
                 .pick_file()
                 .await
         }
-        PathPurpose::SaveAs | PathPurpose::Export(_) | PathPurpose::ExportHistory => {
-            dialog.save_file().await
-        }
+        PathPurpose::SaveAs
+        | PathPurpose::Export(_)
+        | PathPurpose::ExportHistory
+        | PathPurpose::ExportImage => dialog.save_file().await,
     };
     handle.map(|h| h.path().to_path_buf())
 }

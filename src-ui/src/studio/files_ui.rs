@@ -28,6 +28,8 @@ pub enum PathPurpose {
     Export(Format),
     /// Writing the Run mode's history as GetExecutionHistory JSON.
     ExportHistory,
+    /// Writing the graph as an SVG image.
+    ExportImage,
 }
 
 impl PathPurpose {
@@ -39,6 +41,7 @@ impl PathPurpose {
             Self::Export(Format::Json) => "Export as JSON",
             Self::Export(Format::Yaml) => "Export as YAML",
             Self::ExportHistory => "Export the run's history",
+            Self::ExportImage => "Export the graph as an image",
         }
     }
 
@@ -46,6 +49,7 @@ impl PathPurpose {
     fn field_label(self) -> &'static str {
         match self {
             Self::ExportHistory => "Path of the file (GetExecutionHistory JSON):",
+            Self::ExportImage => "Path of the image (SVG):",
             _ => "Path of the file (JSON or YAML):",
         }
     }
@@ -54,7 +58,7 @@ impl PathPurpose {
         match self {
             Self::Open => "Open",
             Self::SaveAs => "Save",
-            Self::Export(_) | Self::ExportHistory => "Export",
+            Self::Export(_) | Self::ExportHistory | Self::ExportImage => "Export",
         }
     }
 }

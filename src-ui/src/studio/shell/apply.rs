@@ -134,6 +134,10 @@ impl StudioApp {
                     );
                 }
             }
+            UiCommand::ExportImage => {
+                let path = self.suggested_image_path();
+                self.ask_path(ui.ctx(), PathPurpose::ExportImage, path);
+            }
             UiCommand::Undo => self.undo_redo(true),
             UiCommand::Redo => self.undo_redo(false),
             UiCommand::Delete => self.delete_selection(),

@@ -199,6 +199,7 @@ impl StudioApp {
             }
             PathPurpose::Export(format) => self.export_to(path, format),
             PathPurpose::ExportHistory => self.export_history_to(path),
+            PathPurpose::ExportImage => self.export_image_to(path),
         }
     }
 

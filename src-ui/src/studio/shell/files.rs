@@ -373,6 +373,29 @@ impl StudioApp {
         }
     }
 
+    /// Writes the graph as an SVG image (what `stepcraft render` draws), atomically.
+    pub(super) fn export_image_to(&mut self, path: &Path) {
+        let svg = stepcraft::render_svg::render_document(
+            self.session.document(),
+            &self.session.parameters().effective(),
+        );
+        match crate::files::write_atomic(path, &svg) {
+            Ok(()) => self.toast(format!("Exported the graph to {}", path.display()), false),
+            Err(e) => self.toast(format!("Could not export to {}: {e}", path.display()), true),
+        }
+    }
+
+    /// Where the graph's image is offered to go: beside the definition, `NAME.svg`.
+    pub(super) fn suggested_image_path(&self) -> String {
+        let base = self.suggested_path(None);
+        let base = [".json", ".yaml", ".yml"]
+            .iter()
+            .find_map(|ext| base.strip_suffix(ext))
+            .unwrap_or(&base);
+        let base = base.strip_suffix(".asl").unwrap_or(base);
+        format!("{base}.svg")
+    }
+
     /// Where the run's history is offered to go: beside the definition, `NAME.history.json`.
     pub(super) fn suggested_history_path(&self) -> String {
         let base = self.suggested_path(None);
