@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use stepcraft::diag::Diagnostics;
 use stepcraft::graph::WorkflowGraph;
 use stepcraft::layout::{
-    Dagre, EstimateMeasure, Layered, LayoutEngine, LayoutOptions, LayoutRequest, layout_with,
+    Dagre, EstimateMeasure, LayoutEngine, LayoutOptions, LayoutRequest, layout_with,
 };
 use stepcraft::model::StateMachine;
 use stepcraft::render_svg;
@@ -58,15 +58,18 @@ pub fn run(args: &RenderArgs) -> u8 {
             return Outcome::Unreadable as u8;
         }
     };
-    let applied = substitutions.apply_to(doc);
-    let machine = StateMachine::read(&applied.value, &mut Diagnostics::default());
-    let graph = WorkflowGraph::from_machine(&machine);
-    let request = LayoutRequest::from_graph(&graph, &EstimateMeasure, LayoutOptions::default());
-    let engine: &dyn LayoutEngine = match args.engine {
-        Engine::Layered => &Layered,
-        Engine::Dagre => &Dagre,
+    let svg = match args.engine {
+        // The drawing the studio's Export image makes too.
+        Engine::Layered => render_svg::render_document(doc, &substitutions),
+        Engine::Dagre => {
+            let applied = substitutions.apply_to(doc);
+            let machine = StateMachine::read(&applied.value, &mut Diagnostics::default());
+            let graph = WorkflowGraph::from_machine(&machine);
+            let request =
+                LayoutRequest::from_graph(&graph, &EstimateMeasure, LayoutOptions::default());
+            render_svg::render(&graph, &layout_with(&Dagre as &dyn LayoutEngine, &request))
+        }
     };
-    let svg = render_svg::render(&graph, &layout_with(engine, &request));
     let written = match &args.output {
         Some(path) => {
             write_atomic(path, &svg).map_err(|e| format!("{}: cannot write: {e}", path.display()))
