@@ -27,7 +27,8 @@ pub enum ErrorKind {
     Setup,
     /// The service answered with an error.
     Service,
-    /// The service does not know the operation (a local emulator that lacks it).
+    /// The endpoint cannot do the operation: it does not know it (a local emulator that lacks
+    /// it), or failed with an answer that is not AWS's.
     NotImplemented,
     /// No answer: the endpoint cannot be reached, or timed out.
     Unreachable,
@@ -133,7 +134,9 @@ fn hint(kind: ErrorKind, code: Option<&str>) -> &'static str {
         (ErrorKind::Request, _) => {
             "check the credentials: --profile, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
         }
-        (ErrorKind::NotImplemented, _) => "the endpoint does not offer this operation",
+        (ErrorKind::NotImplemented, _) => {
+            "a local emulator answers so for an operation it lacks (or fails on); on AWS, try again"
+        }
         (
             _,
             Some(
@@ -176,7 +179,7 @@ impl fmt::Display for AwsError {
         }
         match self.kind {
             ErrorKind::Unreachable => write!(f, "no answer from the endpoint: ")?,
-            ErrorKind::NotImplemented => write!(f, "not implemented by the endpoint: ")?,
+            ErrorKind::NotImplemented => write!(f, "the endpoint cannot do this: ")?,
             _ => {}
         }
         if let Some(code) = &self.code {
