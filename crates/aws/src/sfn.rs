@@ -4,6 +4,7 @@
 use crate::{AwsError, ClientConfig, runtime};
 use aws_sdk_sfn::Client;
 use aws_sdk_sfn::config::interceptors::AfterDeserializationInterceptorContextRef;
+use aws_sdk_sfn::config::retry::RetryConfig;
 use aws_sdk_sfn::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_sfn::error::BoxError;
 use aws_sdk_sfn::primitives::DateTime;
@@ -136,7 +137,8 @@ impl Sfn {
         self.runtime.block_on(f)
     }
 
-    /// ValidateStateMachineDefinition.
+    /// ValidateStateMachineDefinition, tried once: a pre-check should not hold a deploy up
+    /// retrying an endpoint that lacks it (moto answers HTTP 500, which the SDK retries).
     pub fn validate_definition(
         &self,
         definition: &str,
@@ -148,6 +150,11 @@ impl Sfn {
                 .validate_state_machine_definition()
                 .definition(definition)
                 .r#type(workflow_type(workflow))
+                .customize()
+                .config_override(
+                    aws_sdk_sfn::config::Builder::default()
+                        .retry_config(RetryConfig::standard().with_max_attempts(1)),
+                )
                 .send(),
         );
         let out = match answer {
