@@ -51,9 +51,11 @@ pub struct TestArgs {
     coverage_json: Option<PathBuf>,
     /// Let test files run the backends they name ("backends": local Lambda functions, commands,
     /// HTTP requests). Without it, a case that names backends fails, saying what would run.
+    #[arg(long)]
     allow_backends: bool,
     /// A backends file (YAML or JSON, "backends:" as in a test file) for every case, under the
     /// test files' own; passing it lets the cases run backends, as --allow-backends does.
+    #[arg(long, value_name = "FILE")]
     backends: Option<PathBuf>,
 }
 
