@@ -437,3 +437,31 @@ fn an_invalid_definition_is_refused_before_any_call() {
     assert!(err.contains("--sub Stage=VALUE"), "{err}");
     assert!(!err.contains("no answer"), "{err}");
 }
+
+#[test]
+fn no_credentials_say_where_credentials_come_from() {
+    let dir = TempDir::new("deploy-nocreds");
+    let closed = format!("http://127.0.0.1:{}", free_port());
+    // No keys, no profile files, no instance metadata: the chain finds nothing, and nothing
+    // leaves the machine.
+    let out = Command::new(env!("CARGO_BIN_EXE_stepcraft"))
+        .args([
+            "executions",
+            "describe",
+            "arn:aws:states:us-east-1:123456789012:execution:a:b",
+        ])
+        .args(["--endpoint-url", &closed, "--region", "us-east-1"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir.at("home"))
+        .env("AWS_CONFIG_FILE", dir.at("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.at("credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("the binary runs");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("no credentials"), "{err}");
+    assert!(err.contains("hint: check the credentials"), "{err}");
+    assert!(!err.contains("no answer from the endpoint"), "{err}");
+}

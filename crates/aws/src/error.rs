@@ -2,7 +2,7 @@
 //! message when the service answered, and what to do about it.
 
 use aws_sdk_sfn::config::http::HttpResponse;
-use aws_sdk_sfn::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sfn::error::{ProvideErrorMetadata, SdkError};
 use std::fmt;
 
 /// Why an AWS call (or setting one up) failed.
@@ -74,23 +74,17 @@ impl AwsError {
                     None => foreign_answer(service.raw()),
                 }
             }
-            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => (
-                ErrorKind::Unreachable,
-                None,
-                DisplayErrorContext(err).to_string(),
-            ),
-            SdkError::ConstructionFailure(_) => (
-                ErrorKind::Request,
-                None,
-                DisplayErrorContext(err).to_string(),
-            ),
+            // No credentials fail while dispatching too, before any connection.
+            SdkError::DispatchFailure(d) if !(d.is_io() || d.is_timeout()) => {
+                (ErrorKind::Request, None, chain(err))
+            }
+            SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) => {
+                (ErrorKind::Unreachable, None, chain(err))
+            }
+            SdkError::ConstructionFailure(_) => (ErrorKind::Request, None, chain(err)),
             _ => match err.raw_response() {
                 Some(raw) => foreign_answer(raw),
-                None => (
-                    ErrorKind::Response,
-                    None,
-                    DisplayErrorContext(err).to_string(),
-                ),
+                None => (ErrorKind::Response, None, chain(err)),
             },
         };
         let hint = hint(kind, code.as_deref()).to_owned();
@@ -102,6 +96,20 @@ impl AwsError {
             hint,
         }
     }
+}
+
+/// An error and its sources, each once, joined by `: `.
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !parts.last().is_some_and(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 /// An answer that is not AWS's JSON error shape. A local emulator that lacks an operation
@@ -132,7 +140,7 @@ fn hint(kind: ErrorKind, code: Option<&str>) -> &'static str {
             "check --endpoint-url (or AWS_ENDPOINT_URL), --region and the network, then try again"
         }
         (ErrorKind::Request, _) => {
-            "check the credentials: --profile, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+            "check the credentials: --profile, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (`aws sso login` for an SSO profile)"
         }
         (ErrorKind::NotImplemented, _) => {
             "a local emulator answers so for an operation it lacks (or fails on); on AWS, try again"
