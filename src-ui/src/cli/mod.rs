@@ -1,8 +1,11 @@
 //! The headless subcommands.
 
+pub mod aws;
 pub mod bench;
 pub mod coverage;
 pub mod definition;
+pub mod deploy;
+pub mod executions;
 pub mod export;
 pub mod fmt;
 pub mod render;
@@ -89,6 +92,15 @@ pub enum Command {
     ///
     /// Exit status: 0 when listed, 2 when the file cannot be read or holds no state machine.
     Template(template::TemplateArgs),
+    /// Deploy a definition to AWS Step Functions: placeholders filled in, checked by our
+    /// validator and AWS's ValidateStateMachineDefinition, created or updated by name.
+    ///
+    /// Prints the state machine's ARN (and the version's with --publish). Exit status: 0 when
+    /// deployed, 1 when the definition is refused, 2 when it cannot be read or AWS cannot be
+    /// reached or refuses the call.
+    Deploy(deploy::DeployArgs),
+    /// Start, wait for, list, describe, stop and redrive executions on AWS; fetch histories.
+    Executions(executions::ExecutionsArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     ///
     /// For example: `stepcraft completions bash > ~/.local/share/bash-completion/completions/stepcraft`.
@@ -113,6 +125,8 @@ pub fn run(command: Command) -> ExitCode {
         Command::TestState(args) => test_state::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Template(args) => template::run(&args),
+        Command::Deploy(args) => deploy::run(&args),
+        Command::Executions(args) => executions::run(&args),
         Command::Completions { shell } => completions(shell),
         Command::Man => man(),
     };

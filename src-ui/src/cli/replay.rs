@@ -1,5 +1,6 @@
 //! `stepcraft replay`: reads a history exported from AWS and prints its state runs, the table
-//! the studio's Run mode shows when it replays one.
+//! the studio's Run mode shows when it replays one. With `--execution ARN`, the history is
+//! fetched from AWS first (every page of GetExecutionHistory).
 
 use super::Outcome;
 use crate::files::read_text;
@@ -14,7 +15,13 @@ use stepcraft::trace::Trace;
 #[derive(Debug, Args)]
 pub struct ReplayArgs {
     /// A history: the JSON of `aws stepfunctions get-execution-history` (or its `events`).
-    file: PathBuf,
+    #[arg(required_unless_present = "execution", conflicts_with = "execution")]
+    file: Option<PathBuf>,
+    /// Fetch the history of this execution from AWS instead of reading a file.
+    #[arg(long, value_name = "EXECUTION_ARN")]
+    execution: Option<String>,
+    #[command(flatten)]
+    aws: super::aws::AwsArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReplayFormat::Text)]
     format: ReplayFormat,
@@ -29,16 +36,15 @@ enum ReplayFormat {
 /// Prints the state runs; exit 0 when the history was read, 2 when it cannot be.
 pub fn run(args: &ReplayArgs) -> u8 {
     let mut err = std::io::stderr().lock();
-    let value = match read_text(&args.file).and_then(|t| {
-        serde_json::from_str::<serde_json::Value>(&t).map_err(|e| {
-            format!(
-                "{}:{}:{}: not JSON: {e}",
-                args.file.display(),
-                e.line(),
-                e.column()
-            )
-        })
-    }) {
+    let (value, source) = match (&args.file, &args.execution) {
+        (Some(file), _) => (read_json(file), file.display().to_string()),
+        (None, Some(arn)) => (fetch(args, arn), arn.clone()),
+        (None, None) => (
+            Err("give a history file or --execution ARN".to_owned()),
+            String::new(),
+        ),
+    };
+    let value = match value {
         Ok(v) => v,
         Err(e) => {
             let _ = writeln!(err, "{e}");
@@ -48,7 +54,7 @@ pub fn run(args: &ReplayArgs) -> u8 {
     let events = match read_history(&value) {
         Ok(e) => e,
         Err(e) => {
-            let _ = writeln!(err, "{}: {e}", args.file.display());
+            let _ = writeln!(err, "{source}: {e}");
             return Outcome::Unreadable as u8;
         }
     };
@@ -59,6 +65,26 @@ pub fn run(args: &ReplayArgs) -> u8 {
         ReplayFormat::Json => write_json(&mut out, &events, &trace),
     };
     Outcome::Ok as u8
+}
+
+fn read_json(file: &std::path::Path) -> Result<serde_json::Value, String> {
+    read_text(file).and_then(|t| {
+        serde_json::from_str::<serde_json::Value>(&t).map_err(|e| {
+            format!(
+                "{}:{}:{}: not JSON: {e}",
+                file.display(),
+                e.line(),
+                e.column()
+            )
+        })
+    })
+}
+
+/// The execution's whole history from AWS.
+fn fetch(args: &ReplayArgs, arn: &str) -> Result<serde_json::Value, String> {
+    let sfn = args.aws.connect()?;
+    sfn.execution_history(arn)
+        .map_err(|e| super::aws::message(&e))
 }
 
 fn ending(events: &[HistoryEvent]) -> String {

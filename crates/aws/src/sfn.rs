@@ -1,0 +1,537 @@
+//! Step Functions calls for deploying definitions and working with executions, each blocking
+//! on the client's own current-thread runtime and returning plain data or an [`AwsError`].
+
+use crate::{AwsError, ClientConfig, runtime};
+use aws_sdk_sfn::Client;
+use aws_sdk_sfn::config::interceptors::AfterDeserializationInterceptorContextRef;
+use aws_sdk_sfn::config::retry::RetryConfig;
+use aws_sdk_sfn::config::{ConfigBag, Intercept, RuntimeComponents};
+use aws_sdk_sfn::error::BoxError;
+use aws_sdk_sfn::primitives::DateTime;
+use aws_sdk_sfn::types::{
+    ExecutionStatus, StateMachineType, ValidateStateMachineDefinitionResultCode,
+    ValidateStateMachineDefinitionSeverity,
+};
+use serde_json::{Map, Value, json};
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::runtime::Runtime;
+
+/// A Step Functions client with its runtime.
+#[derive(Debug)]
+pub struct Sfn {
+    runtime: Runtime,
+    client: Client,
+}
+
+/// One problem AWS's ValidateStateMachineDefinition found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// `ERROR` or `WARNING`.
+    pub is_error: bool,
+    /// AWS's code (`SCHEMA_VALIDATION_FAILED`).
+    pub code: String,
+    /// AWS's message.
+    pub message: String,
+    /// Where, as AWS gives it (a JSON path such as `/States/Start/Type`).
+    pub location: Option<String>,
+}
+
+/// ValidateStateMachineDefinition's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Validation {
+    /// The service checked the definition.
+    Checked(Vec<Diagnostic>),
+    /// The endpoint does not implement the call (a local emulator); nothing was checked.
+    NotImplemented(String),
+}
+
+/// A state machine in ListStateMachines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateMachineSummary {
+    /// Its name.
+    pub name: String,
+    /// Its ARN.
+    pub arn: String,
+    /// `STANDARD` or `EXPRESS`.
+    pub workflow_type: String,
+}
+
+/// What a deploy did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployed {
+    /// The state machine's ARN.
+    pub arn: String,
+    /// The version's ARN, when one was published.
+    pub version_arn: Option<String>,
+    /// Whether it was created (else updated).
+    pub created: bool,
+}
+
+/// An execution in ListExecutions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutionSummary {
+    /// Its ARN.
+    pub arn: String,
+    /// Its name.
+    pub name: String,
+    /// `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT`, `ABORTED`, `PENDING_REDRIVE`.
+    pub status: String,
+    /// When it started (RFC 3339).
+    pub start: String,
+    /// When it stopped (RFC 3339).
+    pub stop: Option<String>,
+}
+
+/// DescribeExecution's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutionInfo {
+    /// The execution's ARN.
+    pub arn: String,
+    /// Its status.
+    pub status: String,
+    /// DescribeExecution's answer as AWS's CLI prints it (camelCase keys, RFC 3339 times).
+    pub json: Value,
+}
+
+impl ExecutionInfo {
+    /// Whether it is still going.
+    pub fn is_running(&self) -> bool {
+        self.status == ExecutionStatus::Running.as_str()
+    }
+
+    /// A string field of the answer (`output`, `error`, `cause`).
+    pub fn field(&self, key: &str) -> Option<&str> {
+        self.json.get(key).and_then(Value::as_str)
+    }
+}
+
+/// A time as RFC 3339 with milliseconds, as the histories the engine writes have it.
+pub fn format_time(t: &DateTime) -> String {
+    t.to_millis()
+        .map_or_else(|_| t.to_string(), stepcraft::history::format_timestamp)
+}
+
+fn workflow_type(text: &str) -> StateMachineType {
+    StateMachineType::from(text.to_ascii_uppercase().as_str())
+}
+
+impl Sfn {
+    /// A client for `config`, on a runtime of its own.
+    pub fn connect(config: &ClientConfig) -> Result<Self, AwsError> {
+        let runtime = runtime()?;
+        let sdk = config.load_blocking(&runtime)?;
+        Ok(Self {
+            runtime,
+            client: Client::new(&sdk),
+        })
+    }
+
+    /// The SDK client, for calls this module does not wrap.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    fn block<T>(&self, f: impl Future<Output = T>) -> T {
+        self.runtime.block_on(f)
+    }
+
+    /// ValidateStateMachineDefinition, tried once: a pre-check should not hold a deploy up
+    /// retrying an endpoint that lacks it (moto answers HTTP 500, which the SDK retries).
+    pub fn validate_definition(
+        &self,
+        definition: &str,
+        workflow: &str,
+    ) -> Result<Validation, AwsError> {
+        const OP: &str = "ValidateStateMachineDefinition";
+        let answer = self.block(
+            self.client
+                .validate_state_machine_definition()
+                .definition(definition)
+                .r#type(workflow_type(workflow))
+                .customize()
+                .config_override(
+                    aws_sdk_sfn::config::Builder::default()
+                        .retry_config(RetryConfig::standard().with_max_attempts(1)),
+                )
+                .send(),
+        );
+        let out = match answer {
+            Ok(out) => out,
+            Err(e) => {
+                let e = AwsError::from_sdk(OP, &e);
+                return if e.kind == crate::error::ErrorKind::NotImplemented {
+                    Ok(Validation::NotImplemented(e.message))
+                } else {
+                    Err(e)
+                };
+            }
+        };
+        let diagnostics = out
+            .diagnostics()
+            .iter()
+            .map(|d| Diagnostic {
+                is_error: *d.severity() == ValidateStateMachineDefinitionSeverity::Error,
+                code: d.code().to_owned(),
+                message: d.message().to_owned(),
+                location: d.location().map(str::to_owned),
+            })
+            .collect::<Vec<_>>();
+        if *out.result() == ValidateStateMachineDefinitionResultCode::Fail
+            && !diagnostics.iter().any(|d| d.is_error)
+        {
+            return Ok(Validation::Checked(vec![Diagnostic {
+                is_error: true,
+                code: "FAIL".to_owned(),
+                message: "AWS refused the definition without saying why".to_owned(),
+                location: None,
+            }]));
+        }
+        Ok(Validation::Checked(diagnostics))
+    }
+
+    /// Every state machine (ListStateMachines, all pages).
+    pub fn list_state_machines(&self) -> Result<Vec<StateMachineSummary>, AwsError> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .block(
+                    self.client
+                        .list_state_machines()
+                        .max_results(1000)
+                        .set_next_token(token.take())
+                        .send(),
+                )
+                .map_err(|e| AwsError::from_sdk("ListStateMachines", &e))?;
+            out.extend(page.state_machines().iter().map(|m| StateMachineSummary {
+                name: m.name().to_owned(),
+                arn: m.state_machine_arn().to_owned(),
+                workflow_type: m.r#type().as_str().to_owned(),
+            }));
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// The state machine called `name`, if there is one.
+    pub fn find_state_machine(&self, name: &str) -> Result<Option<StateMachineSummary>, AwsError> {
+        Ok(self
+            .list_state_machines()?
+            .into_iter()
+            .find(|m| m.name == name))
+    }
+
+    /// The definition a state machine has now (DescribeStateMachine).
+    pub fn definition_of(&self, arn: &str) -> Result<String, AwsError> {
+        let out = self
+            .block(
+                self.client
+                    .describe_state_machine()
+                    .state_machine_arn(arn)
+                    .send(),
+            )
+            .map_err(|e| AwsError::from_sdk("DescribeStateMachine", &e))?;
+        Ok(out.definition().to_owned())
+    }
+
+    /// Creates the state machine `name`, or updates the one of that name (same ARN). `role` is
+    /// needed to create; an update without one keeps the role it has. A `workflow` type that
+    /// differs from the existing machine's is refused: AWS cannot change it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn deploy(
+        &self,
+        name: &str,
+        definition: &str,
+        workflow: Option<&str>,
+        role: Option<&str>,
+        publish: bool,
+        version_description: Option<&str>,
+    ) -> Result<Deployed, AwsError> {
+        if let Some(existing) = self.find_state_machine(name)? {
+            if let Some(w) = workflow
+                && !w.eq_ignore_ascii_case(&existing.workflow_type)
+            {
+                return Err(AwsError::setup(
+                    format!(
+                        "the state machine {name} is {}; its type cannot change to {}",
+                        existing.workflow_type,
+                        w.to_ascii_uppercase()
+                    ),
+                    "deploy under another --name, or delete the state machine first",
+                ));
+            }
+            let out = self
+                .block(
+                    self.client
+                        .update_state_machine()
+                        .state_machine_arn(&existing.arn)
+                        .definition(definition)
+                        .set_role_arn(role.map(str::to_owned))
+                        .publish(publish)
+                        .set_version_description(
+                            version_description.filter(|_| publish).map(str::to_owned),
+                        )
+                        .send(),
+                )
+                .map_err(|e| AwsError::from_sdk("UpdateStateMachine", &e))?;
+            return Ok(Deployed {
+                arn: existing.arn,
+                version_arn: out.state_machine_version_arn().map(str::to_owned),
+                created: false,
+            });
+        }
+        let Some(role) = role else {
+            return Err(AwsError::setup(
+                format!("no state machine is named {name} yet, and creating one needs an IAM role"),
+                "pass --role-arn arn:aws:iam::ACCOUNT:role/NAME (or set STEPCRAFT_ROLE_ARN): the role Step Functions assumes to run it",
+            ));
+        };
+        let out = self
+            .block(
+                self.client
+                    .create_state_machine()
+                    .name(name)
+                    .definition(definition)
+                    .role_arn(role)
+                    .r#type(workflow_type(workflow.unwrap_or("STANDARD")))
+                    .publish(publish)
+                    .set_version_description(
+                        version_description.filter(|_| publish).map(str::to_owned),
+                    )
+                    .send(),
+            )
+            .map_err(|e| AwsError::from_sdk("CreateStateMachine", &e))?;
+        Ok(Deployed {
+            arn: out.state_machine_arn().to_owned(),
+            version_arn: out.state_machine_version_arn().map(str::to_owned),
+            created: true,
+        })
+    }
+
+    /// StartExecution: the execution's ARN.
+    pub fn start_execution(
+        &self,
+        state_machine_arn: &str,
+        input: &str,
+        name: Option<&str>,
+    ) -> Result<String, AwsError> {
+        let out = self
+            .block(
+                self.client
+                    .start_execution()
+                    .state_machine_arn(state_machine_arn)
+                    .input(input)
+                    .set_name(name.map(str::to_owned))
+                    .send(),
+            )
+            .map_err(|e| AwsError::from_sdk("StartExecution", &e))?;
+        Ok(out.execution_arn().to_owned())
+    }
+
+    /// DescribeExecution.
+    pub fn describe_execution(&self, arn: &str) -> Result<ExecutionInfo, AwsError> {
+        let out = self
+            .block(self.client.describe_execution().execution_arn(arn).send())
+            .map_err(|e| AwsError::from_sdk("DescribeExecution", &e))?;
+        let mut json = Map::new();
+        let mut put = |k: &str, v: Option<Value>| {
+            if let Some(v) = v {
+                json.insert(k.to_owned(), v);
+            }
+        };
+        put("executionArn", Some(json!(out.execution_arn())));
+        put("stateMachineArn", Some(json!(out.state_machine_arn())));
+        put("name", out.name().map(|s| json!(s)));
+        put("status", Some(json!(out.status().as_str())));
+        put("startDate", Some(json!(format_time(out.start_date()))));
+        put("stopDate", out.stop_date().map(|t| json!(format_time(t))));
+        put("input", out.input().map(|s| json!(s)));
+        put("output", out.output().map(|s| json!(s)));
+        put("error", out.error().map(|s| json!(s)));
+        put("cause", out.cause().map(|s| json!(s)));
+        put("redriveCount", out.redrive_count().map(|n| json!(n)));
+        put(
+            "redriveStatus",
+            out.redrive_status().map(|s| json!(s.as_str())),
+        );
+        put(
+            "redriveStatusReason",
+            out.redrive_status_reason().map(|s| json!(s)),
+        );
+        Ok(ExecutionInfo {
+            arn: out.execution_arn().to_owned(),
+            status: out.status().as_str().to_owned(),
+            json: Value::Object(json),
+        })
+    }
+
+    /// Polls DescribeExecution until the execution is no longer running: every 100 ms at
+    /// first, backing off to 2 s.
+    pub fn wait_for(&self, arn: &str) -> Result<ExecutionInfo, AwsError> {
+        let mut pause = Duration::from_millis(100);
+        loop {
+            let info = self.describe_execution(arn)?;
+            if !info.is_running() {
+                return Ok(info);
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 3 / 2).min(Duration::from_secs(2));
+        }
+    }
+
+    /// ListExecutions, all pages, optionally only those with `status`.
+    pub fn list_executions(
+        &self,
+        state_machine_arn: &str,
+        status: Option<&str>,
+    ) -> Result<Vec<ExecutionSummary>, AwsError> {
+        let mut out = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self
+                .block(
+                    self.client
+                        .list_executions()
+                        .state_machine_arn(state_machine_arn)
+                        .set_status_filter(
+                            status.map(|s| ExecutionStatus::from(s.to_ascii_uppercase().as_str())),
+                        )
+                        .max_results(1000)
+                        .set_next_token(token.take())
+                        .send(),
+                )
+                .map_err(|e| AwsError::from_sdk("ListExecutions", &e))?;
+            out.extend(page.executions().iter().map(|e| ExecutionSummary {
+                arn: e.execution_arn().to_owned(),
+                name: e.name().to_owned(),
+                status: e.status().as_str().to_owned(),
+                start: format_time(e.start_date()),
+                stop: e.stop_date().map(format_time),
+            }));
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+                _ => return Ok(out),
+            }
+        }
+    }
+
+    /// StopExecution: when it stopped.
+    pub fn stop_execution(
+        &self,
+        arn: &str,
+        error: Option<&str>,
+        cause: Option<&str>,
+    ) -> Result<String, AwsError> {
+        let out = self
+            .block(
+                self.client
+                    .stop_execution()
+                    .execution_arn(arn)
+                    .set_error(error.map(str::to_owned))
+                    .set_cause(cause.map(str::to_owned))
+                    .send(),
+            )
+            .map_err(|e| AwsError::from_sdk("StopExecution", &e))?;
+        Ok(format_time(out.stop_date()))
+    }
+
+    /// RedriveExecution: when it was redriven.
+    pub fn redrive_execution(&self, arn: &str) -> Result<String, AwsError> {
+        let out = self
+            .block(self.client.redrive_execution().execution_arn(arn).send())
+            .map_err(|e| AwsError::from_sdk("RedriveExecution", &e))?;
+        Ok(format_time(out.redrive_date()))
+    }
+
+    /// GetExecutionHistory, every page, as AWS's JSON: `{"events": [...]}` with each event as
+    /// the service sent it (every event type and detail kept, unknown ones too), timestamps as
+    /// RFC 3339 text as the AWS CLI prints them.
+    pub fn execution_history(&self, arn: &str) -> Result<Value, AwsError> {
+        const OP: &str = "GetExecutionHistory";
+        let mut events = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let body = RawBody::default();
+            let page = self
+                .block(
+                    self.client
+                        .get_execution_history()
+                        .execution_arn(arn)
+                        .max_results(1000)
+                        .set_next_token(token.take())
+                        .customize()
+                        .interceptor(body.clone())
+                        .send(),
+                )
+                .map_err(|e| AwsError::from_sdk(OP, &e))?;
+            let raw = body.take().ok_or_else(|| AwsError {
+                operation: OP,
+                kind: crate::error::ErrorKind::Response,
+                code: None,
+                message: "the answer's body was not kept".to_owned(),
+                hint: String::new(),
+            })?;
+            let value: Value = serde_json::from_slice(&raw).map_err(|e| AwsError {
+                operation: OP,
+                kind: crate::error::ErrorKind::Response,
+                code: None,
+                message: format!("the answer is not JSON: {e}"),
+                hint: String::new(),
+            })?;
+            if let Some(Value::Array(page_events)) = value.get("events") {
+                events.extend(page_events.iter().cloned().map(with_text_time));
+            }
+            match page.next_token() {
+                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+                _ => break,
+            }
+        }
+        Ok(json!({ "events": events }))
+    }
+}
+
+/// An event with its epoch-seconds `timestamp` (the wire format) written as RFC 3339.
+fn with_text_time(mut event: Value) -> Value {
+    if let Some(t) = event.get_mut("timestamp")
+        && let Some(secs) = t.as_f64()
+    {
+        *t = json!(stepcraft::history::format_timestamp(
+            (secs * 1000.0).round() as i64
+        ));
+    }
+    event
+}
+
+/// Keeps the body of a call's answer, as the service sent it.
+#[derive(Debug, Clone, Default)]
+struct RawBody(Arc<Mutex<Option<Vec<u8>>>>);
+
+impl RawBody {
+    fn take(&self) -> Option<Vec<u8>> {
+        self.0.lock().ok().and_then(|mut b| b.take())
+    }
+}
+
+impl Intercept for RawBody {
+    fn name(&self) -> &'static str {
+        "RawBody"
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(bytes) = context.response().body().bytes()
+            && let Ok(mut kept) = self.0.lock()
+        {
+            *kept = Some(bytes.to_vec());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,73 @@
+//! What the AWS-facing commands share: the client options (`--endpoint-url`, `--region`,
+//! `--profile`, over the standard credentials chain), connecting, naming a state machine by ARN
+//! or by the file it was deployed from, and AWS errors as messages.
+
+use clap::Args;
+use std::path::Path;
+use stepcraft_aws::{AwsError, ClientConfig, Sfn};
+
+#[derive(Clone, Debug, Default, Args)]
+pub struct AwsArgs {
+    /// Send every call here instead of AWS (a local emulator, for example
+    /// http://127.0.0.1:5000); else AWS_ENDPOINT_URL, else AWS.
+    #[arg(long, value_name = "URL")]
+    endpoint_url: Option<String>,
+    /// The AWS region; else AWS_REGION, else the profile's.
+    #[arg(long, value_name = "REGION")]
+    region: Option<String>,
+    /// A named profile of ~/.aws/config; else AWS_PROFILE, else the default chain.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+}
+
+impl AwsArgs {
+    /// The client set-up these options ask for.
+    pub fn config(&self) -> ClientConfig {
+        ClientConfig {
+            profile: self.profile.clone(),
+            region: self.region.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+        }
+    }
+
+    /// A Step Functions client.
+    pub fn connect(&self) -> Result<Sfn, String> {
+        Sfn::connect(&self.config()).map_err(|e| message(&e))
+    }
+}
+
+/// An AWS error as the CLI prints it.
+pub fn message(e: &AwsError) -> String {
+    format!("error: {e}")
+}
+
+/// The state machine name a definition file deploys as by default: its file name up to the
+/// first dot (`orders.asl.json` is `orders`), as `stepcraft export` names it.
+pub fn default_name(file: &Path) -> String {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.split('.').next().unwrap_or_default().to_owned()
+}
+
+/// A state machine's ARN: `target` itself when it is one, else the state machine deployed from
+/// the file `target` (found by its default name).
+pub fn state_machine_arn(sfn: &Sfn, target: &str) -> Result<String, String> {
+    if target.starts_with("arn:") {
+        return Ok(target.to_owned());
+    }
+    let path = Path::new(target);
+    if !path.is_file() {
+        return Err(format!(
+            "error: {target} is neither an ARN (arn:aws:states:...) nor a definition file"
+        ));
+    }
+    let name = default_name(path);
+    match sfn.find_state_machine(&name).map_err(|e| message(&e))? {
+        Some(machine) => Ok(machine.arn),
+        None => Err(format!(
+            "error: no state machine is named {name} (deployed from {target}) in this account and region\n  hint: deploy it first with `stepcraft deploy {target}`, or check --region and --endpoint-url"
+        )),
+    }
+}
