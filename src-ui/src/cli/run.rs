@@ -80,6 +80,14 @@ fn parse_type(text: &str) -> Result<WorkflowType, String> {
     WorkflowType::parse(text).ok_or_else(|| "use STANDARD or EXPRESS".to_owned())
 }
 
+/// A JSON argument: the text itself, or `@FILE` to read it from a file.
+pub(super) fn json_arg(flag: &str, text: &str) -> Result<serde_json::Value, String> {
+    match text.strip_prefix('@') {
+        Some(path) => read_json(Path::new(path)),
+        None => serde_json::from_str(text).map_err(|e| format!("{flag}: not valid JSON: {e}")),
+    }
+}
+
 pub(super) fn read_json(path: &Path) -> Result<serde_json::Value, String> {
     let text = read_text(path)?;
     serde_json::from_str(&text).map_err(|e| {
@@ -214,8 +222,7 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
     };
     let input = match args.input.as_deref() {
         None => serde_json::json!({}),
-        Some(t) if t.starts_with('@') => read_json(Path::new(&t[1..]))?,
-        Some(t) => serde_json::from_str(t).map_err(|e| format!("--input: not valid JSON: {e}"))?,
+        Some(t) => json_arg("--input", t)?,
     };
     let answers = match (&args.mock_config, &args.task_results) {
         (Some(path), _) => Tasks::Mocks {

@@ -3,11 +3,11 @@
 //! `inspectionData`, `nextState`, `status`).
 
 use super::definition::load;
-use super::run::{read_json, setup_error};
+use super::run::{json_arg, setup_error};
 use super::subst::SubstArgs;
 use super::{Outcome, eprint};
 use clap::{Args, ValueEnum};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use stepcraft::run::RunSetup;
 use stepcraft::tasks::TaskOutcome;
 use stepcraft::test_state::{Request, TestStateError, test_state};
@@ -56,13 +56,6 @@ pub struct TestStateArgs {
 enum Level {
     Info,
     Debug,
-}
-
-fn json_arg(flag: &str, text: &str) -> Result<serde_json::Value, String> {
-    match text.strip_prefix('@') {
-        Some(path) => read_json(Path::new(path)),
-        None => serde_json::from_str(text).map_err(|e| format!("{flag}: not valid JSON: {e}")),
-    }
 }
 
 /// Exit status: 0 when the state ran (whatever its status: it is in the output), 2 when the
