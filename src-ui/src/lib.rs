@@ -4,4 +4,5 @@
 pub mod app;
 pub mod cli;
 pub mod files;
+pub mod save_case;
 pub mod studio;

@@ -11,7 +11,6 @@ pub mod fmt;
 pub mod render;
 pub mod replay;
 pub mod run;
-pub mod save_case;
 pub mod subst;
 pub mod template;
 pub mod test;

@@ -278,14 +278,14 @@ fn run_inner(args: &RunArgs) -> Result<u8, String> {
         write_atomic(path, &text).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
     }
     if let Some(path) = &args.save_case {
-        let run = super::save_case::Run {
+        let run = crate::save_case::Run {
             definition: &args.file,
             input: &input,
             events: execution.history(),
             status: &status,
             workflow_type: setup.config.workflow_type,
         };
-        let name = super::save_case::save(path, args.case_name.as_deref(), &run)?;
+        let name = crate::save_case::save(path, args.case_name.as_deref(), &run)?;
         eprint(&format!("saved the case \"{name}\" to {}", path.display()));
     }
     let mut out = std::io::stdout().lock();

@@ -557,14 +557,14 @@ impl RunMode {
         else {
             return;
         };
-        let run = crate::cli::save_case::Run {
+        let run = crate::save_case::Run {
             definition,
             input: &input,
             events,
             status: exec.status(),
             workflow_type: stepcraft::validate::WorkflowType::Standard,
         };
-        match crate::cli::save_case::save(&file, None, &run) {
+        match crate::save_case::save(&file, None, &run) {
             Ok(name) => {
                 let shown = file.file_name().map(|n| n.to_string_lossy().into_owned());
                 self.saved_note = Some(format!(

@@ -1,5 +1,6 @@
-//! `stepcraft run FILE --save-case TESTFILE [--case NAME]`: the run appended to a test file as a
-//! case ([`stepcraft::save_case`]), the file created when missing, written atomically.
+//! A finished run appended to a test file as a case ([`stepcraft::save_case`]), the file created
+//! when missing, written atomically: `stepcraft run --save-case` and the Run mode's Save as test
+//! case.
 
 use crate::files::{read_text, write_atomic};
 use serde_json::Value;
