@@ -258,6 +258,66 @@ fn variables_stay_in_their_scope() {
 }
 
 #[test]
+fn runs_that_build_no_events_end_the_same_and_still_count_them() {
+    // `hand_out_events: false` with no history: events are numbered and counted, never built.
+    let quiet = |workflow_type| Config {
+        workflow_type,
+        record_history: false,
+        hand_out_events: false,
+        ..Config::default()
+    };
+    for name in ["loop1k", "map10k", "parallel", "choice1k"] {
+        let def = read(&bench_dir().join(format!("{name}.asl.json")));
+        let input = read(&bench_dir().join(format!("{name}.input.json")));
+        let mut loud = Execution::new(
+            program(&def),
+            Val::from(&input),
+            Config {
+                workflow_type: WorkflowType::Express,
+                ..Config::default()
+            },
+            Box::new(TableResolver::new()),
+        );
+        let mut entered = 0u64;
+        while let Some(e) = loud.step() {
+            entered += u64::from(matches!(e.kind, EventKind::StateEntered { .. }));
+        }
+        let mut silent = Execution::new(
+            program(&def),
+            Val::from(&input),
+            quiet(WorkflowType::Express),
+            Box::new(TableResolver::new()),
+        );
+        assert_eq!(silent.step(), None, "{name}: no event is handed out");
+        assert_eq!(silent.status(), loud.status(), "{name}");
+        assert_eq!(silent.states_entered(), entered, "{name}");
+        assert_eq!(silent.history().len(), 0, "{name}");
+    }
+    // The Standard limit of 25,000 events still applies to events nobody builds.
+    let def = read(&bench_dir().join("loop10k.asl.json"));
+    let input = read(&bench_dir().join("loop10k.input.json"));
+    let mut standard = Execution::new(
+        program(&def),
+        Val::from(&input),
+        quiet(WorkflowType::Standard),
+        Box::new(TableResolver::new()),
+    );
+    match standard.run() {
+        Status::Failed { error, cause } => {
+            assert_eq!(&**error, "States.Runtime");
+            assert!(
+                cause.as_deref().is_some_and(|c| c.contains("25000")),
+                "{cause:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Each loop iteration writes 4 events (2 states entered and exited): the limit came before
+    // the 10,000th iteration, as with events built.
+    assert!(standard.states_entered() < 12_500);
+}
+
+#[test]
 fn standard_workflows_stop_at_25000_events_and_express_do_not() {
     let def = read(&bench_dir().join("loop10k.asl.json"));
     let input = read(&bench_dir().join("loop10k.input.json"));

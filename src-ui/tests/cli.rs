@@ -458,3 +458,26 @@ fn replay_prints_the_state_runs_of_a_history() {
         stderr(&out)
     );
 }
+
+#[test]
+fn bench_reports_the_output_and_the_states_entered() {
+    let bench = repo("../shared/bench");
+    let out = stepcraft(&[
+        "bench",
+        s(&bench.join("loop1k.asl.json")),
+        "--input",
+        &format!("@{}", s(&bench.join("loop1k.input.json"))),
+        "--repeat",
+        "2",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON report");
+    // 1,000 iterations of Increment and Check, plus Init and Done.
+    assert_eq!(report["states_entered"], 2002, "{report}");
+    assert_eq!(report["out_head"], r#"{"i":1000,"n":1000}"#, "{report}");
+    assert_eq!(
+        report["runs_ms"].as_array().map(Vec::len),
+        Some(2),
+        "{report}"
+    );
+}

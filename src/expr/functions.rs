@@ -69,18 +69,36 @@ fn fail<T>(message: impl Into<String>) -> Result<T, CallError> {
 impl Call {
     /// Evaluates the call.
     pub fn eval(&self, env: &Env<'_>, rng: &mut dyn Random) -> Result<Val, CallError> {
-        let mut args = Vec::with_capacity(self.args.len());
-        for arg in &self.args {
-            args.push(match arg {
-                Arg::String(s) => Val::string(s),
-                Arg::Number(n) => Val::Number(n.clone()),
-                Arg::Bool(b) => Val::Bool(*b),
-                Arg::Null => Val::Null,
-                Arg::Path(p) => env.resolve(p).map_err(|e| CallError::Path(e.message))?,
-                Arg::Call(c) => c.eval(env, rng)?,
-            });
+        // Most calls take a few arguments: they are evaluated into a buffer on the stack.
+        const ON_STACK: usize = 4;
+        let n = self.args.len();
+        if n <= ON_STACK {
+            let mut args: [Val; ON_STACK] = Default::default();
+            for (slot, arg) in args.iter_mut().zip(&self.args) {
+                *slot = arg.eval(env, rng)?;
+            }
+            apply(self.function, &args[..n], rng)
+        } else {
+            let args = self
+                .args
+                .iter()
+                .map(|a| a.eval(env, rng))
+                .collect::<Result<Vec<_>, _>>()?;
+            apply(self.function, &args, rng)
         }
-        apply(self.function, &args, rng)
+    }
+}
+
+impl Arg {
+    fn eval(&self, env: &Env<'_>, rng: &mut dyn Random) -> Result<Val, CallError> {
+        Ok(match self {
+            Self::String(s) => Val::String(s.clone()),
+            Self::Number(n) => Val::Number(n.clone()),
+            Self::Bool(b) => Val::Bool(*b),
+            Self::Null => Val::Null,
+            Self::Path(p) => env.resolve(p).map_err(|e| CallError::Path(e.message))?,
+            Self::Call(c) => c.eval(env, rng)?,
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 use super::MAX_EXPR_DEPTH;
 use super::path::{Path, PathError};
 use std::fmt;
+use std::sync::Arc;
 
 macro_rules! functions {
     ($( $variant:ident = $name:literal, $min:expr, $max:expr; )*) => {
@@ -62,7 +63,7 @@ functions! {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Arg {
     /// `'text'`, with `\'`, `\{`, `\}` and `\\` unescaped.
-    String(String),
+    String(Arc<str>),
     /// A number literal.
     Number(serde_json::Number),
     /// `true` or `false`.
@@ -229,7 +230,7 @@ impl Parser<'_> {
 
     fn arg(&mut self) -> Result<Arg, IntrinsicError> {
         match self.peek() {
-            Some('\'') => self.string().map(Arg::String),
+            Some('\'') => self.string().map(|s| Arg::String(s.into())),
             Some('$') => {
                 let start = self.at;
                 let end = self.path_end();

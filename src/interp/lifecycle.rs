@@ -73,15 +73,11 @@ impl Execution {
             self.finish_failed(ErrorName::Runtime.as_str().into(), Some(cause.into()));
             return;
         }
-        let input = self.frames[fid].input.clone();
-        self.emit(
-            fid,
-            EventKind::StateEntered {
-                state_type: state.ty,
-                name: state.name.clone(),
-                input,
-            },
-        );
+        self.emit_with(fid, |ex| EventKind::StateEntered {
+            state_type: state.ty,
+            name: state.name.clone(),
+            input: ex.frames[fid].input.clone(),
+        });
         let frame = &mut self.frames[fid];
         frame.entered_event = frame.prev_event;
         frame.entered_at = self.clock;
@@ -259,15 +255,12 @@ impl Execution {
                 scope.set(k.clone(), v.clone());
             }
         }
-        self.emit(
-            fid,
-            EventKind::StateExited {
-                state_type: state.ty,
-                name: state.name.clone(),
-                output: output.clone(),
-                assigned,
-            },
-        );
+        self.emit_with(fid, |_| EventKind::StateExited {
+            state_type: state.ty,
+            name: state.name.clone(),
+            output: output.clone(),
+            assigned,
+        });
         match next.or(state.next) {
             Some(Next::To(target)) => {
                 let frame = &mut self.frames[fid];

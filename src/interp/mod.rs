@@ -85,6 +85,11 @@ pub struct Config {
     /// Record each state run's data path ([`inspect::Inspection`]): the studio's step details
     /// and `stepcraft test-state` read it. Off for plain runs, which keep nothing extra.
     pub inspect: bool,
+    /// Hand each event to the caller of [`Execution::step`] (on by default). Off, with
+    /// `record_history` off too, events are still numbered and counted toward the limits but
+    /// never built: `step` returns only when the execution pauses, waits or ends. For runs that
+    /// need only the outcome (`stepcraft bench`).
+    pub hand_out_events: bool,
 }
 
 impl Default for Config {
@@ -100,6 +105,7 @@ impl Default for Config {
             objects: None,
             max_transitions: Some(DEFAULT_MAX_TRANSITIONS),
             inspect: false,
+            hand_out_events: true,
         }
     }
 }
@@ -322,6 +328,11 @@ impl Execution {
     /// The events so far (when recording).
     pub fn history(&self) -> &[HistoryEvent] {
         &self.history
+    }
+
+    /// The states entered so far, in every branch and iteration (what `max_transitions` limits).
+    pub fn states_entered(&self) -> u64 {
+        self.transitions
     }
 
     /// The virtual clock.
@@ -604,6 +615,14 @@ impl Execution {
     }
 
     fn emit(&mut self, fid: FrameId, kind: EventKind) {
+        self.emit_with(fid, |_| kind);
+    }
+
+    /// Numbers the frame's next event and, when anyone reads events (the history is recorded or
+    /// [`Config::hand_out_events`]), builds it with `make` and keeps or hands it out. A run that
+    /// reads neither numbers and counts its events (limits, `previous_event_id`) without
+    /// building them, so the hot states pay for no clones.
+    fn emit_with(&mut self, fid: FrameId, make: impl FnOnce(&Self) -> EventKind) {
         if self.ended {
             return;
         }
@@ -615,21 +634,25 @@ impl Execution {
         let previous = if fid == EXECUTION_TIMER {
             id - 1
         } else {
-            self.frames[fid].prev_event
+            std::mem::replace(&mut self.frames[fid].prev_event, id)
         };
-        if fid != EXECUTION_TIMER {
-            self.frames[fid].prev_event = id;
+        let (record, hand_out) = (self.config.record_history, self.config.hand_out_events);
+        if record || hand_out {
+            let event = HistoryEvent {
+                id,
+                previous_event_id: previous,
+                timestamp: self.clock,
+                kind: make(self),
+            };
+            match (record, hand_out) {
+                (true, true) => {
+                    self.history.push(event.clone());
+                    self.out.push_back(event);
+                }
+                (true, false) => self.history.push(event),
+                _ => self.out.push_back(event),
+            }
         }
-        let event = HistoryEvent {
-            id,
-            previous_event_id: previous,
-            timestamp: self.clock,
-            kind,
-        };
-        if self.config.record_history {
-            self.history.push(event.clone());
-        }
-        self.out.push_back(event);
         if self.config.workflow_type == WorkflowType::Standard
             && self.next_id >= MAX_STANDARD_EVENTS
             && !self.closing

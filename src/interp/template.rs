@@ -15,13 +15,23 @@ pub enum Template {
     /// A value with no `.$` field anywhere inside.
     Literal(Val),
     /// An object with at least one dynamic field.
-    Object(Vec<(Arc<str>, Template)>),
+    Object(ObjectTemplate),
     /// An array with at least one dynamic element.
     Array(Vec<Template>),
     /// The value of a `.$` field that is a path.
     Path(Path),
     /// The value of a `.$` field that is an intrinsic call.
     Call(Call),
+}
+
+/// An object template: its keys laid out once, in order (`shape`, every value `null`), and each
+/// field's template with the index of its key. An evaluation copies the shape, which copies no
+/// hashes and probes nothing, and sets the values by index. Two fields with one key (`a` and
+/// `a.$`) share its index, the later one winning, as inserting them in order would.
+#[derive(Debug, Clone)]
+pub struct ObjectTemplate {
+    shape: ObjectMap,
+    fields: Vec<(usize, Arc<str>, Template)>,
 }
 
 /// Why a template could not be compiled (the validator reports these with locations first).
@@ -49,20 +59,24 @@ impl Template {
         }
         Ok(match value {
             serde_json::Value::Object(map) => {
+                let mut shape = ObjectMap::with_capacity_and_hasher(map.len(), Default::default());
                 let mut fields = Vec::with_capacity(map.len());
                 for (k, v) in map {
-                    if let Some(name) = k.strip_suffix(".$") {
-                        let serde_json::Value::String(text) = v else {
-                            return Err(TemplateError(format!(
-                                "the value of \"{k}\" must be a path or an intrinsic function"
-                            )));
+                    let (name, template): (Arc<str>, Self) =
+                        if let Some(name) = k.strip_suffix(".$") {
+                            let serde_json::Value::String(text) = v else {
+                                return Err(TemplateError(format!(
+                                    "the value of \"{k}\" must be a path or an intrinsic function"
+                                )));
+                            };
+                            (Arc::from(name), Self::dynamic(text)?)
+                        } else {
+                            (Arc::from(k.as_str()), Self::compile(v)?)
                         };
-                        fields.push((Arc::from(name), Self::dynamic(text)?));
-                    } else {
-                        fields.push((Arc::from(k.as_str()), Self::compile(v)?));
-                    }
+                    let (index, _) = shape.insert_full(name.clone(), Val::Null);
+                    fields.push((index, name, template));
                 }
-                Self::Object(fields)
+                Self::Object(ObjectTemplate { shape, fields })
             }
             serde_json::Value::Array(items) => {
                 Self::Array(items.iter().map(Self::compile).collect::<Result<_, _>>()?)
@@ -88,7 +102,7 @@ impl Template {
     pub fn uses_context(&self) -> bool {
         match self {
             Self::Literal(_) => false,
-            Self::Object(fields) => fields.iter().any(|(_, t)| t.uses_context()),
+            Self::Object(o) => o.fields.iter().any(|(_, _, t)| t.uses_context()),
             Self::Array(items) => items.iter().any(Self::uses_context),
             Self::Path(p) => matches!(p.root, crate::expr::path::Root::Context),
             Self::Call(c) => call_uses_context(c),
@@ -108,10 +122,12 @@ impl Template {
     ) -> Result<Val, EvalError> {
         match self {
             Self::Literal(v) => Ok(v.clone()),
-            Self::Object(fields) => {
-                let mut map = ObjectMap::with_capacity_and_hasher(fields.len(), Default::default());
-                for (k, t) in fields {
-                    map.insert(k.clone(), t.eval_field(env, rng, k)?);
+            Self::Object(o) => {
+                let mut map = o.shape.clone();
+                for (index, k, t) in &o.fields {
+                    if let Some((_, slot)) = map.get_index_mut(*index) {
+                        *slot = t.eval_field(env, rng, k)?;
+                    }
                 }
                 Ok(Val::object(map))
             }

@@ -11,9 +11,8 @@ use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-use stepcraft::history::EventKind;
 use stepcraft::interp::Status;
-use stepcraft::run::{RunSetup, run_to_end_with};
+use stepcraft::run::{RunSetup, run_to_end};
 use stepcraft::validate::WorkflowType;
 use stepcraft::value::Val;
 use stepcraft::{Document, Format};
@@ -71,6 +70,8 @@ fn bench(args: &BenchArgs) -> Result<serde_json::Value, String> {
     setup.validate = false;
     setup.config.workflow_type = WorkflowType::Express;
     setup.config.record_history = args.history;
+    // Only the outcome is read: events are counted, not built.
+    setup.config.hand_out_events = false;
     let prepared = setup.prepare().map_err(|e| e.to_string())?;
     let input = Val::from(&input);
     let compile_ms = ms(t1);
@@ -80,18 +81,13 @@ fn bench(args: &BenchArgs) -> Result<serde_json::Value, String> {
     for _ in 0..args.repeat.max(1) {
         let t = Instant::now();
         let mut execution = prepared.start(input.clone()).map_err(|e| e.to_string())?;
-        let mut entered = 0usize;
-        let status = run_to_end_with(&mut execution, |event| {
-            if matches!(event.kind, EventKind::StateEntered { .. }) {
-                entered += 1;
-            }
-        });
+        let status = run_to_end(&mut execution);
         runs.push(ms(t));
         output = match status {
             Status::Succeeded(v) => v.to_json_string(),
             other => format!("{other:?}"),
         };
-        states = entered;
+        states = execution.states_entered() as usize;
     }
     runs.sort_by(f64::total_cmp);
     let median = runs[runs.len() / 2];
