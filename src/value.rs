@@ -51,6 +51,18 @@ impl Cached {
         Self(AtomicUsize::new(Self::UNKNOWN))
     }
 
+    fn known(n: usize) -> Self {
+        Self(AtomicUsize::new(n))
+    }
+
+    /// The number, when it has been worked out.
+    fn get(&self) -> Option<usize> {
+        match self.0.load(Ordering::Relaxed) {
+            Self::UNKNOWN => None,
+            n => Some(n),
+        }
+    }
+
     fn get_or(&self, work_out: impl FnOnce() -> usize) -> usize {
         match self.0.load(Ordering::Relaxed) {
             Self::UNKNOWN => {
@@ -88,12 +100,15 @@ pub struct ObjectNode {
     depth: Cached,
 }
 
+/// A copy holds what the original holds, so it keeps the numbers worked out for it; every way to
+/// change a node ([`Val::object_mut`], [`Val::array_mut`], [`Val::set_field`]) updates or forgets
+/// them.
 impl Clone for ArrayNode {
     fn clone(&self) -> Self {
         Self {
             items: self.items.clone(),
-            size: Cached::new(),
-            depth: Cached::new(),
+            size: self.size.get().map_or_else(Cached::new, Cached::known),
+            depth: self.depth.get().map_or_else(Cached::new, Cached::known),
         }
     }
 }
@@ -102,8 +117,8 @@ impl Clone for ObjectNode {
     fn clone(&self) -> Self {
         Self {
             map: self.map.clone(),
-            size: Cached::new(),
-            depth: Cached::new(),
+            size: self.size.get().map_or_else(Cached::new, Cached::known),
+            depth: self.depth.get().map_or_else(Cached::new, Cached::known),
         }
     }
 }
@@ -281,6 +296,41 @@ impl Val {
             }
             _ => None,
         }
+    }
+
+    /// Sets one member of an object (copying the object first if it is shared), as ResultPath's
+    /// last step does; the object's cached size and depth are brought up to date rather than
+    /// forgotten, so the size check after the write costs nothing. `value` is handed back when
+    /// this is not an object.
+    pub fn set_field(&mut self, key: &str, value: Val) -> Result<(), Val> {
+        let Self::Object(o) = self else {
+            return Err(value);
+        };
+        let node = Arc::make_mut(o);
+        let (size, depth) = (node.size.get(), node.depth.get());
+        let (new_size, new_depth) = (value.json_size(), value.depth());
+        let old = match node.map.get_mut(key) {
+            Some(slot) => Some(std::mem::replace(slot, value)),
+            None => {
+                node.map.insert(key.into(), value);
+                None
+            }
+        };
+        node.size = match (size, &old) {
+            (Some(s), Some(old)) => Cached::known(s - old.json_size() + new_size),
+            // A new member: its quoted key, the colon, the value and a comma unless it is alone.
+            (Some(s), None) => {
+                Cached::known(s + string_len(key) + 1 + new_size + usize::from(node.map.len() > 1))
+            }
+            (None, _) => Cached::new(),
+        };
+        node.depth = match (depth, &old) {
+            (Some(d), None) => Cached::known(d.max(1 + new_depth)),
+            // A replaced member may have been the deepest: known only if it was shallower.
+            (Some(d), Some(old)) if 1 + old.depth() < d => Cached::known(d.max(1 + new_depth)),
+            _ => Cached::new(),
+        };
+        Ok(())
     }
 
     /// Mutable access to an array's items, copying them first if they are shared.
@@ -510,6 +560,51 @@ impl fmt::Debug for ObjectNode {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn set_field_keeps_size_and_depth_as_worked_out_anew() {
+        let fresh = |v: &Val| Val::from(&v.to_value());
+        let cases = [
+            (json!({}), "a", json!(1)),
+            (json!({"a": 1}), "b", json!("x\"y")),
+            (
+                json!({"a": 1, "b": [1, 2]}),
+                "a",
+                json!({"deep": {"er": [1]}}),
+            ),
+            (
+                json!({"a": {"deep": {"er": [1]}}, "b": 2}),
+                "a",
+                json!(null),
+            ),
+            (json!({"a": [[1]], "b": [[2]]}), "a", json!(3)),
+            (json!({"x": 1}), "x", json!({"x": 1})),
+        ];
+        for (start, key, value) in cases {
+            let original = Val::from(&start);
+            // Caches worked out first (as after a state's size check), and the object shared.
+            let (_, _) = (original.json_size(), original.depth());
+            let mut written = original.clone();
+            written
+                .set_field(key, Val::from(&value))
+                .expect("an object");
+            let anew = fresh(&written);
+            assert_eq!(
+                written.json_size(),
+                anew.json_size(),
+                "{start} {key} {value}"
+            );
+            assert_eq!(written.json_size(), written.to_json_string().len());
+            assert_eq!(written.depth(), anew.depth(), "{start} {key} {value}");
+            assert_eq!(
+                original.to_value(),
+                start,
+                "the shared original is unchanged"
+            );
+        }
+        let mut not_object = Val::from(&json!([1]));
+        assert_eq!(not_object.set_field("a", Val::Null), Err(Val::Null));
+    }
 
     #[test]
     fn size_matches_compact_json() {

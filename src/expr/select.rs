@@ -140,6 +140,9 @@ fn set_at(
         ),
     };
     match first {
+        Segment::Child(name) if tail.is_empty() => {
+            node.set_field(name, value).map_err(|_| fail(node))
+        }
         Segment::Child(name) => {
             let Some(map) = node.object_mut() else {
                 return Err(fail(node));
