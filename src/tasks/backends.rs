@@ -716,6 +716,17 @@ impl Backends {
             .map(|l| l.text.clone())
     }
 
+    /// How many invocation logs are kept: it changes with every log recorded (one more, or
+    /// fewer once the oldest go), so a caller sees whether an invocation printed something.
+    pub fn log_count(&self) -> usize {
+        lock(&self.logs).len()
+    }
+
+    /// The log recorded last.
+    pub fn latest_log(&self) -> Option<InvocationLog> {
+        lock(&self.logs).last().cloned()
+    }
+
     /// How many local function processes are running.
     pub fn warm_workers(&self) -> usize {
         lock(&self.pool).len()
@@ -885,7 +896,10 @@ pub fn read_file(path: &Path, open: bool) -> Result<BackendsConfig, String> {
         }
         _ => (value, ""),
     };
-    let base = path.parent().unwrap_or_else(|| Path::new("."));
+    let base = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
     let reach = Reach::of(path, open);
     BackendsConfig::parse(inner, at, base, &reach).map_err(|e| located(path, &doc, &e))
 }

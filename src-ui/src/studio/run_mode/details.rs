@@ -146,6 +146,26 @@ impl RunMode {
         for section in rest {
             self.section_ui(ui, section, which);
         }
+        self.logs_ui(ui, index);
+    }
+
+    /// What the task's local function or command printed (stdout and stderr), per attempt.
+    fn logs_ui(&self, ui: &mut Ui, index: usize) {
+        let logs = self.controller.logs_of_run(index);
+        if logs.is_empty() {
+            return;
+        }
+        egui::CollapsingHeader::new(RichText::new("Logs").strong())
+            .id_salt(("run-logs", index))
+            .default_open(true)
+            .show(ui, |ui| {
+                for (attempt, (id, text)) in logs.iter().enumerate() {
+                    if logs.len() > 1 {
+                        ui.label(RichText::new(format!("Attempt {}", attempt + 1)).small());
+                    }
+                    json_view(ui, &format!("run-log-{id}"), text);
+                }
+            });
     }
 
     fn section_ui(&self, ui: &mut Ui, section: &PayloadSection<'_>, which: u64) {

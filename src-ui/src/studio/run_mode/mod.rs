@@ -11,6 +11,7 @@
 //! the texts being typed (input, callback answer, history path, filters) and what is shown,
 //! drawn by `controls`, `details`, `iterations`, `lists`, `table` and `events`.
 
+pub mod consent;
 pub mod controller;
 mod controls;
 mod details;
@@ -90,6 +91,10 @@ pub enum RunAction {
     SaveCase,
     /// Test one state alone (TestState) with what the details' fields hold.
     TestState(String),
+    /// Allow (or deny) the local backends the run asked about, remember it, and run.
+    Consent(bool),
+    /// Forget the answers about this workflow's backends: the next run asks again.
+    RevokeConsent,
     /// Run every test case and show what they cover on the graph.
     Coverage,
     /// Stop showing the coverage.
@@ -591,6 +596,8 @@ impl RunMode {
             RunAction::ToggleBreakpoint(state) => self.controller.toggle_breakpoint(&state),
             RunAction::Choose(index) => self.choose(index),
             RunAction::Answer { token, success } => self.answer(&token, success),
+            RunAction::Consent(allow) => self.controller.answer_consent(session, allow),
+            RunAction::RevokeConsent => self.controller.revoke_consent(session),
             RunAction::Coverage => self.controller.run_coverage(session),
             RunAction::SaveCase => self.save_case(session),
             RunAction::TestState(state) => self.tester.run(&state, session),
