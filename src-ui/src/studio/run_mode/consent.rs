@@ -46,13 +46,16 @@ pub struct Ask {
 }
 
 /// What `backends` would run, one line each: each command line (and the states it answers),
-/// each local function's handler, and the hosts HTTP Task states of `definition` would reach.
+/// each local function's handler, each activity worker, each child definition, and the hosts
+/// HTTP Task states of `definition` would reach.
 pub fn what_will_run(backends: &Backends, definition: &Value) -> Vec<String> {
     let config = backends.config();
     let mut out = Vec::new();
-    for c in &config.commands {
+    let commands = config.commands.iter().map(|c| ("command", c));
+    let workers = config.activities.iter().map(|a| ("activity worker", a));
+    for (what, c) in commands.chain(workers) {
         out.push(format!(
-            "command `{}` in {} for '{}'",
+            "{what} `{}` in {} for '{}'",
             c.argv.join(" "),
             folder(&c.dir),
             c.key
@@ -71,6 +74,12 @@ pub fn what_will_run(backends: &Backends, definition: &Value) -> Vec<String> {
             f.function,
             f.runtime.program(),
             folder(&f.code_dir)
+        ));
+    }
+    for (key, path) in &config.state_machines {
+        out.push(format!(
+            "child executions of {} for the state machine '{key}'",
+            path.display()
         ));
     }
     if config.http.allow {
