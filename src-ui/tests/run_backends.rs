@@ -231,3 +231,80 @@ fn a_python_handlers_prints_show_in_the_step_details() {
     assert!(shown(&harness, "charging A-1"), "the command's stderr");
     assert!(!shown(&harness, "checking A-1"));
 }
+
+const PARENT: &str = r#"{
+  "StartAt": "Start Child",
+  "States": {
+    "Start Child": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::states:startExecution.sync:2",
+      "Parameters": {
+        "StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child",
+        "Input": {"n.$": "$.n", "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id"}
+      },
+      "OutputPath": "$.Output",
+      "End": true
+    }
+  }
+}"#;
+
+const CHILD: &str = r#"{
+  "StartAt": "Double",
+  "States": {
+    "Double": {"Type": "Pass", "Parameters": {"twice.$": "States.MathAdd($.n, $.n)"}, "Next": "Done"},
+    "Done": {"Type": "Succeed"}
+  }
+}"#;
+
+const PARENT_TESTS: &str = r#"
+definition: parent.asl.json
+backends:
+  stateMachines:
+    child: child.asl.json
+cases:
+  - name: nested
+    input: {"n": 21}
+    expect:
+      status: SUCCEEDED
+"#;
+
+#[test]
+fn a_child_execution_opens_from_the_parents_step_details() {
+    let dir = TempDir::new("open-child");
+    dir.write("parent.asl.json", PARENT);
+    dir.write("parent.test.yaml", PARENT_TESTS);
+    dir.write("child.asl.json", CHILD);
+    let mut harness =
+        support::run_mode_on_its_case(StudioApp::from_path(&dir.path("parent.asl.json")));
+    press(&mut harness, "▶ Start");
+    let runs = asking(&harness).expect("asked first");
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("child.asl.json") && r.contains("'child'")),
+        "{runs:?}"
+    );
+    press(&mut harness, "Allow");
+    assert_eq!(output(&harness), json!({"twice": 42}));
+    harness
+        .get_by_role_and_label(Role::Row, "Start Child")
+        .click_accesskit();
+    harness.run();
+    assert!(shown(&harness, "Child execution"));
+    press(&mut harness, "Open child execution ↗");
+    let app = harness.state();
+    assert_eq!(
+        app.session().name(),
+        "child.asl.json",
+        "the child's definition"
+    );
+    assert!(app.run_mode().is_replay(), "its run replayed");
+    // Played to its end: both states of the child ran.
+    let names: Vec<String> = app
+        .run_mode()
+        .trace()
+        .runs()
+        .iter()
+        .map(|r| r.name.to_string())
+        .collect();
+    assert_eq!(names, ["Double", "Done"]);
+}

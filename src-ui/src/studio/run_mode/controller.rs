@@ -20,6 +20,7 @@ use stepcraft::interp::Stepped;
 use stepcraft::interp::{Execution, Status};
 use stepcraft::model::StateMachine;
 use stepcraft::tasks::backends::Backends;
+use stepcraft::tasks::nested::Child;
 use stepcraft::trace::{RunStatus, Trace};
 use stepcraft::value::Val;
 
@@ -129,6 +130,8 @@ pub struct RunController {
     printed: Option<Printed>,
     /// What each task's invocation printed, by its `TaskStarted` event.
     logs: BTreeMap<u64, String>,
+    /// The child executions each nested task ran, by its `TaskStarted` event.
+    children: BTreeMap<u64, Vec<Arc<Child>>>,
 }
 
 /// What a run whose backends were denied says.
@@ -173,6 +176,7 @@ impl Default for RunController {
             warm: None,
             printed: None,
             logs: BTreeMap::new(),
+            children: BTreeMap::new(),
         }
     }
 }
@@ -498,6 +502,15 @@ impl RunController {
             .collect()
     }
 
+    /// The child executions `run`'s task started (one per attempt).
+    pub fn children_of_run(&self, run: usize) -> Vec<Arc<Child>> {
+        self.children
+            .iter()
+            .filter(|(id, _)| self.trace.run_of_event(**id) == Some(run))
+            .flat_map(|(_, c)| c.iter().cloned())
+            .collect()
+    }
+
     /// Whether the scenarios were read at least once.
     pub fn has_loaded_scenarios(&self) -> bool {
         self.scenarios_for.is_some()
@@ -608,6 +621,7 @@ impl RunController {
     fn started(&mut self, generation: u64) {
         self.coverage = None;
         self.logs.clear();
+        self.children.clear();
         self.trace = Trace::new();
         self.read = 0;
         self.status_cache = None;
@@ -753,8 +767,11 @@ impl RunController {
                     // A task calls its backend in the step that writes its `TaskStarted`.
                     if let Some(printed) = &self.printed {
                         let mut p = printed.lock().unwrap_or_else(PoisonError::into_inner);
-                        for text in p.drain(..) {
+                        for text in p.logs.drain(..) {
                             self.logs.entry(e.id).or_default().push_str(&text);
+                        }
+                        for child in p.children.drain(..) {
+                            self.children.entry(e.id).or_default().push(Arc::new(child));
                         }
                     }
                 }

@@ -12,14 +12,25 @@ use std::sync::{Arc, Mutex, PoisonError};
 use stepcraft::interp::Execution;
 use stepcraft::run::{RunSetup, SetupError, Tasks};
 use stepcraft::tasks::backends::{Backends, Consent, Lambdas};
+use stepcraft::tasks::nested::Child;
 use stepcraft::tasks::objects::ObjectStore;
 use stepcraft::tasks::{TaskOutcome, TaskRequest, TaskResolver};
 use stepcraft::testing::{self, Mocks};
 use stepcraft::value::Val;
 
-/// What local functions and commands printed, invocation by invocation, as the run goes: the
-/// Run mode takes them after each event and files them under the task that printed them.
-pub type Printed = Arc<Mutex<Vec<String>>>;
+/// What the backends did for each task as the run goes: what local functions and commands
+/// printed, and the child executions nested tasks ran. The Run mode takes them after each event
+/// and files them under the task that did it.
+#[derive(Debug, Default)]
+pub struct Tapped {
+    /// Logs, invocation by invocation.
+    pub logs: Vec<String>,
+    /// Child executions.
+    pub children: Vec<Child>,
+}
+
+/// Where [`Tapped`] arrives.
+pub type Printed = Arc<Mutex<Tapped>>;
 
 /// A started execution, and where what its backends print arrives.
 pub(super) struct Started {
@@ -124,15 +135,18 @@ struct Tap {
 
 impl TaskResolver for Tap {
     fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome {
-        let before = self.backends.log_count();
+        let (logs, children) = (self.backends.log_count(), self.backends.child_count());
         let outcome = self.inner.invoke(request);
-        if self.backends.log_count() != before
+        let mut tapped = self.printed.lock().unwrap_or_else(PoisonError::into_inner);
+        if self.backends.log_count() != logs
             && let Some(log) = self.backends.latest_log()
         {
-            self.printed
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(log.text);
+            tapped.logs.push(log.text);
+        }
+        if self.backends.child_count() != children
+            && let Some(child) = self.backends.latest_child()
+        {
+            tapped.children.push(child);
         }
         outcome
     }
