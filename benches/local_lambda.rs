@@ -49,6 +49,9 @@ fn bench(c: &mut Criterion) {
             input: &input,
             task_token: None,
             attempt: 0,
+            clock: 0,
+            timeout: None,
+            heartbeat: None,
         };
         // The first invocation starts the process; the bench measures the warm ones.
         assert!(b.answer(&request).is_some());

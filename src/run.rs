@@ -328,7 +328,8 @@ pub fn run_to_end_with(exec: &mut Execution, mut on_event: impl FnMut(&HistoryEv
 /// (`orders.asl.json` → `orders.asl`, `flow.yaml` → `flow`) and BASE be NAME less a final `.asl`
 /// (`orders`). Its test files are `BASE.test.yaml`, `BASE.test.yml` and `BASE.test.json`; its
 /// placeholder sidecar (the studio's Parameters, in the `--subs` file shape) is
-/// `NAME.subs.json`. The sidecar keeps `.asl` so that one written by an earlier version is still
+/// `NAME.subs.json`; the studio's answers about running its backends are `NAME.consent.json`.
+/// The sidecar keeps `.asl` so that one written by an earlier version is still
 /// found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Beside {
@@ -336,6 +337,9 @@ pub struct Beside {
     pub test_files: Vec<PathBuf>,
     /// Its placeholder sidecar.
     pub sidecar: PathBuf,
+    /// The studio's remembered answers to "may this workflow run its backends?"
+    /// (`NAME.consent.json`).
+    pub consent: PathBuf,
 }
 
 impl Beside {
@@ -362,5 +366,6 @@ pub fn beside(definition: &Path) -> Beside {
             .map(|ext| definition.with_file_name(format!("{base}.{ext}")))
             .collect(),
         sidecar: definition.with_file_name(format!("{name}.subs.json")),
+        consent: definition.with_file_name(format!("{name}.consent.json")),
     }
 }

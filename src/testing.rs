@@ -319,7 +319,10 @@ fn without_data(found: Vec<PathBuf>) -> Vec<PathBuf> {
         let Ok(value) = read_value(file) else {
             continue;
         };
-        let base = file.parent().unwrap_or_else(|| Path::new("."));
+        let base = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."));
         let cases = value.get("cases").and_then(Value::as_array);
         let levels = std::iter::once(&value).chain(cases.into_iter().flatten());
         for level in levels {
@@ -593,7 +596,10 @@ fn strings(value: &Value, what: &str) -> Result<Vec<String>, String> {
 /// Reads a test file's value (the file's path resolves the relative paths in it). The options'
 /// placeholder values take precedence over the file's and the cases' own.
 pub fn test_file(path: &Path, value: &Value, options: &LoadOptions) -> Result<TestFile, LoadError> {
-    let base = path.parent().unwrap_or_else(|| Path::new("."));
+    let base = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
     let reach = Reach::of(path, options.allow_outside);
     let root = value.as_object().ok_or_else(|| {
         shape(
@@ -791,7 +797,10 @@ fn file_substitutions(
     no_discovery: bool,
     reach: &Reach,
 ) -> Result<Substitutions, LoadError> {
-    let base = path.parent().unwrap_or_else(|| Path::new("."));
+    let base = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
     let template = match root.get("template").and_then(Value::as_str) {
         Some(t) => Some(
             reach

@@ -6,46 +6,21 @@
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use stepcraft::history::EventKind;
-use stepcraft::interp::{Execution, Status};
+use stepcraft::interp::Status;
 use stepcraft::run::{RunSetup, Tasks, run_to_end};
 use stepcraft::tasks::backends::{Backends, BackendsConfig, BackendsError, Consent};
 use stepcraft::testing::Reach;
 use stepcraft::value::Val;
 use stepcraft::{Document, Format};
 
-struct TempDir(PathBuf);
+#[path = "support/local.rs"]
+mod local;
 
-impl TempDir {
-    fn new(name: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "stepcraft-backends-{name}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-
-    fn write(&self, rel: &str, text: &str) -> PathBuf {
-        let path = self.0.join(rel);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("folder");
-        }
-        std::fs::write(&path, text).expect("write");
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use local::{TempDir, output, run};
 
 fn config(dir: &Path, backends: &Value) -> BackendsConfig {
     let reach = Reach::of(&dir.join("backends.yaml"), false);
@@ -54,25 +29,6 @@ fn config(dir: &Path, backends: &Value) -> BackendsConfig {
 
 fn backends(dir: &Path, value: &Value) -> Arc<Backends> {
     Arc::new(Backends::new(config(dir, value), Consent::ALL).expect("backends set up"))
-}
-
-/// Runs `definition` on `input` with `backends`, tasks no backend takes failing as before.
-fn run(definition: &Value, input: Value, backends: &Arc<Backends>) -> Execution {
-    let mut setup = RunSetup::new(Document::from_value(definition.clone(), Format::Json));
-    setup.tasks = Tasks::Backends {
-        backends: Arc::clone(backends),
-        fallback: Box::new(Tasks::None),
-    };
-    let mut exec = setup.start(Val::from(input)).expect("starts");
-    run_to_end(&mut exec);
-    exec
-}
-
-fn output(exec: &Execution) -> Value {
-    match exec.status() {
-        Status::Succeeded(out) => out.to_value(),
-        other => panic!("the run did not succeed: {other:?}"),
-    }
 }
 
 const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:";
@@ -109,7 +65,7 @@ def handler(event, context):
 
 #[test]
 fn a_python_function_stays_warm_between_invocations() {
-    let dir = TempDir::new("py-warm");
+    let dir = TempDir::new("backends", "py-warm");
     dir.write("src/counter.py", PY_COUNTER);
     let b = backends(
         &dir.0,
@@ -166,7 +122,7 @@ exports.handler = async (event, context) => {
 
 #[test]
 fn a_node_function_stays_warm_and_lambda_invoke_wraps_its_result() {
-    let dir = TempDir::new("node-warm");
+    let dir = TempDir::new("backends", "node-warm");
     dir.write("app.js", NODE_COUNTER);
     let b = backends(
         &dir.0,
@@ -206,7 +162,7 @@ fn a_node_function_stays_warm_and_lambda_invoke_wraps_its_result() {
 
 #[test]
 fn an_exception_is_retried_then_caught_by_its_class_name() {
-    let dir = TempDir::new("py-raise");
+    let dir = TempDir::new("backends", "py-raise");
     dir.write(
         "pay.py",
         r#"
@@ -265,7 +221,7 @@ def handler(event, context):
 
 #[test]
 fn a_function_past_its_timeout_is_killed_caught_and_started_again() {
-    let dir = TempDir::new("py-timeout");
+    let dir = TempDir::new("backends", "py-timeout");
     dir.write(
         "slow.py",
         r#"
@@ -360,7 +316,7 @@ fn command_definition(resource: &str) -> Value {
 
 #[test]
 fn commands_read_the_input_and_print_the_result_or_fail_by_name() {
-    let dir = TempDir::new("commands");
+    let dir = TempDir::new("backends", "commands");
     dir.write(
         "double.py",
         "import json, sys\nv = json.load(sys.stdin)\nprint('doubling', file=sys.stderr)\nprint(json.dumps({'twice': v['n'] * 2}))\n",
@@ -551,7 +507,7 @@ fn without_http_allowed_an_http_task_is_not_sent_and_says_how_to_allow_it() {
 
 #[test]
 fn backends_run_only_with_consent_and_the_ones_not_available_yet_are_refused() {
-    let dir = TempDir::new("consent");
+    let dir = TempDir::new("backends", "consent");
     dir.write("w.py", "");
     let refused = |value: Value, consent: Consent| {
         Backends::new(config(&dir.0, &value), consent).expect_err("refused")
@@ -578,27 +534,24 @@ fn backends_run_only_with_consent_and_the_ones_not_available_yet_are_refused() {
         },
     );
     assert!(matches!(e, BackendsError::NotAllowed(_)), "{e:?}");
-    for (key, value) in [
-        (
-            "aws",
-            json!({"aws": {"endpoint": "http://127.0.0.1:5000", "region": "us-east-1"}}),
-        ),
-        ("stateMachines", json!({"stateMachines": {"child": "w.py"}})),
-        (
-            "activities",
-            json!({"activities": {"arn:aws:states:us-east-1:123456789012:activity:review": ["python3", "w.py"]}}),
-        ),
-    ] {
-        let e = refused(value, Consent::ALL);
-        assert_eq!(e, BackendsError::NotYet(key));
-        assert!(e.to_string().contains(&format!("\"{key}\"")), "{e}");
-    }
+    let e = refused(
+        json!({"aws": {"endpoint": "http://127.0.0.1:5000", "region": "us-east-1"}}),
+        Consent::ALL,
+    );
+    assert_eq!(e, BackendsError::NotYet("aws"));
+    assert!(e.to_string().contains("\"aws\""), "{e}");
+    // A state machine bound to a file that is no definition is refused, naming the file.
+    let e = refused(json!({"stateMachines": {"child": "w.py"}}), Consent::ALL);
+    assert!(
+        matches!(&e, BackendsError::StateMachine(m) if m.contains("w.py")),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn a_configuration_with_mistakes_is_refused_at_the_pointer_of_each() {
-    let dir = TempDir::new("errors");
-    let outside = TempDir::new("outside");
+    let dir = TempDir::new("backends", "errors");
+    let outside = TempDir::new("backends", "outside");
     outside.write("h.py", "");
     let outside_name = outside
         .0
@@ -672,7 +625,7 @@ fn a_configuration_with_mistakes_is_refused_at_the_pointer_of_each() {
 
 #[test]
 fn lambda_invoke_wait_for_task_token_runs_the_function_then_waits_for_its_callback() {
-    let dir = TempDir::new("py-token");
+    let dir = TempDir::new("backends", "py-token");
     dir.write(
         "ask.py",
         r#"
@@ -711,7 +664,7 @@ def handler(event, context):
 
 #[test]
 fn a_node_error_is_caught_by_its_name_and_callback_handlers_answer_too() {
-    let dir = TempDir::new("node-errors");
+    let dir = TempDir::new("backends", "node-errors");
     dir.write(
         "pay.mjs",
         r#"
@@ -777,7 +730,7 @@ fn an_http_request_nobody_answers_fails_with_a_socket_error() {
 
 #[test]
 fn a_function_that_cannot_answer_fails_with_lambdas_runtime_errors() {
-    let dir = TempDir::new("py-runtime-errors");
+    let dir = TempDir::new("backends", "py-runtime-errors");
     dir.write(
         "nan.py",
         "def handler(event, context):\n    return {'x': float('nan')}\n",

@@ -386,6 +386,7 @@ fn the_files_beside_a_definition_follow_one_rule() {
                 .map(|ext| PathBuf::from(format!("{base}.test.{ext}")))
                 .collect(),
             sidecar: PathBuf::from(sidecar),
+            consent: PathBuf::from(sidecar.replace(".subs.json", ".consent.json")),
         };
         assert_eq!(beside(Path::new(definition)), want, "{definition}");
         assert_eq!(

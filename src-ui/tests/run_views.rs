@@ -99,13 +99,7 @@ fn run_case(
 }
 
 fn run_loaded(app: StudioApp) -> Harness<'static, StudioApp> {
-    let mut harness = harness(app);
-    harness.state_mut().set_mode(Mode::Run);
-    harness.run();
-    assert_eq!(harness.state().run_mode().scenarios().len(), 1);
-    harness.state_mut().run_mode_mut().choose(Some(0));
-    harness.state_mut().run_mode_mut().set_speed(0.0);
-    harness.run();
+    let mut harness = support::run_mode_on_its_case(app);
     harness
         .get_by_role_and_label(Role::Button, "▶ Start")
         .click_accesskit();

@@ -21,9 +21,12 @@
 //! `commands` bind by state name, resource ARN, or a pattern of either where `*` stands for any
 //! text; they come first, then the functions, then HTTP. `functions` (and the template's) answer Lambda tasks by the function they name: a bare
 //! Lambda ARN resource, or `arn:aws:states:::lambda:invoke` with its `FunctionName`. A Task no
-//! backend takes is answered as before. `aws`, `stateMachines` and `activities` are read and
-//! checked but not available yet: a run that names them is refused at set-up
-//! ([`BackendsError::NotYet`]).
+//! backend takes is answered as before. `stateMachines` binds state machines (by name or ARN) to
+//! local definitions that `states:startExecution` tasks run as child executions
+//! ([`super::nested`]); `activities` binds activity ARNs to worker commands (input on stdin,
+//! answer on stdout, `heartbeat` lines, the state's TimeoutSeconds and HeartbeatSeconds:
+//! [`super::command::Kind::Activity`]). `aws` is read and checked but not available yet: a run
+//! that names it is refused at set-up ([`BackendsError::NotYet`]).
 //!
 //! Paths are relative to the file that holds the configuration. Nothing runs without consent
 //! ([`Consent`]): the caller says whether processes may start and requests may go out.
@@ -31,6 +34,7 @@
 use super::command::{self, Command};
 use super::http::{self, HttpAuth};
 use super::lambda::{self, FunctionSpec, Pool, Runtime};
+use super::nested::{self, Child, Machine};
 use super::{TaskOutcome, TaskRequest, TaskResolver};
 use crate::model::ErrorName;
 use crate::testing::Reach;
@@ -94,10 +98,10 @@ pub struct BackendsConfig {
     pub http: HttpConfig,
     /// `aws` as written (not available yet).
     pub aws: Option<Value>,
-    /// `stateMachines` as written (not available yet).
-    pub state_machines: Option<Value>,
-    /// `activities` as written (not available yet).
-    pub activities: Option<Value>,
+    /// `stateMachines`: state machine names or ARNs and their definition files.
+    pub state_machines: Vec<(String, PathBuf)>,
+    /// `activities`: activity ARNs (or patterns) and their workers.
+    pub activities: Vec<CommandSpec>,
 }
 
 /// A problem with a configuration: where (a JSON pointer into the file) and what.
@@ -194,11 +198,11 @@ impl BackendsConfig {
                         let rel = x.as_str().ok_or_else(|| {
                             err(&there, "a state machine is the path of its definition file")
                         })?;
-                        reach
+                        let path = reach
                             .path(base, rel, "stateMachines")
                             .map_err(|m| err(&there, m))?;
+                        out.state_machines.push((k.clone(), path));
                     }
-                    out.state_machines = Some(v.clone());
                 }
                 "activities" => {
                     let m = v.as_object().ok_or_else(|| {
@@ -208,9 +212,20 @@ impl BackendsConfig {
                         )
                     })?;
                     for (k, x) in m {
-                        argv(x, &format!("{here}/{}", escape(k)))?;
+                        let there = format!("{here}/{}", escape(k));
+                        let list = argv(x, &there)?;
+                        if let Some(program) = list.first().filter(|p| p.contains('/')) {
+                            reach
+                                .path(base, program, "activities")
+                                .map_err(|m| err(&there, m))?;
+                        }
+                        out.activities.push(CommandSpec {
+                            key: k.clone(),
+                            argv: list,
+                            timeout: MAX_COMMAND_TIMEOUT,
+                            dir: base.to_path_buf(),
+                        });
                     }
-                    out.activities = Some(v.clone());
                 }
                 other => {
                     return Err(err(
@@ -252,11 +267,15 @@ impl BackendsConfig {
         if out.aws.is_none() {
             out.aws.clone_from(&lower.aws);
         }
-        if out.state_machines.is_none() {
-            out.state_machines.clone_from(&lower.state_machines);
+        for (key, path) in &lower.state_machines {
+            if !out.state_machines.iter().any(|(k, _)| k == key) {
+                out.state_machines.push((key.clone(), path.clone()));
+            }
         }
-        if out.activities.is_none() {
-            out.activities.clone_from(&lower.activities);
+        for a in &lower.activities {
+            if !out.activities.iter().any(|x| x.key == a.key) {
+                out.activities.push(a.clone());
+            }
         }
         out
     }
@@ -280,6 +299,19 @@ impl BackendsConfig {
         for c in &self.commands {
             out.push(format!("`{}` for '{}'", c.argv.join(" "), c.key));
         }
+        for a in &self.activities {
+            out.push(format!(
+                "`{}` as the worker of '{}'",
+                a.argv.join(" "),
+                a.key
+            ));
+        }
+        for (key, path) in &self.state_machines {
+            out.push(format!(
+                "{} as the state machine '{key}' (its Task states through these backends)",
+                path.display()
+            ));
+        }
         if self.http.allow {
             out.push("real HTTP requests for HTTP Task states".to_owned());
         }
@@ -288,7 +320,10 @@ impl BackendsConfig {
 
     /// Whether it starts processes.
     pub fn runs_processes(&self) -> bool {
-        self.lambdas.is_some() || !self.functions.is_empty() || !self.commands.is_empty()
+        self.lambdas.is_some()
+            || !self.functions.is_empty()
+            || !self.commands.is_empty()
+            || !self.activities.is_empty()
     }
 }
 
@@ -613,6 +648,9 @@ pub enum BackendsError {
     /// `lambdas: template` but no template was found, or it cannot be read.
     #[error("{0}")]
     Template(String),
+    /// A definition `stateMachines` names cannot be read or compiled.
+    #[error("stateMachines: {0}")]
+    StateMachine(String),
 }
 
 /// Backends ready to answer tasks, shared by the executions of a run: local functions stay
@@ -624,6 +662,8 @@ pub struct Backends {
     pool: Mutex<Pool>,
     logs: Mutex<Vec<InvocationLog>>,
     agent: http::Agent,
+    machines: Vec<Machine>,
+    children: Mutex<Vec<Child>>,
 }
 
 /// What one invocation of a local function or command printed.
@@ -646,12 +686,6 @@ impl Backends {
     pub fn new(config: BackendsConfig, consent: Consent) -> Result<Self, BackendsError> {
         if config.aws.is_some() {
             return Err(BackendsError::NotYet("aws"));
-        }
-        if config.state_machines.is_some() {
-            return Err(BackendsError::NotYet("stateMachines"));
-        }
-        if config.activities.is_some() {
-            return Err(BackendsError::NotYet("activities"));
         }
         let mut refused = Vec::new();
         if config.runs_processes() && !consent.processes {
@@ -682,12 +716,20 @@ impl Backends {
                 }
             }
         }
+        let machines = config
+            .state_machines
+            .iter()
+            .map(|(key, path)| Machine::load(key, path))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(BackendsError::StateMachine)?;
         Ok(Self {
             config,
             functions,
             pool: Mutex::new(Pool::default()),
             logs: Mutex::new(Vec::new()),
             agent: http::agent(),
+            machines,
+            children: Mutex::new(Vec::new()),
         })
     }
 
@@ -714,6 +756,32 @@ impl Backends {
             .rev()
             .find(|l| l.state == state && l.attempt == attempt)
             .map(|l| l.text.clone())
+    }
+
+    /// How many invocation logs are kept: it changes with every log recorded (one more, or
+    /// fewer once the oldest go), so a caller sees whether an invocation printed something.
+    pub fn log_count(&self) -> usize {
+        lock(&self.logs).len()
+    }
+
+    /// The log recorded last.
+    pub fn latest_log(&self) -> Option<InvocationLog> {
+        lock(&self.logs).last().cloned()
+    }
+
+    /// The child executions nested tasks ran, in order.
+    pub fn children(&self) -> Vec<Child> {
+        lock(&self.children).clone()
+    }
+
+    /// How many child executions ran.
+    pub fn child_count(&self) -> usize {
+        lock(&self.children).len()
+    }
+
+    /// The child execution ran last.
+    pub fn latest_child(&self) -> Option<Child> {
+        lock(&self.children).last().cloned()
     }
 
     /// How many local function processes are running.
@@ -750,6 +818,32 @@ impl Backends {
                 argv: &c.argv,
                 dir: &c.dir,
                 timeout: Duration::from_secs_f64(c.timeout),
+                kind: command::Kind::Command,
+            };
+            let (outcome, log) = command::run(&run, request.input);
+            self.record(request, log);
+            return Some(outcome);
+        }
+        if request.resource.contains(":activity:")
+            && let Some(a) = self
+                .config
+                .activities
+                .iter()
+                .find(|a| matches(&a.key, request.resource))
+        {
+            // The state's TimeoutSeconds (AWS's default: 99999999 seconds) and HeartbeatSeconds.
+            let timeout = request
+                .timeout
+                .map_or(Duration::from_secs_f64(MAX_COMMAND_TIMEOUT), |ms| {
+                    Duration::from_millis(u64::try_from(ms).unwrap_or(0))
+                });
+            let run = Command {
+                argv: &a.argv,
+                dir: &a.dir,
+                timeout,
+                kind: command::Kind::Activity {
+                    heartbeat: request.heartbeat.map(Duration::from_secs),
+                },
             };
             let (outcome, log) = command::run(&run, request.input);
             self.record(request, log);
@@ -837,6 +931,24 @@ impl BackendResolver {
 
 impl TaskResolver for BackendResolver {
     fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome {
+        if let Some(pattern) = nested::pattern(request.resource) {
+            let arn = request.input.to_value();
+            let arn = arn
+                .get("StateMachineArn")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if let Some(machine) = self.backends.machines.iter().find(|m| m.is_named_by(arn)) {
+                let (outcome, child) = nested::run(&self.backends, machine, pattern, request);
+                if let Some(child) = child {
+                    let mut children = lock(&self.backends.children);
+                    if children.len() >= MAX_LOGS {
+                        children.drain(..MAX_LOGS / 2);
+                    }
+                    children.push(child);
+                }
+                return outcome;
+            }
+        }
         if let Some(outcome) = self.backends.answer(request) {
             return outcome;
         }
@@ -885,7 +997,10 @@ pub fn read_file(path: &Path, open: bool) -> Result<BackendsConfig, String> {
         }
         _ => (value, ""),
     };
-    let base = path.parent().unwrap_or_else(|| Path::new("."));
+    let base = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
     let reach = Reach::of(path, open);
     BackendsConfig::parse(inner, at, base, &reach).map_err(|e| located(path, &doc, &e))
 }

@@ -12,14 +12,37 @@
 //!   function's error would.
 //!
 //! What it printed on stderr is the invocation's log.
+//!
+//! An activity worker ([`Kind::Activity`]) is run the same way, as GetActivityTask and
+//! SendTaskSuccess/SendTaskFailure would hand it the task and take its answer; a line
+//! `heartbeat` on its stdout is SendTaskHeartbeat. Past the state's `TimeoutSeconds` it is
+//! stopped and the task fails with `States.Timeout`; with `HeartbeatSeconds`, a gap longer than
+//! that between heartbeats (from the start, then from the last one) fails it with
+//! `States.HeartbeatTimeout`.
 
 use super::TaskOutcome;
 use crate::value::Val;
 use serde_json::Value;
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::process::{Command as Process, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
+
+/// What the program is to the task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A command bound to the Task (`commands`).
+    Command,
+    /// An activity's worker (`activities`), with the state's `HeartbeatSeconds`.
+    Activity {
+        /// The longest gap between heartbeats.
+        heartbeat: Option<Duration>,
+    },
+}
+
+/// The line a worker prints to send a heartbeat.
+pub const HEARTBEAT_LINE: &str = "heartbeat";
 
 /// One command to run.
 #[derive(Debug, Clone, Copy)]
@@ -30,6 +53,8 @@ pub struct Command<'a> {
     pub dir: &'a Path,
     /// How long it may run.
     pub timeout: Duration,
+    /// A command, or an activity's worker.
+    pub kind: Kind,
 }
 
 fn failure(error: &str, cause: String) -> TaskOutcome {
@@ -50,6 +75,13 @@ fn tail(text: &str, n: usize) -> &str {
     }
     let cut = &text[start..];
     cut.find('\n').map_or(cut, |i| &cut[i + 1..]).trim_end()
+}
+
+/// Why a program was stopped.
+#[derive(Clone, Copy)]
+enum Stopped {
+    Timeout,
+    Heartbeat,
 }
 
 /// Runs `command` on `input`: the outcome and its log (stderr).
@@ -103,12 +135,28 @@ pub fn run(command: &Command<'_>, input: &Val) -> (TaskOutcome, String) {
             String::from_utf8_lossy(&buf).into_owned()
         })
     };
-    let stdout = read_all(
-        child
-            .stdout
-            .take()
-            .map(|s| Box::new(s) as Box<dyn Read + Send>),
-    );
+    let beat = Arc::new(Mutex::new(Instant::now()));
+    let stdout = {
+        let from = child.stdout.take();
+        let beat = Arc::clone(&beat);
+        let heartbeats = matches!(command.kind, Kind::Activity { .. });
+        std::thread::spawn(move || {
+            let mut out = String::new();
+            let Some(from) = from else { return out };
+            let mut reader = BufReader::new(from);
+            let mut line = Vec::new();
+            while reader.read_until(b'\n', &mut line).is_ok_and(|n| n > 0) {
+                let text = String::from_utf8_lossy(&line);
+                if heartbeats && text.trim() == HEARTBEAT_LINE {
+                    *beat.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
+                } else {
+                    out.push_str(&text);
+                }
+                line.clear();
+            }
+            out
+        })
+    };
     let stderr = read_all(
         child
             .stderr
@@ -117,10 +165,22 @@ pub fn run(command: &Command<'_>, input: &Val) -> (TaskOutcome, String) {
     );
     let started = Instant::now();
     let mut pause = Duration::from_micros(200);
+    let mut stopped = Stopped::Timeout;
     let status = loop {
+        let silent = beat
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .elapsed();
+        let late = match command.kind {
+            Kind::Activity { heartbeat: Some(h) } => silent >= h,
+            _ => false,
+        };
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() >= command.timeout => {
+            Ok(None) if started.elapsed() >= command.timeout || late => {
+                if late && started.elapsed() < command.timeout {
+                    stopped = Stopped::Heartbeat;
+                }
                 let _ = child.kill();
                 let _ = child.wait();
                 break None;
@@ -140,16 +200,30 @@ pub fn run(command: &Command<'_>, input: &Val) -> (TaskOutcome, String) {
     let out = stdout.join().unwrap_or_default();
     let log = stderr.join().unwrap_or_default();
     let Some(status) = status else {
-        return (
-            failure(
+        let outcome = match (command.kind, stopped) {
+            (Kind::Command, _) => failure(
                 "Command.Timedout",
                 format!(
                     "`{shown}` ran longer than {:.2} seconds and was stopped",
                     command.timeout.as_secs_f64()
                 ),
             ),
-            log,
-        );
+            (Kind::Activity { .. }, Stopped::Timeout) => failure(
+                "States.Timeout",
+                format!(
+                    "the activity worker `{shown}` ran longer than the state's TimeoutSeconds ({:.2} seconds) and was stopped",
+                    command.timeout.as_secs_f64()
+                ),
+            ),
+            (Kind::Activity { heartbeat }, Stopped::Heartbeat) => failure(
+                "States.HeartbeatTimeout",
+                format!(
+                    "the activity worker `{shown}` sent no heartbeat for {:.2} seconds (HeartbeatSeconds) and was stopped",
+                    heartbeat.unwrap_or_default().as_secs_f64()
+                ),
+            ),
+        };
+        return (outcome, log);
     };
     if !status.success() {
         let mut cause = format!("`{shown}` exited with {status}");

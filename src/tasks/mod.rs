@@ -7,6 +7,7 @@ pub mod command;
 pub mod http;
 pub mod lambda;
 pub mod mock;
+pub mod nested;
 pub mod objects;
 
 use crate::model::ErrorName;
@@ -26,6 +27,12 @@ pub struct TaskRequest<'a> {
     pub task_token: Option<&'a str>,
     /// 0 for the first attempt, then 1, 2... for retries.
     pub attempt: u32,
+    /// The execution's virtual clock when the task starts.
+    pub clock: crate::history::Millis,
+    /// How long the task may take (its `TimeoutSeconds`), in milliseconds; `None`: no limit.
+    pub timeout: Option<crate::history::Millis>,
+    /// Its `HeartbeatSeconds`, if it has one.
+    pub heartbeat: Option<u64>,
 }
 
 /// What a backend answers.

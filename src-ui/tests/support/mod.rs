@@ -102,6 +102,20 @@ pub fn sam_copy(name: &str) -> TempDir {
 }
 
 /// The studio, headless, at 1400×900, after its first frame.
+/// The studio on `app` in the Run mode with its only test case chosen, playing at instant speed.
+pub fn run_mode_on_its_case(app: StudioApp) -> Harness<'static, StudioApp> {
+    let mut harness = harness(app);
+    harness
+        .state_mut()
+        .set_mode(stepcraft_studio::app::Mode::Run);
+    harness.run();
+    assert_eq!(harness.state().run_mode().scenarios().len(), 1);
+    harness.state_mut().run_mode_mut().choose(Some(0));
+    harness.state_mut().run_mode_mut().set_speed(0.0);
+    harness.run();
+    harness
+}
+
 pub fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))

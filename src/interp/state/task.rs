@@ -98,6 +98,9 @@ impl Execution {
             input: &frame.effective,
             task_token: frame.token.as_deref(),
             attempt: frame.retry_count,
+            clock: self.clock,
+            timeout: frame.timeout_deadline.map(|d| d.saturating_sub(self.clock)),
+            heartbeat: frame.heartbeat,
         };
         let outcome = self.resolver.invoke(&request);
         self.frames[fid].step = match pattern {

@@ -1,23 +1,26 @@
 //! The Run mode's controller, without egui: the scenarios, the execution (or the AWS history
 //! replayed), play, pause, step and stop, the speed, the breakpoints and the callbacks answered
-//! by hand. Everything shown is read from the events through a [`Trace`], as a replayed history
-//! would be.
+//! by hand; the consent asked before a test case's local backends run, and what they printed.
+//! Everything shown is read from the events through a [`Trace`], as a replayed history would be.
 
+use super::consent::{self, Answer, Ask};
 use super::scenarios::{self, Scenario};
-use super::setup;
+use super::setup::{self, Printed};
 use crate::studio::canvas::RunOverlay;
 use crate::studio::problems::count;
 use crate::studio::session::Session;
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 use stepcraft::coverage::Coverage;
 use stepcraft::history::HistoryEvent;
 use stepcraft::interp::Stepped;
 use stepcraft::interp::{Execution, Status};
 use stepcraft::model::StateMachine;
+use stepcraft::tasks::backends::Backends;
+use stepcraft::tasks::nested::Child;
 use stepcraft::trace::{RunStatus, Trace};
 use stepcraft::value::Val;
 
@@ -117,7 +120,22 @@ pub struct RunController {
     runs_started: u64,
     /// The coverage of the definition by every test case, while it is shown.
     coverage: Option<CoverageRun>,
+    /// A run waiting for the user to allow or deny its backends.
+    asking: Option<Ask>,
+    /// The answers given for this workflow (read from beside the definition).
+    answers: Vec<Answer>,
+    /// The backends of the last run allowed, kept warm for the next run of the same ones.
+    warm: Option<(Vec<String>, Arc<Backends>)>,
+    /// Where what the current run's backends print arrives.
+    printed: Option<Printed>,
+    /// What each task's invocation printed, by its `TaskStarted` event.
+    logs: BTreeMap<u64, String>,
+    /// The child executions each nested task ran, by its `TaskStarted` event.
+    children: BTreeMap<u64, Vec<Arc<Child>>>,
 }
+
+/// What a run whose backends were denied says.
+pub const DENIED: &str = "Local backends denied for this workflow: the Task states bound to them are answered by the test case's mocks, or wait for a result typed here. Revoke the answer (under the buttons) to be asked again.";
 
 /// The coverage of the definition by the test cases, run all at once.
 #[derive(Debug, Clone)]
@@ -153,6 +171,12 @@ impl Default for RunController {
             replay: None,
             runs_started: 0,
             coverage: None,
+            asking: None,
+            answers: Vec::new(),
+            warm: None,
+            printed: None,
+            logs: BTreeMap::new(),
+            children: BTreeMap::new(),
         }
     }
 }
@@ -348,10 +372,30 @@ impl RunController {
         let mut skipped = Vec::new();
         for scenario in &self.scenarios {
             let none = BTreeSet::new();
-            match setup::new_execution(session, Some(scenario), scenario.input.clone(), &none) {
-                Ok(mut exec) => {
-                    stepcraft::run::run_to_end(&mut exec);
-                    coverage.add_history(exec.history());
+            // Backends run only when allowed before; denied, the case runs on its mocks.
+            let backends = match setup::bound_backends(session, Some(scenario)) {
+                Ok(None) => None,
+                Ok(Some((backends, runs))) => match consent::recall(&self.answers, &runs) {
+                    Some(true) => Some(backends),
+                    Some(false) => None,
+                    None => {
+                        skipped.push((
+                            scenario.name.clone(),
+                            "its local backends wait for an answer: choose it and Start once to allow or deny them".to_owned(),
+                        ));
+                        continue;
+                    }
+                },
+                Err(why) => {
+                    skipped.push((scenario.name.clone(), why));
+                    continue;
+                }
+            };
+            let input = scenario.input.clone();
+            match setup::new_execution(session, Some(scenario), input, &none, backends) {
+                Ok(mut started) => {
+                    stepcraft::run::run_to_end(&mut started.exec);
+                    coverage.add_history(started.exec.history());
                 }
                 Err(why) => skipped.push((scenario.name.clone(), why)),
             }
@@ -410,6 +454,61 @@ impl RunController {
         };
         self.scenarios_for = Some(key);
         self.chosen = None;
+        if let Some(file) = consent_file(session) {
+            self.answers = consent::answers(&file);
+        }
+    }
+
+    /// The run waiting for the user to allow or deny its backends.
+    pub fn asking(&self) -> Option<&Ask> {
+        self.asking.as_ref()
+    }
+
+    /// The answers given for this workflow's backends.
+    pub fn answers(&self) -> &[Answer] {
+        &self.answers
+    }
+
+    /// Allows or denies the backends asked about, remembers it beside the definition, and
+    /// starts the run that asked.
+    pub fn answer_consent(&mut self, session: &Session, allow: bool) {
+        let Some(ask) = self.asking.take() else {
+            return;
+        };
+        let file = consent_file(session);
+        let kept = consent::remember(&mut self.answers, file.as_deref(), ask.runs, allow);
+        self.start(session, ask.input);
+        if let Err(e) = kept {
+            self.message = Some(e);
+        }
+    }
+
+    /// Forgets every answer about this workflow's backends (and ends their processes): the
+    /// next run with backends asks again.
+    pub fn revoke_consent(&mut self, session: &Session) {
+        self.warm = None;
+        self.asking = None;
+        let file = consent_file(session);
+        self.message = consent::forget(&mut self.answers, file.as_deref()).err();
+    }
+
+    /// What each invocation of a local function or command printed during `run`'s task, by
+    /// its `TaskStarted` event (one per attempt).
+    pub fn logs_of_run(&self, run: usize) -> Vec<(u64, &str)> {
+        self.logs
+            .iter()
+            .filter(|(id, _)| self.trace.run_of_event(**id) == Some(run))
+            .map(|(id, text)| (*id, text.as_str()))
+            .collect()
+    }
+
+    /// The child executions `run`'s task started (one per attempt).
+    pub fn children_of_run(&self, run: usize) -> Vec<Arc<Child>> {
+        self.children
+            .iter()
+            .filter(|(id, _)| self.trace.run_of_event(**id) == Some(run))
+            .flat_map(|(_, c)| c.iter().cloned())
+            .collect()
     }
 
     /// Whether the scenarios were read at least once.
@@ -424,23 +523,62 @@ impl RunController {
         if !self.runnable(session, "it cannot run") {
             return;
         }
+        self.asking = None;
         let scenario = self.chosen.map(|i| &self.scenarios[i]);
-        let exec = match setup::new_execution(session, scenario, input, &self.breakpoints) {
-            Ok(exec) => exec,
+        let bound = match setup::bound_backends(session, scenario) {
+            Ok(b) => b,
             Err(message) => {
                 self.message = Some(message);
                 return;
             }
         };
-        self.exec = Some(exec);
+        let mut denied = false;
+        let backends = match bound {
+            None => None,
+            Some((backends, runs)) => match consent::recall(&self.answers, &runs) {
+                None => {
+                    self.asking = Some(Ask {
+                        case: scenario.map(|s| s.name.clone()).unwrap_or_default(),
+                        runs,
+                        input,
+                    });
+                    return;
+                }
+                Some(true) => Some(match &self.warm {
+                    Some((was, warm)) if *was == runs => Arc::clone(warm),
+                    _ => {
+                        self.warm = Some((runs, Arc::clone(&backends)));
+                        backends
+                    }
+                }),
+                Some(false) => {
+                    denied = true;
+                    None
+                }
+            },
+        };
+        let started =
+            match setup::new_execution(session, scenario, input, &self.breakpoints, backends) {
+                Ok(started) => started,
+                Err(message) => {
+                    self.message = Some(message);
+                    return;
+                }
+            };
+        self.exec = Some(started.exec);
+        self.printed = started.printed;
         self.replay = None;
         self.started(session.generation());
+        if denied {
+            self.message = Some(DENIED.to_owned());
+        }
     }
 
     /// Replays events recorded on AWS (read with [`stepcraft::replay::read_history`]) on the
     /// graph, from the first, with the same controls as a run.
     pub fn replay_events(&mut self, name: String, events: Vec<HistoryEvent>) {
         self.exec = None;
+        self.printed = None;
         self.message = None;
         self.replay = Some(Replay {
             name,
@@ -482,6 +620,8 @@ impl RunController {
     /// What every new run or replay starts from: nothing read, playing.
     fn started(&mut self, generation: u64) {
         self.coverage = None;
+        self.logs.clear();
+        self.children.clear();
         self.trace = Trace::new();
         self.read = 0;
         self.status_cache = None;
@@ -622,7 +762,19 @@ impl RunController {
         let mut taken = 0;
         while taken < n {
             match exec.step_within(ACTIONS_PER_CHECK) {
-                Stepped::Event(_) => taken += 1,
+                Stepped::Event(e) => {
+                    taken += 1;
+                    // A task calls its backend in the step that writes its `TaskStarted`.
+                    if let Some(printed) = &self.printed {
+                        let mut p = printed.lock().unwrap_or_else(PoisonError::into_inner);
+                        for text in p.logs.drain(..) {
+                            self.logs.entry(e.id).or_default().push_str(&text);
+                        }
+                        for child in p.children.drain(..) {
+                            self.children.entry(e.id).or_default().push(Arc::new(child));
+                        }
+                    }
+                }
                 Stepped::Busy => {}
                 Stepped::Still => {
                     // Ended, waiting for a callback, or stopped at a breakpoint.
@@ -691,4 +843,10 @@ impl RunController {
             NextFrame::After(Duration::from_secs_f64(wait))
         })
     }
+}
+
+/// Where the answers about a definition's backends are kept (none for a bundled example: they
+/// stay in memory).
+fn consent_file(session: &Session) -> Option<PathBuf> {
+    session.path().map(|p| stepcraft::run::beside(p).consent)
 }

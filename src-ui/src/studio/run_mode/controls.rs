@@ -80,6 +80,7 @@ impl RunMode {
         }
         ui.add_space(6.0);
         self.buttons_ui(ui, actions);
+        self.consent_ui(ui, actions);
         self.coverage_ui(ui, actions);
         ui.add_space(4.0);
         ui.horizontal(|ui| {
@@ -168,6 +169,64 @@ impl RunMode {
             {
                 actions.push(Action::Run(RunAction::Stop));
             }
+        });
+    }
+
+    /// The question before a run's local backends run (a modal naming what would run, Allow or
+    /// Deny), and the answers remembered, with Revoke.
+    fn consent_ui(&self, ui: &mut Ui, actions: &mut Actions) {
+        let answers = self.controller.answers();
+        if !answers.is_empty() {
+            let allowed = answers.iter().filter(|a| a.allow).count();
+            let said = match (allowed, answers.len() - allowed) {
+                (_, 0) => "allowed".to_owned(),
+                (0, _) => "denied".to_owned(),
+                (a, d) => format!("{a} allowed, {d} denied"),
+            };
+            ui.horizontal_wrapped(|ui| {
+                ui.label(RichText::new(format!("Local backends: {said}")).small());
+                if ui
+                    .small_button("Revoke")
+                    .on_hover_text(
+                        "Forget the answers about this workflow's local backends: the next run with them asks again",
+                    )
+                    .clicked()
+                {
+                    actions.push(Action::Run(RunAction::RevokeConsent));
+                }
+            });
+        }
+        let Some(ask) = self.controller.asking() else {
+            return;
+        };
+        egui::Modal::new(egui::Id::unique("run-backends-consent")).show(ui.ctx(), |ui| {
+            ui.set_max_width(620.0);
+            ui.heading("Run this workflow's local backends?");
+            ui.label(format!(
+                "The test case \"{}\" binds Task states to local backends. Allowed, this run (and the next ones of this workflow) will:",
+                ask.case
+            ));
+            ui.add_space(4.0);
+            for line in &ask.runs {
+                ui.label(RichText::new(format!("• {line}")).monospace());
+            }
+            ui.add_space(4.0);
+            ui.label(
+                RichText::new(
+                    "They run with your user's rights. Denied, those Task states are answered by the test case's mocks, or wait for a result typed here. The answer is kept beside the definition (NAME.consent.json) until revoked; a changed configuration asks again.",
+                )
+                .small()
+                .weak(),
+            );
+            ui.add_space(6.0);
+            ui.horizontal(|ui| {
+                if ui.button("Allow").clicked() {
+                    actions.push(Action::Run(RunAction::Consent(true)));
+                }
+                if ui.button("Deny").clicked() {
+                    actions.push(Action::Run(RunAction::Consent(false)));
+                }
+            });
         });
     }
 

@@ -55,7 +55,7 @@ impl RunMode {
         match focus {
             Some(Focus::Run(i)) => {
                 if let Some(run) = self.trace().runs().get(i) {
-                    self.run_details_ui(ui, i, run);
+                    self.run_details_ui(ui, i, run, actions);
                     if run.state_type == StateType::Map {
                         self.map_iterations_ui(ui, i, actions);
                     }
@@ -82,7 +82,7 @@ impl RunMode {
         }
     }
 
-    fn run_details_ui(&self, ui: &mut Ui, index: usize, run: &StateRun) {
+    fn run_details_ui(&self, ui: &mut Ui, index: usize, run: &StateRun, actions: &mut Actions) {
         let trace = self.trace();
         let which = index as u64;
         ui.label(
@@ -146,6 +146,62 @@ impl RunMode {
         for section in rest {
             self.section_ui(ui, section, which);
         }
+        self.logs_ui(ui, index);
+        self.children_ui(ui, index, actions);
+    }
+
+    /// The child executions the task started, each with a button that opens its run.
+    fn children_ui(&self, ui: &mut Ui, index: usize, actions: &mut Actions) {
+        for child in self.controller.children_of_run(index) {
+            ui.add_space(4.0);
+            ui.label(RichText::new("Child execution").strong());
+            let name = child
+                .execution_arn
+                .rsplit(':')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            let ended = match &child.status {
+                stepcraft::interp::Status::Succeeded(_) => "succeeded",
+                stepcraft::interp::Status::Failed { .. } => "failed",
+                stepcraft::interp::Status::TimedOut { .. } => "timed out",
+                stepcraft::interp::Status::Aborted => "aborted",
+                _ => "waiting",
+            };
+            ui.label(
+                RichText::new(format!("{name} · {ended} · {}", child.definition.display())).small(),
+            );
+            if ui
+                .button("Open child execution ↗")
+                .on_hover_text("Open the child's definition and replay its run")
+                .clicked()
+            {
+                actions.push(Action::Run(RunAction::OpenChild {
+                    definition: child.definition.clone(),
+                    name: child.execution_arn.clone(),
+                    events: Arc::new(child.history.clone()),
+                }));
+            }
+        }
+    }
+
+    /// What the task's local function or command printed (stdout and stderr), per attempt.
+    fn logs_ui(&self, ui: &mut Ui, index: usize) {
+        let logs = self.controller.logs_of_run(index);
+        if logs.is_empty() {
+            return;
+        }
+        egui::CollapsingHeader::new(RichText::new("Logs").strong())
+            .id_salt(("run-logs", index))
+            .default_open(true)
+            .show(ui, |ui| {
+                for (attempt, (id, text)) in logs.iter().enumerate() {
+                    if logs.len() > 1 {
+                        ui.label(RichText::new(format!("Attempt {}", attempt + 1)).small());
+                    }
+                    json_view(ui, &format!("run-log-{id}"), text);
+                }
+            });
     }
 
     fn section_ui(&self, ui: &mut Ui, section: &PayloadSection<'_>, which: u64) {

@@ -11,6 +11,7 @@
 //! the texts being typed (input, callback answer, history path, filters) and what is shown,
 //! drawn by `controls`, `details`, `iterations`, `lists`, `table` and `events`.
 
+pub mod consent;
 pub mod controller;
 mod controls;
 mod details;
@@ -90,6 +91,20 @@ pub enum RunAction {
     SaveCase,
     /// Test one state alone (TestState) with what the details' fields hold.
     TestState(String),
+    /// Allow (or deny) the local backends the run asked about, remember it, and run.
+    Consent(bool),
+    /// Forget the answers about this workflow's backends: the next run asks again.
+    RevokeConsent,
+    /// Open a child execution's definition and replay its run (the shell does it, asking
+    /// about unsaved work first).
+    OpenChild {
+        /// The child's definition.
+        definition: std::path::PathBuf,
+        /// Its execution ARN.
+        name: String,
+        /// Its history.
+        events: Arc<Vec<HistoryEvent>>,
+    },
     /// Run every test case and show what they cover on the graph.
     Coverage,
     /// Stop showing the coverage.
@@ -307,6 +322,11 @@ impl RunMode {
     /// Sets the output a callback's success sends (as the editor would).
     pub fn set_callback_output(&mut self, text: &str) {
         text.clone_into(&mut self.callback_output);
+    }
+
+    /// Replays recorded events (a child execution's run) on the graph, from the first.
+    pub fn replay_events(&mut self, name: String, events: Vec<HistoryEvent>) {
+        self.controller.replay_events(name, events);
     }
 
     /// Replays a history exported from AWS (GetExecutionHistory's JSON) on the graph, from its
@@ -591,6 +611,10 @@ impl RunMode {
             RunAction::ToggleBreakpoint(state) => self.controller.toggle_breakpoint(&state),
             RunAction::Choose(index) => self.choose(index),
             RunAction::Answer { token, success } => self.answer(&token, success),
+            RunAction::Consent(allow) => self.controller.answer_consent(session, allow),
+            RunAction::RevokeConsent => self.controller.revoke_consent(session),
+            // The shell opens the child's definition (another document) and replays its run.
+            RunAction::OpenChild { .. } => {}
             RunAction::Coverage => self.controller.run_coverage(session),
             RunAction::SaveCase => self.save_case(session),
             RunAction::TestState(state) => self.tester.run(&state, session),

@@ -19,8 +19,10 @@ pub struct Scenario {
     pub mocks: Result<Mocks, String>,
     /// The objects a distributed Map reads (the test file's `s3Root` and `files`).
     pub objects: Result<Objects, String>,
-    /// Local backends the test case names (the studio does not run them yet).
+    /// Local backends the test case names (run once the user allows them).
     pub backends: Option<Arc<BackendsConfig>>,
+    /// The template `lambdas: template` reads.
+    pub template: Option<std::path::PathBuf>,
 }
 
 /// When the test files beside a definition were last changed.
@@ -44,6 +46,7 @@ pub(super) fn scenarios_beside(definition: &Path) -> Vec<Scenario> {
                 mocks: c.mocks,
                 objects: c.objects,
                 backends: c.backends,
+                template: c.template,
             }));
         }
     }
@@ -65,6 +68,7 @@ pub(super) fn scenarios_from_text(path: &Path, text: &str) -> Vec<Scenario> {
                     mocks: c.mocks,
                     objects: c.objects,
                     backends: c.backends,
+                    template: c.template,
                 })
                 .collect()
         })

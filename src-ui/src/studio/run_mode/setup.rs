@@ -1,28 +1,80 @@
 //! How the Run mode sets an execution up, through the engine's one run set-up
 //! ([`stepcraft::run`]): the open document with its parameter values, Task states answered by
-//! the chosen test case's mocks (or by hand), a distributed Map's objects from the test case,
-//! and the breakpoints set.
+//! the chosen test case's mocks (or by hand), its local backends once the user allowed them
+//! (what each invocation printed handed to the Run mode), a distributed Map's objects from the
+//! test case, and the breakpoints set.
 
 use super::scenarios::Scenario;
 use crate::studio::session::Session;
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use stepcraft::interp::Execution;
 use stepcraft::run::{RunSetup, SetupError, Tasks};
+use stepcraft::tasks::backends::{Backends, Consent, Lambdas};
+use stepcraft::tasks::nested::Child;
 use stepcraft::tasks::objects::ObjectStore;
+use stepcraft::tasks::{TaskOutcome, TaskRequest, TaskResolver};
 use stepcraft::testing::{self, Mocks};
 use stepcraft::value::Val;
 
+/// What the backends did for each task as the run goes: what local functions and commands
+/// printed, and the child executions nested tasks ran. The Run mode takes them after each event
+/// and files them under the task that did it.
+#[derive(Debug, Default)]
+pub struct Tapped {
+    /// Logs, invocation by invocation.
+    pub logs: Vec<String>,
+    /// Child executions.
+    pub children: Vec<Child>,
+}
+
+/// Where [`Tapped`] arrives.
+pub type Printed = Arc<Mutex<Tapped>>;
+
+/// A started execution, and where what its backends print arrives.
+pub(super) struct Started {
+    pub(super) exec: Execution,
+    pub(super) printed: Option<Printed>,
+}
+
+/// Backends ready to run and what they would run, one line each.
+pub(super) type Bound = (Arc<Backends>, Vec<String>);
+
+/// The local backends `scenario` names, ready to run (nothing runs until a task calls one), and
+/// what they would run, one line each, for the consent prompt. `None` when it names none.
+pub(super) fn bound_backends(
+    session: &Session,
+    scenario: Option<&Scenario>,
+) -> Result<Option<Bound>, String> {
+    let Some(scenario) = scenario else {
+        return Ok(None);
+    };
+    let Some(config) = scenario.backends.as_deref().filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let mut config = config.clone();
+    if let Some(Lambdas::Template(t @ None)) = &mut config.lambdas {
+        t.clone_from(&scenario.template);
+    }
+    // Reads the template's functions; no process starts before a task calls one.
+    let backends = Backends::new(config, Consent::ALL)
+        .map_err(|e| format!("The test case's backends cannot be used: {e}"))?;
+    let runs = super::consent::what_will_run(&backends, session.document().value());
+    Ok(Some((Arc::new(backends), runs)))
+}
+
 /// A new execution of the session's definition, with its parameter values, on `input`; Task
-/// states answered by `scenario`'s mocks (`None`: by hand: every task waits for the result, or
-/// the callback, typed in the panel). The error says why it cannot run.
+/// states answered by `backends` (allowed by the user) first, then by `scenario`'s mocks
+/// (`None`: by hand: every task waits for the result, or the callback, typed in the panel).
+/// The error says why it cannot run.
 pub(super) fn new_execution(
     session: &Session,
     scenario: Option<&Scenario>,
     input: Value,
     breakpoints: &BTreeSet<String>,
-) -> Result<Execution, String> {
+    backends: Option<Arc<Backends>>,
+) -> Result<Started, String> {
     let mut setup = RunSetup::new(session.document().clone());
     setup.substitutions = session.parameters().effective();
     // The session's diagnostics were checked before (as the user sees them).
@@ -33,16 +85,6 @@ pub(super) fn new_execution(
         ),
         e => format!("The definition cannot run: {e}"),
     })?;
-    // Processes and requests need a consent the studio cannot ask for yet: say so, run nothing.
-    if let Some(config) = scenario
-        .and_then(|s| s.backends.as_deref())
-        .filter(|c| !c.is_empty())
-    {
-        return Err(format!(
-            "This test case names local backends ({}), which the studio does not run yet: run it with `stepcraft test --allow-backends`, or choose another test case.",
-            config.what_runs().join("; ")
-        ));
-    }
     prepared.tasks = match scenario.map(|s| &s.mocks) {
         Some(Ok(mocks @ Mocks::Config { .. })) => mocks.tasks(),
         Some(Err(e)) => return Err(format!("The mocks cannot be used: {e}")),
@@ -57,9 +99,55 @@ pub(super) fn new_execution(
         Some(Err(e)) => return Err(format!("The test case's data cannot be read: {e}")),
         None => None,
     };
-    let mut exec = prepared
-        .start(Val::from(input))
+    let tasks = match &backends {
+        Some(backends) => Tasks::Backends {
+            backends: Arc::clone(backends),
+            fallback: Box::new(prepared.tasks.clone()),
+        },
+        None => prepared.tasks.clone(),
+    };
+    let inner = tasks
+        .resolver()
         .map_err(|e| format!("The mocks cannot be used: {e}"))?;
+    let (resolver, printed): (Box<dyn TaskResolver>, _) = match backends {
+        Some(backends) => {
+            let printed = Printed::default();
+            let tap = Tap {
+                backends,
+                inner,
+                printed: Arc::clone(&printed),
+            };
+            (Box::new(tap), Some(printed))
+        }
+        None => (inner, None),
+    };
+    let mut exec = prepared.start_with(Val::from(input), resolver);
     exec.set_breakpoints(breakpoints.iter().cloned().collect::<Vec<_>>());
-    Ok(exec)
+    Ok(Started { exec, printed })
+}
+
+/// Answers through the backends and hands on what each invocation printed.
+struct Tap {
+    backends: Arc<Backends>,
+    inner: Box<dyn TaskResolver>,
+    printed: Printed,
+}
+
+impl TaskResolver for Tap {
+    fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome {
+        let (logs, children) = (self.backends.log_count(), self.backends.child_count());
+        let outcome = self.inner.invoke(request);
+        let mut tapped = self.printed.lock().unwrap_or_else(PoisonError::into_inner);
+        if self.backends.log_count() != logs
+            && let Some(log) = self.backends.latest_log()
+        {
+            tapped.logs.push(log.text);
+        }
+        if self.backends.child_count() != children
+            && let Some(child) = self.backends.latest_child()
+        {
+            tapped.children.push(child);
+        }
+        outcome
+    }
 }

@@ -282,11 +282,12 @@ fn session_with_one_state() -> Session {
 }
 
 #[test]
-fn a_test_case_with_local_backends_is_refused_saying_how_to_run_it() {
+fn a_test_case_with_local_backends_asks_first_naming_the_template_functions() {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/examples/sam-local/order.asl.json");
     let text = std::fs::read_to_string(&path).expect("the example");
     let doc = Document::parse(&text, Format::Json).expect("parses");
+    // No file is written while the question waits.
     let session = Session::new(doc, "order.asl.json", Some(path));
     let mut run = RunController::new();
     run.load_scenarios(&session);
@@ -294,10 +295,18 @@ fn a_test_case_with_local_backends_is_refused_saying_how_to_run_it() {
     let input = run.choose(Some(0)).cloned().expect("its input");
     run.start(&session, input);
     assert!(run.status().is_none(), "nothing ran");
-    let message = run.message().unwrap_or_default();
-    assert!(
-        message.contains("does not run yet") && message.contains("--allow-backends"),
-        "{message}"
+    let ask = run.asking().expect("the question");
+    let handlers: Vec<&str> = ask
+        .runs
+        .iter()
+        .filter_map(|r| r.split(": handler ").nth(1))
+        .filter_map(|r| r.split(' ').next())
+        .collect();
+    assert_eq!(
+        handlers,
+        ["validate.handler", "price.handler"],
+        "{:?}",
+        ask.runs
     );
 }
 

@@ -9,6 +9,7 @@ use crate::studio::canvas::insert_edit;
 use crate::studio::commands::UiCommand;
 use crate::studio::files_ui::PathPurpose;
 use crate::studio::problems::{self, ProblemClick, state_of};
+use crate::studio::run_mode::RunAction;
 use crate::studio::state::{DragPayload, Selection};
 use egui::Ui;
 use stepcraft::edit::{Edit, InsertPoint, StateRef, Via, copy_states};
@@ -28,6 +29,18 @@ impl StudioApp {
                 self.apply_edit(&edit);
             }
             Action::ProblemClicked(click) => self.problem_clicked(&click),
+            Action::Run(RunAction::OpenChild {
+                definition,
+                name,
+                events,
+            }) => self.request(
+                ui.ctx(),
+                Pending::OpenRun {
+                    path: definition,
+                    name,
+                    events,
+                },
+            ),
             Action::Run(action) => self.run.apply(action, &self.session),
             Action::CodeParsed(doc) => {
                 self.session.replace_from_code(*doc);

@@ -26,6 +26,12 @@ const AUTOSAVE_RETRY_SECONDS: f64 = 5.0;
 pub(super) enum Pending {
     New,
     Open(Option<PathBuf>),
+    /// A child execution's definition, its run replayed.
+    OpenRun {
+        path: PathBuf,
+        name: String,
+        events: std::sync::Arc<Vec<stepcraft::history::HistoryEvent>>,
+    },
     Close,
 }
 
@@ -33,7 +39,7 @@ impl Pending {
     pub(super) fn doing(&self) -> &'static str {
         match self {
             Self::New => "starting a new state machine",
-            Self::Open(_) => "opening another file",
+            Self::Open(_) | Self::OpenRun { .. } => "opening another file",
             Self::Close => "closing",
         }
     }
@@ -241,6 +247,11 @@ impl StudioApp {
                 self.dialog = Some(Dialog::Gallery(templates));
             }
             Pending::Open(Some(path)) => self.load_path(&path),
+            Pending::OpenRun { path, name, events } => {
+                self.load_path(&path);
+                self.set_mode(Mode::Run);
+                self.run.replay_events(name, events.to_vec());
+            }
             Pending::Open(None) => {
                 let folder = self
                     .settings
