@@ -578,11 +578,21 @@ fn backends_run_only_with_consent_and_the_ones_not_available_yet_are_refused() {
         },
     );
     assert!(matches!(e, BackendsError::NotAllowed(_)), "{e:?}");
+    // AWS service calls are network use.
+    let e = refused(
+        json!({"aws": {"endpoint": "http://127.0.0.1:5000", "region": "us-east-1"}}),
+        Consent {
+            processes: true,
+            network: false,
+        },
+    );
+    assert_eq!(
+        e,
+        BackendsError::NotAllowed(vec![
+            "AWS service calls to http://127.0.0.1:5000".to_owned()
+        ])
+    );
     for (key, value) in [
-        (
-            "aws",
-            json!({"aws": {"endpoint": "http://127.0.0.1:5000", "region": "us-east-1"}}),
-        ),
         ("stateMachines", json!({"stateMachines": {"child": "w.py"}})),
         (
             "activities",

@@ -8,6 +8,7 @@ pub mod http;
 pub mod lambda;
 pub mod mock;
 pub mod objects;
+pub mod service;
 
 use crate::model::ErrorName;
 use crate::value::Val;
