@@ -9,7 +9,9 @@
 //! service Task with no `aws` names `--aws-endpoint`, a test file's `aws` without consent names
 //! `--allow-backends`; bad `aws` values are located; an `aws-sdk:` call of a protocol that is
 //! not sent ends the run with `States.Runtime` that no Catch takes; a closed port fails as
-//! `DynamoDB.SdkClientException`.
+//! `DynamoDB.SdkClientException`. `aws-sdk:sfn` (camelCase on the wire) reads in PascalCase; a
+//! `.waitForTaskToken` message carries its token; a request's SigV4 signature (with a session
+//! token from the environment) is checked by botocore's own signer.
 #![allow(clippy::print_stderr)]
 
 mod support;
@@ -190,7 +192,13 @@ fn orders(world: &World) -> Value {
             "Get through the SDK": {
                 "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:getItem",
                 "Parameters": {"TableName": "orders", "Key": {"id": {"S.$": "$.id"}}},
-                "ResultPath": "$.sdk", "Next": "Send"
+                "ResultPath": "$.sdk", "Next": "List machines"
+            },
+            "List machines": {
+                "Type": "Task", "Resource": "arn:aws:states:::aws-sdk:sfn:listStateMachines",
+                "Parameters": {"MaxResults": 10},
+                "ResultSelector": {"count.$": "States.ArrayLength($.StateMachines)"},
+                "ResultPath": "$.machines", "Next": "Send"
             },
             "Send": {
                 "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
@@ -295,6 +303,8 @@ fn a_workflow_calls_dynamodb_sqs_sns_eventbridge_and_lambda_on_moto() {
     // aws-sdk: the service's answer as it is, without the optimized metadata.
     assert_eq!(output["sdk"]["Item"]["status"], json!({"S": "paid"}));
     assert!(output["sdk"].get("SdkHttpMetadata").is_none(), "{output}");
+    // Step Functions' own API is camelCase on the wire, PascalCase in the workflow.
+    assert_eq!(output["machines"], json!({"count": 0}));
     assert_eq!(output["deleted"], json!({"status": "paid"}));
     let left = dynamodb(
         &world.moto,
@@ -593,4 +603,144 @@ fn an_unreachable_endpoint_is_a_client_error_and_an_unsent_protocol_ends_the_run
         !events.iter().any(|e| e["type"] == "SucceedStateEntered"),
         "States.Runtime is not caught by States.ALL"
     );
+}
+
+#[test]
+fn a_callback_task_sends_its_message_then_waits_for_the_token() {
+    let world = World::new();
+    let dir = TempDir::new("aws-callback");
+    let file = write(
+        &dir,
+        "wait.asl.json",
+        &json!({"StartAt": "Ask", "States": {
+            "Ask": {
+                "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": world.orders_queue,
+                               "MessageBody": {"token.$": "$$.Task.Token", "id.$": "$.id"}},
+                "TimeoutSeconds": 30,
+                "Catch": [{"ErrorEquals": ["States.Timeout"], "ResultPath": "$.waited", "Next": "Gave up"}],
+                "End": true
+            },
+            "Gave up": {"Type": "Pass", "End": true}
+        }}),
+    );
+    let out = stepcraft(&[
+        "run",
+        &file,
+        "--input",
+        r#"{"id": "c-1"}"#,
+        "--aws-endpoint",
+        &world.moto.endpoint(),
+    ]);
+    // Nobody answers from the command line: the task's timeout runs out on the virtual clock.
+    let output = output_of(&out);
+    assert_eq!(output["waited"]["Error"], "States.Timeout");
+    let bodies = received(&world.moto, &world.orders_queue);
+    assert_eq!(bodies.len(), 1, "{bodies:?}");
+    let message: Value = serde_json::from_str(&bodies[0]).expect("the body is JSON");
+    assert_eq!(message["id"], "c-1");
+    assert!(
+        message["token"].as_str().is_some_and(|t| !t.is_empty()),
+        "{message}"
+    );
+}
+
+/// A server that takes one request and checks its SigV4 signature with botocore's own signer
+/// (the secret key is its argument); it prints its port, then the verdict as JSON.
+const SIGNATURE_CHECK: &str = r#"
+import sys, json
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+class Check(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get('Content-Length', 0)))
+        auth = self.headers.get('Authorization', '')
+        scope = auth.split('Credential=')[1].split(',')[0].split('/')
+        signed = auth.split('SignedHeaders=')[1].split(',')[0].split(';')
+        given = auth.split('Signature=')[1].strip()
+        headers = {h: self.headers[h] for h in signed if h != 'host'}
+        request = AWSRequest(method='POST', url='http://' + self.headers['Host'] + self.path,
+                             data=body, headers=headers)
+        request.context['timestamp'] = self.headers['X-Amz-Date']
+        token = self.headers.get('X-Amz-Security-Token')
+        signer = SigV4Auth(Credentials(scope[0], sys.argv[1], token), scope[3], scope[2])
+        canonical = signer.canonical_request(request)
+        ok = signer.signature(signer.string_to_sign(request, canonical), request) == given
+        print(json.dumps({"ok": ok, "scope": scope, "signed": signed, "token": token}), flush=True)
+        answer = json.dumps({"Item": {"signed": {"BOOL": True}}} if ok else
+                            {"__type": "InvalidSignatureException", "message": "no match"}).encode()
+        self.send_response(200 if ok else 400)
+        self.send_header('Content-Type', 'application/x-amz-json-1.0')
+        self.send_header('Content-Length', str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+server = HTTPServer(('127.0.0.1', 0), Check)
+print(server.server_address[1], flush=True)
+server.handle_request()
+"#;
+
+#[test]
+fn requests_are_signed_with_sigv4_from_the_environments_credentials() {
+    use std::io::{BufRead, BufReader};
+    let dir = TempDir::new("aws-sigv4");
+    let script = dir.0.join("check.py");
+    std::fs::write(&script, SIGNATURE_CHECK).expect("write");
+    let mut checker = Command::new("python3")
+        .arg(&script)
+        .arg("the-secret")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs (botocore comes with moto)");
+    let mut lines = BufReader::new(checker.stdout.take().expect("stdout")).lines();
+    let port = lines.next().expect("a port").expect("text");
+    let file = write(
+        &dir,
+        "get.asl.json",
+        &json!({"StartAt": "Get", "States": {"Get": {
+            "Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+            "Parameters": {"TableName": "t", "Key": {"id": {"S": "a"}}}, "End": true}}}),
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_stepcraft"))
+        .args([
+            "run",
+            &file,
+            "--aws-endpoint",
+            &format!("http://127.0.0.1:{port}"),
+        ])
+        .env("AWS_ACCESS_KEY_ID", "AKIDSTEPCRAFT")
+        .env("AWS_SECRET_ACCESS_KEY", "the-secret")
+        .env("AWS_SESSION_TOKEN", "session-token")
+        .env("AWS_REGION", "eu-west-2")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .output()
+        .expect("the binary runs");
+    let verdict: Value =
+        serde_json::from_str(&lines.next().expect("a verdict").expect("text")).expect("JSON");
+    let _ = checker.wait();
+    assert_eq!(verdict["ok"], true, "{verdict}");
+    assert_eq!(
+        verdict["scope"],
+        json!([
+            "AKIDSTEPCRAFT",
+            verdict["scope"][1],
+            "eu-west-2",
+            "dynamodb",
+            "aws4_request"
+        ])
+    );
+    assert_eq!(verdict["token"], "session-token");
+    let signed = verdict["signed"].to_string();
+    assert!(
+        signed.contains("x-amz-target") && signed.contains("x-amz-date"),
+        "{signed}"
+    );
+    assert_eq!(output_of(&out)["Item"]["signed"], json!({"BOOL": true}));
 }
