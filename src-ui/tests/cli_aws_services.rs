@@ -3,8 +3,9 @@
 //! with SigV4 from the credentials in the environment: DynamoDB items put, read (optimized and
 //! `aws-sdk:`), updated, queried and deleted; an SQS message, an SNS publication and an
 //! EventBridge event each read back from a queue with a plain request to moto; service errors
-//! (`DynamoDB.ConditionalCheckFailedException` retried then caught, `Lambda.ResourceNotFoundException`
-//! and `DynamoDb.ResourceNotFoundException` caught). moto cannot run Lambda functions without
+//! (`DynamoDB.ConditionalCheckFailedException` retried then caught; `Lambda.ResourceNotFoundException`,
+//! `SNS.NotFoundException`, `EventBridge.FailedEntry` and `DynamoDb.ResourceNotFoundException`
+//! caught). moto cannot run Lambda functions without
 //! Docker, so Lambda Invoke is checked as far as its function-not-found error. Refusals: a
 //! service Task with no `aws` names `--aws-endpoint`, a test file's `aws` without consent names
 //! `--allow-backends`; bad `aws` values are located; an `aws-sdk:` call of a protocol that is
@@ -220,7 +221,19 @@ fn orders(world: &World) -> Value {
                     "Source": "shop.orders", "DetailType": "OrderPaid",
                     "Detail": {"id.$": "$.id"}
                 }]},
-                "ResultPath": "$.announced", "Next": "Put again"
+                "ResultPath": "$.announced", "Next": "Announce badly"
+            },
+            "Announce badly": {
+                "Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
+                "Parameters": {"Entries": [{"DetailType": "OrderPaid", "Detail": {"id.$": "$.id"}}]},
+                "Catch": catch_to("EventBridge.FailedEntry", "$.refused", "Publish nowhere"),
+                "ResultPath": "$.refused", "Next": "Publish nowhere"
+            },
+            "Publish nowhere": {
+                "Type": "Task", "Resource": "arn:aws:states:::sns:publish",
+                "Parameters": {"TopicArn": "arn:aws:sns:us-east-1:123456789012:no-such-topic", "Message": "x"},
+                "Catch": catch_to("SNS.NotFoundException", "$.nowhere", "Put again"),
+                "ResultPath": "$.nowhere", "Next": "Put again"
             },
             "Put again": {
                 "Type": "Task", "Resource": ddb("putItem"),
@@ -346,6 +359,20 @@ fn a_workflow_calls_dynamodb_sqs_sns_eventbridge_and_lambda_on_moto() {
     assert_eq!(event["id"], event_id);
     assert_eq!(event["detail-type"], "OrderPaid");
     assert_eq!(event["detail"], json!({"id": "o-1"}));
+
+    // An entry PutEvents refuses fails the task, the answer as the cause.
+    assert_eq!(output["refused"]["Error"], "EventBridge.FailedEntry");
+    let cause: Value = serde_json::from_str(output["refused"]["Cause"].as_str().expect("a cause"))
+        .expect("the cause is the answer");
+    assert_eq!(cause["FailedEntryCount"], 1);
+    assert_eq!(cause["Entries"][0]["ErrorCode"], "InvalidArgument");
+    // SNS's errors: the code with Exception added, AmazonSNS in the cause.
+    assert_eq!(output["nowhere"]["Error"], "SNS.NotFoundException");
+    let cause = output["nowhere"]["Cause"].as_str().expect("a cause");
+    assert!(
+        cause.contains("(Service: AmazonSNS; Status Code: 404; Error Code: NotFound; Request ID: "),
+        "{cause}"
+    );
 
     // The conflicting put: retried once, then caught, named as Step Functions names it.
     assert_eq!(

@@ -483,7 +483,7 @@ pub fn call(
         match Optimized::of(task)? {
             Optimized::Lambda => lambda_invoke(client, resource, &input),
             Optimized::Sns => sns_publish(client, &input),
-            other => optimized_json(client, other, task.action, input),
+            other => optimized_json(client, other, other.json()?, task.action, input),
         }
     };
     Some(match (outcome, task.pattern) {
@@ -646,15 +646,10 @@ fn as_text(v: &mut Value) {
 fn optimized_json(
     client: &dyn AwsClient,
     kind: Optimized,
+    service: &JsonService,
     action: &str,
     mut input: Value,
 ) -> TaskOutcome {
-    let Some(service) = kind.json() else {
-        return TaskOutcome::Failure {
-            error: crate::model::ErrorName::Runtime.as_str().to_owned(),
-            cause: format!("{action} has no JSON service"),
-        };
-    };
     match kind {
         Optimized::Sqs => {
             if let Some(b) = input.get_mut("MessageBody") {
