@@ -21,7 +21,8 @@
 //!
 //! `backends` (at the file's level, and per case: a case's entries win over the file's) binds
 //! Task states to local backends ([`crate::tasks::backends`]): local Lambda functions, commands,
-//! HTTP requests. They run only when the caller allows it ([`RunOptions::allow_backends`],
+//! HTTP requests, AWS service calls (`aws`, through the client [`RunOptions::aws`] connects).
+//! They run only when the caller allows it ([`RunOptions::allow_backends`],
 //! `stepcraft test --allow-backends`); otherwise such a case fails at `/backends`, naming what
 //! would run and the flag to pass. `lambdas: template` reads the file's `template`, or the
 //! template found next to the definition.

@@ -562,6 +562,26 @@ fn bad_aws_values_are_located() {
         "{err}"
     );
 
+    // No region anywhere: the set-up says where to give one.
+    let out = Command::new(env!("CARGO_BIN_EXE_stepcraft"))
+        .args(["run", &file, "--aws-endpoint", "http://127.0.0.1:1"])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", dir.0.join("no-config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.0.join("no-credentials"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("error: \"aws\": no AWS region is set: give \"aws\" a region (region: us-east-1), set AWS_REGION"),
+        "{}",
+        stderr(&out)
+    );
+
     let out = stepcraft(&["run", &file, "--aws-endpoint", "moto"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(

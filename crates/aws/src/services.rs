@@ -34,13 +34,19 @@ impl AwsConnector for ServiceConnector {
             region: config.region.clone(),
             endpoint_url: config.endpoint.clone(),
         };
-        Ok(Arc::new(Services::connect(&client).map_err(|e| {
-            if e.hint.is_empty() {
+        let services = Services::connect(&client).map_err(|e| {
+            if config.region.is_none() && e.message.contains("region") {
+                format!(
+                    "{}: give \"aws\" a region (region: us-east-1), set AWS_REGION, or give the profile a region",
+                    e.message
+                )
+            } else if e.hint.is_empty() {
                 e.message
             } else {
-                format!("{} ({})", e.message, e.hint.replace("--region", "region:"))
+                format!("{} ({})", e.message, e.hint)
             }
-        })?))
+        })?;
+        Ok(Arc::new(services))
     }
 }
 
