@@ -21,7 +21,8 @@
 //!
 //! `backends` (at the file's level, and per case: a case's entries win over the file's) binds
 //! Task states to local backends ([`crate::tasks::backends`]): local Lambda functions, commands,
-//! HTTP requests. They run only when the caller allows it ([`RunOptions::allow_backends`],
+//! HTTP requests, AWS service calls (`aws`, through the client [`RunOptions::aws`] connects).
+//! They run only when the caller allows it ([`RunOptions::allow_backends`],
 //! `stepcraft test --allow-backends`); otherwise such a case fails at `/backends`, naming what
 //! would run and the flag to pass. `lambdas: template` reads the file's `template`, or the
 //! template found next to the definition.
@@ -36,6 +37,7 @@ use crate::run::{RunSetup, Tasks, beside, run_to_end};
 use crate::subst::{Origin, Sources, Substitutions};
 use crate::tasks::backends::{Backends, BackendsConfig, Consent, Lambdas};
 use crate::tasks::objects::{DirStore, MemoryStore, ObjectStore, Overlay, parse_s3_uri};
+pub use crate::tasks::service::Connector;
 use crate::validate::WorkflowType;
 use crate::value::{Val, numbers_equal};
 use crate::{Document, Format};
@@ -173,6 +175,9 @@ pub struct RunOptions {
     pub backends: Option<Arc<BackendsConfig>>,
     /// Let cases run the backends they name: start processes, make requests.
     pub allow_backends: bool,
+    /// What connects the AWS client of cases whose backends have `aws` (the engine has none
+    /// of its own: `stepcraft-aws` provides it). Without it such a case fails at `/backends`.
+    pub aws: Option<Connector>,
 }
 
 /// The cases of one file.
@@ -1252,7 +1257,7 @@ fn check(
         } else {
             Consent::default()
         };
-        let backends = Backends::new(config, consent).map_err(|e| {
+        let mut backends = Backends::new(config, consent).map_err(|e| {
             let mut message = e.to_string();
             if matches!(e, crate::tasks::backends::BackendsError::NotAllowed(_)) {
                 message.push_str(
@@ -1261,6 +1266,18 @@ fn check(
             }
             fail("/backends", "backends that can run", message)
         })?;
+        if backends.config().aws.is_some() {
+            let connector = options.aws.as_ref().ok_or_else(|| {
+                fail(
+                    "/backends/aws",
+                    "backends that can run",
+                    "\"aws\" needs an AWS client, which this build of the test runner does not have: run the case with `stepcraft test`".to_owned(),
+                )
+            })?;
+            backends
+                .connect_aws(connector.0.as_ref())
+                .map_err(|e| fail("/backends/aws", "backends that can run", e.to_string()))?;
+        }
         tasks = Tasks::Backends {
             backends: Arc::new(backends),
             fallback: Box::new(tasks),

@@ -534,12 +534,20 @@ fn backends_run_only_with_consent_and_the_ones_not_available_yet_are_refused() {
         },
     );
     assert!(matches!(e, BackendsError::NotAllowed(_)), "{e:?}");
+    // AWS service calls are network use.
     let e = refused(
         json!({"aws": {"endpoint": "http://127.0.0.1:5000", "region": "us-east-1"}}),
-        Consent::ALL,
+        Consent {
+            processes: true,
+            network: false,
+        },
     );
-    assert_eq!(e, BackendsError::NotYet("aws"));
-    assert!(e.to_string().contains("\"aws\""), "{e}");
+    assert_eq!(
+        e,
+        BackendsError::NotAllowed(vec![
+            "AWS service calls to http://127.0.0.1:5000".to_owned()
+        ])
+    );
     // A state machine bound to a file that is no definition is refused, naming the file.
     let e = refused(json!({"stateMachines": {"child": "w.py"}}), Consent::ALL);
     assert!(

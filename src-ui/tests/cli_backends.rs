@@ -110,13 +110,16 @@ fn run_backends_file_errors_are_located_and_unavailable_backends_named() {
     );
 
     let file = dir.write(
-        "aws.json",
-        r#"{"backends": {"aws": {"endpoint": "http://127.0.0.1:5000", "region": "us-east-1"}}}"#,
+        "nested.json",
+        r#"{"backends": {"stateMachines": {"child": "missing.asl.json"}}}"#,
     );
     let out = stepcraft(&["run", &def, "--backends", &file]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("\"aws\", which is not available yet"), "{err}");
+    assert!(
+        err.contains("stateMachines") && err.contains("missing.asl.json"),
+        "{err}"
+    );
 }
 
 /// A server on 127.0.0.1 answering one request with 200 and `{"pong": TARGET}`.

@@ -9,134 +9,31 @@
 mod support;
 
 use serde_json::{Value, json};
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Instant;
+use support::moto::{Moto, free_port, stepcraft_aws};
 use support::{TempDir, repo, s, stderr, stdout};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/stepcraft-test";
 
-/// A port nothing listens on (bound, then let go).
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    listener.local_addr().expect("address").port()
-}
-
-/// One HTTP/1.0 request (no chunked answer) to 127.0.0.1:port; the status and body.
-fn http(port: u16, path: &str, headers: &[(&str, &str)], body: &str) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
-    let mut request = format!(
-        "POST {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
+/// DescribeStateMachine, straight to moto (the definition AWS holds now).
+fn definition_of(moto: &Moto, arn: &str) -> Value {
+    let body = json!({ "stateMachineArn": arn }).to_string();
+    let answer = moto.call(
+        "states",
+        "application/x-amz-json-1.0",
+        "AWSStepFunctions.DescribeStateMachine",
+        &body,
     );
-    for (k, v) in headers {
-        request.push_str(&format!("{k}: {v}\r\n"));
-    }
-    request.push_str("\r\n");
-    request.push_str(body);
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).ok()?;
-    let status = answer.split_whitespace().nth(1)?.parse().ok()?;
-    let body = answer.split_once("\r\n\r\n").map(|(_, b)| b.to_owned())?;
-    Some((status, body))
-}
-
-/// moto's server on a free loopback port, with state machine execution on; killed on drop.
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Moto {
-    fn start() -> Self {
-        let port = free_port();
-        let child = Command::new("python3")
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 runs (moto[server] is installed by .ci/run)");
-        let mut moto = Self { child, port };
-        let config = r#"{"stepfunctions": {"execute_state_machine": true}}"#;
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Some((status, _)) = moto.post("/moto-api/config", &[], config) {
-                assert!(status < 300, "moto's config answered {status}");
-                return moto;
-            }
-            if let Ok(Some(status)) = moto.child.try_wait() {
-                panic!("moto's server exited ({status}): is moto[server] installed?");
-            }
-            assert!(Instant::now() < deadline, "moto did not answer within 60 s");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn post(&self, path: &str, headers: &[(&str, &str)], body: &str) -> Option<(u16, String)> {
-        http(self.port, path, headers, body)
-    }
-
-    fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// DescribeStateMachine, straight to moto (the definition AWS holds now).
-    fn definition_of(&self, arn: &str) -> Value {
-        let (status, body) = self
-            .post(
-                "/",
-                &[
-                    ("Content-Type", "application/x-amz-json-1.0"),
-                    ("X-Amz-Target", "AWSStepFunctions.DescribeStateMachine"),
-                    // moto routes by the signing scope; it checks no signature.
-                    (
-                        "Authorization",
-                        "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/states/aws4_request, SignedHeaders=host, Signature=0",
-                    ),
-                ],
-                &json!({ "stateMachineArn": arn }).to_string(),
-            )
-            .expect("moto answers");
-        assert_eq!(status, 200, "{body}");
-        let answer: Value = serde_json::from_str(&body).expect("JSON");
-        serde_json::from_str(answer["definition"].as_str().expect("a definition"))
-            .expect("the definition is JSON")
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    serde_json::from_str(answer["definition"].as_str().expect("a definition"))
+        .expect("the definition is JSON")
 }
 
 /// The binary with test credentials and region in its environment, talking to `endpoint`.
 fn aws(endpoint: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stepcraft"))
-        .args(args)
-        .args(["--endpoint-url", endpoint])
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("STEPCRAFT_ROLE_ARN")
-        .output()
-        .expect("the binary runs")
+    let mut all = args.to_vec();
+    all.extend(["--endpoint-url", endpoint]);
+    stepcraft_aws(&all)
 }
 
 fn ok(out: &Output) -> String {
@@ -289,7 +186,7 @@ fn hello_world_deploys_runs_on_moto_and_matches_a_local_run_then_updates_in_plac
     let version = lines.next().expect("the version ARN");
     assert!(version.starts_with(&format!("{arn}:")), "{version}");
     assert!(stderr(&out).contains("updated state machine hello-world"));
-    let definition = moto.definition_of(&arn);
+    let definition = definition_of(&moto, &arn);
     assert_eq!(
         definition["States"]["Celebrate"]["Parameters"]["reply"],
         "Great to hear it. Deployed again!"
@@ -337,14 +234,17 @@ fn a_pass_choice_loop_runs_on_moto_like_stepcraft_run_and_jsonata_deploys() {
     let arn = ok(&aws(&endpoint, &["deploy", &jsonata, "--role-arn", ROLE]))
         .trim()
         .to_owned();
-    assert_eq!(moto.definition_of(&arn)["QueryLanguage"], "JSONata");
+    assert_eq!(definition_of(&moto, &arn)["QueryLanguage"], "JSONata");
     let text = std::fs::read_to_string(&jsonata).expect("read");
     let mut value: Value = serde_json::from_str(&text).expect("JSON");
     value["Comment"] = json!("Updated by the test.");
     std::fs::write(&jsonata, value.to_string()).expect("edit");
     let out = aws(&endpoint, &["deploy", &jsonata, "--name", "jsonata-orders"]);
     assert_eq!(ok(&out).trim(), arn);
-    assert_eq!(moto.definition_of(&arn)["Comment"], "Updated by the test.");
+    assert_eq!(
+        definition_of(&moto, &arn)["Comment"],
+        "Updated by the test."
+    );
 
     // A type cannot change; a file never deployed names no state machine; redrive is not in moto.
     let out = aws(&endpoint, &["deploy", &jsonata, "--type", "EXPRESS"]);

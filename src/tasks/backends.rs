@@ -25,8 +25,10 @@
 //! local definitions that `states:startExecution` tasks run as child executions
 //! ([`super::nested`]); `activities` binds activity ARNs to worker commands (input on stdin,
 //! answer on stdout, `heartbeat` lines, the state's TimeoutSeconds and HeartbeatSeconds:
-//! [`super::command::Kind::Activity`]). `aws` is read and checked but not available yet: a run
-//! that names it is refused at set-up ([`BackendsError::NotYet`]).
+//! [`super::command::Kind::Activity`]). `aws` sends AWS service integrations (optimized and
+//! `aws-sdk:`) to AWS or to its endpoint, through a client the caller connects
+//! ([`Backends::connect_aws`], see [`super::service`]); they come after the local functions, so
+//! a local function answers `lambda:invoke` first.
 //!
 //! Paths are relative to the file that holds the configuration. Nothing runs without consent
 //! ([`Consent`]): the caller says whether processes may start and requests may go out.
@@ -35,6 +37,7 @@ use super::command::{self, Command};
 use super::http::{self, HttpAuth};
 use super::lambda::{self, FunctionSpec, Pool, Runtime};
 use super::nested::{self, Child, Machine};
+use super::service::{self, AwsClient, AwsConfig, AwsConnector};
 use super::{TaskOutcome, TaskRequest, TaskResolver};
 use crate::model::ErrorName;
 use crate::testing::Reach;
@@ -96,8 +99,8 @@ pub struct BackendsConfig {
     pub commands: Vec<CommandSpec>,
     /// `http`.
     pub http: HttpConfig,
-    /// `aws` as written (not available yet).
-    pub aws: Option<Value>,
+    /// `aws`: service integrations go to AWS, or to the endpoint it names.
+    pub aws: Option<AwsConfig>,
     /// `stateMachines`: state machine names or ARNs and their definition files.
     pub state_machines: Vec<(String, PathBuf)>,
     /// `activities`: activity ARNs (or patterns) and their workers.
@@ -119,14 +122,14 @@ impl fmt::Display for ConfigError {
     }
 }
 
-fn err(pointer: &str, message: impl Into<String>) -> ConfigError {
+pub(super) fn err(pointer: &str, message: impl Into<String>) -> ConfigError {
     ConfigError {
         pointer: pointer.to_owned(),
         message: message.into(),
     }
 }
 
-fn escape(token: &str) -> String {
+pub(super) fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
@@ -163,29 +166,7 @@ impl BackendsConfig {
                 "functions" => out.functions = parse_functions(v, &here, base, reach)?,
                 "commands" => out.commands = parse_commands(v, &here, base, reach)?,
                 "http" => out.http = parse_http(v, &here)?,
-                "aws" => {
-                    let m = v.as_object().ok_or_else(|| {
-                        err(&here, "\"aws\" is an object: {endpoint: URL, region: NAME}")
-                    })?;
-                    for (k, x) in m {
-                        let there = format!("{here}/{}", escape(k));
-                        match k.as_str() {
-                            "endpoint" | "region" | "profile" if x.is_string() => {}
-                            "endpoint" | "region" | "profile" => {
-                                return Err(err(&there, format!("\"{k}\" is a string")));
-                            }
-                            _ => {
-                                return Err(err(
-                                    &there,
-                                    format!(
-                                        "unknown key \"{k}\" in \"aws\"; it takes endpoint, region and profile"
-                                    ),
-                                ));
-                            }
-                        }
-                    }
-                    out.aws = Some(v.clone());
-                }
+                "aws" => out.aws = Some(AwsConfig::parse(v, &here)?),
                 "stateMachines" => {
                     let m = v.as_object().ok_or_else(|| {
                         err(
@@ -314,6 +295,9 @@ impl BackendsConfig {
         }
         if self.http.allow {
             out.push("real HTTP requests for HTTP Task states".to_owned());
+        }
+        if let Some(aws) = &self.aws {
+            out.push(format!("AWS service calls to {}", aws.target()));
         }
         out
     }
@@ -637,11 +621,6 @@ impl Consent {
 /// Why backends cannot be set up.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BackendsError {
-    /// A backend named in the configuration is not available yet.
-    #[error(
-        "\"backends\" names \"{0}\", which is not available yet: take it out, or answer those Task states with mocks"
-    )]
-    NotYet(&'static str),
     /// The configuration would run processes or make requests the caller did not allow.
     #[error("these backends need consent to run: {}", .0.join("; "))]
     NotAllowed(Vec<String>),
@@ -651,6 +630,9 @@ pub enum BackendsError {
     /// A definition `stateMachines` names cannot be read or compiled.
     #[error("stateMachines: {0}")]
     StateMachine(String),
+    /// The AWS client for `aws` cannot be set up (no region, a bad profile).
+    #[error("\"aws\": {0}")]
+    Aws(String),
 }
 
 /// Backends ready to answer tasks, shared by the executions of a run: local functions stay
@@ -664,6 +646,7 @@ pub struct Backends {
     agent: http::Agent,
     machines: Vec<Machine>,
     children: Mutex<Vec<Child>>,
+    aws: Option<Arc<dyn AwsClient>>,
 }
 
 /// What one invocation of a local function or command printed.
@@ -684,8 +667,6 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Backends {
     /// Checks `config` against what the caller allows and reads its template's functions.
     pub fn new(config: BackendsConfig, consent: Consent) -> Result<Self, BackendsError> {
-        if config.aws.is_some() {
-            return Err(BackendsError::NotYet("aws"));
         }
         let mut refused = Vec::new();
         if config.runs_processes() && !consent.processes {
@@ -693,11 +674,14 @@ impl Backends {
                 config
                     .what_runs()
                     .into_iter()
-                    .filter(|w| !w.starts_with("real HTTP")),
+                    .filter(|w| !w.starts_with("real HTTP") && !w.starts_with("AWS service")),
             );
         }
         if config.http.allow && !consent.network {
             refused.push("real HTTP requests for HTTP Task states".to_owned());
+        }
+        if let Some(aws) = config.aws.as_ref().filter(|_| !consent.network) {
+            refused.push(format!("AWS service calls to {}", aws.target()));
         }
         if !refused.is_empty() {
             return Err(BackendsError::NotAllowed(refused));
@@ -730,7 +714,17 @@ impl Backends {
             agent: http::agent(),
             machines,
             children: Mutex::new(Vec::new()),
+            aws: None,
         })
+    }
+
+    /// Connects the client that service integrations go through, when the configuration has
+    /// `aws`; without one, those Task states are answered as if `aws` were not there.
+    pub fn connect_aws(&mut self, connector: &dyn AwsConnector) -> Result<(), BackendsError> {
+        if let Some(config) = &self.config.aws {
+            self.aws = Some(connector.connect(config).map_err(BackendsError::Aws)?);
+        }
+        Ok(())
     }
 
     /// The configuration.
@@ -866,7 +860,18 @@ impl Backends {
                 request.input,
             ));
         }
+        if let Some(client) = &self.aws
+            && let Some(task) = service::service_task(request.resource)
+        {
+            return service::call(client.as_ref(), &task, request.resource, request.input);
+        }
         None
+    }
+
+    /// Why a service task the run sends to AWS cannot be sent, when it is one.
+    fn unsupported(&self, request: &TaskRequest<'_>) -> Option<String> {
+        self.aws.as_ref()?;
+        service::unsupported(&service::service_task(request.resource)?)
     }
 
     /// What the run could do with a Task no backend took, when the caller allowed it: a hint
@@ -876,9 +881,16 @@ impl Backends {
             Some(
                 "It is an HTTP Task: pass --allow-http (stepcraft run), or \"http: allow\" in its backends, to make the request.",
             )
-        } else if lambda::call_of(request).is_some() && self.functions.is_empty() {
+        } else if lambda::call_of(request).is_some()
+            && self.functions.is_empty()
+            && self.aws.is_none()
+        {
             Some(
-                "It invokes a Lambda function: pass --local-lambdas (stepcraft run) to run the template's functions locally, or bind it in \"backends\".",
+                "It invokes a Lambda function: pass --local-lambdas (stepcraft run) to run the template's functions locally, --aws-endpoint URL to invoke it there, or bind it in \"backends\".",
+            )
+        } else if self.aws.is_none() && service::service_task(request.resource).is_some() {
+            Some(
+                "It calls an AWS service: pass --aws-endpoint URL (stepcraft run), or \"aws\" in its backends, to send the call.",
             )
         } else {
             None
@@ -954,9 +966,21 @@ impl TaskResolver for BackendResolver {
         }
         let outcome = self.fallback.invoke(request);
         match outcome {
-            TaskOutcome::Failure { error, mut cause }
+            TaskOutcome::Failure { error, cause }
                 if error == ErrorName::TaskFailed.as_str() && super::is_no_result_cause(&cause) =>
             {
+                // A service call `aws` cannot send, and nothing else answered: AWS's runtime
+                // error, which ends the execution.
+                if let Some(why) = self.backends.unsupported(request) {
+                    return TaskOutcome::Failure {
+                        error: ErrorName::Runtime.as_str().to_owned(),
+                        cause: format!(
+                            "The Task state '{}' cannot run locally: {why}. Answer it with a mock or a command.",
+                            request.state_name
+                        ),
+                    };
+                }
+                let mut cause = cause;
                 if let Some(hint) = self.backends.hint(request) {
                     cause.push(' ');
                     cause.push_str(hint);

@@ -9,6 +9,7 @@ pub mod lambda;
 pub mod mock;
 pub mod nested;
 pub mod objects;
+pub mod service;
 
 use crate::model::ErrorName;
 use crate::value::Val;

@@ -1,7 +1,8 @@
 //! Stepcraft's AWS side, kept out of the engine: one client set-up ([`ClientConfig`]: the
 //! standard credentials chain, a profile, a region, an endpoint such as a local emulator) that
 //! every AWS-facing feature shares, and the Step Functions calls behind `stepcraft deploy`,
-//! `stepcraft executions` and `stepcraft replay --execution` ([`Sfn`]).
+//! `stepcraft executions` and `stepcraft replay --execution` ([`Sfn`]), and the signed client
+//! that a run's AWS service integrations go through ([`ServiceConnector`], [`Services`]).
 //!
 //! The SDK is asynchronous; the CLI is not. [`Sfn`] owns a tokio current-thread runtime and
 //! blocks on each call, so callers stay synchronous.
@@ -22,10 +23,12 @@
 
 mod client;
 mod error;
+mod services;
 mod sfn;
 
 pub use client::{ClientConfig, https_client, runtime};
 pub use error::{AwsError, ErrorKind};
+pub use services::{ServiceConnector, Services};
 pub use sfn::{
     Deployed, Diagnostic, ExecutionInfo, ExecutionSummary, Sfn, StateMachineSummary, Validation,
     format_time,

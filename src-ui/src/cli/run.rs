@@ -12,8 +12,11 @@ use stepcraft::Document;
 use stepcraft::interp::Status;
 use stepcraft::run::{RunSetup, SetupError, Tasks, run_to_end};
 use stepcraft::tasks::TableResolver;
-use stepcraft::tasks::backends::{Backends, BackendsConfig, Consent, Lambdas, read_file};
+use stepcraft::tasks::backends::{
+    Backends, BackendsConfig, BackendsError, Consent, Lambdas, read_file,
+};
 use stepcraft::tasks::objects::DirStore;
+use stepcraft::tasks::service::{AwsConfig, check_endpoint};
 use stepcraft::validate::WorkflowType;
 use stepcraft::value::Val;
 
@@ -74,6 +77,11 @@ pub struct RunArgs {
     /// Let HTTP Task states (arn:aws:states:::http:invoke) make real requests.
     #[arg(long)]
     allow_http: bool,
+    /// Send AWS service integrations (DynamoDB, SQS, SNS, EventBridge, Lambda, aws-sdk: calls
+    /// of JSON-protocol services) to this endpoint, such as a local emulator, signed with the
+    /// standard credentials chain: `aws: {endpoint: URL}` in backends.
+    #[arg(long, value_name = "URL")]
+    aws_endpoint: Option<String>,
 }
 
 fn parse_type(text: &str) -> Result<WorkflowType, String> {
@@ -165,8 +173,8 @@ pub(super) fn setup_error(file: &Path, doc: &Document, error: &SetupError) -> St
     }
 }
 
-/// The backends the flags ask for: `--backends FILE`, `--local-lambdas`, `--allow-http`. What
-/// the user names on the command line is what they let run.
+/// The backends the flags ask for: `--backends FILE`, `--local-lambdas`, `--allow-http`,
+/// `--aws-endpoint`. What the user names on the command line is what they let run.
 fn backends(args: &RunArgs, template: Option<&Path>) -> Result<Backends, String> {
     let mut config = match &args.backends {
         Some(path) => read_file(path, false)?,
@@ -191,8 +199,17 @@ fn backends(args: &RunArgs, template: Option<&Path>) -> Result<Backends, String>
     if args.allow_http {
         config.http.allow = true;
     }
+    if let Some(url) = &args.aws_endpoint {
+        let url = check_endpoint(url).map_err(|m| format!("error: --aws-endpoint: {m}"))?;
+        config.aws.get_or_insert_with(AwsConfig::default).endpoint = Some(url);
+    }
     let origin = args.backends.as_deref().unwrap_or(&args.file);
-    Backends::new(config, Consent::ALL).map_err(|e| format!("{}: error: {e}", origin.display()))
+    let at = |e: BackendsError| format!("{}: error: {e}", origin.display());
+    let mut backends = Backends::new(config, Consent::ALL).map_err(at)?;
+    backends
+        .connect_aws(&stepcraft_aws::ServiceConnector)
+        .map_err(at)?;
+    Ok(backends)
 }
 
 fn run_inner(args: &RunArgs) -> Result<u8, String> {

@@ -50,7 +50,7 @@ pub struct TestArgs {
     #[arg(long, value_name = "FILE")]
     coverage_json: Option<PathBuf>,
     /// Let test files run the backends they name ("backends": local Lambda functions, commands,
-    /// HTTP requests). Without it, a case that names backends fails, saying what would run.
+    /// HTTP requests, AWS service calls). Without it, a case that names backends fails, saying what would run.
     #[arg(long)]
     allow_backends: bool,
     /// A backends file (YAML or JSON, "backends:" as in a test file) for every case, under the
@@ -86,6 +86,9 @@ pub fn run(args: &TestArgs) -> u8 {
         s3_root: args.s3_root.clone(),
         allow_backends: args.allow_backends || backends.is_some(),
         backends,
+        aws: Some(testing::Connector(std::sync::Arc::new(
+            stepcraft_aws::ServiceConnector,
+        ))),
     };
     let files = match testing::discover(&args.paths) {
         Ok(f) => f,

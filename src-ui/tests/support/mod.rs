@@ -2,6 +2,8 @@
 //! folders, the SAM fixture, and a headless studio. Each test file uses part of it.
 #![allow(dead_code)]
 
+pub mod moto;
+
 use egui_kittest::Harness;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

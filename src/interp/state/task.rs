@@ -235,10 +235,11 @@ impl Execution {
                     cause: Some(Arc::from(cause.as_str())),
                 };
                 self.emit(fid, kind);
-                self.fail_with(
-                    fid,
-                    StateError::from_task(AnyErrorName::parse(&error), Some(cause)),
-                );
+                let mut failure = StateError::from_task(AnyErrorName::parse(&error), Some(cause));
+                // A backend that cannot run the task at all says `States.Runtime`: as AWS's
+                // runtime errors, it is neither retried nor caught.
+                failure.catchable = !failure.error.is(ErrorName::Runtime);
+                self.fail_with(fid, failure);
             }
             TaskOutcome::Success(result) if result.json_size() > MAX_PAYLOAD_BYTES => {
                 let cause = format!(
