@@ -53,6 +53,9 @@ pub enum EventKind {
         error: Option<Arc<str>>,
         cause: Option<Arc<str>>,
     },
+    /// A failed, aborted or timed-out execution was redriven (RedriveExecution): the history
+    /// goes on after its closing event. `redrive_count` counts this redrive (1 for the first).
+    ExecutionRedriven { redrive_count: u32 },
     /// A state was entered (`PassStateEntered`, `TaskStateEntered`...).
     StateEntered {
         state_type: StateType,
@@ -130,6 +133,9 @@ pub enum EventKind {
     MapRunStarted,
     /// A distributed Map run succeeded.
     MapRunSucceeded,
+    /// A distributed Map's Map Run was redriven with its parent execution: its failed and
+    /// aborted child executions run again.
+    MapRunRedriven { redrive_count: u32 },
     /// A distributed Map run failed.
     MapRunFailed {
         error: Arc<str>,
@@ -143,7 +149,7 @@ pub enum EventKind {
         location: Option<Arc<str>>,
     },
     /// An event of a type the interpreter never writes, read from a history recorded on AWS
-    /// (`ExecutionRedriven`, `LambdaFunctionStartFailed`...): kept as it was.
+    /// (`LambdaFunctionStartFailed`, `TaskStartFailed`...): kept as it was.
     Other {
         type_name: Arc<str>,
         details: Option<(Arc<str>, Value)>,
@@ -180,6 +186,7 @@ impl EventKind {
             Self::ExecutionFailed { .. } => "ExecutionFailed",
             Self::ExecutionTimedOut { .. } => "ExecutionTimedOut",
             Self::ExecutionAborted { .. } => "ExecutionAborted",
+            Self::ExecutionRedriven { .. } => "ExecutionRedriven",
             Self::StateEntered { state_type, .. } => return format!("{state_type}StateEntered"),
             Self::StateExited { state_type, .. } => return format!("{state_type}StateExited"),
             Self::StateAborted { state_type, .. } => return format!("{state_type}StateAborted"),
@@ -210,6 +217,7 @@ impl EventKind {
             Self::MapRunStarted => "MapRunStarted",
             Self::MapRunSucceeded => "MapRunSucceeded",
             Self::MapRunFailed { .. } => "MapRunFailed",
+            Self::MapRunRedriven { .. } => "MapRunRedriven",
             Self::EvaluationFailed { .. } => "EvaluationFailed",
             Self::Other { type_name, .. } => type_name,
         };
@@ -389,6 +397,11 @@ impl EventKind {
                 Value::Object(m)
             }
             Self::MapStateStarted { length } => json!({"length": length}),
+            // AWS's MapRunRedrivenEventDetails also names the Map Run's ARN; our MapRunStarted
+            // carries none either, so both leave it out.
+            Self::ExecutionRedriven { redrive_count } | Self::MapRunRedriven { redrive_count } => {
+                json!({"redriveCount": redrive_count})
+            }
             Self::MapIterationStarted { name, index }
             | Self::MapIterationSucceeded { name, index }
             | Self::MapIterationFailed { name, index }

@@ -308,6 +308,7 @@ impl Trace {
             EventKind::MapStateSucceeded
             | EventKind::MapIterationSucceeded { .. }
             | EventKind::MapRunStarted
+            | EventKind::MapRunRedriven { .. }
             | EventKind::MapRunSucceeded => {
                 self.attach_to_container(e, StateType::Map);
             }
@@ -371,6 +372,8 @@ impl Trace {
                 self.end(RunStatus::Failed, e.timestamp);
             }
             EventKind::ExecutionAborted { .. } => self.end(RunStatus::Cancelled, e.timestamp),
+            // The execution goes on: the states run again are new runs, after this event.
+            EventKind::ExecutionRedriven { .. } => self.ended = None,
             _ => {
                 self.attach(e);
             }
