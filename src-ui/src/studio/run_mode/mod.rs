@@ -69,6 +69,8 @@ pub enum RunAction {
     Step,
     /// Stop the run.
     Stop,
+    /// Redrive the ended run from the states that did not succeed.
+    Redrive,
     /// Move the virtual clock to the next timer.
     LetTimePass,
     /// Set the speed in events per second (0: as fast as it can).
@@ -586,6 +588,7 @@ impl RunMode {
             RunAction::Resume => self.controller.resume(),
             RunAction::Step => self.controller.step(),
             RunAction::Stop => self.controller.stop(),
+            RunAction::Redrive => self.controller.redrive(),
             RunAction::LetTimePass => self.controller.let_time_pass(),
             RunAction::SetSpeed(speed) => self.controller.set_speed(speed),
             RunAction::ToggleBreakpoint(state) => self.controller.toggle_breakpoint(&state),
