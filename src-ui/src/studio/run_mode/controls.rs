@@ -124,6 +124,7 @@ impl RunMode {
         if let Some(note) = &self.saved_note {
             ui.label(RichText::new(note).small());
         }
+        self.compare_ui(ui, actions);
         if let Some(m) = self.controller.message() {
             ui.colored_label(theme::severity_color(stepcraft::Severity::Error), m);
         }
