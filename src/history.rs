@@ -31,6 +31,24 @@ pub struct Resource {
     pub resource: Arc<str>,
 }
 
+impl Resource {
+    /// The Task's resource as an ARN: a service integration's
+    /// (`arn:aws:states:::lambda:invoke`, `arn:aws:states:::aws-sdk:s3:getObject`), or the
+    /// Lambda function's or activity's own ARN as the state names it.
+    pub fn arn(&self, family: TaskFamily) -> String {
+        match family {
+            TaskFamily::Lambda | TaskFamily::Activity => self.resource.to_string(),
+            TaskFamily::Service if &*self.resource_type == "unknown" => self.resource.to_string(),
+            TaskFamily::Service if self.resource.is_empty() => {
+                format!("arn:aws:states:::{}", self.resource_type)
+            }
+            TaskFamily::Service => {
+                format!("arn:aws:states:::{}:{}", self.resource_type, self.resource)
+            }
+        }
+    }
+}
+
 /// What happened.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventKind {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use stepcraft::run::beside;
 use stepcraft::tasks::backends::BackendsConfig;
 use stepcraft::testing::{self, Mocks, Objects};
+use stepcraft::validate::WorkflowType;
 use stepcraft::{Document, Format};
 
 /// A way to run: an input and how Task states are answered.
@@ -21,6 +22,9 @@ pub struct Scenario {
     pub objects: Result<Objects, String>,
     /// Local backends the test case names (the studio does not run them yet).
     pub backends: Option<Arc<BackendsConfig>>,
+    /// Standard or Express (the test file's `type`): the run's limits, and whether it can be
+    /// redriven.
+    pub workflow_type: WorkflowType,
 }
 
 /// When the test files beside a definition were last changed.
@@ -44,6 +48,7 @@ pub(super) fn scenarios_beside(definition: &Path) -> Vec<Scenario> {
                 mocks: c.mocks,
                 objects: c.objects,
                 backends: c.backends,
+                workflow_type: c.workflow_type,
             }));
         }
     }
@@ -65,6 +70,7 @@ pub(super) fn scenarios_from_text(path: &Path, text: &str) -> Vec<Scenario> {
                     mocks: c.mocks,
                     objects: c.objects,
                     backends: c.backends,
+                    workflow_type: c.workflow_type,
                 })
                 .collect()
         })

@@ -12,6 +12,7 @@ use stepcraft::interp::Execution;
 use stepcraft::run::{RunSetup, SetupError, Tasks};
 use stepcraft::tasks::objects::ObjectStore;
 use stepcraft::testing::{self, Mocks};
+use stepcraft::validate::WorkflowType;
 use stepcraft::value::Val;
 
 /// A new execution of the session's definition, with its parameter values, on `input`; Task
@@ -50,6 +51,7 @@ pub(super) fn new_execution(
     };
     // Each state run's data path, for the details' "Data path".
     prepared.config.inspect = true;
+    prepared.config.workflow_type = scenario.map_or(WorkflowType::Standard, |s| s.workflow_type);
     // What the run writes (a ResultWriter's files) stays in memory.
     prepared.config.objects = match scenario.map(|s| &s.objects) {
         Some(Ok(o)) => testing::store_for(o, &testing::RunOptions::default())
