@@ -31,6 +31,24 @@ pub struct Resource {
     pub resource: Arc<str>,
 }
 
+impl Resource {
+    /// The Task's resource as an ARN: a service integration's
+    /// (`arn:aws:states:::lambda:invoke`, `arn:aws:states:::aws-sdk:s3:getObject`), or the
+    /// Lambda function's or activity's own ARN as the state names it.
+    pub fn arn(&self, family: TaskFamily) -> String {
+        match family {
+            TaskFamily::Lambda | TaskFamily::Activity => self.resource.to_string(),
+            TaskFamily::Service if &*self.resource_type == "unknown" => self.resource.to_string(),
+            TaskFamily::Service if self.resource.is_empty() => {
+                format!("arn:aws:states:::{}", self.resource_type)
+            }
+            TaskFamily::Service => {
+                format!("arn:aws:states:::{}:{}", self.resource_type, self.resource)
+            }
+        }
+    }
+}
+
 /// What happened.
 #[derive(Clone, Debug, PartialEq)]
 pub enum EventKind {
@@ -53,6 +71,9 @@ pub enum EventKind {
         error: Option<Arc<str>>,
         cause: Option<Arc<str>>,
     },
+    /// A failed, aborted or timed-out execution was redriven (RedriveExecution): the history
+    /// goes on after its closing event. `redrive_count` counts this redrive (1 for the first).
+    ExecutionRedriven { redrive_count: u32 },
     /// A state was entered (`PassStateEntered`, `TaskStateEntered`...).
     StateEntered {
         state_type: StateType,
@@ -130,6 +151,9 @@ pub enum EventKind {
     MapRunStarted,
     /// A distributed Map run succeeded.
     MapRunSucceeded,
+    /// A distributed Map's Map Run was redriven with its parent execution: its failed and
+    /// aborted child executions run again.
+    MapRunRedriven { redrive_count: u32 },
     /// A distributed Map run failed.
     MapRunFailed {
         error: Arc<str>,
@@ -143,7 +167,7 @@ pub enum EventKind {
         location: Option<Arc<str>>,
     },
     /// An event of a type the interpreter never writes, read from a history recorded on AWS
-    /// (`ExecutionRedriven`, `LambdaFunctionStartFailed`...): kept as it was.
+    /// (`LambdaFunctionStartFailed`, `TaskStartFailed`...): kept as it was.
     Other {
         type_name: Arc<str>,
         details: Option<(Arc<str>, Value)>,
@@ -180,6 +204,7 @@ impl EventKind {
             Self::ExecutionFailed { .. } => "ExecutionFailed",
             Self::ExecutionTimedOut { .. } => "ExecutionTimedOut",
             Self::ExecutionAborted { .. } => "ExecutionAborted",
+            Self::ExecutionRedriven { .. } => "ExecutionRedriven",
             Self::StateEntered { state_type, .. } => return format!("{state_type}StateEntered"),
             Self::StateExited { state_type, .. } => return format!("{state_type}StateExited"),
             Self::StateAborted { state_type, .. } => return format!("{state_type}StateAborted"),
@@ -210,6 +235,7 @@ impl EventKind {
             Self::MapRunStarted => "MapRunStarted",
             Self::MapRunSucceeded => "MapRunSucceeded",
             Self::MapRunFailed { .. } => "MapRunFailed",
+            Self::MapRunRedriven { .. } => "MapRunRedriven",
             Self::EvaluationFailed { .. } => "EvaluationFailed",
             Self::Other { type_name, .. } => type_name,
         };
@@ -389,6 +415,11 @@ impl EventKind {
                 Value::Object(m)
             }
             Self::MapStateStarted { length } => json!({"length": length}),
+            // AWS's MapRunRedrivenEventDetails also names the Map Run's ARN; our MapRunStarted
+            // carries none either, so both leave it out.
+            Self::ExecutionRedriven { redrive_count } | Self::MapRunRedriven { redrive_count } => {
+                json!({"redriveCount": redrive_count})
+            }
             Self::MapIterationStarted { name, index }
             | Self::MapIterationSucceeded { name, index }
             | Self::MapIterationFailed { name, index }

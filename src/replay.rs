@@ -3,7 +3,7 @@
 //! local run ([`crate::trace`]).
 //!
 //! Event types the interpreter writes are read into their own kinds; any other type AWS records
-//! (`ExecutionRedriven`, `LambdaFunctionStartFailed`...) is kept as [`EventKind::Other`] with its
+//! (`LambdaFunctionStartFailed`, `TaskStartFailed`...) is kept as [`EventKind::Other`] with its
 //! details. Errors name the event by its JSON pointer.
 
 use crate::history::{EventKind, HistoryEvent, Resource, TaskFamily, parse_timestamp};
@@ -78,6 +78,11 @@ fn read_event(e: &Value) -> Result<HistoryEvent, String> {
         resource: text("resource").unwrap_or_else(|| Arc::from("")),
     };
     let index = || d("index").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let redrive_count = || {
+        d("redriveCount")
+            .and_then(Value::as_u64)
+            .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX))
+    };
     let name = || text("name").unwrap_or_else(|| Arc::from(""));
 
     let kind = if let Some(ty) = type_name.strip_suffix("StateEntered")
@@ -180,6 +185,12 @@ fn read_event(e: &Value) -> Result<HistoryEvent, String> {
             "ExecutionAborted" => EventKind::ExecutionAborted {
                 error: text("error"),
                 cause: text("cause"),
+            },
+            "ExecutionRedriven" => EventKind::ExecutionRedriven {
+                redrive_count: redrive_count(),
+            },
+            "MapRunRedriven" => EventKind::MapRunRedriven {
+                redrive_count: redrive_count(),
             },
             "ParallelStateStarted" => EventKind::ParallelStateStarted,
             "ParallelStateSucceeded" => EventKind::ParallelStateSucceeded,

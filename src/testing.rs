@@ -1061,50 +1061,64 @@ fn text(v: &Value) -> String {
 
 /// The first difference between `want` and `got` (numbers by value), as a pointer under `at`.
 pub fn first_difference(want: &Value, got: &Value, at: &str) -> Option<Failure> {
+    differences(want, got, at, 1).into_iter().next()
+}
+
+/// The differences between `want` and `got` (numbers by value), each as a pointer under `at`,
+/// at most `limit` of them, in document order: a key or item on one side only is one
+/// difference, values that differ in type or scalar value another.
+pub fn differences(want: &Value, got: &Value, at: &str, limit: usize) -> Vec<Failure> {
+    let mut out = Vec::new();
+    collect_differences(want, got, at, limit, &mut out);
+    out
+}
+
+fn collect_differences(want: &Value, got: &Value, at: &str, limit: usize, out: &mut Vec<Failure>) {
+    if out.len() >= limit {
+        return;
+    }
     match (want, got) {
-        (Value::Number(a), Value::Number(b)) if numbers_equal(a, b) => None,
+        (Value::Number(a), Value::Number(b)) if numbers_equal(a, b) => {}
         (Value::Object(a), Value::Object(b)) => {
             for (k, v) in a {
                 let here = format!("{at}/{}", escape(k));
                 match b.get(k) {
-                    Some(w) => {
-                        if let Some(d) = first_difference(v, w, &here) {
-                            return Some(d);
-                        }
-                    }
-                    None => return Some(fail(here, text(v), "nothing (the key is missing)")),
+                    Some(w) => collect_differences(v, w, &here, limit, out),
+                    None => out.push(fail(here, text(v), "nothing (the key is missing)")),
+                }
+                if out.len() >= limit {
+                    return;
                 }
             }
-            b.iter().find(|(k, _)| !a.contains_key(*k)).map(|(k, w)| {
-                fail(
-                    format!("{at}/{}", escape(k)),
-                    "nothing (no such key)",
-                    text(w),
-                )
-            })
+            let extra = b.iter().filter(|(k, _)| !a.contains_key(*k));
+            for (k, w) in extra.take(limit - out.len()) {
+                let here = format!("{at}/{}", escape(k));
+                out.push(fail(here, "nothing (no such key)", text(w)));
+            }
         }
         (Value::Array(a), Value::Array(b)) => {
             for (i, (v, w)) in a.iter().zip(b).enumerate() {
-                if let Some(d) = first_difference(v, w, &format!("{at}/{i}")) {
-                    return Some(d);
+                collect_differences(v, w, &format!("{at}/{i}"), limit, out);
+                if out.len() >= limit {
+                    return;
                 }
             }
             match a.len().cmp(&b.len()) {
-                std::cmp::Ordering::Equal => None,
-                std::cmp::Ordering::Greater => Some(fail(
+                std::cmp::Ordering::Equal => {}
+                std::cmp::Ordering::Greater => out.push(fail(
                     format!("{at}/{}", b.len()),
                     text(&a[b.len()]),
                     format!("nothing (the array has {} items)", b.len()),
                 )),
-                std::cmp::Ordering::Less => Some(fail(
+                std::cmp::Ordering::Less => out.push(fail(
                     format!("{at}/{}", a.len()),
                     format!("nothing (the array has {} items)", a.len()),
                     text(&b[a.len()]),
                 )),
             }
         }
-        _ if want == got => None,
-        _ => Some(fail(at, text(want), text(got))),
+        _ if want == got => {}
+        _ => out.push(fail(at, text(want), text(got))),
     }
 }
 

@@ -88,6 +88,8 @@ pub struct Trace {
     by_name: HashMap<Arc<str>, Vec<usize>>,
     /// How the execution ended, once it has.
     ended: Option<RunStatus>,
+    /// The runs before the last `ExecutionRedriven` (0 when it was never redriven).
+    before_redrive: usize,
 }
 
 impl Trace {
@@ -138,9 +140,16 @@ impl Trace {
     }
 
     /// How a state stands over all its runs: running if any run is, else failed if any failed
-    /// (a Map iteration that failed shows on its states), else how its last run ended.
+    /// (a Map iteration that failed shows on its states), else how its last run ended. A state
+    /// run again after a redrive stands as its runs since then do.
     pub fn status_of(&self, name: &str) -> Option<RunStatus> {
-        let runs = self.by_name.get(name)?;
+        let all = self.by_name.get(name)?;
+        let since = all.partition_point(|&i| i < self.before_redrive);
+        let runs = if since < all.len() {
+            &all[since..]
+        } else {
+            &all[..]
+        };
         let statuses = || runs.iter().map(|&i| self.runs[i].status);
         if statuses().any(|s| s == RunStatus::Running) {
             return Some(RunStatus::Running);
@@ -308,6 +317,7 @@ impl Trace {
             EventKind::MapStateSucceeded
             | EventKind::MapIterationSucceeded { .. }
             | EventKind::MapRunStarted
+            | EventKind::MapRunRedriven { .. }
             | EventKind::MapRunSucceeded => {
                 self.attach_to_container(e, StateType::Map);
             }
@@ -371,6 +381,11 @@ impl Trace {
                 self.end(RunStatus::Failed, e.timestamp);
             }
             EventKind::ExecutionAborted { .. } => self.end(RunStatus::Cancelled, e.timestamp),
+            // The execution goes on: the states run again are new runs, after this event.
+            EventKind::ExecutionRedriven { .. } => {
+                self.ended = None;
+                self.before_redrive = self.runs.len();
+            }
             _ => {
                 self.attach(e);
             }

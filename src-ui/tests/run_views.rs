@@ -812,3 +812,68 @@ fn the_history_is_exported_through_the_in_app_dialog() {
             .is_some()
     );
 }
+
+/// A direct Lambda function ARN as a Task's resource, after a service integration.
+const TWO_RESOURCES: &str = r#"{
+  "StartAt": "Call Flaky",
+  "States": {
+    "Call Flaky": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::lambda:invoke",
+      "Parameters": {"FunctionName": "flaky", "Payload.$": "$"},
+      "Next": "Pay"
+    },
+    "Pay": {
+      "Type": "Task",
+      "Resource": "arn:aws:lambda:us-east-1:123456789012:function:ProcessOrderPayments",
+      "End": true
+    }
+  }
+}"#;
+
+const TWO_RESOURCES_TESTS: &str = r"definition: resources.asl.json
+cases:
+  - name: both answer
+    input: {}
+    mocks:
+      Call Flaky:
+        - {Return: {Payload: {ok: true}}}
+      Pay:
+        - {Return: {paid: true}}
+    expect:
+      status: SUCCEEDED
+";
+
+#[test]
+fn the_resource_column_shows_the_arn_shortened_with_the_whole_on_hover() {
+    let dir = TempDir::new("views-resources");
+    let mut harness = run_case(&dir, "resources", TWO_RESOURCES, TWO_RESOURCES_TESTS);
+    let rows = harness.state().run_mode().table_rows().to_vec();
+    let row = |name: &str| {
+        rows.iter()
+            .find(|r| r.name == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no row {name}: {rows:?}"))
+    };
+    let invoke = row("Call Flaky");
+    assert_eq!(invoke.resource, "arn:aws:states:::lambda:invoke");
+    assert_eq!(invoke.resource_shown, "arn:aws:states:::lambda:invoke");
+    let pay = row("Pay");
+    assert_eq!(
+        pay.resource,
+        "arn:aws:lambda:us-east-1:123456789012:function:ProcessOrderPayments"
+    );
+    assert_eq!(pay.resource_shown, "…:function:ProcessOrderPayments");
+    // Hovering the cell shows the whole ARN.
+    let whole = "arn:aws:lambda:us-east-1:123456789012:function:ProcessOrderPayments";
+    assert!(harness.query_by_label(whole).is_none());
+    harness
+        .input_mut()
+        .events
+        .push(egui::Event::PointerMoved(pay.resource_at));
+    for _ in 0..3 {
+        harness.step();
+    }
+    harness.run();
+    harness.get_by_label(whole);
+}

@@ -62,6 +62,10 @@ pub(super) struct Kids {
     pub frames: Vec<FrameId>,
     /// Each slot's result (or error output), once it ended.
     pub results: Vec<Option<Val>>,
+    /// Which slots succeeded (a redrive runs the others again).
+    pub ok: Vec<bool>,
+    /// Slots of a redriven Map to run again before the ones never started, last first.
+    pub redo: Vec<usize>,
     /// A Map's items (its children's inputs when `prepared`).
     pub items: Vec<Val>,
     /// How many children were started.
@@ -163,6 +167,9 @@ pub(super) struct Frame {
     pub silent: bool,
     /// The Parallel/Map failure event, emitted unless a retry takes over.
     pub failed_event: Option<EventKind>,
+    /// A redriven Parallel's or Map's children from the attempt before: the state keeps the
+    /// succeeded ones' results and runs the others again.
+    pub prior: Option<Box<Kids>>,
 }
 
 impl Frame {
@@ -192,6 +199,7 @@ impl Frame {
             timeout_deadline: None,
             silent: false,
             failed_event: None,
+            prior: None,
         }
     }
 

@@ -81,6 +81,9 @@ impl Execution {
         let frame = &mut self.frames[fid];
         frame.entered_event = frame.prev_event;
         frame.entered_at = self.clock;
+        // Children of an earlier state (a Parallel or Map that was caught) are gone: a
+        // frame's `kids` always belong to the state it is at, which a redrive relies on.
+        frame.kids = None;
         frame.retry_count = 0;
         frame.retry_attempts.clear();
         frame.retry_attempts.resize(state.retry.len(), 0);
@@ -402,6 +405,9 @@ impl Execution {
                 .as_ref()
                 .and_then(|w| w.get(slot).copied())
                 .unwrap_or(1);
+            if let Some(ok) = kids.ok.get_mut(slot) {
+                *ok = result.is_ok();
+            }
             match result {
                 Ok(v) => kids.results[slot] = Some(v),
                 Err(e) => {

@@ -17,6 +17,7 @@ pub mod jsonata;
 mod lifecycle;
 mod map_run;
 mod processing;
+mod redrive;
 pub mod results;
 pub mod rules;
 mod state;
@@ -24,6 +25,7 @@ pub mod template;
 pub mod vars;
 
 pub use error::StateError;
+pub use redrive::{MAX_EVENTS_TO_REDRIVE, MAX_REDRIVES, RedriveRefusal};
 
 use crate::expr::functions::SplitMix;
 use crate::history::{EventKind, HistoryEvent, Millis};
@@ -216,6 +218,8 @@ pub struct Execution {
     retry_preset: Option<u32>,
     /// The last step ran out of its budget of actions (see [`Execution::step_within`]).
     busy: bool,
+    /// How many times it was redriven.
+    redrive_count: u32,
 }
 
 impl std::fmt::Debug for Execution {
@@ -316,6 +320,7 @@ impl Execution {
             first_state_mock: None,
             retry_preset: None,
             busy: false,
+            redrive_count: 0,
             config,
         }
     }

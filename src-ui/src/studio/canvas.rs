@@ -15,6 +15,7 @@
 use super::action::{Action, Actions};
 use super::chips;
 use super::problems::ProblemIndex;
+use super::run_mode::compare::{CompareMark, CompareMarks};
 use super::state::{DragPayload, PanelCtx, Selection};
 use super::theme::{self, CanvasColors};
 use egui::epaint::text::{LayoutJob, TextFormat, TextWrapping};
@@ -107,6 +108,8 @@ pub struct Canvas {
     followed: Option<String>,
     /// The run statuses drawn last frame: each state node's name and status.
     status_marks: Vec<(String, RunStatus)>,
+    /// The marks of two runs compared drawn last frame: each marked state node's name and mark.
+    compare_marks: Vec<(String, CompareMark)>,
 }
 
 /// The graph the canvas draws, derived from one document generation.
@@ -137,6 +140,9 @@ pub struct RunOverlay {
     /// The state the view keeps in sight: the running one while a run plays (Follow), else
     /// the one whose run is shown.
     pub follow: Option<String>,
+    /// A pinned run ("A") compared with the current one: where their paths part, the states
+    /// only one entered, the states whose data differs.
+    pub compare: Option<Arc<CompareMarks>>,
 }
 
 impl Default for Canvas {
@@ -160,6 +166,7 @@ impl Canvas {
             linking: None,
             followed: None,
             status_marks: Vec::new(),
+            compare_marks: Vec::new(),
         }
     }
 
@@ -193,6 +200,12 @@ impl Canvas {
     /// run, or while coverage is shown).
     pub fn status_marks(&self) -> &[(String, RunStatus)] {
         &self.status_marks
+    }
+
+    /// The marks of two runs compared drawn last frame (state name, mark); empty when no run
+    /// is pinned for comparing.
+    pub fn compare_marks(&self) -> &[(String, CompareMark)] {
+        &self.compare_marks
     }
 
     /// The next-state handles drawn last frame: their state's name and screen rectangle. A
@@ -577,6 +590,15 @@ impl Canvas {
                 nodes
                     .iter()
                     .filter_map(|(name, _)| o.statuses.get(name).map(|s| (name.clone(), *s)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.compare_marks = overlay
+            .and_then(|o| o.compare.as_ref())
+            .map(|c| {
+                nodes
+                    .iter()
+                    .filter_map(|(name, _)| c.mark(name).map(|m| (name.clone(), m)))
                     .collect()
             })
             .unwrap_or_default();
@@ -1566,6 +1588,9 @@ impl Drawer<'_> {
             );
             self.painter.galley(at, galley, theme::GALLEY_COLORS);
         }
+        if let Some(mark) = o.compare.as_ref().and_then(|c| c.mark(node.title.as_str())) {
+            self.compare_mark_ui(mark, rect);
+        }
         // The status word sits just above the node's top right corner, clear of its text (where
         // the coverage word goes when coverage is shown instead).
         if let (Some(status), Some(font), None) =
@@ -1577,6 +1602,33 @@ impl Drawer<'_> {
                 status.label(),
                 font,
                 theme::run_color(status),
+            );
+        }
+    }
+
+    /// Two runs compared: a bar in the mark's colour along the node's bottom edge (clear of
+    /// the status word above it), and the mark's word under it.
+    fn compare_mark_ui(&self, mark: CompareMark, rect: Rect) {
+        let color = theme::compare_color(mark);
+        let thick = if mark == CompareMark::PathsPart {
+            4.0
+        } else {
+            2.5
+        };
+        let top = rect.max.y + self.len(2.0);
+        let bar = Rect::from_min_max(
+            pos2(rect.min.x, top),
+            pos2(rect.max.x, top + self.len(thick).max(1.5)),
+        );
+        self.painter
+            .rect_filled(bar, self.radius(theme::NODE_RADIUS / 2), color);
+        if let Some(font) = self.font(9.0, MIN_DETAIL_PX) {
+            self.painter.text(
+                pos2(rect.min.x + self.len(4.0), bar.max.y + self.len(1.0)),
+                Align2::LEFT_TOP,
+                mark.label(),
+                font,
+                color,
             );
         }
     }

@@ -326,6 +326,17 @@ pub fn run_color(status: RunStatus) -> Color32 {
     }
 }
 
+/// The colour of a state's mark when two runs are compared.
+pub fn compare_color(mark: crate::studio::run_mode::compare::CompareMark) -> Color32 {
+    use crate::studio::run_mode::compare::CompareMark;
+    match mark {
+        CompareMark::PathsPart => Color32::from_rgb(0xc0, 0x26, 0xd3),
+        CompareMark::OnlyA => Color32::from_rgb(0xd9, 0x77, 0x06),
+        CompareMark::OnlyB => Color32::from_rgb(0x0e, 0x94, 0x88),
+        CompareMark::DataDiffers => Color32::from_rgb(0x63, 0x66, 0xf1),
+    }
+}
+
 /// A Retry rule's backoff wait between two attempts, on the Run mode's timeline.
 pub const BACKOFF: Color32 = Color32::from_rgb(0x9a, 0xa0, 0xaa);
 

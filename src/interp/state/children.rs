@@ -110,7 +110,12 @@ impl Execution {
             let (map, distributed) = (kids.map, kids.distributed);
             self.abort_children(fid);
             // The results written so far stay readable: a failed Map Run still exports them.
-            if let Some(record) = self.frames[fid].kids.as_mut().and_then(|k| k.record.take()) {
+            // The record stays with the children: a redrive goes on with the same Map Run.
+            if let Some(record) = self.frames[fid]
+                .kids
+                .as_ref()
+                .and_then(|k| k.record.clone())
+            {
                 let _ = self.finish_record(fid, state, &record);
             }
             if distributed {
@@ -140,7 +145,7 @@ impl Execution {
             };
             return self.fail_with(fid, error);
         }
-        if kids.map && kids.started < kids.items.len() {
+        if kids.map && (kids.started < kids.items.len() || !kids.redo.is_empty()) {
             if kids.running < kids.limit {
                 self.frames[fid].step = Step::Fanning;
                 self.ready.push_back(fid);

@@ -108,12 +108,11 @@ impl Execution {
                 children: Vec::with_capacity(total),
             })
         });
-        if m.distributed {
-            self.emit(fid, EventKind::MapRunStarted);
-        }
-        self.frames[fid].kids = Some(Box::new(Kids {
+        let mut kids = Kids {
             frames: Vec::with_capacity(total),
             results: vec![None; total],
+            ok: vec![false; total],
+            redo: Vec::new(),
             items,
             started: 0,
             done: 0,
@@ -127,8 +126,22 @@ impl Execution {
             prepared: weights.is_some(),
             weights,
             record,
-        }));
-        if total == 0 {
+        };
+        // A redrive runs again only the iterations (child executions) that did not succeed.
+        let redriven = self.reuse_prior(fid, &mut kids);
+        if m.distributed {
+            let kind = if redriven {
+                EventKind::MapRunRedriven {
+                    redrive_count: self.redrive_count(),
+                }
+            } else {
+                EventKind::MapRunStarted
+            };
+            self.emit(fid, kind);
+        }
+        let all_done = kids.done == total;
+        self.frames[fid].kids = Some(Box::new(kids));
+        if total == 0 || all_done {
             self.frames[fid].step = Step::Children;
             self.children_done(fid, state);
         } else {
@@ -269,11 +282,15 @@ impl Execution {
             let Some(kids) = self.frames[fid].kids.as_ref() else {
                 return;
             };
-            if kids.started >= kids.items.len()
+            if (kids.redo.is_empty() && kids.started >= kids.items.len())
                 || kids.running >= kids.limit
                 || kids.over_tolerance()
             {
                 break;
+            }
+            if let Some(&slot) = kids.redo.last() {
+                self.map_fan_again(fid, state, slot);
+                continue;
             }
             let index = kids.started;
             let value = kids.items[index].clone();
@@ -331,5 +348,34 @@ impl Execution {
             self.ready.push_back(child);
         }
         self.frames[fid].step = Step::Children;
+    }
+
+    /// A redriven Map's iteration in `slot` runs again from where it stopped.
+    fn map_fan_again(&mut self, fid: FrameId, state: &CState, slot: usize) {
+        let distributed = self.frames[fid]
+            .kids
+            .as_ref()
+            .is_some_and(|k| k.distributed);
+        if !distributed {
+            self.emit(
+                fid,
+                EventKind::MapIterationStarted {
+                    name: state.name.clone(),
+                    index: slot,
+                },
+            );
+        }
+        let child = self.revive_iteration(fid, slot);
+        let clock = self.clock;
+        if let Some(kids) = self.frames[fid].kids.as_mut() {
+            kids.redo.pop();
+            kids.running += 1;
+            if let Some(run) = kids.record.as_mut().and_then(|r| r.children.get_mut(slot)) {
+                run.started = clock;
+                run.stopped = clock;
+                run.end = results::ChildEnd::Running;
+            }
+        }
+        self.ready.push_back(child);
     }
 }

@@ -17,6 +17,8 @@ impl Execution {
         let mut kids = Kids {
             frames: Vec::new(),
             results: vec![None; branches.len()],
+            ok: vec![false; branches.len()],
+            redo: Vec::new(),
             items: Vec::new(),
             started: branches.len(),
             done: 0,
@@ -31,14 +33,19 @@ impl Execution {
             prepared: false,
             record: None,
         };
-        for (slot, scope) in branches.iter().enumerate() {
-            let child = self.spawn(fid, slot, *scope, input.clone(), Role::Branch, None);
-            kids.frames.push(child);
-            self.ready.push_back(child);
+        // A redrive runs again only the branches that did not succeed.
+        let redriven = self.reuse_prior(fid, &mut kids);
+        if !redriven {
+            for (slot, scope) in branches.iter().enumerate() {
+                let child = self.spawn(fid, slot, *scope, input.clone(), Role::Branch, None);
+                kids.frames.push(child);
+                self.ready.push_back(child);
+            }
         }
+        let nothing_runs = kids.running == 0;
         self.frames[fid].kids = Some(Box::new(kids));
         self.frames[fid].step = Step::Children;
-        if branches.is_empty() {
+        if nothing_runs {
             self.children_done(fid, state);
         }
     }

@@ -700,6 +700,34 @@ impl RunController {
         self.advance(usize::MAX);
     }
 
+    /// Whether the run can be redriven (a local run that failed, was stopped or timed out).
+    pub fn can_redrive(&self) -> bool {
+        self.replay.is_none() && self.exec.as_ref().is_some_and(|e| e.can_redrive().is_ok())
+    }
+
+    /// Redrives the ended run (RedriveExecution): the same run goes on from the states that did
+    /// not succeed, its history after `ExecutionRedriven`, and plays. A refusal says why, with
+    /// AWS's error name.
+    pub fn redrive(&mut self) {
+        if self.replay.is_some() {
+            self.message = Some(
+                "A history replayed from AWS cannot be redriven here: redrive the execution on AWS (stepcraft executions redrive ARN), then replay its history again.".to_owned(),
+            );
+            return;
+        }
+        let Some(exec) = &mut self.exec else { return };
+        match exec.redrive() {
+            Ok(_) => {
+                self.message = None;
+                self.playing = true;
+                self.step_pending = false;
+                self.carry = 0.0;
+                self.last_time = None;
+            }
+            Err(why) => self.message = Some(format!("{}: {why}", why.aws_error())),
+        }
+    }
+
     /// Lets virtual time pass to the next timer (a heartbeat or timeout of a waiting task).
     pub fn let_time_pass(&mut self) {
         if let Some(exec) = &mut self.exec {

@@ -125,6 +125,7 @@ impl RunMode {
         if let Some(note) = &self.saved_note {
             ui.label(RichText::new(note).small());
         }
+        self.compare_ui(ui, actions);
         if let Some(m) = self.controller.message() {
             ui.colored_label(theme::severity_color(stepcraft::Severity::Error), m);
         }
@@ -168,6 +169,18 @@ impl RunMode {
                 .clicked()
             {
                 actions.push(Action::Run(RunAction::Stop));
+            }
+            if self.controller.can_redrive()
+                && ui
+                    .button("⟳ Redrive")
+                    .on_hover_text(
+                        "Go on from the states that did not succeed, as AWS's RedriveExecution \
+                         does: the same run and history, succeeded states (and Parallel branches, \
+                         Map iterations) kept",
+                    )
+                    .clicked()
+            {
+                actions.push(Action::Run(RunAction::Redrive));
             }
         });
     }
@@ -346,6 +359,15 @@ impl RunMode {
             Status::Aborted => ("Stopped".to_owned(), theme::run_color(RunStatus::Cancelled)),
         };
         ui.label(RichText::new(text).strong().color(color));
+        match exec.redrive_count() {
+            0 => {}
+            1 => {
+                ui.label(RichText::new("Redriven once").small());
+            }
+            n => {
+                ui.label(RichText::new(format!("Redriven {n} times")).small());
+            }
+        }
         let start = exec.history().first().map_or(0, |e| e.timestamp);
         ui.label(
             RichText::new(format!(

@@ -12,6 +12,8 @@
 //! drawn by `controls`, `details`, `iterations`, `lists`, `table` and `events`.
 
 pub mod consent;
+pub mod compare;
+mod compare_view;
 pub mod controller;
 mod controls;
 mod details;
@@ -70,6 +72,8 @@ pub enum RunAction {
     Step,
     /// Stop the run.
     Stop,
+    /// Redrive the ended run from the states that did not succeed.
+    Redrive,
     /// Move the virtual clock to the next timer.
     LetTimePass,
     /// Set the speed in events per second (0: as fast as it can).
@@ -109,6 +113,10 @@ pub enum RunAction {
     Coverage,
     /// Stop showing the coverage.
     HideCoverage,
+    /// Keep the current run (or replay) as "A" to compare the next runs with.
+    PinForCompare,
+    /// Stop comparing.
+    Unpin,
     /// Show a state run in the details and the table (a row clicked, an iteration jumped to).
     FocusRun(usize),
     /// Open or close a row of the state runs table (a Map, a Parallel, an iteration, a branch).
@@ -175,7 +183,14 @@ pub struct RunMode {
     follow: bool,
     /// The statuses and Map counts last drawn on the canvas, and what they were made from.
     overlay_cache: Option<(OverlayKey, Statuses, MapCounts)>,
+    /// The run kept as "A" to compare the current one with.
+    pinned: Option<compare::PinnedRun>,
+    /// The last comparison, and the run and event count it was made for.
+    comparison: RefCell<Option<(ComparedAt, Arc<compare::Comparison>)>>,
 }
+
+/// What a comparison was worked out for: the current run and how many events it had.
+type ComparedAt = (u64, usize);
 
 /// What the canvas's statuses were worked out from: the run, its events, the iterations viewed.
 type OverlayKey = (u64, usize, Vec<(usize, usize)>);
@@ -206,6 +221,8 @@ impl Default for RunMode {
             picks: HashMap::new(),
             follow: true,
             overlay_cache: None,
+            pinned: None,
+            comparison: RefCell::new(None),
         }
     }
 }
@@ -335,6 +352,61 @@ impl RunMode {
         self.controller.replay_file(path);
     }
 
+    /// Keeps the current run (or the replay) as "A": the runs that follow are compared with it.
+    pub fn pin_for_compare(&mut self) {
+        let events = self.events();
+        if events.is_empty() {
+            return;
+        }
+        let name = match self.controller.replay() {
+            Some(r) => r.name.clone(),
+            None => {
+                let input = self
+                    .controller
+                    .execution()
+                    .and_then(|e| e.history().first())
+                    .and_then(|e| match &e.kind {
+                        stepcraft::history::EventKind::ExecutionStarted { input, .. } => {
+                            Some(input.to_value().to_string())
+                        }
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                format!(
+                    "Run {} · input {}",
+                    self.controller.runs_started(),
+                    format::shorten(&input, 48)
+                )
+            }
+        };
+        self.pinned = Some(compare::PinnedRun::new(name, events));
+        *self.comparison.borrow_mut() = None;
+    }
+
+    /// The run kept as "A", if one is.
+    pub fn pinned(&self) -> Option<&compare::PinnedRun> {
+        self.pinned.as_ref()
+    }
+
+    /// Run A compared with the current run, once A is pinned and another run has events;
+    /// worked out again only when events came in.
+    pub fn comparison(&self) -> Option<Arc<compare::Comparison>> {
+        let pinned = self.pinned.as_ref()?;
+        if self.events().is_empty() {
+            return None;
+        }
+        let key = (self.controller.runs_started(), self.events().len());
+        let mut cache = self.comparison.borrow_mut();
+        if let Some((k, c)) = cache.as_ref()
+            && *k == key
+        {
+            return Some(Arc::clone(c));
+        }
+        let c = Arc::new(compare::Comparison::new(&pinned.trace, self.trace()));
+        *cache = Some((key, Arc::clone(&c)));
+        Some(c)
+    }
+
     /// What the canvas draws over the graph: the run's statuses (inside a Map looked at one
     /// iteration at a time, that iteration's), each Map's iteration counts, the state to follow.
     pub fn overlay(&mut self) -> RunOverlay {
@@ -366,6 +438,9 @@ impl RunMode {
         if overlay.coverage.is_none() {
             overlay.statuses = statuses;
             overlay.map_counts = counts;
+            overlay.compare = self
+                .comparison()
+                .map(|c| Arc::new(compare::CompareMarks::of(&c)));
         }
         // While playing, the running state (with Follow on); else the run the details show,
         // so a row clicked brings its state into view.
@@ -606,6 +681,7 @@ impl RunMode {
             RunAction::Resume => self.controller.resume(),
             RunAction::Step => self.controller.step(),
             RunAction::Stop => self.controller.stop(),
+            RunAction::Redrive => self.controller.redrive(),
             RunAction::LetTimePass => self.controller.let_time_pass(),
             RunAction::SetSpeed(speed) => self.controller.set_speed(speed),
             RunAction::ToggleBreakpoint(state) => self.controller.toggle_breakpoint(&state),
@@ -619,6 +695,11 @@ impl RunMode {
             RunAction::SaveCase => self.save_case(session),
             RunAction::TestState(state) => self.tester.run(&state, session),
             RunAction::HideCoverage => self.controller.hide_coverage(),
+            RunAction::PinForCompare => self.pin_for_compare(),
+            RunAction::Unpin => {
+                self.pinned = None;
+                *self.comparison.borrow_mut() = None;
+            }
             RunAction::Replay(path) => {
                 self.controller.replay_file(&path);
                 self.controller.check_replay_against(session.machine());

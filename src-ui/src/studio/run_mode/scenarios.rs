@@ -6,6 +6,7 @@ use std::sync::Arc;
 use stepcraft::run::beside;
 use stepcraft::tasks::backends::BackendsConfig;
 use stepcraft::testing::{self, Mocks, Objects};
+use stepcraft::validate::WorkflowType;
 use stepcraft::{Document, Format};
 
 /// A way to run: an input and how Task states are answered.
@@ -23,6 +24,9 @@ pub struct Scenario {
     pub backends: Option<Arc<BackendsConfig>>,
     /// The template `lambdas: template` reads.
     pub template: Option<std::path::PathBuf>,
+    /// Standard or Express (the test file's `type`): the run's limits, and whether it can be
+    /// redriven.
+    pub workflow_type: WorkflowType,
 }
 
 /// When the test files beside a definition were last changed.
@@ -47,6 +51,7 @@ pub(super) fn scenarios_beside(definition: &Path) -> Vec<Scenario> {
                 objects: c.objects,
                 backends: c.backends,
                 template: c.template,
+                workflow_type: c.workflow_type,
             }));
         }
     }
@@ -69,6 +74,7 @@ pub(super) fn scenarios_from_text(path: &Path, text: &str) -> Vec<Scenario> {
                     objects: c.objects,
                     backends: c.backends,
                     template: c.template,
+                    workflow_type: c.workflow_type,
                 })
                 .collect()
         })

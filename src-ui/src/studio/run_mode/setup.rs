@@ -16,6 +16,7 @@ use stepcraft::tasks::nested::Child;
 use stepcraft::tasks::objects::ObjectStore;
 use stepcraft::tasks::{TaskOutcome, TaskRequest, TaskResolver};
 use stepcraft::testing::{self, Mocks};
+use stepcraft::validate::WorkflowType;
 use stepcraft::value::Val;
 
 /// What the backends did for each task as the run goes: what local functions and commands
@@ -92,6 +93,7 @@ pub(super) fn new_execution(
     };
     // Each state run's data path, for the details' "Data path".
     prepared.config.inspect = true;
+    prepared.config.workflow_type = scenario.map_or(WorkflowType::Standard, |s| s.workflow_type);
     // What the run writes (a ResultWriter's files) stays in memory.
     prepared.config.objects = match scenario.map(|s| &s.objects) {
         Some(Ok(o)) => testing::store_for(o, &testing::RunOptions::default())

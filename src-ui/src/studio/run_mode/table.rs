@@ -3,14 +3,14 @@
 //! execution's time line; Maps and Parallels open into their iterations and branches; filters by
 //! status and name. Only the rows in view are laid out and drawn.
 
-use super::format::{elapsed, shorten};
+use super::format::{elapsed, short_arn, shorten};
 use super::views::{Row, RowFilter, RowKind, SegmentKind, segments};
 use super::{RunAction, RunMode};
 use crate::studio::action::{Action, Actions};
 use crate::studio::session::Session;
 use crate::studio::state::Selection;
 use crate::studio::theme;
-use egui::{Align2, FontId, Rect, Role, Sense, Ui, WidgetInfo, pos2, vec2};
+use egui::{Align2, FontId, Pos2, Rect, Role, Sense, Ui, WidgetInfo, pos2, vec2};
 use std::collections::HashSet;
 use std::sync::Arc;
 use stepcraft::edit::StateRef;
@@ -22,10 +22,21 @@ const COLUMNS: [(&str, f32); 6] = [
     ("Name", 250.0),
     ("Type", 70.0),
     ("Status", 80.0),
-    ("Resource", 170.0),
+    ("Resource", 240.0),
     ("Started after", 95.0),
     ("Duration", 85.0),
 ];
+/// The Resource column's place in [`COLUMNS`].
+const RESOURCE_COLUMN: usize = 3;
+/// The most characters of an ARN the Resource column shows.
+const RESOURCE_CHARS: usize = 34;
+
+/// Where column `col` spans, for a row starting at `x`.
+fn column_span(x: f32, col: usize) -> std::ops::Range<f32> {
+    let start = x + COLUMNS[..col].iter().map(|(_, w)| w).sum::<f32>();
+    start..start + COLUMNS[col].1
+}
+
 /// The narrowest timeline.
 const MIN_TIMELINE: f32 = 120.0;
 /// How far each level of the tree is indented.
@@ -46,6 +57,12 @@ pub struct DrawnRow {
     pub depth: usize,
     /// Whether it is the run the details show.
     pub selected: bool,
+    /// Its Task's resource ARN (empty for other rows).
+    pub resource: String,
+    /// The resource as the column shows it (shortened when long).
+    pub resource_shown: String,
+    /// A point in the resource's cell (where hovering shows the whole ARN).
+    pub resource_at: Pos2,
 }
 
 /// A piece of a timeline bar as drawn, in points from the timeline's left edge.
@@ -231,6 +248,15 @@ impl RunMode {
                         response.clone().on_hover_text_at_pointer(attempts);
                     }
                 }
+                // Over the resource: the whole ARN.
+                let resource_cell = column_span(rect.min.x, RESOURCE_COLUMN);
+                if !line.resource.is_empty()
+                    && response
+                        .hover_pos()
+                        .is_some_and(|p| resource_cell.contains(&p.x))
+                {
+                    response.clone().on_hover_text_at_pointer(&line.resource);
+                }
                 if row.expandable {
                     let open = self.table.expanded.contains(&row.kind);
                     let toggle = Rect::from_min_size(
@@ -259,6 +285,9 @@ impl RunMode {
                     status: line.status,
                     depth: row.depth,
                     selected: line.selected,
+                    resource_shown: short_arn(&line.resource, RESOURCE_CHARS),
+                    resource: line.resource,
+                    resource_at: pos2(resource_cell.start + 4.0, rect.center().y),
                 });
             }
         });
@@ -425,7 +454,7 @@ impl RunMode {
                     p.text(
                         pos2(x, mid),
                         Align2::LEFT_CENTER,
-                        shorten(&line.resource, 28),
+                        short_arn(&line.resource, RESOURCE_CHARS),
                         font.clone(),
                         weak,
                     );

@@ -233,10 +233,12 @@ impl RunIndex {
             return;
         };
         match &e.kind {
-            EventKind::TaskScheduled { resource, .. } => {
-                self.resources.entry(run).or_insert_with(|| {
-                    Arc::from(format!("{}:{}", resource.resource_type, resource.resource))
-                });
+            EventKind::TaskScheduled {
+                family, resource, ..
+            } => {
+                self.resources
+                    .entry(run)
+                    .or_insert_with(|| Arc::from(resource.arn(*family)));
                 self.start_attempt(run, e.timestamp);
             }
             EventKind::ParallelStateStarted => self.start_attempt(run, e.timestamp),
