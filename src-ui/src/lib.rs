@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod cli;
+pub mod deploy;
 pub mod files;
 pub mod save_case;
 pub mod studio;

@@ -9,119 +9,12 @@
 mod support;
 
 use serde_json::{Value, json};
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Output};
+use std::time::Instant;
+use support::moto::{Moto, free_port};
 use support::{TempDir, repo, s, stderr, stdout};
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/stepcraft-test";
-
-/// A port nothing listens on (bound, then let go).
-fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    listener.local_addr().expect("address").port()
-}
-
-/// One HTTP/1.0 request (no chunked answer) to 127.0.0.1:port; the status and body.
-fn http(port: u16, path: &str, headers: &[(&str, &str)], body: &str) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .ok()?;
-    let mut request = format!(
-        "POST {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        request.push_str(&format!("{k}: {v}\r\n"));
-    }
-    request.push_str("\r\n");
-    request.push_str(body);
-    stream.write_all(request.as_bytes()).ok()?;
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).ok()?;
-    let status = answer.split_whitespace().nth(1)?.parse().ok()?;
-    let body = answer.split_once("\r\n\r\n").map(|(_, b)| b.to_owned())?;
-    Some((status, body))
-}
-
-/// moto's server on a free loopback port, with state machine execution on; killed on drop.
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Moto {
-    fn start() -> Self {
-        let port = free_port();
-        let child = Command::new("python3")
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 runs (moto[server] is installed by .ci/run)");
-        let mut moto = Self { child, port };
-        let config = r#"{"stepfunctions": {"execute_state_machine": true}}"#;
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Some((status, _)) = moto.post("/moto-api/config", &[], config) {
-                assert!(status < 300, "moto's config answered {status}");
-                return moto;
-            }
-            if let Ok(Some(status)) = moto.child.try_wait() {
-                panic!("moto's server exited ({status}): is moto[server] installed?");
-            }
-            assert!(Instant::now() < deadline, "moto did not answer within 60 s");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn post(&self, path: &str, headers: &[(&str, &str)], body: &str) -> Option<(u16, String)> {
-        http(self.port, path, headers, body)
-    }
-
-    fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// DescribeStateMachine, straight to moto (the definition AWS holds now).
-    fn definition_of(&self, arn: &str) -> Value {
-        let (status, body) = self
-            .post(
-                "/",
-                &[
-                    ("Content-Type", "application/x-amz-json-1.0"),
-                    ("X-Amz-Target", "AWSStepFunctions.DescribeStateMachine"),
-                    // moto routes by the signing scope; it checks no signature.
-                    (
-                        "Authorization",
-                        "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/states/aws4_request, SignedHeaders=host, Signature=0",
-                    ),
-                ],
-                &json!({ "stateMachineArn": arn }).to_string(),
-            )
-            .expect("moto answers");
-        assert_eq!(status, 200, "{body}");
-        let answer: Value = serde_json::from_str(&body).expect("JSON");
-        serde_json::from_str(answer["definition"].as_str().expect("a definition"))
-            .expect("the definition is JSON")
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// The binary with test credentials and region in its environment, talking to `endpoint`.
 fn aws(endpoint: &str, args: &[&str]) -> Output {

@@ -27,6 +27,6 @@ mod sfn;
 pub use client::{ClientConfig, https_client, runtime};
 pub use error::{AwsError, ErrorKind};
 pub use sfn::{
-    Deployed, Diagnostic, ExecutionInfo, ExecutionSummary, Sfn, StateMachineSummary, Validation,
-    format_time,
+    DeploySpec, Deployed, Diagnostic, ExecutionInfo, ExecutionSummary, Sfn, StateMachineSummary,
+    Validation, format_time,
 };

@@ -21,6 +21,7 @@ impl StudioApp {
             Action::Edit(edit) => self.apply_edit(&edit),
             Action::Select(selection) => self.select(selection),
             Action::SetParameter { name, value } => self.session.set_parameter(&name, value),
+            Action::SetConfig(config) => self.session.set_config(*config),
             Action::MarkBare(pointer) => self.session.mark_bare(pointer),
             Action::Command(command) => self.run_command(ui, command),
             Action::Activate(payload) => {
@@ -148,6 +149,9 @@ impl StudioApp {
             UiCommand::DesignMode => self.set_mode(Mode::Design),
             UiCommand::CodeMode => self.set_mode(Mode::Code),
             UiCommand::RunMode => self.set_mode(Mode::Run),
+            UiCommand::ConfigMode => self.set_mode(Mode::Config),
+            UiCommand::Deploy => self.aws.open_deploy(),
+            UiCommand::Executions => self.aws.open_executions(),
             UiCommand::ToggleProblems => {
                 self.settings.hide_problems = !self.settings.hide_problems;
             }

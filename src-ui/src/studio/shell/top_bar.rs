@@ -59,6 +59,10 @@ impl StudioApp {
                 ui.separator();
                 command_button(ui, UiCommand::Fit, design, commands);
             });
+            ui.menu_button("AWS", |ui| {
+                command_button(ui, UiCommand::Deploy, true, commands);
+                command_button(ui, UiCommand::Executions, true, commands);
+            });
             ui.menu_button("View", |ui| {
                 let shown = !self.settings.hide_problems;
                 let mut button = egui::Button::selectable(shown, UiCommand::ToggleProblems.label());
@@ -95,6 +99,7 @@ impl StudioApp {
                 (Mode::Design, UiCommand::DesignMode),
                 (Mode::Code, UiCommand::CodeMode),
                 (Mode::Run, UiCommand::RunMode),
+                (Mode::Config, UiCommand::ConfigMode),
             ] {
                 if ui
                     .selectable_label(self.mode == mode, command.label())
