@@ -116,10 +116,11 @@ pub fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
 /// informational notes). Its check of the definition itself (E3601) is left out: its ASL
 /// schema refuses valid definitions (`Parameters` on a Parallel state, which AWS accepts), and
 /// the definition is Stepcraft's validator's to check; the template around it is cfn-lint's.
-pub fn cfn_lint(path: &str) {
+pub fn cfn_lint(path: impl AsRef<Path>) {
+    let path = path.as_ref().display().to_string();
     let out = Command::new("cfn-lint")
         .args(["--ignore-checks", "E3601", "--"])
-        .arg(path)
+        .arg(&path)
         .output()
         .expect("cfn-lint runs (pip install cfn-lint)");
     let code = out.status.code().unwrap_or(-1);
