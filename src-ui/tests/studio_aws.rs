@@ -380,7 +380,10 @@ fn deploy_from_the_dialog_then_start_list_and_replay_an_execution_from_moto() {
     // The Executions panel: start one with an input, list it, replay it.
     let loop_start = Instant::now();
     harness.state_mut().aws_mut().open_executions();
-    harness.run();
+    harness.step();
+    // Opening it lists what is there (nothing yet).
+    wait_for(&mut harness, "the first list", |app| !app.aws().is_busy());
+    assert!(harness.state().aws().executions().is_empty());
     harness
         .state_mut()
         .aws_mut()

@@ -75,6 +75,21 @@ enum ExecMsg {
     Failed(String),
 }
 
+/// An AWS error's hint as the studio says it: the command line's flags are the dialog's fields
+/// and the Config's values here.
+fn for_studio(message: &str) -> String {
+    message
+        .replace("pass --region REGION", "fill in Region")
+        .replace("--region", "Region")
+        .replace("--endpoint-url", "Endpoint")
+        .replace("--profile", "Profile")
+        .replace(
+            "pass --role-arn arn:aws:iam::ACCOUNT:role/NAME (or set STEPCRAFT_ROLE_ARN)",
+            "give the execution role ARN in the Config mode",
+        )
+        .replace("--name", "the Config's name")
+}
+
 /// What a row's button asks of an execution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum ExecChoice {
@@ -101,6 +116,8 @@ pub struct AwsUi {
     exec_note: Option<Result<String, String>>,
     /// The execution opened as a replay.
     replayed: Option<String>,
+    /// List the executions at the next frame (the panel was opened).
+    refresh_due: bool,
 }
 
 impl std::fmt::Debug for AwsUi {
@@ -122,6 +139,7 @@ impl AwsUi {
     /// Opens the Executions panel (listing the machine's executions when it is known).
     pub fn open_executions(&mut self) {
         self.executions_open = true;
+        self.refresh_due = true;
         if self.exec_input.is_empty() {
             "{}".clone_into(&mut self.exec_input);
         }
@@ -195,7 +213,10 @@ impl AwsUi {
             session.parameters().effective(),
             plan.workflow_type(),
         );
-        for d in diagnostics.iter().filter(|d| !d.is_error()) {
+        for d in diagnostics
+            .iter()
+            .filter(|d| d.severity == stepcraft::Severity::Warning)
+        {
             self.lines.push(DeployLine::Ours(d.message.clone()));
         }
         let definition = match text {
@@ -251,7 +272,10 @@ impl AwsUi {
                         if let Ok(d) = &end {
                             self.machine_arn = Some(d.arn.clone());
                         }
-                        self.outcome = Some(end);
+                        self.outcome = Some(end.map_err(|f| Failure {
+                            message: for_studio(&f.message),
+                            ..f
+                        }));
                         self.deploy_job = None;
                         break;
                     }
@@ -280,7 +304,7 @@ impl AwsUi {
                     self.exec_job = None;
                 }
                 Ok(ExecMsg::Failed(e)) => {
-                    self.exec_note = Some(Err(e));
+                    self.exec_note = Some(Err(for_studio(&e)));
                     self.exec_job = None;
                 }
                 Err(TryRecvError::Empty) => {}
@@ -354,8 +378,14 @@ impl AwsUi {
             )));
             return;
         }
+        // A name of our own: the time it was started, so the list reads in order (AWS would
+        // make up a UUID; moto names it "None").
+        let millis = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        let name = format!("stepcraft-{millis}");
         self.exec_call(machine_name, move |sfn, arn| {
-            let started = sfn.start_execution(arn, &input, None)?;
+            let started = sfn.start_execution(arn, &input, Some(&name))?;
             Ok(Some(ExecMsg::Note(format!("Started {started}"))))
         });
     }
@@ -395,10 +425,25 @@ impl AwsUi {
         self.poll(ui.ctx(), actions);
         let default = crate::deploy::default_name(Path::new(session.name()));
         let machine = session.parameters().config().name_or(&default).to_owned();
+        // Renamed in the Config: the machine known so far is another one.
+        if self
+            .machine_arn
+            .as_ref()
+            .is_some_and(|arn| !arn.ends_with(&format!(":{machine}")))
+        {
+            self.machine_arn = None;
+            self.executions.clear();
+        }
+        if self.refresh_due && self.executions_open && self.exec_job.is_none() {
+            self.refresh_due = false;
+            self.refresh(machine.clone());
+        }
+        let screen = ui.ctx().content_rect();
         if self.deploy_open {
             let mut open = true;
             egui::Window::new("Deploy to AWS")
                 .open(&mut open)
+                .default_pos(screen.center_top() + egui::vec2(-280.0, 60.0))
                 .default_width(560.0)
                 .show(ui.ctx(), |ui| self.deploy_ui(ui, session, &machine));
             self.deploy_open = open;
@@ -407,6 +452,7 @@ impl AwsUi {
             let mut open = true;
             egui::Window::new("Executions on AWS")
                 .open(&mut open)
+                .default_pos(screen.right_top() + egui::vec2(-760.0, 60.0))
                 .default_width(640.0)
                 .show(ui.ctx(), |ui| self.executions_ui(ui, &machine));
             self.executions_open = open;

@@ -12,6 +12,9 @@ use std::path::Path;
 use stepcraft::sidecar::{Config, Field, LogLevel, Problem};
 use stepcraft::validate::WorkflowType;
 
+/// The width of the forms' label column.
+const LABEL_WIDTH: f32 = 140.0;
+
 /// What the Config view reads for one frame.
 #[derive(Clone, Copy, Debug)]
 pub struct ConfigCtx<'a> {
@@ -75,6 +78,7 @@ pub fn config_ui(ui: &mut Ui, ctx: &ConfigCtx<'_>, actions: &mut Actions) {
             ui.add_space(8.0);
             egui::Grid::new("config-general")
                 .num_columns(2)
+                .min_col_width(LABEL_WIDTH)
                 .spacing([12.0, 6.0])
                 .show(ui, |ui| {
                     ui.label("Name");
@@ -108,6 +112,7 @@ pub fn config_ui(ui: &mut Ui, ctx: &ConfigCtx<'_>, actions: &mut Actions) {
             ui.strong("Logging");
             egui::Grid::new("config-logging")
                 .num_columns(2)
+                .min_col_width(LABEL_WIDTH)
                 .spacing([12.0, 6.0])
                 .show(ui, |ui| {
                     ui.label("Level");
@@ -141,14 +146,21 @@ pub fn config_ui(ui: &mut Ui, ctx: &ConfigCtx<'_>, actions: &mut Actions) {
             ui.separator();
             ui.strong("Versions");
             ui.checkbox(&mut config.publish, "Publish a version on each deploy");
-            ui.add_enabled_ui(config.publish, |ui| {
-                optional_text(
-                    ui,
-                    &mut config.version_description,
-                    "Version description",
-                    "Version description",
-                );
-            });
+            egui::Grid::new("config-version")
+                .num_columns(2)
+                .min_col_width(LABEL_WIDTH)
+                .show(ui, |ui| {
+                    ui.label("Description");
+                    ui.add_enabled_ui(config.publish, |ui| {
+                        optional_text(
+                            ui,
+                            &mut config.version_description,
+                            "What this version changes",
+                            "Version description",
+                        );
+                    });
+                    ui.end_row();
+                });
             problems_of(ui, &problems, Field::VersionDescription);
             ui.separator();
             tags_ui(ui, &mut config, &problems);
@@ -175,46 +187,38 @@ pub fn config_ui(ui: &mut Ui, ctx: &ConfigCtx<'_>, actions: &mut Actions) {
     }
 }
 
-/// The tags: key and value rows, add and remove.
+/// The tags: key and value rows, add and remove; a row's problems under it.
 fn tags_ui(ui: &mut Ui, config: &mut Config, problems: &[Problem]) {
     ui.strong("Tags");
     problems_of(ui, problems, Field::Tags);
     let mut remove = None;
-    egui::Grid::new("config-tags")
-        .num_columns(3)
-        .spacing([8.0, 4.0])
-        .show(ui, |ui| {
-            for (i, (key, value)) in config.tags.iter_mut().enumerate() {
-                ui.vertical(|ui| {
-                    ui.add(
-                        egui::TextEdit::singleline(key)
-                            .hint_text("Key")
-                            .desired_width(200.0)
-                            .id_salt(("tag-key", i)),
-                    )
-                    .accessible_name(format!("Tag key {}", i + 1));
-                    problems_of(ui, problems, Field::TagKey(i));
-                });
-                ui.vertical(|ui| {
-                    ui.add(
-                        egui::TextEdit::singleline(value)
-                            .hint_text("Value")
-                            .desired_width(300.0)
-                            .id_salt(("tag-value", i)),
-                    )
-                    .accessible_name(format!("Tag value {}", i + 1));
-                    problems_of(ui, problems, Field::TagValue(i));
-                });
-                if ui
-                    .small_button("✖")
-                    .on_hover_text("Remove this tag")
-                    .clicked()
-                {
-                    remove = Some(i);
-                }
-                ui.end_row();
+    for (i, (key, value)) in config.tags.iter_mut().enumerate() {
+        ui.horizontal(|ui| {
+            ui.add(
+                egui::TextEdit::singleline(key)
+                    .hint_text("Key")
+                    .desired_width(220.0)
+                    .id_salt(("tag-key", i)),
+            )
+            .accessible_name(format!("Tag key {}", i + 1));
+            ui.add(
+                egui::TextEdit::singleline(value)
+                    .hint_text("Value")
+                    .desired_width(360.0)
+                    .id_salt(("tag-value", i)),
+            )
+            .accessible_name(format!("Tag value {}", i + 1));
+            if ui
+                .small_button("✖")
+                .on_hover_text("Remove this tag")
+                .clicked()
+            {
+                remove = Some(i);
             }
         });
+        problems_of(ui, problems, Field::TagKey(i));
+        problems_of(ui, problems, Field::TagValue(i));
+    }
     if let Some(i) = remove {
         config.tags.remove(i);
     }
