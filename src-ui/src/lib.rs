@@ -5,5 +5,6 @@ pub mod app;
 pub mod cli;
 pub mod deploy;
 pub mod files;
+pub mod raster;
 pub mod save_case;
 pub mod studio;

@@ -22,6 +22,8 @@ pub enum UiCommand {
     ExportHistory,
     /// Write the graph as an SVG image.
     ExportImage,
+    /// Write the graph as a PNG image.
+    ExportPng,
     /// Undo the last edit.
     Undo,
     /// Redo the last undone edit.
@@ -64,7 +66,7 @@ pub enum UiCommand {
 
 impl UiCommand {
     /// Every command, in menu order.
-    pub const ALL: [UiCommand; 27] = [
+    pub const ALL: [UiCommand; 28] = [
         Self::New,
         Self::Open,
         Self::Save,
@@ -73,6 +75,7 @@ impl UiCommand {
         Self::ExportYaml,
         Self::ExportHistory,
         Self::ExportImage,
+        Self::ExportPng,
         Self::Undo,
         Self::Redo,
         Self::Delete,
@@ -105,6 +108,7 @@ impl UiCommand {
             Self::ExportYaml => "Export YAML…",
             Self::ExportHistory => "Export run history…",
             Self::ExportImage => "Export image (SVG)…",
+            Self::ExportPng => "Export image (PNG)…",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
             Self::Delete => "Delete",
@@ -142,6 +146,7 @@ impl UiCommand {
             Self::ExportImage => {
                 "Write the graph as an SVG image (the drawing `stepcraft render` makes)"
             }
+            Self::ExportPng => "Write the same drawing as a PNG image, at twice its size",
             Self::Undo => "Undo the last change",
             Self::Redo => "Redo the last undone change",
             Self::Delete => "Remove the selected states",
@@ -198,6 +203,7 @@ impl UiCommand {
             | Self::ExportYaml
             | Self::ExportHistory
             | Self::ExportImage
+            | Self::ExportPng
             | Self::Deploy
             | Self::Executions
             | Self::ResetLayout => None,

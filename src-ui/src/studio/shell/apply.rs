@@ -136,8 +136,12 @@ impl StudioApp {
                 }
             }
             UiCommand::ExportImage => {
-                let path = self.suggested_image_path();
+                let path = self.suggested_image_path("svg");
                 self.ask_path(ui.ctx(), PathPurpose::ExportImage, path);
+            }
+            UiCommand::ExportPng => {
+                let path = self.suggested_image_path("png");
+                self.ask_path(ui.ctx(), PathPurpose::ExportPng, path);
             }
             UiCommand::Undo => self.undo_redo(true),
             UiCommand::Redo => self.undo_redo(false),

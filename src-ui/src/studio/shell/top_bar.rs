@@ -40,6 +40,7 @@ impl StudioApp {
                 let ran = !self.run.events().is_empty();
                 command_button(ui, UiCommand::ExportHistory, ran, commands);
                 command_button(ui, UiCommand::ExportImage, true, commands);
+                command_button(ui, UiCommand::ExportPng, true, commands);
             });
             ui.menu_button("Edit", |ui| {
                 let design = self.mode == Mode::Design;
