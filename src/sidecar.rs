@@ -569,6 +569,90 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_config_reads_back_as_written_keeping_unknown_keys() {
+        let text = r#"{
+  "Table": "orders",
+  "$config": {
+    "name": "orders",
+    "type": "express",
+    "logging": {"level": "ALL", "includeExecutionData": true, "logGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:g:*", "later": 1},
+    "tags": {"team": "payments"},
+    "encryption": {"type": "CUSTOMER_MANAGED_KMS_KEY"}
+  }
+}"#;
+        let config = read_config(text, Some(Format::Json)).expect("reads");
+        assert_eq!(config.workflow_type, Some(WorkflowType::Express));
+        assert_eq!(config.logging.level, LogLevel::All);
+        assert_eq!(config.tags, [("team".to_owned(), "payments".to_owned())]);
+        assert!(config.problems().is_empty(), "{:?}", config.problems());
+        let written = to_text(&json!({"Table": "orders"}), &config).expect("text");
+        let again = read_config(&written, Some(Format::Json)).expect("reads again");
+        assert_eq!(again, config);
+        let value: Value = serde_json::from_str(&written).expect("JSON");
+        assert_eq!(
+            value["$config"]["encryption"]["type"],
+            "CUSTOMER_MANAGED_KMS_KEY"
+        );
+        assert_eq!(value["$config"]["logging"]["later"], 1);
+        assert_eq!(value["$config"]["type"], "EXPRESS");
+        // Nothing to keep: no file.
+        assert_eq!(to_text(&json!({}), &Config::default()), None);
+    }
+
+    #[test]
+    fn wrong_types_are_located() {
+        let text = "{\n  \"$config\": {\n    \"tracing\": \"yes\"\n  }\n}\n";
+        let e = read_config(text, Some(Format::Json)).expect_err("refused");
+        assert_eq!(e.pointer.as_str(), "/$config/tracing");
+        assert_eq!(e.to_string(), "3:16: tracing is true or false");
+        let e = read_config("{\"$config\": {\"logging\": {\"level\": \"DEBUG\"}}}", None)
+            .expect_err("refused");
+        assert!(e.message.contains("ALL, ERROR, FATAL or OFF"), "{e}");
+        let e = read_config("{\"$config\": []}", None).expect_err("refused");
+        assert_eq!(e.pointer.as_str(), "/$config");
+    }
+
+    #[test]
+    fn problems_follow_aws_limits() {
+        let fields = |c: &Config| c.problems().iter().map(|p| p.field).collect::<Vec<_>>();
+        let mut c = Config {
+            name: Some("a".repeat(MAX_NAME)),
+            ..Config::default()
+        };
+        assert!(fields(&c).is_empty());
+        c.name = Some("a".repeat(MAX_NAME + 1));
+        assert_eq!(fields(&c), [Field::Name]);
+        c.name = Some("my flow".to_owned());
+        assert_eq!(fields(&c), [Field::Name]);
+        c.name = None;
+        c.logging.level = LogLevel::Error;
+        assert_eq!(fields(&c), [Field::LogGroupArn]);
+        c.logging.level = LogLevel::Off;
+        c.tags = vec![
+            ("k".repeat(MAX_TAG_KEY), "v".repeat(MAX_TAG_VALUE)),
+            ("k".repeat(MAX_TAG_KEY + 1), "v".repeat(MAX_TAG_VALUE + 1)),
+            ("aws:x".to_owned(), String::new()),
+            ("a#b".to_owned(), "ok".to_owned()),
+        ];
+        assert_eq!(
+            fields(&c),
+            [
+                Field::TagKey(1),
+                Field::TagValue(1),
+                Field::TagKey(2),
+                Field::TagKey(3)
+            ]
+        );
+        c.tags = (0..=MAX_TAGS)
+            .map(|i| (format!("k{i}"), String::new()))
+            .collect();
+        assert_eq!(fields(&c), [Field::Tags]);
+        c.tags.clear();
+        c.version_description = Some("d".repeat(MAX_VERSION_DESCRIPTION + 1));
+        assert_eq!(fields(&c), [Field::VersionDescription]);
+    }
+
+    #[test]
     fn arn_shapes() {
         assert!(is_role_arn("arn:aws:iam::123456789012:role/stepcraft"));
         assert!(is_role_arn(
