@@ -5,6 +5,7 @@
 //! for `AWS::...`), or `templatefile` variables with a Terraform variable each.
 
 use crate::document::Document;
+use crate::sidecar::{Config, LogLevel};
 use crate::source::Format;
 use crate::validate::WorkflowType;
 use serde_json::{Map, Value, json};
@@ -34,6 +35,9 @@ pub struct ExportOptions {
     /// placeholders (not JSON until substituted) is always referred to: SAM has no
     /// `DefinitionString`.
     pub inline: bool,
+    /// The rest of the resource's properties: the role (the role parameter's default), logging,
+    /// tracing, tags, a published version. Its name and type are `name` and `workflow_type`.
+    pub config: Config,
 }
 
 /// Why a definition cannot be exported.
@@ -96,10 +100,11 @@ pub fn export(
 fn template(doc: &Document, target: Target, options: &ExportOptions) -> Result<Value, ExportError> {
     let names = crate::placeholder::names(doc.value());
     let mut parameters = Map::new();
-    parameters.insert(
-        "ExecutionRoleArn".into(),
-        json!({"Type": "String", "Description": "The ARN of the IAM role the state machine runs as."}),
-    );
+    let mut role = json!({"Type": "String", "Description": "The ARN of the IAM role the state machine runs as."});
+    if let Some(arn) = &options.config.role_arn {
+        role["Default"] = json!(arn);
+    }
+    parameters.insert("ExecutionRoleArn".into(), role);
     let mut substitutions = Map::new();
     for name in &names {
         if is_pseudo(name) {
@@ -150,6 +155,7 @@ fn template(doc: &Document, target: Target, options: &ExportOptions) -> Result<V
             Value::Object(substitutions),
         );
     }
+    cfn_config(&mut properties, &options.config, sam);
     let resource_type = if sam {
         "AWS::Serverless::StateMachine"
     } else {
@@ -169,10 +175,24 @@ fn template(doc: &Document, target: Target, options: &ExportOptions) -> Result<V
         )),
     );
     out.insert("Parameters".into(), Value::Object(parameters));
-    out.insert(
-        "Resources".into(),
-        json!({ id.clone(): {"Type": resource_type, "Properties": Value::Object(properties)} }),
+    let mut resources = Map::new();
+    resources.insert(
+        id.clone(),
+        json!({"Type": resource_type, "Properties": Value::Object(properties)}),
     );
+    if options.config.publish {
+        // Publishing a version is a resource of its own in CloudFormation (SAM takes it too).
+        let mut version = Map::new();
+        version.insert("StateMachineArn".into(), json!({"Ref": id}));
+        if let Some(d) = &options.config.version_description {
+            version.insert("Description".into(), json!(d));
+        }
+        resources.insert(
+            format!("{id}Version"),
+            json!({"Type": "AWS::StepFunctions::StateMachineVersion", "Properties": Value::Object(version)}),
+        );
+    }
+    out.insert("Resources".into(), Value::Object(resources));
     let arn = if sam {
         json!({"Ref": id})
     } else {
@@ -183,6 +203,101 @@ fn template(doc: &Document, target: Target, options: &ExportOptions) -> Result<V
         json!({"StateMachineArn": {"Description": "The state machine's ARN.", "Value": arn}}),
     );
     Ok(Value::Object(out))
+}
+
+/// The Config's logging, tracing and tags as CloudFormation's (or SAM's) properties.
+fn cfn_config(properties: &mut Map<String, Value>, config: &Config, sam: bool) {
+    let logging = &config.logging;
+    if logging.level != LogLevel::Off || logging.log_group_arn.is_some() {
+        let mut l = Map::new();
+        l.insert("Level".into(), json!(logging.level.as_str()));
+        l.insert(
+            "IncludeExecutionData".into(),
+            json!(logging.include_execution_data),
+        );
+        if let Some(arn) = &logging.log_group_arn {
+            l.insert(
+                "Destinations".into(),
+                json!([{"CloudWatchLogsLogGroup": {"LogGroupArn": arn}}]),
+            );
+        }
+        properties.insert(
+            if sam {
+                "Logging"
+            } else {
+                "LoggingConfiguration"
+            }
+            .into(),
+            Value::Object(l),
+        );
+    }
+    if config.tracing {
+        properties.insert(
+            if sam {
+                "Tracing"
+            } else {
+                "TracingConfiguration"
+            }
+            .into(),
+            json!({"Enabled": true}),
+        );
+    }
+    if !config.tags.is_empty() {
+        // SAM takes a map; CloudFormation a list of Key/Value pairs.
+        let tags = if sam {
+            Value::Object(
+                config
+                    .tags
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json!(v)))
+                    .collect(),
+            )
+        } else {
+            Value::Array(
+                config
+                    .tags
+                    .iter()
+                    .map(|(k, v)| json!({"Key": k, "Value": v}))
+                    .collect(),
+            )
+        };
+        properties.insert("Tags".into(), tags);
+    }
+}
+
+/// The Config as the `aws_sfn_state_machine`'s arguments and blocks (after `definition`).
+fn terraform_config(config: &Config) -> String {
+    let mut out = String::new();
+    let logging = &config.logging;
+    if logging.level != LogLevel::Off || logging.log_group_arn.is_some() {
+        out.push_str("\n  logging_configuration {\n");
+        if let Some(arn) = &logging.log_group_arn {
+            out.push_str(&format!(
+                "    log_destination        = {}\n",
+                hcl_string(arn)
+            ));
+        }
+        out.push_str(&format!(
+            "    include_execution_data = {}\n    level                  = {}\n  }}\n",
+            logging.include_execution_data,
+            hcl_string(logging.level.as_str())
+        ));
+    }
+    if config.tracing {
+        out.push_str("\n  tracing_configuration {\n    enabled = true\n  }\n");
+    }
+    if config.publish {
+        // The provider publishes a version per change; it takes no description.
+        out.push_str("\n  publish = true\n");
+    }
+    if !config.tags.is_empty() {
+        out.push_str("\n  tags = {\n");
+        for (k, v) in &config.tags {
+            out.push_str(&format!("    {} = {}\n", hcl_string(k), hcl_string(v)));
+        }
+        out.push_str("  }\n");
+    }
+    out
 }
 
 /// A Terraform identifier from any text: lowercase letters, digits and `_`.
@@ -237,7 +352,11 @@ fn terraform(doc: &Document, options: &ExportOptions) -> Result<String, ExportEr
     out.push_str("# The ");
     out.push_str(&options.name);
     out.push_str(" state machine, exported by Stepcraft.\n\n");
-    out.push_str("variable \"execution_role_arn\" {\n  type        = string\n  description = \"The ARN of the IAM role the state machine runs as.\"\n}\n\n");
+    out.push_str("variable \"execution_role_arn\" {\n  type        = string\n  description = \"The ARN of the IAM role the state machine runs as.\"\n");
+    if let Some(arn) = &options.config.role_arn {
+        out.push_str(&format!("  default     = {}\n", hcl_string(arn)));
+    }
+    out.push_str("}\n\n");
     let mut vars = Vec::new();
     for name in &names {
         if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -267,9 +386,10 @@ fn terraform(doc: &Document, options: &ExportOptions) -> Result<String, ExportEr
         definition = format!("jsonencode(yamldecode({definition}))");
     }
     out.push_str(&format!(
-        "resource \"aws_sfn_state_machine\" \"{resource}\" {{\n  name       = {}\n  role_arn   = var.execution_role_arn\n  type       = {}\n  definition = {definition}\n}}\n\n",
+        "resource \"aws_sfn_state_machine\" \"{resource}\" {{\n  name       = {}\n  role_arn   = var.execution_role_arn\n  type       = {}\n  definition = {definition}\n{}}}\n\n",
         hcl_string(&options.name),
         hcl_string(options.workflow_type.as_str()),
+        terraform_config(&options.config),
     ));
     out.push_str(&format!(
         "output \"state_machine_arn\" {{\n  value = aws_sfn_state_machine.{resource}.arn\n}}\n"

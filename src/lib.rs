@@ -60,6 +60,7 @@ pub mod render_svg;
 pub mod replay;
 pub mod run;
 pub mod save_case;
+pub mod sidecar;
 pub mod source;
 pub mod subst;
 pub mod tasks;

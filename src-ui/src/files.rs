@@ -14,7 +14,7 @@ use std::time::SystemTime;
 /// A link is written through: its target gets the text and the link stays a link. A file we may
 /// not write (read-only, or not ours to write) is refused with nothing changed, rather than
 /// replaced by renaming over it, which the folder's permissions alone would allow.
-pub fn write_atomic(path: &Path, contents: &str) -> io::Result<()> {
+pub fn write_atomic(path: &Path, contents: impl AsRef<[u8]>) -> io::Result<()> {
     let target = resolve_links(path)?;
     let through = if target == path {
         String::new()
@@ -52,7 +52,7 @@ pub fn write_atomic(path: &Path, contents: &str) -> io::Result<()> {
             ),
         )
     })?;
-    tmp.write_all(contents.as_bytes())?;
+    tmp.write_all(contents.as_ref())?;
     if let Some(meta) = &existing {
         // The file's own mode, exactly (not masked by the umask).
         tmp.as_file().set_permissions(meta.permissions())?;

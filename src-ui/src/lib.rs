@@ -3,6 +3,8 @@
 
 pub mod app;
 pub mod cli;
+pub mod deploy;
 pub mod files;
+pub mod raster;
 pub mod save_case;
 pub mod studio;

@@ -18,13 +18,7 @@ const ROLE: &str = "arn:aws:iam::123456789012:role/stepcraft-test";
 
 /// DescribeStateMachine, straight to moto (the definition AWS holds now).
 fn definition_of(moto: &Moto, arn: &str) -> Value {
-    let body = json!({ "stateMachineArn": arn }).to_string();
-    let answer = moto.call(
-        "states",
-        "application/x-amz-json-1.0",
-        "AWSStepFunctions.DescribeStateMachine",
-        &body,
-    );
+    let answer = moto.sfn("DescribeStateMachine", &json!({ "stateMachineArn": arn }));
     serde_json::from_str(answer["definition"].as_str().expect("a definition"))
         .expect("the definition is JSON")
 }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 use std::process::Command;
-use support::{TempDir, repo, s, stderr, stdout, stepcraft};
+use support::{TempDir, cfn_lint, repo, s, stderr, stdout, stepcraft};
 
 mod support;
 
@@ -36,25 +36,6 @@ fn export(def: &str, to: &str, output: &str, extra: &[&str]) {
     args.extend_from_slice(extra);
     let out = stepcraft(&args);
     assert_eq!(out.status.code(), Some(0), "{to} {def}: {}", stderr(&out));
-}
-
-/// cfn-lint's verdict: its exit status has bit 2 set for errors (4 and 8 are warnings and
-/// informational notes). Its check of the definition itself (E3601) is left out: its ASL
-/// schema refuses valid definitions (`Parameters` on a Parallel state, which AWS accepts), and
-/// the definition is Stepcraft's validator's to check; the template around it is cfn-lint's.
-fn cfn_lint(path: &str) {
-    let out = Command::new("cfn-lint")
-        .args(["--ignore-checks", "E3601", "--"])
-        .arg(path)
-        .output()
-        .expect("cfn-lint runs (pip install cfn-lint)");
-    let code = out.status.code().unwrap_or(-1);
-    assert!(
-        code >= 0 && code & 2 == 0,
-        "cfn-lint found errors in {path} ({code}):\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// The placeholders a definition holds, as `stepcraft validate --format json` lists them.

@@ -3,8 +3,7 @@
 //! with every other byte kept and cfn-lint still passing.
 
 use serde_json::Value;
-use std::process::Command;
-use support::{TempDir, repo, stderr, stdout, stepcraft};
+use support::{TempDir, cfn_lint, repo, stderr, stdout, stepcraft};
 
 mod support;
 
@@ -17,23 +16,6 @@ fn templates(name: &str) -> TempDir {
         dir.file(file, &text);
     }
     dir
-}
-
-/// cfn-lint's verdict, as in `cli_export.rs`: no errors (bit 2), the definition's own check
-/// (E3601) left to Stepcraft.
-fn cfn_lint(path: &str) {
-    let out = Command::new("cfn-lint")
-        .args(["--ignore-checks", "E3601", "--"])
-        .arg(path)
-        .output()
-        .expect("cfn-lint runs (pip install cfn-lint)");
-    let code = out.status.code().unwrap_or(-1);
-    assert!(
-        code >= 0 && code & 2 == 0,
-        "cfn-lint found errors in {path} ({code}):\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

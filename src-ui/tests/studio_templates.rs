@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use stepcraft::embedded::Template;
 use stepcraft::{Format, Location};
 use stepcraft_studio::app::StudioApp;
-use support::{TempDir, harness, repo};
+use support::{TempDir, cfn_lint, harness, repo};
 
 mod support;
 
@@ -42,23 +42,6 @@ fn delete_state(harness: &mut Harness<'_, StudioApp>, name: &str) {
         "{:?} {}",
         harness.state().selection(),
         harness.state().document().value()
-    );
-}
-
-/// cfn-lint's verdict, as in `cli_export.rs`: no errors (bit 2), the definition's own check
-/// (E3601) left to Stepcraft.
-fn cfn_lint(path: &Path) {
-    let out = std::process::Command::new("cfn-lint")
-        .args(["--ignore-checks", "E3601", "--"])
-        .arg(path)
-        .output()
-        .expect("cfn-lint runs (pip install cfn-lint)");
-    let code = out.status.code().unwrap_or(-1);
-    assert!(
-        code >= 0 && code & 2 == 0,
-        "cfn-lint found errors in {} ({code}):\n{}",
-        path.display(),
-        String::from_utf8_lossy(&out.stdout)
     );
 }
 

@@ -204,6 +204,10 @@ impl Substitutions {
         };
         let mut out = Self::new();
         for (name, value) in map {
+            // The sidecar's Config (`$config` is never a placeholder's name).
+            if name == crate::sidecar::CONFIG_KEY {
+                continue;
+            }
             let at = parsed
                 .map
                 .locate(&Pointer::root().key(&name))

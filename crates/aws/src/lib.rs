@@ -30,6 +30,6 @@ pub use client::{ClientConfig, https_client, runtime};
 pub use error::{AwsError, ErrorKind};
 pub use services::{ServiceConnector, Services};
 pub use sfn::{
-    Deployed, Diagnostic, ExecutionInfo, ExecutionSummary, Sfn, StateMachineSummary, Validation,
-    format_time,
+    DeploySpec, Deployed, Diagnostic, ExecutionInfo, ExecutionSummary, Sfn, StateMachineSummary,
+    Validation, format_time,
 };

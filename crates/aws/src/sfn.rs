@@ -9,13 +9,15 @@ use aws_sdk_sfn::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_sfn::error::BoxError;
 use aws_sdk_sfn::primitives::DateTime;
 use aws_sdk_sfn::types::{
-    ExecutionStatus, StateMachineType, ValidateStateMachineDefinitionResultCode,
+    CloudWatchLogsLogGroup, ExecutionStatus, LogDestination, LogLevel, LoggingConfiguration,
+    StateMachineType, Tag, TracingConfiguration, ValidateStateMachineDefinitionResultCode,
     ValidateStateMachineDefinitionSeverity,
 };
 use serde_json::{Map, Value, json};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use stepcraft::sidecar::Logging;
 use tokio::runtime::Runtime;
 
 /// A Step Functions client with its runtime.
@@ -67,6 +69,54 @@ pub struct Deployed {
     pub version_arn: Option<String>,
     /// Whether it was created (else updated).
     pub created: bool,
+}
+
+/// What to deploy: the definition and the settings AWS keeps beside it.
+#[derive(Debug, Clone, Default)]
+pub struct DeploySpec<'a> {
+    /// The state machine's name.
+    pub name: &'a str,
+    /// The definition's JSON text, placeholders filled.
+    pub definition: &'a str,
+    /// STANDARD or EXPRESS; `None`: STANDARD when creating, the machine's own when updating.
+    pub workflow: Option<&'a str>,
+    /// The execution role; needed to create, kept when updating without one.
+    pub role: Option<&'a str>,
+    /// Publish a version.
+    pub publish: bool,
+    /// The version's description.
+    pub version_description: Option<&'a str>,
+    /// Logging; `None`: AWS's default when creating, unchanged when updating.
+    pub logging: Option<&'a Logging>,
+    /// X-Ray tracing; `None`: off when creating, unchanged when updating.
+    pub tracing: Option<bool>,
+    /// Tags to set (added to, or changing, the machine's own when updating).
+    pub tags: &'a [(String, String)],
+}
+
+fn logging_configuration(logging: &Logging) -> LoggingConfiguration {
+    let destinations = logging.log_group_arn.as_ref().map(|arn| {
+        vec![
+            LogDestination::builder()
+                .cloud_watch_logs_log_group(
+                    CloudWatchLogsLogGroup::builder().log_group_arn(arn).build(),
+                )
+                .build(),
+        ]
+    });
+    LoggingConfiguration::builder()
+        .level(LogLevel::from(logging.level.as_str()))
+        .include_execution_data(logging.include_execution_data)
+        .set_destinations(destinations)
+        .build()
+}
+
+fn tags(tags: &[(String, String)]) -> Option<Vec<Tag>> {
+    (!tags.is_empty()).then(|| {
+        tags.iter()
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect()
+    })
 }
 
 /// An execution in ListExecutions.
@@ -241,16 +291,20 @@ impl Sfn {
     /// Creates the state machine `name`, or updates the one of that name (same ARN). `role` is
     /// needed to create; an update without one keeps the role it has. A `workflow` type that
     /// differs from the existing machine's is refused: AWS cannot change it.
-    #[allow(clippy::too_many_arguments)]
-    pub fn deploy(
-        &self,
-        name: &str,
-        definition: &str,
-        workflow: Option<&str>,
-        role: Option<&str>,
-        publish: bool,
-        version_description: Option<&str>,
-    ) -> Result<Deployed, AwsError> {
+    pub fn deploy(&self, spec: &DeploySpec<'_>) -> Result<Deployed, AwsError> {
+        let DeploySpec {
+            name,
+            definition,
+            workflow,
+            role,
+            publish,
+            version_description,
+            ..
+        } = *spec;
+        let logging = spec.logging.map(logging_configuration);
+        let tracing = spec
+            .tracing
+            .map(|on| TracingConfiguration::builder().enabled(on).build());
         if let Some(existing) = self.find_state_machine(name)? {
             if let Some(w) = workflow
                 && !w.eq_ignore_ascii_case(&existing.workflow_type)
@@ -271,6 +325,8 @@ impl Sfn {
                         .state_machine_arn(&existing.arn)
                         .definition(definition)
                         .set_role_arn(role.map(str::to_owned))
+                        .set_logging_configuration(logging)
+                        .set_tracing_configuration(tracing)
                         .publish(publish)
                         .set_version_description(
                             version_description.filter(|_| publish).map(str::to_owned),
@@ -278,6 +334,16 @@ impl Sfn {
                         .send(),
                 )
                 .map_err(|e| AwsError::from_sdk("UpdateStateMachine", &e))?;
+            if let Some(tags) = tags(spec.tags) {
+                self.block(
+                    self.client
+                        .tag_resource()
+                        .resource_arn(&existing.arn)
+                        .set_tags(Some(tags))
+                        .send(),
+                )
+                .map_err(|e| AwsError::from_sdk("TagResource", &e))?;
+            }
             return Ok(Deployed {
                 arn: existing.arn,
                 version_arn: out.state_machine_version_arn().map(str::to_owned),
@@ -298,6 +364,9 @@ impl Sfn {
                     .definition(definition)
                     .role_arn(role)
                     .r#type(workflow_type(workflow.unwrap_or("STANDARD")))
+                    .set_logging_configuration(logging)
+                    .set_tracing_configuration(tracing)
+                    .set_tags(tags(spec.tags))
                     .publish(publish)
                     .set_version_description(
                         version_description.filter(|_| publish).map(str::to_owned),

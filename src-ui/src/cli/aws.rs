@@ -2,6 +2,7 @@
 //! `--profile`, over the standard credentials chain), connecting, naming a state machine by ARN
 //! or by the file it was deployed from, and AWS errors as messages.
 
+pub use crate::deploy::default_name;
 use clap::Args;
 use std::path::Path;
 use stepcraft_aws::{AwsError, ClientConfig, Sfn};
@@ -39,16 +40,6 @@ impl AwsArgs {
 /// An AWS error as the CLI prints it.
 pub fn message(e: &AwsError) -> String {
     format!("error: {e}")
-}
-
-/// The state machine name a definition file deploys as by default: its file name up to the
-/// first dot (`orders.asl.json` is `orders`), as `stepcraft export` names it.
-pub fn default_name(file: &Path) -> String {
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    name.split('.').next().unwrap_or_default().to_owned()
 }
 
 /// A state machine's ARN: `target` itself when it is one, else the state machine deployed from

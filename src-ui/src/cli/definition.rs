@@ -31,6 +31,15 @@ impl Loaded {
             _ => self.file.display().to_string(),
         }
     }
+
+    /// Its sidecar (placeholder values and Config): beside the file, or beside the template
+    /// for a definition inside one.
+    pub fn sidecar(&self) -> PathBuf {
+        match (&self.template, &self.embedded) {
+            (Some((t, id)), Some(_)) => stepcraft::sidecar::for_template(t, id),
+            _ => stepcraft::run::beside(&self.file).sidecar,
+        }
+    }
 }
 
 /// Why a definition could not be read, and the exit status it gives.

@@ -2,30 +2,33 @@
 //! then by AWS's ValidateStateMachineDefinition, created or updated by name (same ARN), and
 //! optionally published as a version.
 
-use super::aws::{AwsArgs, default_name, message};
+use super::aws::{AwsArgs, default_name};
 use super::subst::SubstArgs;
 use super::validate::format_diagnostic;
 use super::{Outcome, eprint};
+use crate::deploy::{Event, Plan, definition_text, send};
 use crate::files::read_text;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
-use stepcraft::validate::{Options, WorkflowType, validate};
+use stepcraft::validate::WorkflowType;
 use stepcraft::{Document, Format};
-use stepcraft_aws::Validation;
 
 #[derive(Debug, Args)]
 pub struct DeployArgs {
     /// The definition (.json, .yaml, .yml).
     file: PathBuf,
-    /// The state machine's name (default: the file's name up to its first dot).
+    /// The state machine's name (default: the sidecar's Config, else the file's name up to its
+    /// first dot). The sidecar's Config gives every setting a flag leaves out, and logging,
+    /// tracing and tags.
     #[arg(long)]
     name: Option<String>,
     /// STANDARD (default when creating) or EXPRESS.
     #[arg(long = "type", value_parser = parse_type)]
     workflow_type: Option<WorkflowType>,
     /// The IAM role Step Functions assumes to run it; needed to create, kept when updating
-    /// without one. Default: the STEPCRAFT_ROLE_ARN environment variable.
+    /// without one. Default: the sidecar's Config, else the STEPCRAFT_ROLE_ARN environment
+    /// variable.
     #[arg(long, value_name = "ARN")]
     role_arn: Option<String>,
     /// Also publish the deployed definition as a new version.
@@ -44,13 +47,6 @@ fn parse_type(text: &str) -> Result<WorkflowType, String> {
     WorkflowType::parse(text).ok_or_else(|| "use STANDARD or EXPRESS".to_owned())
 }
 
-fn type_name(t: WorkflowType) -> &'static str {
-    match t {
-        WorkflowType::Express => "EXPRESS",
-        WorkflowType::Standard => "STANDARD",
-    }
-}
-
 /// Exit status 0 when deployed, 1 when the definition is refused (ours or AWS's diagnostics),
 /// 2 when it cannot be read or AWS cannot be reached or refuses the call.
 pub fn run(args: &DeployArgs) -> u8 {
@@ -65,142 +61,92 @@ pub fn run(args: &DeployArgs) -> u8 {
 
 type Failure = (Outcome, String);
 
-/// The definition text to send: placeholders filled, every one with a value.
-fn definition_text(args: &DeployArgs, workflow: WorkflowType) -> Result<String, Failure> {
+fn failed(f: crate::deploy::Failure) -> Failure {
+    let outcome = if f.refused {
+        Outcome::Invalid
+    } else {
+        Outcome::Unreadable
+    };
+    (outcome, f.message)
+}
+
+/// The plan: the sidecar's Config, the flags over it (and STEPCRAFT_ROLE_ARN when neither
+/// gives a role).
+fn plan(args: &DeployArgs) -> Result<Plan, Failure> {
+    let config = match args.subst.config_file(&args.file) {
+        Some(file) => stepcraft::sidecar::read_config_file(&file)
+            .map_err(|e| (Outcome::Invalid, format!("error: {e}")))?,
+        None => stepcraft::sidecar::Config::default(),
+    };
+    let mut plan = Plan::from_config(&config, &default_name(&args.file));
+    if let Some(name) = &args.name {
+        plan.name.clone_from(name);
+    }
+    if args.workflow_type.is_some() {
+        plan.workflow = args.workflow_type;
+    }
+    if args.role_arn.is_some() {
+        plan.role.clone_from(&args.role_arn);
+    }
+    if plan.role.is_none() {
+        plan.role = std::env::var("STEPCRAFT_ROLE_ARN")
+            .ok()
+            .filter(|r| !r.is_empty());
+    }
+    if args.publish {
+        plan.publish = true;
+    }
+    if args.version_description.is_some() {
+        plan.version_description
+            .clone_from(&args.version_description);
+    }
+    Ok(plan)
+}
+
+fn deploy(args: &DeployArgs) -> Result<(), Failure> {
     let file = &args.file;
     let unreadable = |e: String| (Outcome::Unreadable, e);
+    let plan = plan(args)?;
     let text = read_text(file).map_err(unreadable)?;
     let format = Format::from_path(file).unwrap_or_else(|| Format::sniff(&text));
     let doc = Document::parse(&text, format)
         .map_err(|d| (Outcome::Invalid, format_diagnostic(file, &d)))?;
     let substitutions = args.subst.gather(Some(file)).map_err(unreadable)?;
-    let options = Options {
-        workflow_type: Some(workflow),
-        substitutions,
-    };
-    let diagnostics = validate(&doc, &options);
+    let (diagnostics, definition) =
+        definition_text(file, &doc, substitutions, plan.workflow_type());
     for d in &diagnostics {
         eprint(&format_diagnostic(file, d));
     }
-    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    if errors > 0 {
-        return Err((
-            Outcome::Invalid,
-            format!(
-                "{}: not deployed: {errors} error{} (nothing was sent to AWS)",
-                file.display(),
-                if errors == 1 { "" } else { "s" }
-            ),
-        ));
-    }
-    let applied = options.substitutions.apply_to(&doc);
-    let unfilled = stepcraft::placeholder::names(&applied.value);
-    if !unfilled.is_empty() {
-        let flags: Vec<String> = unfilled
-            .iter()
-            .map(|n| format!("--sub {n}=VALUE"))
-            .collect();
-        return Err((
-            Outcome::Invalid,
-            format!(
-                "{}: not deployed: {} without a value\n  hint: give {} (or a --subs file, the sidecar, a --template)",
-                file.display(),
-                unfilled
-                    .iter()
-                    .map(|n| format!("${{{n}}}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                flags.join(" ")
-            ),
-        ));
-    }
-    // A definition without placeholders goes as it reads (number texts kept); one with them as
-    // the filled-in value.
-    Ok(
-        if stepcraft::placeholder::names(doc.value()).is_empty() && format == Format::Json {
-            text
-        } else {
-            stepcraft::write::to_string(&applied.value, Format::Json)
-        },
-    )
-}
-
-/// AWS's diagnostics, printed like ours; an error if any is an error.
-fn aws_check(
-    args: &DeployArgs,
-    sfn: &stepcraft_aws::Sfn,
-    definition: &str,
-    workflow: &str,
-) -> Result<(), Failure> {
-    let file = args.file.display();
-    match sfn.validate_definition(definition, workflow) {
-        Ok(Validation::NotImplemented(_)) => {
-            eprint(
-                "note: the endpoint does not implement ValidateStateMachineDefinition; deploying with our checks only",
-            );
-            Ok(())
-        }
-        Ok(Validation::Checked(diagnostics)) => {
-            for d in &diagnostics {
-                eprint(&format!(
-                    "{file}: {}[AWS {}]: {}{}",
-                    if d.is_error { "error" } else { "warning" },
-                    d.code,
-                    d.message,
-                    d.location
-                        .as_deref()
-                        .map(|l| format!(" (at {l})"))
-                        .unwrap_or_default()
-                ));
-            }
-            let errors = diagnostics.iter().filter(|d| d.is_error).count();
-            if errors > 0 {
-                Err((
-                    Outcome::Invalid,
-                    format!(
-                        "{file}: not deployed: AWS's ValidateStateMachineDefinition found {errors} error{}",
-                        if errors == 1 { "" } else { "s" }
-                    ),
-                ))
-            } else {
-                Ok(())
-            }
-        }
-        Err(e) => Err((Outcome::Unreadable, message(&e))),
-    }
-}
-
-fn deploy(args: &DeployArgs) -> Result<(), Failure> {
-    let workflow = args.workflow_type.unwrap_or(WorkflowType::Standard);
-    let definition = definition_text(args, workflow)?;
-    let name = args
-        .name
-        .clone()
-        .unwrap_or_else(|| default_name(&args.file));
-    let role = args.role_arn.clone().or_else(|| {
-        std::env::var("STEPCRAFT_ROLE_ARN")
-            .ok()
-            .filter(|r| !r.is_empty())
-    });
-    let sfn = args.aws.connect().map_err(|e| (Outcome::Unreadable, e))?;
-    aws_check(args, &sfn, &definition, type_name(workflow))?;
-    let deployed = sfn
-        .deploy(
-            &name,
-            &definition,
-            args.workflow_type.map(type_name),
-            role.as_deref(),
-            args.publish,
-            args.version_description.as_deref(),
-        )
-        .map_err(|e| (Outcome::Unreadable, message(&e)))?;
+    let definition = definition.map_err(failed)?;
+    let shown = file.display();
+    let deployed = send(&args.aws.config(), &plan, &definition, &mut |event| match event {
+        Event::NotValidated => eprint(
+            "note: the endpoint does not implement ValidateStateMachineDefinition; deploying with our checks only",
+        ),
+        Event::Aws(d) => eprint(&format!(
+            "{shown}: {}[AWS {}]: {}{}",
+            if d.is_error { "error" } else { "warning" },
+            d.code,
+            d.message,
+            d.location
+                .as_deref()
+                .map(|l| format!(" (at {l})"))
+                .unwrap_or_default()
+        )),
+        Event::Started(_) | Event::Done(_) => {}
+    })
+    .map_err(|f| {
+        let (outcome, message) = failed(f);
+        (outcome, if outcome == Outcome::Invalid { format!("{shown}: {message}") } else { message })
+    })?;
     eprint(&format!(
-        "{} state machine {name}",
+        "{} state machine {}",
         if deployed.created {
             "created"
         } else {
             "updated"
-        }
+        },
+        plan.name
     ));
     let mut out = std::io::stdout().lock();
     let mut lines = deployed.arn.clone();

@@ -24,7 +24,8 @@ pub struct ExportArgs {
     /// The state machine's name (default: the file's name without its extensions).
     #[arg(long)]
     name: Option<String>,
-    /// STANDARD (default) or EXPRESS.
+    /// STANDARD or EXPRESS (default: the sidecar's Config, else STANDARD). The sidecar's
+    /// Config also gives the name, role, logging, tracing, tags and a published version.
     #[arg(long = "type", value_parser = parse_type)]
     workflow_type: Option<WorkflowType>,
     /// SAM: refer to the definition file (DefinitionUri) instead of writing it inline (always
@@ -81,9 +82,17 @@ pub fn run(args: &ExportArgs) -> u8 {
         }
     };
     let doc = &loaded.document;
+    let config = match stepcraft::sidecar::read_config_file(&loaded.sidecar()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprint(&format!("error: {e}"));
+            return Outcome::Invalid as u8;
+        }
+    };
     let name = args
         .name
         .clone()
+        .or_else(|| config.name.clone().filter(|n| !n.is_empty()))
         .or_else(|| loaded.template.as_ref().map(|(_, id)| id.clone()))
         .unwrap_or_else(|| {
             let file = args
@@ -96,10 +105,11 @@ pub fn run(args: &ExportArgs) -> u8 {
     let file = definition_file(&loaded.file, args.output.as_deref());
     let options = ExportOptions {
         name,
-        workflow_type: args.workflow_type.unwrap_or(WorkflowType::Standard),
+        workflow_type: args.workflow_type.unwrap_or_else(|| config.workflow_type()),
         // A definition inside a template has no file of its own to refer to.
         definition_file: loaded.embedded.is_none().then_some(file),
         inline: !args.definition_uri,
+        config,
     };
     let written = match args.to {
         To::Json => Ok(doc.formatted(Format::Json)),

@@ -1,4 +1,4 @@
-//! `stepcraft render`: the workflow graph as an SVG image.
+//! `stepcraft render`: the workflow graph as an SVG image, or that drawing as a PNG.
 
 use super::Outcome;
 use super::definition::load;
@@ -19,14 +19,28 @@ use stepcraft::render_svg;
 pub struct RenderArgs {
     /// The definition (.json, .yaml, .yml), or TEMPLATE#LogicalId.
     file: PathBuf,
-    /// Where to write the SVG (written atomically); without it, the SVG goes to standard output.
+    /// Where to write the image (written atomically); without it, it goes to standard output.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// SVG, or PNG (the same drawing rasterised).
+    #[arg(long, value_enum, default_value_t = ImageFormat::Svg)]
+    format: ImageFormat,
+    /// PNG: pixels per unit of the drawing (2 for high-density screens).
+    #[arg(long, default_value_t = 1.0)]
+    scale: f32,
     /// The layout engine.
     #[arg(long, value_enum, default_value_t = Engine::Layered, hide = true)]
     engine: Engine,
     #[command(flatten)]
     subst: SubstArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ImageFormat {
+    /// A standalone SVG.
+    Svg,
+    /// A PNG.
+    Png,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -70,13 +84,23 @@ pub fn run(args: &RenderArgs) -> u8 {
             render_svg::render(&graph, &layout_with(&Dagre as &dyn LayoutEngine, &request))
         }
     };
+    let bytes = match args.format {
+        ImageFormat::Svg => svg.into_bytes(),
+        ImageFormat::Png => match crate::raster::svg_to_png(&svg, args.scale) {
+            Ok(png) => png,
+            Err(e) => {
+                let _ = writeln!(err, "error: {e}");
+                return Outcome::Invalid as u8;
+            }
+        },
+    };
     let written = match &args.output {
         Some(path) => {
-            write_atomic(path, &svg).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+            write_atomic(path, &bytes).map_err(|e| format!("{}: cannot write: {e}", path.display()))
         }
         None => out
-            .write_all(svg.as_bytes())
-            .map_err(|e| format!("cannot write the SVG: {e}")),
+            .write_all(&bytes)
+            .map_err(|e| format!("cannot write the image: {e}")),
     };
     match written {
         Ok(()) => Outcome::Ok as u8,

@@ -49,6 +49,14 @@ impl SubstArgs {
         })
     }
 
+    /// The file the state machine's Config is read from: `--subs FILE` (the same shape), else
+    /// the definition's sidecar (unless `--no-discovery`).
+    pub fn config_file(&self, definition: &Path) -> Option<PathBuf> {
+        self.subs
+            .clone()
+            .or_else(|| (!self.no_discovery).then(|| stepcraft::run::beside(definition).sidecar))
+    }
+
     /// Whether `--no-discovery` was given.
     pub fn no_discovery(&self) -> bool {
         self.no_discovery

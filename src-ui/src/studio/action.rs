@@ -24,6 +24,8 @@ pub enum Action {
         /// Its new value.
         value: Option<String>,
     },
+    /// Replace the state machine's Config; kept in the sidecar file.
+    SetConfig(Box<stepcraft::sidecar::Config>),
     /// Write the field at this pointer bare (`"Max": ${Limit}`): a placeholder where a number
     /// goes.
     MarkBare(Pointer),

@@ -22,6 +22,8 @@ pub enum UiCommand {
     ExportHistory,
     /// Write the graph as an SVG image.
     ExportImage,
+    /// Write the graph as a PNG image.
+    ExportPng,
     /// Undo the last edit.
     Undo,
     /// Redo the last undone edit.
@@ -42,6 +44,12 @@ pub enum UiCommand {
     CodeMode,
     /// Switch to the Run mode.
     RunMode,
+    /// Switch to the Config mode.
+    ConfigMode,
+    /// Open the Deploy dialog.
+    Deploy,
+    /// Open the Executions panel (the deployed machine's executions on AWS).
+    Executions,
     /// Run the validator and show the problems list.
     Validate,
     /// Run mode: start a run, or pause or continue the one playing.
@@ -58,7 +66,7 @@ pub enum UiCommand {
 
 impl UiCommand {
     /// Every command, in menu order.
-    pub const ALL: [UiCommand; 24] = [
+    pub const ALL: [UiCommand; 28] = [
         Self::New,
         Self::Open,
         Self::Save,
@@ -67,6 +75,7 @@ impl UiCommand {
         Self::ExportYaml,
         Self::ExportHistory,
         Self::ExportImage,
+        Self::ExportPng,
         Self::Undo,
         Self::Redo,
         Self::Delete,
@@ -77,6 +86,9 @@ impl UiCommand {
         Self::DesignMode,
         Self::CodeMode,
         Self::RunMode,
+        Self::ConfigMode,
+        Self::Deploy,
+        Self::Executions,
         Self::Validate,
         Self::RunPlay,
         Self::RunStep,
@@ -96,6 +108,7 @@ impl UiCommand {
             Self::ExportYaml => "Export YAML…",
             Self::ExportHistory => "Export run history…",
             Self::ExportImage => "Export image (SVG)…",
+            Self::ExportPng => "Export image (PNG)…",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
             Self::Delete => "Delete",
@@ -106,6 +119,9 @@ impl UiCommand {
             Self::DesignMode => "Design",
             Self::CodeMode => "Code",
             Self::RunMode => "Run",
+            Self::ConfigMode => "Config",
+            Self::Deploy => "Deploy to AWS…",
+            Self::Executions => "Executions on AWS",
             Self::Validate => "Validate",
             Self::RunPlay => "Start / pause / continue",
             Self::RunStep => "Step",
@@ -130,6 +146,7 @@ impl UiCommand {
             Self::ExportImage => {
                 "Write the graph as an SVG image (the drawing `stepcraft render` makes)"
             }
+            Self::ExportPng => "Write the same drawing as a PNG image, at twice its size",
             Self::Undo => "Undo the last change",
             Self::Redo => "Redo the last undone change",
             Self::Delete => "Remove the selected states",
@@ -140,6 +157,13 @@ impl UiCommand {
             Self::DesignMode => "Edit the workflow as a graph",
             Self::CodeMode => "Edit the definition as text",
             Self::RunMode => "Run the workflow",
+            Self::ConfigMode => {
+                "The state machine's settings outside the definition: name, type, role, logging, tracing, version, tags"
+            }
+            Self::Deploy => "Create or update the state machine on AWS Step Functions",
+            Self::Executions => {
+                "List, start, stop, redrive and replay the state machine's executions on AWS"
+            }
             Self::Validate => "Check the definition and list its problems",
             Self::RunPlay => "Start the run, or pause or continue the one playing",
             Self::RunStep => "Take the next event of the run",
@@ -170,6 +194,7 @@ impl UiCommand {
             Self::DesignMode => s(cmd, Key::Num1),
             Self::CodeMode => s(cmd, Key::Num2),
             Self::RunMode => s(cmd, Key::Num3),
+            Self::ConfigMode => s(cmd, Key::Num4),
             Self::RunPlay => s(Modifiers::NONE, Key::F5),
             Self::RunStep => s(Modifiers::NONE, Key::F10),
             Self::RunStop => s(Modifiers::SHIFT, Key::F5),
@@ -178,6 +203,9 @@ impl UiCommand {
             | Self::ExportYaml
             | Self::ExportHistory
             | Self::ExportImage
+            | Self::ExportPng
+            | Self::Deploy
+            | Self::Executions
             | Self::ResetLayout => None,
         }
     }

@@ -106,7 +106,8 @@ async fn pick_with_rfd(request: FileRequest) -> Option<PathBuf> {
         PathPurpose::SaveAs
         | PathPurpose::Export(_)
         | PathPurpose::ExportHistory
-        | PathPurpose::ExportImage => dialog.save_file().await,
+        | PathPurpose::ExportImage
+        | PathPurpose::ExportPng => dialog.save_file().await,
     };
     handle.map(|h| h.path().to_path_buf())
 }

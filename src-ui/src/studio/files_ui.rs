@@ -30,6 +30,8 @@ pub enum PathPurpose {
     ExportHistory,
     /// Writing the graph as an SVG image.
     ExportImage,
+    /// Writing the graph as a PNG image.
+    ExportPng,
 }
 
 impl PathPurpose {
@@ -42,6 +44,7 @@ impl PathPurpose {
             Self::Export(Format::Yaml) => "Export as YAML",
             Self::ExportHistory => "Export the run's history",
             Self::ExportImage => "Export the graph as an image",
+            Self::ExportPng => "Export the graph as a PNG image",
         }
     }
 
@@ -50,6 +53,7 @@ impl PathPurpose {
         match self {
             Self::ExportHistory => "Path of the file (GetExecutionHistory JSON):",
             Self::ExportImage => "Path of the image (SVG):",
+            Self::ExportPng => "Path of the image (PNG):",
             _ => "Path of the file (JSON or YAML):",
         }
     }
@@ -58,7 +62,7 @@ impl PathPurpose {
         match self {
             Self::Open => "Open",
             Self::SaveAs => "Save",
-            Self::Export(_) | Self::ExportHistory | Self::ExportImage => "Export",
+            Self::Export(_) | Self::ExportHistory | Self::ExportImage | Self::ExportPng => "Export",
         }
     }
 }

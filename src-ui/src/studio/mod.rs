@@ -1,4 +1,5 @@
-//! The studio: Design, Code and Run modes over one open definition.
+//! The studio: Design, Code, Run and Config modes over one open definition, and the AWS
+//! windows (Deploy, Executions).
 //!
 //! [`shell::StudioApp`] owns the panels (one type per file) and the [`session::Session`] (the
 //! document, its history and what is derived from it). Panels read the session during a frame
@@ -6,11 +7,13 @@
 //! one undo step.
 
 pub mod action;
+pub mod aws;
 pub mod browser;
 pub mod canvas;
 pub mod chips;
 pub mod code_view;
 pub mod commands;
+pub mod config_view;
 pub mod file_picker;
 pub mod files_ui;
 pub mod gallery;

@@ -1,11 +1,14 @@
 //! The workflow's parameters: its deploy-time `${...}` placeholders and the values the studio
-//! uses for them. Values the user types are remembered in the definition's sidecar file
-//! (`NAME.subs.json`, the `--subs` shape, so the command line reads it too), never in the ASL;
-//! a SAM or CloudFormation template found next to the file gives the rest.
+//! uses for them, and the state machine's Config (name, type, role, logging, tracing, version,
+//! tags). Both are kept in the definition's one sidecar file (`NAME.subs.json`, the `--subs`
+//! shape with the Config under `$config`, see [`stepcraft::sidecar`], so the command line reads
+//! it too), never in the ASL; a SAM or CloudFormation template found next to the file gives the
+//! rest of the values.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use stepcraft::Pointer;
+use stepcraft::sidecar::Config;
 use stepcraft::subst::{Origin, Substitution, Substitutions, sidecar_path, template};
 
 /// One placeholder of the definition, as the Parameters list shows it.
@@ -41,6 +44,8 @@ pub struct Parameters {
     user: Substitutions,
     /// The template found next to the definition and what it gave (or why it could not).
     template: Option<(PathBuf, Result<Substitutions, String>)>,
+    /// The state machine's Config (kept in the same file).
+    config: Config,
     /// Where the user's values are kept; `None` until the definition has a file.
     sidecar: Option<PathBuf>,
     /// Why the sidecar could not be read, if it could not.
@@ -54,22 +59,12 @@ impl Parameters {
     /// template's own (its `DefinitionSubstitutions`, `Fn::Sub`'s values), and the user's kept
     /// beside it in `TEMPLATE-STEM.ID.subs.json`.
     pub fn for_template(template: &Path, id: &str) -> Self {
-        let stem = template.file_stem().map_or_else(
-            || "template".to_owned(),
-            |s| s.to_string_lossy().into_owned(),
-        );
-        let sidecar = template.with_file_name(format!("{stem}.{id}.subs.json"));
-        let (user, sidecar_error) = if sidecar.is_file() {
-            match Substitutions::from_file(&sidecar) {
-                Ok(s) => (s, None),
-                Err(e) => (Substitutions::new(), Some(e)),
-            }
-        } else {
-            (Substitutions::new(), None)
-        };
+        let sidecar = stepcraft::sidecar::for_template(template, id);
+        let (user, config, sidecar_error) = read_sidecar(&sidecar);
         let subs = template::substitutions(template, None, Some(id));
         Self {
             user,
+            config,
             template: Some((template.to_path_buf(), subs)),
             sidecar: Some(sidecar),
             sidecar_error,
@@ -84,20 +79,14 @@ impl Parameters {
             return Self::default();
         };
         let sidecar = sidecar_path(path);
-        let (user, sidecar_error) = if sidecar.is_file() {
-            match Substitutions::from_file(&sidecar) {
-                Ok(s) => (s, None),
-                Err(e) => (Substitutions::new(), Some(e)),
-            }
-        } else {
-            (Substitutions::new(), None)
-        };
+        let (user, config, sidecar_error) = read_sidecar(&sidecar);
         let template = template::find_for(path).map(|t| {
             let subs = template::substitutions(&t, Some(path), None);
             (t, subs)
         });
         Self {
             user,
+            config,
             template,
             sidecar: Some(sidecar),
             sidecar_error,
@@ -194,6 +183,19 @@ impl Parameters {
         self.unsaved = true;
     }
 
+    /// The state machine's Config.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Replaces the Config; written with the values by [`Parameters::flush`].
+    pub fn set_config(&mut self, config: Config) {
+        if config != self.config {
+            self.config = config;
+            self.unsaved = true;
+        }
+    }
+
     /// Writes the sidecar if the values changed since it was last written. Only a file that
     /// exists is changed when the last value goes (it is then removed), so a definition nobody
     /// gave values to never grows a sidecar.
@@ -210,9 +212,11 @@ impl Parameters {
     /// template is looked for again next to the new file.
     pub fn rebind(&mut self, path: &Path) -> Result<(), String> {
         let moved = self.user.clone();
+        let config = self.config.clone();
         let mut fresh = Self::load(Some(path));
-        if !moved.is_empty() {
+        if !moved.is_empty() || !config.is_empty() {
             fresh.user = moved;
+            fresh.config = config;
             fresh.sidecar_error = None;
             fresh.unsaved = true;
             fresh.flush()?;
@@ -225,18 +229,30 @@ impl Parameters {
         let Some(path) = &self.sidecar else {
             return Ok(());
         };
-        if self.user.is_empty() {
+        let Some(text) = stepcraft::sidecar::to_text(&self.user.to_json_object(), &self.config)
+        else {
             if path.is_file() {
                 std::fs::remove_file(path)
                     .map_err(|e| format!("Could not remove {}: {e}", path.display()))?;
             }
             return Ok(());
-        }
-        let mut text = serde_json::to_string_pretty(&self.user.to_json_object())
-            .unwrap_or_else(|_| "{}".to_owned());
-        text.push('\n');
+        };
         crate::files::write_atomic(path, &text)
             .map_err(|e| format!("Could not save the parameters to {}: {e}", path.display()))
+    }
+}
+
+/// The values and the Config a sidecar holds, and why it could not be read if it could not
+/// (nothing is then taken from it).
+fn read_sidecar(path: &Path) -> (Substitutions, Config, Option<String>) {
+    if !path.is_file() {
+        return (Substitutions::new(), Config::default(), None);
+    }
+    let read = Substitutions::from_file(path)
+        .and_then(|s| stepcraft::sidecar::read_config_file(path).map(|c| (s, c)));
+    match read {
+        Ok((s, c)) => (s, c, None),
+        Err(e) => (Substitutions::new(), Config::default(), Some(e)),
     }
 }
 

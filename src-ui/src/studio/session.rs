@@ -255,7 +255,17 @@ impl Session {
         self.rewrite();
     }
 
-    /// Writes changed placeholder values to the sidecar file.
+    /// Replaces the state machine's Config (kept in the sidecar with the values; the type is
+    /// what the definition is validated for). Not an edit of the definition: not undone.
+    pub fn set_config(&mut self, config: stepcraft::sidecar::Config) {
+        let retype = config.workflow_type != self.parameters.config().workflow_type;
+        self.parameters.set_config(config);
+        if retype {
+            self.derive();
+        }
+    }
+
+    /// Writes the sidecar (values and Config) if they changed since last written.
     pub fn flush_parameters(&mut self) -> Result<(), String> {
         self.parameters.flush()
     }
@@ -380,7 +390,8 @@ impl Session {
                 resolved.as_ref().unwrap_or(&self.doc),
                 &Options {
                     substitutions: self.parameters.effective(),
-                    ..Options::default()
+                    // The Config's type: Express restrictions are checked once it says EXPRESS.
+                    workflow_type: self.parameters.config().workflow_type,
                 },
             )
         };

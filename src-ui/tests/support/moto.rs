@@ -100,6 +100,19 @@ impl Moto {
     }
 }
 
+impl Moto {
+    /// A Step Functions call straight to moto (`target` as `DescribeStateMachine`): its JSON
+    /// answer.
+    pub fn sfn(&self, target: &str, body: &Value) -> Value {
+        self.call(
+            "states",
+            "application/x-amz-json-1.0",
+            &format!("AWSStepFunctions.{target}"),
+            &body.to_string(),
+        )
+    }
+}
+
 impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();

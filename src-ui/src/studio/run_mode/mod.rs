@@ -91,6 +91,8 @@ pub enum RunAction {
     },
     /// Replay a history exported from AWS.
     Replay(std::path::PathBuf),
+    /// Replay events fetched from AWS (the Executions panel): the execution's name, its events.
+    ReplayEvents(String, Vec<HistoryEvent>),
     /// Append the finished run to the test file beside the definition as a case.
     SaveCase,
     /// Test one state alone (TestState) with what the details' fields hold.
@@ -702,6 +704,10 @@ impl RunMode {
             }
             RunAction::Replay(path) => {
                 self.controller.replay_file(&path);
+                self.controller.check_replay_against(session.machine());
+            }
+            RunAction::ReplayEvents(name, events) => {
+                self.controller.replay_events(name, events);
                 self.controller.check_replay_against(session.machine());
             }
             RunAction::FocusRun(run) => self.reveal_run(run),

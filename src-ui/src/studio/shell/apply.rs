@@ -22,6 +22,7 @@ impl StudioApp {
             Action::Edit(edit) => self.apply_edit(&edit),
             Action::Select(selection) => self.select(selection),
             Action::SetParameter { name, value } => self.session.set_parameter(&name, value),
+            Action::SetConfig(config) => self.session.set_config(*config),
             Action::MarkBare(pointer) => self.session.mark_bare(pointer),
             Action::Command(command) => self.run_command(ui, command),
             Action::Activate(payload) => {
@@ -148,8 +149,12 @@ impl StudioApp {
                 }
             }
             UiCommand::ExportImage => {
-                let path = self.suggested_image_path();
+                let path = self.suggested_image_path("svg");
                 self.ask_path(ui.ctx(), PathPurpose::ExportImage, path);
+            }
+            UiCommand::ExportPng => {
+                let path = self.suggested_image_path("png");
+                self.ask_path(ui.ctx(), PathPurpose::ExportPng, path);
             }
             UiCommand::Undo => self.undo_redo(true),
             UiCommand::Redo => self.undo_redo(false),
@@ -161,6 +166,9 @@ impl StudioApp {
             UiCommand::DesignMode => self.set_mode(Mode::Design),
             UiCommand::CodeMode => self.set_mode(Mode::Code),
             UiCommand::RunMode => self.set_mode(Mode::Run),
+            UiCommand::ConfigMode => self.set_mode(Mode::Config),
+            UiCommand::Deploy => self.aws.open_deploy(),
+            UiCommand::Executions => self.aws.open_executions(),
             UiCommand::ToggleProblems => {
                 self.settings.hide_problems = !self.settings.hide_problems;
             }

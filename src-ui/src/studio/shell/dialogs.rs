@@ -200,6 +200,7 @@ impl StudioApp {
             PathPurpose::Export(format) => self.export_to(path, format),
             PathPurpose::ExportHistory => self.export_history_to(path),
             PathPurpose::ExportImage => self.export_image_to(path),
+            PathPurpose::ExportPng => self.export_png_to(path),
         }
     }
 

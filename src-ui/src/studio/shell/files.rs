@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 use stepcraft::embedded::{Place, Template, is_template};
 use stepcraft::{Document, Format};
 
+/// The PNG export's scale: two pixels per unit of the SVG drawing.
+const PNG_SCALE: f32 = 2.0;
+
 /// Unsaved work is written to the recovery folder this long after the last change, in seconds…
 const AUTOSAVE_QUIET_SECONDS: f64 = 0.5;
 /// …or this long after the first change not yet written, while changes keep coming.
@@ -396,15 +399,30 @@ impl StudioApp {
         }
     }
 
-    /// Where the graph's image is offered to go: beside the definition, `NAME.svg`.
-    pub(super) fn suggested_image_path(&self) -> String {
+    /// Writes the graph as a PNG image: the SVG drawing rasterised at twice its size (sharp on
+    /// high-density screens), atomically.
+    pub(super) fn export_png_to(&mut self, path: &Path) {
+        let svg = stepcraft::render_svg::render_document(
+            self.session.document(),
+            &self.session.parameters().effective(),
+        );
+        let written = crate::raster::svg_to_png(&svg, PNG_SCALE)
+            .and_then(|png| crate::files::write_atomic(path, png).map_err(|e| e.to_string()));
+        match written {
+            Ok(()) => self.toast(format!("Exported the graph to {}", path.display()), false),
+            Err(e) => self.toast(format!("Could not export to {}: {e}", path.display()), true),
+        }
+    }
+
+    /// Where the graph's image is offered to go: beside the definition, `NAME.EXTENSION`.
+    pub(super) fn suggested_image_path(&self, extension: &str) -> String {
         let base = self.suggested_path(None);
         let base = [".json", ".yaml", ".yml"]
             .iter()
             .find_map(|ext| base.strip_suffix(ext))
             .unwrap_or(&base);
         let base = base.strip_suffix(".asl").unwrap_or(base);
-        format!("{base}.svg")
+        format!("{base}.{extension}")
     }
 
     /// Where the run's history is offered to go: beside the definition, `NAME.history.json`.

@@ -6,6 +6,7 @@ use super::{Mode, StudioApp};
 use crate::studio::action::{Action, Actions};
 use crate::studio::canvas::GraphView;
 use crate::studio::commands::UiCommand;
+use crate::studio::config_view::{ConfigCtx, config_ui};
 use crate::studio::problems;
 use crate::studio::session::Session;
 use crate::studio::theme;
@@ -49,7 +50,22 @@ impl StudioApp {
                 });
             }
             Mode::Run => self.run_ui(ui, window, &mut actions),
+            Mode::Config => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    let default =
+                        crate::deploy::default_name(std::path::Path::new(self.session.name()));
+                    let parameters = self.session.parameters();
+                    let ctx = ConfigCtx {
+                        config: parameters.config(),
+                        default_name: &default,
+                        sidecar: parameters.sidecar(),
+                        sidecar_error: parameters.sidecar_error(),
+                    };
+                    config_ui(ui, &ctx, &mut actions);
+                });
+            }
         }
+        self.aws.ui(ui, &self.session, &mut actions);
         self.dialogs_ui(ui);
         self.toasts_ui(ui);
 

@@ -13,6 +13,7 @@ mod top_bar;
 
 pub use frame::panel_id;
 
+use super::aws::AwsUi;
 use super::browser::StatesBrowser;
 use super::canvas::Canvas;
 use super::code_view::CodeView;
@@ -45,7 +46,7 @@ pub struct Settings {
     pub hide_problems: bool,
 }
 
-/// The three modes of the studio.
+/// The four modes of the studio.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Mode {
     /// The graph.
@@ -55,6 +56,8 @@ pub enum Mode {
     Code,
     /// Running and replaying.
     Run,
+    /// The state machine's settings outside the definition.
+    Config,
 }
 
 /// The studio.
@@ -69,6 +72,7 @@ pub struct StudioApp {
     browser: StatesBrowser,
     inspector: Inspector,
     run: RunMode,
+    aws: AwsUi,
     clipboard: Option<(Value, StateRef)>,
     toasts: Vec<Toast>,
     dialog: Option<Dialog>,
@@ -111,6 +115,7 @@ impl StudioApp {
             browser: StatesBrowser::new(Catalog::bundled()),
             inspector: Inspector::new(),
             run: RunMode::new(),
+            aws: AwsUi::default(),
             clipboard: None,
             toasts: Vec::new(),
             dialog: None,
@@ -168,6 +173,21 @@ impl StudioApp {
     /// The Run mode, to drive it (tests).
     pub fn run_mode_mut(&mut self) -> &mut RunMode {
         &mut self.run
+    }
+
+    /// The Deploy dialog and the Executions panel.
+    pub fn aws(&self) -> &AwsUi {
+        &self.aws
+    }
+
+    /// The Deploy dialog and the Executions panel, to drive them (tests).
+    pub fn aws_mut(&mut self) -> &mut AwsUi {
+        &mut self.aws
+    }
+
+    /// Starts a deploy of the open definition, as the Deploy dialog's button does.
+    pub fn start_deploy(&mut self) {
+        self.aws.start_deploy(&self.session);
     }
 
     /// The open document.

@@ -40,6 +40,7 @@ impl StudioApp {
                 let ran = !self.run.events().is_empty();
                 command_button(ui, UiCommand::ExportHistory, ran, commands);
                 command_button(ui, UiCommand::ExportImage, true, commands);
+                command_button(ui, UiCommand::ExportPng, true, commands);
             });
             ui.menu_button("Edit", |ui| {
                 let design = self.mode == Mode::Design;
@@ -58,6 +59,10 @@ impl StudioApp {
                 );
                 ui.separator();
                 command_button(ui, UiCommand::Fit, design, commands);
+            });
+            ui.menu_button("AWS", |ui| {
+                command_button(ui, UiCommand::Deploy, true, commands);
+                command_button(ui, UiCommand::Executions, true, commands);
             });
             ui.menu_button("View", |ui| {
                 let shown = !self.settings.hide_problems;
@@ -95,6 +100,7 @@ impl StudioApp {
                 (Mode::Design, UiCommand::DesignMode),
                 (Mode::Code, UiCommand::CodeMode),
                 (Mode::Run, UiCommand::RunMode),
+                (Mode::Config, UiCommand::ConfigMode),
             ] {
                 if ui
                     .selectable_label(self.mode == mode, command.label())
