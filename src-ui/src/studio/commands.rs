@@ -22,6 +22,8 @@ pub enum UiCommand {
     ExportHistory,
     /// Write the graph as an SVG image.
     ExportImage,
+    /// Run mode: choose a history exported from AWS for the replay field.
+    ChooseReplayHistory,
     /// Undo the last edit.
     Undo,
     /// Redo the last undone edit.
@@ -58,7 +60,7 @@ pub enum UiCommand {
 
 impl UiCommand {
     /// Every command, in menu order.
-    pub const ALL: [UiCommand; 24] = [
+    pub const ALL: [UiCommand; 25] = [
         Self::New,
         Self::Open,
         Self::Save,
@@ -67,6 +69,7 @@ impl UiCommand {
         Self::ExportYaml,
         Self::ExportHistory,
         Self::ExportImage,
+        Self::ChooseReplayHistory,
         Self::Undo,
         Self::Redo,
         Self::Delete,
@@ -96,6 +99,7 @@ impl UiCommand {
             Self::ExportYaml => "Export YAML…",
             Self::ExportHistory => "Export run history…",
             Self::ExportImage => "Export image (SVG)…",
+            Self::ChooseReplayHistory => "Choose a history file…",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
             Self::Delete => "Delete",
@@ -129,6 +133,9 @@ impl UiCommand {
             }
             Self::ExportImage => {
                 "Write the graph as an SVG image (the drawing `stepcraft render` makes)"
+            }
+            Self::ChooseReplayHistory => {
+                "Find the history file (GetExecutionHistory JSON) in a file dialog"
             }
             Self::Undo => "Undo the last change",
             Self::Redo => "Redo the last undone change",
@@ -178,6 +185,7 @@ impl UiCommand {
             | Self::ExportYaml
             | Self::ExportHistory
             | Self::ExportImage
+            | Self::ChooseReplayHistory
             | Self::ResetLayout => None,
         }
     }
@@ -212,7 +220,7 @@ impl UiCommand {
     /// The commands whose shortcuts were pressed this frame (consuming the keys). While a text
     /// field has the keyboard, the commands that edit text are left to it.
     pub fn from_input(ctx: &egui::Context) -> Vec<UiCommand> {
-        let text_focus = ctx.egui_wants_keyboard_input();
+        let text_focus = ctx.text_edit_focused();
         let mut out = Vec::new();
         ctx.input_mut(|input| {
             // Longer shortcuts first, so Ctrl+Shift+S is not taken for Ctrl+S.

@@ -8,9 +8,11 @@
 pub mod action;
 pub mod browser;
 pub mod canvas;
+pub mod canvas_keys;
 pub mod chips;
 pub mod code_view;
 pub mod commands;
+pub mod file_browser;
 pub mod file_picker;
 pub mod files_ui;
 pub mod gallery;
