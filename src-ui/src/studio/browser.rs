@@ -99,6 +99,7 @@ impl StatesBrowser {
                     && ui
                         .small_button("✖")
                         .on_hover_text("Clear the search")
+                        .accessible_name("Clear the search")
                         .clicked()
                 {
                     self.query.clear();
@@ -107,7 +108,7 @@ impl StatesBrowser {
                     .id(Id::unique("states-browser-search"))
                     .hint_text("🔍 Search states")
                     .desired_width(ui.available_width());
-                let response = ui.add(edit);
+                let response = ui.add(edit).accessible_name("Search states");
                 if response.has_focus() && ui.input(|i| i.key_pressed(Key::Escape)) {
                     self.query.clear();
                 }

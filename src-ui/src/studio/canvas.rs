@@ -13,6 +13,7 @@
 //! when the request differs from the cached one.
 
 use super::action::{Action, Actions};
+use super::canvas_keys::{self, CanvasKey};
 use super::chips;
 use super::problems::ProblemIndex;
 use super::run_mode::compare::{CompareMark, CompareMarks};
@@ -299,14 +300,16 @@ impl Canvas {
                             if ui
                                 .button("−")
                                 .on_hover_text("Zoom out (Ctrl+scroll)")
+                                .accessible_name("Zoom out")
                                 .clicked()
                             {
                                 self.zoom_by(1.0 / ZOOM_STEP, centre);
                             }
                             let level = format!("{:.0}%", self.view.scaling * 100.0);
                             if ui
-                                .button(level)
+                                .button(&level)
                                 .on_hover_text("The zoom level: click for 100%")
+                                .accessible_name(format!("Zoom {level}: click for 100%"))
                                 .clicked()
                             {
                                 self.zoom_by(1.0 / self.view.scaling, centre);
@@ -314,6 +317,7 @@ impl Canvas {
                             if ui
                                 .button("+")
                                 .on_hover_text("Zoom in (Ctrl+scroll)")
+                                .accessible_name("Zoom in")
                                 .clicked()
                             {
                                 self.zoom_by(ZOOM_STEP, centre);
@@ -427,7 +431,17 @@ impl Canvas {
         };
         let colors = CanvasColors::for_visuals(ui.visuals());
         let avail = ui.available_rect_before_wrap();
-        let response = ui.interact(avail, ui.scope_id().with("canvas"), Sense::click_and_drag());
+        let canvas_id = ui.scope_id().with("canvas");
+        // Taken before the canvas's widget sees them (Enter on a focused widget is a click).
+        let keys = canvas_keys_pressed(ui, canvas_id);
+        let response = ui.interact(avail, canvas_id, Sense::click_and_drag());
+        response.widget_info(|| WidgetInfo::labeled(Role::Canvas, true, "Workflow graph"));
+        ui.ctx().accesskit_node_builder(response.id, |node| {
+            node.set_description(
+                "Tab and Shift+Tab move between states, the arrow keys follow transitions, \
+                 Enter opens the state in the inspector",
+            );
+        });
         ui.advance_cursor_after_rect(avail);
         if let Some(fit) = self.fit_pending
             && avail.width() > 1.0
@@ -528,6 +542,13 @@ impl Canvas {
             actions.push(Action::Edit(edit));
         }
 
+        // A click on the canvas gives it the keyboard (Tab between states, arrows along
+        // transitions).
+        if clicked.is_some() || response.clicked() {
+            response.request_focus();
+        }
+        actions.extend(self.keyboard_ui(ui, keys, graph, &laid_out.layout, avail, ctx.selection));
+
         // Selection.
         if let Some((state, modifiers)) = clicked {
             let mut selection = ctx.selection.clone();
@@ -617,6 +638,42 @@ impl Canvas {
 }
 
 impl Canvas {
+    /// The canvas's keys while it has the keyboard focus: Tab and Shift+Tab select the next and
+    /// previous state, the arrow keys follow transitions (see [`canvas_keys`]), Enter opens the
+    /// selected state in the inspector (its name field takes the focus). The state reached is
+    /// brought into view.
+    fn keyboard_ui(
+        &mut self,
+        ui: &Ui,
+        keys: CanvasKeys,
+        graph: &WorkflowGraph,
+        layout: &Layout,
+        canvas: Rect,
+        selection: &Selection,
+    ) -> Option<Action> {
+        let current = selection.primary().map(StateRef::pointer);
+        let mut select = None;
+        if let Some(key) = keys.moved
+            && let Some(to) = canvas_keys::step(graph, current.as_ref(), key)
+            && let Some(state) = StateRef::from_pointer(&to)
+        {
+            select = Some(Action::Select(Selection::States(vec![state])));
+            if let Some(scene) = scene_rect_of(&graph.root, &layout.root, &to) {
+                let rect =
+                    (TSTransform::from_translation(canvas.min.to_vec2()) * self.view) * scene;
+                let margin = (canvas.size() * 0.15).min(vec2(80.0, 80.0));
+                if !canvas.shrink2(margin).contains_rect(rect) {
+                    self.view.translation += canvas.center() - rect.center();
+                }
+            }
+            ui.ctx().request_repaint();
+        }
+        if current.is_some() && keys.enter {
+            ui.memory_mut(|m| m.request_focus(super::inspector::name_id()));
+        }
+        select
+    }
+
     /// Follow: when the state to follow changes, and its node is not well inside the canvas,
     /// the view is moved to centre it (from the next frame on).
     fn follow(&mut self, ui: &Ui, canvas: Rect, name: Option<&str>) {
@@ -896,6 +953,76 @@ fn fit_whole(layout: &Layout, canvas: Vec2) -> TSTransform {
         .min(MAX_FIT_ZOOM);
     let zoom = ZOOM_RANGE.clamp(zoom);
     TSTransform::new(canvas / 2.0 - zoom * bounds.center().to_vec2(), zoom)
+}
+
+/// The canvas's keys pressed this frame.
+#[derive(Clone, Copy, Debug, Default)]
+struct CanvasKeys {
+    /// Tab, Shift+Tab or an arrow.
+    moved: Option<CanvasKey>,
+    /// Enter.
+    enter: bool,
+}
+
+/// Takes the canvas's keys while it has the focus (`id`), and keeps Tab and the arrows on it
+/// (Escape leaves it).
+fn canvas_keys_pressed(ui: &Ui, id: Id) -> CanvasKeys {
+    if !ui.memory(|m| m.has_focus(id)) {
+        return CanvasKeys::default();
+    }
+    ui.memory_mut(|m| {
+        m.set_focus_lock_filter(
+            id,
+            egui::EventFilter {
+                tab: true,
+                horizontal_arrows: true,
+                vertical_arrows: true,
+                escape: false,
+            },
+        );
+    });
+    let none = egui::Modifiers::NONE;
+    ui.input_mut(|i| {
+        let moved = if i.consume_key(egui::Modifiers::SHIFT, egui::Key::Tab) {
+            Some(CanvasKey::Previous)
+        } else if i.consume_key(none, egui::Key::Tab) {
+            Some(CanvasKey::Next)
+        } else if i.consume_key(none, egui::Key::ArrowDown) {
+            Some(CanvasKey::Follow)
+        } else if i.consume_key(none, egui::Key::ArrowRight) {
+            Some(CanvasKey::FollowOther)
+        } else if i.consume_key(none, egui::Key::ArrowUp) {
+            Some(CanvasKey::Back)
+        } else if i.consume_key(none, egui::Key::ArrowLeft) {
+            Some(CanvasKey::BackOther)
+        } else {
+            None
+        };
+        // Space too: on a focused widget it would be a click (clearing the selection).
+        let enter = i.consume_key(none, egui::Key::Enter) | i.consume_key(none, egui::Key::Space);
+        CanvasKeys { moved, enter }
+    })
+}
+
+/// The scene rectangle of the state at `pointer` (inside containers too).
+fn scene_rect_of(
+    graph: &ScopeGraph,
+    layout: &GraphLayout,
+    pointer: &stepcraft::Pointer,
+) -> Option<Rect> {
+    for (node, placed) in graph.nodes.iter().zip(&layout.nodes) {
+        if matches!(&node.id, NodeId::State(p) if p == pointer) {
+            return Some(to_rect(placed.rect));
+        }
+        if let Some(container) = &placed.container {
+            for (body, body_layout) in node.bodies.iter().zip(&container.bodies) {
+                if let Some(rect) = scene_rect_of(&body.graph, &body_layout.graph, pointer) {
+                    return Some(rect);
+                }
+            }
+        }
+    }
+    None
 }
 
 /// Every state node's rectangle in scene coordinates, containers' inner nodes included, each
@@ -1245,6 +1372,14 @@ impl Drawer<'_> {
         );
         let title = node.title.clone();
         response.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, &title));
+        // The type, for screen readers (the name stays the state's name).
+        let kind = node
+            .state_type()
+            .map_or_else(|| "State".to_owned(), |t| format!("{} state", t.as_str()));
+        ui.ctx().accesskit_node_builder(response.id, |n| {
+            n.set_description(kind);
+            n.set_selected(selected);
+        });
         if response.hovered() {
             self.any_node_hovered = true;
         }

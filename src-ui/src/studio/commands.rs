@@ -24,6 +24,8 @@ pub enum UiCommand {
     ExportImage,
     /// Write the graph as a PNG image.
     ExportPng,
+    /// Run mode: choose a history exported from AWS for the replay field.
+    ChooseReplayHistory,
     /// Undo the last edit.
     Undo,
     /// Redo the last undone edit.
@@ -66,7 +68,7 @@ pub enum UiCommand {
 
 impl UiCommand {
     /// Every command, in menu order.
-    pub const ALL: [UiCommand; 28] = [
+    pub const ALL: [UiCommand; 29] = [
         Self::New,
         Self::Open,
         Self::Save,
@@ -76,6 +78,7 @@ impl UiCommand {
         Self::ExportHistory,
         Self::ExportImage,
         Self::ExportPng,
+        Self::ChooseReplayHistory,
         Self::Undo,
         Self::Redo,
         Self::Delete,
@@ -109,6 +112,7 @@ impl UiCommand {
             Self::ExportHistory => "Export run history…",
             Self::ExportImage => "Export image (SVG)…",
             Self::ExportPng => "Export image (PNG)…",
+            Self::ChooseReplayHistory => "Choose a history file…",
             Self::Undo => "Undo",
             Self::Redo => "Redo",
             Self::Delete => "Delete",
@@ -147,6 +151,9 @@ impl UiCommand {
                 "Write the graph as an SVG image (the drawing `stepcraft render` makes)"
             }
             Self::ExportPng => "Write the same drawing as a PNG image, at twice its size",
+            Self::ChooseReplayHistory => {
+                "Find the history file (GetExecutionHistory JSON) in a file dialog"
+            }
             Self::Undo => "Undo the last change",
             Self::Redo => "Redo the last undone change",
             Self::Delete => "Remove the selected states",
@@ -206,6 +213,7 @@ impl UiCommand {
             | Self::ExportPng
             | Self::Deploy
             | Self::Executions
+            | Self::ChooseReplayHistory
             | Self::ResetLayout => None,
         }
     }
@@ -240,7 +248,7 @@ impl UiCommand {
     /// The commands whose shortcuts were pressed this frame (consuming the keys). While a text
     /// field has the keyboard, the commands that edit text are left to it.
     pub fn from_input(ctx: &egui::Context) -> Vec<UiCommand> {
-        let text_focus = ctx.egui_wants_keyboard_input();
+        let text_focus = ctx.text_edit_focused();
         let mut out = Vec::new();
         ctx.input_mut(|input| {
             // Longer shortcuts first, so Ctrl+Shift+S is not taken for Ctrl+S.

@@ -1,6 +1,6 @@
 //! Native file dialogs: rfd's asynchronous dialogs (the desktop portal over D-Bus, or zenity),
 //! waited for on a background thread so the UI thread never blocks, with the in-app path dialog
-//! ([`super::files_ui::PathDialog`]) as the fallback where there is no native dialog.
+//! ([`super::file_browser::FileBrowser`]) as the fallback where there is no native dialog.
 //!
 //! Telling "no dialog could be shown" from "the user cancelled" matters: the first should open
 //! the in-app dialog, the second nothing. rfd answers `None` for both, so the studio decides in
@@ -55,11 +55,7 @@ impl FileRequest {
         Self {
             purpose,
             directory,
-            file_name: if purpose == PathPurpose::Open {
-                None
-            } else {
-                file_name
-            },
+            file_name: if !purpose.is_save() { None } else { file_name },
         }
     }
 }
@@ -99,6 +95,13 @@ async fn pick_with_rfd(request: FileRequest) -> Option<PathBuf> {
         PathPurpose::Open => {
             dialog
                 .add_filter("State machines (JSON, YAML)", &["json", "yaml", "yml"])
+                .add_filter("All files", &["*"])
+                .pick_file()
+                .await
+        }
+        PathPurpose::ReplayHistory => {
+            dialog
+                .add_filter("Execution histories (JSON)", &["json"])
                 .add_filter("All files", &["*"])
                 .pick_file()
                 .await

@@ -1,4 +1,4 @@
-//! Files in the studio: the in-app path dialog (open, save as, export), the question asked
+//! Files in the studio: what a path is asked for (the dialog is [`super::file_browser`]), the question asked
 //! before unsaved changes are dropped, recent files, and the recovery folder that autosave
 //! writes to.
 
@@ -11,10 +11,15 @@ pub const RECENT_LIMIT: usize = 10;
 
 /// Puts `path` first in the recent files.
 pub fn add_recent(recent: &mut Vec<PathBuf>, path: &Path) {
+    push_recent(recent, path, RECENT_LIMIT);
+}
+
+/// Puts `path` (made absolute) first in a list of recent paths, once, keeping `limit` of them.
+pub fn push_recent(recent: &mut Vec<PathBuf>, path: &Path, limit: usize) {
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     recent.retain(|p| p != &path);
     recent.insert(0, path);
-    recent.truncate(RECENT_LIMIT);
+    recent.truncate(limit);
 }
 
 /// What a path is asked for.
@@ -32,6 +37,8 @@ pub enum PathPurpose {
     ExportImage,
     /// Writing the graph as a PNG image.
     ExportPng,
+    /// Choosing a history exported from AWS, for the Run mode's replay field.
+    ReplayHistory,
 }
 
 impl PathPurpose {
@@ -45,36 +52,35 @@ impl PathPurpose {
             Self::ExportHistory => "Export the run's history",
             Self::ExportImage => "Export the graph as an image",
             Self::ExportPng => "Export the graph as a PNG image",
+            Self::ReplayHistory => "Choose a history to replay",
         }
     }
 
+    /// Whether the path names a file to write (which may exist, or not yet).
+    pub fn is_save(self) -> bool {
+        !matches!(self, Self::Open | Self::ReplayHistory)
+    }
+
     /// What the path field asks for.
-    fn field_label(self) -> &'static str {
+    pub fn field_label(self) -> &'static str {
         match self {
-            Self::ExportHistory => "Path of the file (GetExecutionHistory JSON):",
+            Self::ExportHistory | Self::ReplayHistory => {
+                "Path of the file (GetExecutionHistory JSON):"
+            }
             Self::ExportImage => "Path of the image (SVG):",
             Self::ExportPng => "Path of the image (PNG):",
             _ => "Path of the file (JSON or YAML):",
         }
     }
 
-    fn button(self) -> &'static str {
+    pub fn button(self) -> &'static str {
         match self {
             Self::Open => "Open",
+            Self::ReplayHistory => "Choose",
             Self::SaveAs => "Save",
             Self::Export(_) | Self::ExportHistory | Self::ExportImage | Self::ExportPng => "Export",
         }
     }
-}
-
-/// The in-app dialog asking for a path: a text field and the recent files.
-#[derive(Debug)]
-pub struct PathDialog {
-    /// What the path is for.
-    pub purpose: PathPurpose,
-    text: String,
-    error: Option<String>,
-    focus: bool,
 }
 
 /// What the user did with a dialog.
@@ -86,81 +92,6 @@ pub enum DialogAnswer<T> {
     Cancelled,
     /// Answered.
     Done(T),
-}
-
-impl PathDialog {
-    /// A dialog for `purpose`, with `suggestion` in the field.
-    pub fn new(purpose: PathPurpose, suggestion: String) -> Self {
-        Self {
-            purpose,
-            text: suggestion,
-            error: None,
-            focus: true,
-        }
-    }
-
-    /// Shows the dialog.
-    pub fn ui(&mut self, ui: &Ui, recent: &[PathBuf]) -> DialogAnswer<PathBuf> {
-        let mut answer = DialogAnswer::Open;
-        let modal = egui::Modal::new(Id::unique("stepcraft path dialog")).show(ui.ctx(), |ui| {
-            ui.set_width(520.0);
-            ui.heading(self.purpose.title());
-            ui.add_space(4.0);
-            let label = ui.label(self.purpose.field_label());
-            let field = ui
-                .add(egui::TextEdit::singleline(&mut self.text).desired_width(f32::INFINITY))
-                .labelled_by(label.id);
-            if self.focus {
-                field.request_focus();
-                self.focus = false;
-            }
-            let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-            if let Some(e) = &self.error {
-                ui.colored_label(ui.visuals().error_fg_color, e);
-            }
-            if self.purpose == PathPurpose::Open && !recent.is_empty() {
-                ui.add_space(6.0);
-                ui.label(RichText::new("Recent files").strong());
-                for path in recent {
-                    if ui
-                        .selectable_label(false, path.display().to_string())
-                        .clicked()
-                    {
-                        self.text = path.display().to_string();
-                    }
-                }
-            }
-            ui.add_space(8.0);
-            ui.horizontal(|ui| {
-                let ok = ui.button(self.purpose.button()).clicked() || enter;
-                if ui.button("Cancel").clicked() {
-                    answer = DialogAnswer::Cancelled;
-                }
-                if ok {
-                    let path = PathBuf::from(expand_home(self.text.trim()));
-                    if self.text.trim().is_empty() {
-                        self.error = Some("Type a path.".to_owned());
-                    } else if self.purpose == PathPurpose::Open && !path.is_file() {
-                        self.error = Some(format!("There is no file at {}.", path.display()));
-                    } else {
-                        answer = DialogAnswer::Done(path);
-                    }
-                }
-            });
-        });
-        if modal.should_close() && answer == DialogAnswer::Open {
-            answer = DialogAnswer::Cancelled;
-        }
-        answer
-    }
-}
-
-/// `~/x` as a path in the home folder.
-fn expand_home(text: &str) -> String {
-    match (text.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => Path::new(&home).join(rest).display().to_string(),
-        _ => text.to_owned(),
-    }
 }
 
 /// What to do with unsaved changes.

@@ -110,7 +110,7 @@ impl Frame<'_> {
 }
 
 /// The id of the state-name field.
-fn name_id() -> Id {
+pub fn name_id() -> Id {
     Id::unique("inspector-state-name")
 }
 

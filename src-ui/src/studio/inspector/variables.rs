@@ -78,6 +78,7 @@ impl Inspector {
                 if ui
                     .small_button("🗑")
                     .on_hover_text(format!("Remove the variable {name}"))
+                    .accessible_name(format!("Remove the variable {name}"))
                     .clicked()
                 {
                     let mut left = rows.clone();

@@ -20,6 +20,7 @@ pub(super) fn rule_buttons_ui(
         if ui
             .add_enabled(removable, egui::Button::new("🗑").small())
             .on_hover_text("Remove")
+            .accessible_name(format!("Remove rule {}", i + 1))
             .clicked()
         {
             out = Some(Edit::RemoveRule {
@@ -31,6 +32,7 @@ pub(super) fn rule_buttons_ui(
         if ui
             .add_enabled(i + 1 < n, egui::Button::new("⬇").small())
             .on_hover_text("Move down")
+            .accessible_name(format!("Move rule {} down", i + 1))
             .clicked()
         {
             out = Some(Edit::MoveRule {
@@ -43,6 +45,7 @@ pub(super) fn rule_buttons_ui(
         if ui
             .add_enabled(i > 0, egui::Button::new("⬆").small())
             .on_hover_text("Move up")
+            .accessible_name(format!("Move rule {} up", i + 1))
             .clicked()
         {
             out = Some(Edit::MoveRule {

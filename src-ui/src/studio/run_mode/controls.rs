@@ -6,6 +6,7 @@ use super::details::{PRETTY_EXEC_OUTPUT, json_view};
 use super::format::elapsed;
 use super::{RunAction, RunMode};
 use crate::studio::action::{Action, Actions};
+use crate::studio::commands::UiCommand;
 use crate::studio::problems::count;
 use crate::studio::session::Session;
 use crate::studio::theme;
@@ -415,6 +416,7 @@ impl RunMode {
                 if ui
                     .small_button("✖")
                     .on_hover_text(format!("Clear the breakpoint on {name}"))
+                    .accessible_name(format!("Clear the breakpoint on {name}"))
                     .clicked()
                 {
                     remove = Some(name.clone());
@@ -446,6 +448,14 @@ impl RunMode {
                         .desired_width(f32::INFINITY),
                 )
                 .labelled_by(label.id);
+                let choose = UiCommand::ChooseReplayHistory;
+                if ui
+                    .button(choose.label())
+                    .on_hover_text(choose.tooltip())
+                    .clicked()
+                {
+                    actions.push(Action::Command(choose));
+                }
                 if ui
                     .add_enabled(
                         !self.replay_path.trim().is_empty(),

@@ -318,6 +318,11 @@ impl RunMode {
         text.clone_into(&mut self.input);
     }
 
+    /// The replay field's text: the path of a history to replay.
+    pub fn replay_path(&self) -> &str {
+        &self.replay_path
+    }
+
     /// Sets the path of a history to replay (as the field would).
     pub fn set_replay_path(&mut self, path: &str) {
         path.clone_into(&mut self.replay_path);

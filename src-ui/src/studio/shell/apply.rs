@@ -156,6 +156,10 @@ impl StudioApp {
                 let path = self.suggested_image_path("png");
                 self.ask_path(ui.ctx(), PathPurpose::ExportPng, path);
             }
+            UiCommand::ChooseReplayHistory => {
+                let suggestion = self.suggested_replay_path();
+                self.ask_path(ui.ctx(), PathPurpose::ReplayHistory, suggestion);
+            }
             UiCommand::Undo => self.undo_redo(true),
             UiCommand::Redo => self.undo_redo(false),
             UiCommand::Delete => self.delete_selection(),

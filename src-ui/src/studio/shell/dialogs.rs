@@ -4,10 +4,9 @@
 
 use super::files::Pending;
 use super::{Mode, StudioApp};
+use crate::studio::file_browser::{FileBrowser, add_recent_folder};
 use crate::studio::file_picker::{FileRequest, NativeDialog, Outcome};
-use crate::studio::files_ui::{
-    self, ChangedChoice, DialogAnswer, PathDialog, PathPurpose, UnsavedChoice,
-};
+use crate::studio::files_ui::{self, ChangedChoice, DialogAnswer, PathPurpose, UnsavedChoice};
 use egui::Ui;
 use std::path::{Path, PathBuf};
 use stepcraft::{Document, Format};
@@ -15,7 +14,7 @@ use stepcraft::{Document, Format};
 /// A dialog on top of the window.
 #[derive(Debug)]
 pub(super) enum Dialog {
-    Path(PathDialog),
+    Path(FileBrowser),
     /// A native dialog open on its own thread.
     Native(NativeDialog),
     Unsaved(Pending),
@@ -61,11 +60,13 @@ impl StudioApp {
                     }
                 }
             }
-            Dialog::Path(mut d) => match d.ui(ui, &self.settings.recent) {
-                DialogAnswer::Open => self.dialog = Some(Dialog::Path(d)),
-                DialogAnswer::Cancelled => self.after_save = None,
-                DialogAnswer::Done(path) => self.path_chosen(ui, d.purpose, &path),
-            },
+            Dialog::Path(mut d) => {
+                match d.ui(ui, &self.settings.recent, &self.settings.recent_folders) {
+                    DialogAnswer::Open => self.dialog = Some(Dialog::Path(d)),
+                    DialogAnswer::Cancelled => self.after_save = None,
+                    DialogAnswer::Done(path) => self.path_chosen(ui, d.purpose, &path),
+                }
+            }
             Dialog::Native(d) => match d.poll() {
                 Outcome::Waiting => {
                     match files_ui::waiting_ui(ui, d.purpose()) {
@@ -73,10 +74,7 @@ impl StudioApp {
                         // Stop waiting; whatever the native dialog answers later is dropped.
                         DialogAnswer::Cancelled => self.after_save = None,
                         DialogAnswer::Done(()) => {
-                            self.dialog = Some(Dialog::Path(PathDialog::new(
-                                d.purpose(),
-                                d.suggestion().to_owned(),
-                            )));
+                            self.dialog = Some(self.file_browser(d.purpose(), d.suggestion()));
                         }
                     }
                     ui.ctx()
@@ -88,10 +86,7 @@ impl StudioApp {
                         Outcome::Unavailable => {
                             // No dialog appeared: the in-app one now, and from now on.
                             self.picker = None;
-                            self.dialog = Some(Dialog::Path(PathDialog::new(
-                                d.purpose(),
-                                d.suggestion().to_owned(),
-                            )));
+                            self.dialog = Some(self.file_browser(d.purpose(), d.suggestion()));
                         }
                         Outcome::Cancelled | Outcome::Waiting => self.after_save = None,
                     }
@@ -191,6 +186,9 @@ impl StudioApp {
 
     /// Acts on a path chosen in a file dialog.
     pub(super) fn path_chosen(&mut self, ui: &Ui, purpose: PathPurpose, path: &Path) {
+        if let Some(folder) = path.parent().filter(|f| f.is_dir()) {
+            add_recent_folder(&mut self.settings.recent_folders, folder);
+        }
         match purpose {
             PathPurpose::Open => self.load_path(path),
             PathPurpose::SaveAs => {
@@ -201,6 +199,7 @@ impl StudioApp {
             PathPurpose::ExportHistory => self.export_history_to(path),
             PathPurpose::ExportImage => self.export_image_to(path),
             PathPurpose::ExportPng => self.export_png_to(path),
+            PathPurpose::ReplayHistory => self.run.set_replay_path(&path.display().to_string()),
         }
     }
 
@@ -219,8 +218,17 @@ impl StudioApp {
                 suggestion,
                 ctx,
             )),
-            None => Dialog::Path(PathDialog::new(purpose, suggestion)),
+            None => self.file_browser(purpose, &suggestion),
         });
+    }
+
+    /// The in-app file browser for `purpose`, starting from `suggestion`.
+    fn file_browser(&self, purpose: PathPurpose, suggestion: &str) -> Dialog {
+        Dialog::Path(FileBrowser::new(
+            purpose,
+            suggestion,
+            &self.settings.recent_folders,
+        ))
     }
 
     /// Handles the window's close button: asks first when there is unsaved work.

@@ -256,11 +256,13 @@ impl StudioApp {
                 self.run.replay_events(name, events.to_vec());
             }
             Pending::Open(None) => {
+                // The open file's folder, else the latest recent file's.
                 let folder = self
-                    .settings
-                    .recent
-                    .first()
-                    .and_then(|p| p.parent())
+                    .session
+                    .path()
+                    .or_else(|| self.settings.recent.first().map(PathBuf::as_path))
+                    .and_then(Path::parent)
+                    .filter(|p| !p.as_os_str().is_empty())
                     .map(|p| format!("{}/", p.display()))
                     .unwrap_or_default();
                 self.ask_path(ctx, PathPurpose::Open, folder);
@@ -435,6 +437,21 @@ impl StudioApp {
             .unwrap_or(&base);
         let base = base.strip_suffix(".asl").unwrap_or(base);
         format!("{base}.history.json")
+    }
+
+    /// Where the replay field's file dialog starts: the file typed in the field, else the
+    /// definition's folder.
+    pub(super) fn suggested_replay_path(&self) -> String {
+        let typed = self.run.replay_path().trim();
+        if !typed.is_empty() {
+            return typed.to_owned();
+        }
+        self.session
+            .path()
+            .and_then(Path::parent)
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(|p| format!("{}/", p.display()))
+            .unwrap_or_default()
     }
 
     /// What identifies the work as it is now: the document's generation and a digest of text

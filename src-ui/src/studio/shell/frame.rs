@@ -76,7 +76,7 @@ impl StudioApp {
         }
         // An undo step ends when the user is neither typing nor dragging anything (rerun's
         // undo).
-        if !ui.ctx().egui_wants_keyboard_input() && ui.ctx().dragged_id().is_none() {
+        if !ui.ctx().text_edit_focused() && ui.ctx().dragged_id().is_none() {
             self.session.seal();
             // Parameter values reach the sidecar file once typing stops, not per keystroke.
             if let Err(e) = self.session.flush_parameters() {

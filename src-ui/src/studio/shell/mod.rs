@@ -42,6 +42,8 @@ use toasts::Toast;
 pub struct Settings {
     /// Recently opened or saved files, the latest first.
     pub recent: Vec<PathBuf>,
+    /// Folders files were recently chosen in (the file browser's), the latest first.
+    pub recent_folders: Vec<PathBuf>,
     /// Whether the problems list is shown.
     pub hide_problems: bool,
 }
@@ -198,6 +200,11 @@ impl StudioApp {
     /// The session (document, history, diagnostics, graph).
     pub fn session(&self) -> &Session {
         &self.session
+    }
+
+    /// The settings kept between sessions (recent files and folders).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
     }
 
     /// The selection.
