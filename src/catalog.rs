@@ -82,6 +82,11 @@ pub enum ServiceFieldKind {
         /// The values, in the order the picker lists them.
         choices: Vec<String>,
     },
+    /// A list of objects of the same shape (EventBridge's `Entries`), each drawn with `fields`.
+    Entries {
+        /// The fields of each entry.
+        fields: Vec<ServiceField>,
+    },
     /// What the service receives (`Payload`, `Message`...): the state input, custom JSON or
     /// nothing.
     Payload {
@@ -115,7 +120,7 @@ impl PayloadMode {
 
 /// One service parameter of an action: what the inspector's form shows for it and what the
 /// validator requires.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceField {
     /// The API's parameter name, such as `FunctionName`.
     pub name: String,
@@ -198,6 +203,17 @@ impl ServiceField {
         match &self.kind {
             ServiceFieldKind::Choice { choices } if choices.is_empty() => {
                 out.push(format!("field {name}: a choice of nothing"));
+            }
+            ServiceFieldKind::Entries { fields } => {
+                if fields.is_empty() {
+                    out.push(format!("field {name}: entries of no fields"));
+                }
+                out.extend(
+                    fields
+                        .iter()
+                        .flat_map(ServiceField::problems)
+                        .map(|p| format!("{name}: {p}")),
+                );
             }
             ServiceFieldKind::Payload { modes } => {
                 let mut seen = modes.clone();

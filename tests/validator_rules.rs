@@ -2658,6 +2658,52 @@ fn duplicate_yaml_key_is_a_warning() {
 // ---- line:column ----
 
 #[test]
+fn a_missing_required_parameter_says_which_field_to_fill_and_where() {
+    let text = r#"{
+  "StartAt": "Put",
+  "States": {
+    "Put": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::dynamodb:putItem",
+      "Parameters": {
+        "TableName": ""
+      },
+      "End": true
+    }
+  }
+}"#;
+    let diags = diagnostics(text, Format::Json, None);
+    let found: Vec<(String, Option<Location>, &str)> = diags
+        .iter()
+        .filter(|d| d.code == Code::RequiredParameter)
+        .map(|d| (d.pointer.to_string(), d.location, d.message.as_str()))
+        .collect();
+    assert_eq!(found.len(), 2, "{}", describe(&diags));
+    // The missing Item at the Parameters object, the empty TableName at its value.
+    assert_eq!(found[0].0, "/States/Put/Parameters");
+    assert_eq!(found[0].1, Some(Location { line: 7, column: 7 }));
+    assert!(
+        found[0].2.starts_with(
+            "The field 'Item' is required by Amazon DynamoDB PutItem but is missing: fill in Item."
+        ),
+        "{}",
+        found[0].2
+    );
+    assert_eq!(found[1].0, "/States/Put/Parameters/TableName");
+    assert_eq!(found[1].1, Some(Location { line: 8, column: 9 }));
+    assert!(
+        found[1].2.contains("'TableName' is required"),
+        "{}",
+        found[1].2
+    );
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.code != Code::RequiredParameter || d.is_error())
+    );
+}
+
+#[test]
 fn json_diagnostics_point_at_the_key_line_and_column() {
     let text = r#"{
   "StartAt": "A",

@@ -290,3 +290,55 @@ fn a_jsonata_task_edits_its_arguments() {
         json!({})
     );
 }
+
+#[test]
+fn eventbridge_entries_are_forms_of_their_own() {
+    let definition = json!({"StartAt": "Send", "States": {"Send": {"Type": "Task",
+        "Resource": "arn:aws:states:::events:putEvents",
+        "Parameters": {"Entries": [{"Detail.$": "$", "DetailType": "", "EventBusName": "default", "Source": ""}]},
+        "End": true}}});
+    let mut harness = studio_on(&definition, "Send");
+    harness.get_by_label("Entry 1");
+    retype(&mut harness, "Source", "com.example.orders");
+    assert_eq!(
+        payload(&harness, "Send", "Parameters")["Entries"][0]["Source"],
+        "com.example.orders"
+    );
+    harness.get_by_label("➕ Add entry to Entries").click();
+    harness.run();
+    let entries = payload(&harness, "Send", "Parameters")["Entries"].clone();
+    assert_eq!(
+        entries[1],
+        json!({"Source": "", "DetailType": "", "Detail.$": "$", "EventBusName": ""})
+    );
+    harness.get_by_label("Entry 2");
+    harness.get_by_label("Remove entry 1").click();
+    harness.run();
+    let entries = payload(&harness, "Send", "Parameters")["Entries"].clone();
+    assert_eq!(entries.as_array().map(Vec::len), Some(1));
+    assert_eq!(entries[0]["Source"], "");
+}
+
+#[test]
+fn waiting_for_a_callback_without_the_task_token_is_pointed_out() {
+    let mut harness = studio_on(&lambda(), "Invoke");
+    assert!(
+        harness
+            .query_by_label_contains("pass the task token")
+            .is_none()
+    );
+    let combos: Vec<_> = harness
+        .query_all_by_role_and_label(Role::ComboBox, "Integration pattern")
+        .collect();
+    combos[combos.len() - 1].click();
+    harness.run();
+    harness
+        .get_by_label("Wait for callback (.waitForTaskToken)")
+        .click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("pass the task token")
+            .is_some()
+    );
+}

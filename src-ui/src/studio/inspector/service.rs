@@ -10,10 +10,12 @@ use super::{Frame, Inspector, StateCtx};
 use crate::studio::theme;
 use egui::{RichText, Ui};
 use serde_json::{Map, Value, json};
-use stepcraft::catalog::{Action, FieldValue, PayloadMode, ServiceField, ServiceFieldKind};
+use stepcraft::catalog::{
+    Action, FieldValue, Integration, PayloadMode, ServiceField, ServiceFieldKind,
+};
 use stepcraft::edit::Edit;
 use stepcraft::model::QueryLanguage;
-use stepcraft::{Code, Pointer};
+use stepcraft::{Code, Pointer, Severity};
 
 /// The DynamoDB attribute types a row offers, as DynamoDB JSON names them.
 const ATTRIBUTE_TYPES: [&str; 10] = ["S", "N", "BOOL", "NULL", "M", "L", "SS", "NS", "B", "BS"];
@@ -79,6 +81,16 @@ fn is_state_input(language: QueryLanguage, value: FieldValue<'_>) -> bool {
     }
 }
 
+/// Whether a payload passes the task token somewhere.
+fn mentions_task_token(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains("Task.Token"),
+        Value::Array(items) => items.iter().any(mentions_task_token),
+        Value::Object(obj) => obj.values().any(mentions_task_token),
+        _ => false,
+    }
+}
+
 /// The payload mode a field's value is in.
 fn payload_mode(language: QueryLanguage, value: FieldValue<'_>) -> PayloadMode {
     if is_state_input(language, value) {
@@ -120,6 +132,19 @@ impl Inspector {
                 .response
                 .accessible_name("Integration pattern");
         });
+        let waits = current.is_some_and(|c| c.pattern == Integration::WaitForTaskToken);
+        let payload = s.obj.get(payload_key(s.language));
+        if waits && !payload.is_some_and(mentions_task_token) {
+            ui.colored_label(
+                theme::severity_color(Severity::Warning),
+                RichText::new(
+                    "Waiting for a callback: pass the task token ($$.Task.Token, or \
+                     $states.context.Task.Token in JSONata) in the payload, so the worker can \
+                     answer.",
+                )
+                .small(),
+            );
+        }
     }
 
     /// The Task's payload as the action's form, or as raw JSON.
@@ -188,18 +213,98 @@ impl Inspector {
             ui.add_space(2.0);
             self.service_field_ui(ui, f, s, &at, obj, field);
         }
-        // Keys the form does not know: shown and editable as they are.
+        self.others_ui(ui, f, &at, obj, &action.form);
+    }
+
+    /// The keys of `obj` at `at` that `fields` do not name, shown and editable as they are.
+    fn others_ui(
+        &mut self,
+        ui: &mut Ui,
+        f: &mut Frame<'_>,
+        at: &Pointer,
+        obj: &Map<String, Value>,
+        fields: &[ServiceField],
+    ) {
         let known = |k: &str| {
             let base = k.strip_suffix(".$").unwrap_or(k);
-            action.form.iter().any(|field| field.name == base)
+            fields.iter().any(|field| field.name == base)
         };
         let others: Vec<&String> = obj.keys().filter(|k| !known(k)).collect();
         if !others.is_empty() {
             ui.add_space(4.0);
             ui.label(RichText::new("Other parameters").strong());
             for k in others {
-                self.field_ui(ui, f, k, &at, k, obj.get(k), Kind::Json);
+                self.field_ui(ui, f, k, at, k, obj.get(k), Kind::Json);
             }
+        }
+    }
+
+    /// A list of entries (at `list`), each an object drawn with `fields`; add and remove.
+    fn entries_ui(
+        &mut self,
+        ui: &mut Ui,
+        f: &mut Frame<'_>,
+        s: &StateCtx<'_>,
+        list: &Pointer,
+        items: &[Value],
+        fields: &[ServiceField],
+    ) {
+        let (object, name) = (list.parent(), list.tokens().last().unwrap_or_default());
+        for (i, item) in items.iter().enumerate() {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(format!("Entry {}", i + 1)).strong());
+                    let what = format!("Remove entry {}", i + 1);
+                    if ui
+                        .small_button("🗑")
+                        .on_hover_text(&what)
+                        .accessible_name(&what)
+                        .clicked()
+                    {
+                        let mut rest = items.to_vec();
+                        rest.remove(i);
+                        f.edit(set(&object, &name, Some(Value::Array(rest))));
+                    }
+                });
+                match item.as_object() {
+                    Some(entry) => {
+                        let at = list.index(i);
+                        for field in fields {
+                            self.service_field_ui(ui, f, s, &at, entry, field);
+                        }
+                        self.others_ui(ui, f, &at, entry, fields);
+                    }
+                    None => {
+                        ui.label(RichText::new("Not an object: edit it as Raw JSON.").weak());
+                    }
+                }
+            });
+        }
+        if ui.small_button(format!("➕ Add entry to {name}")).clicked() {
+            let jsonata = s.language == QueryLanguage::Jsonata;
+            let entry: Map<String, Value> = fields
+                .iter()
+                .filter_map(|field| match &field.kind {
+                    ServiceFieldKind::Text | ServiceFieldKind::NameOrArn => {
+                        Some((field.name.clone(), Value::from("")))
+                    }
+                    ServiceFieldKind::Payload { modes } => match (modes.first(), jsonata) {
+                        (Some(PayloadMode::StateInput), false) => {
+                            Some((format!("{}.$", field.name), Value::from("$")))
+                        }
+                        (Some(PayloadMode::StateInput), true) => {
+                            Some((field.name.clone(), Value::from("{% $states.input %}")))
+                        }
+                        (Some(PayloadMode::Custom), _) => Some((field.name.clone(), json!({}))),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect();
+            let mut more = items.to_vec();
+            more.push(Value::Object(entry));
+            f.edit(set(&object, &name, Some(Value::Array(more))));
         }
     }
 
@@ -326,6 +431,16 @@ impl Inspector {
                 });
                 if mode == PayloadMode::Custom {
                     self.slot_ui(ui, f, at, name, value, &label, Kind::Json);
+                }
+            }
+            ServiceFieldKind::Entries { fields } => {
+                ui.label(&label).on_hover_text(&field.help);
+                match value {
+                    FieldValue::Literal(Value::Array(items)) => {
+                        self.entries_ui(ui, f, s, &at.key(name), items, fields);
+                    }
+                    FieldValue::Missing => self.entries_ui(ui, f, s, &at.key(name), &[], fields),
+                    _ => self.slot_ui(ui, f, at, name, value, &label, Kind::Json),
                 }
             }
             ServiceFieldKind::AttributeValues => {
