@@ -64,6 +64,173 @@ pub struct IntegrationSpec {
     pub parameters: Option<Value>,
 }
 
+/// How a service field's value is edited, as the inspector's form draws it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ServiceFieldKind {
+    /// A string.
+    Text,
+    /// A resource's name or ARN, typed or taken from the state input (`Name.$` in JSONPath).
+    NameOrArn,
+    /// Any JSON value (numbers, booleans, objects, lists).
+    Json,
+    /// DynamoDB attribute values (`Key`, `Item`, `ExpressionAttributeValues`): name and typed
+    /// value rows in DynamoDB JSON, `{"id": {"S": "..."}}`.
+    AttributeValues,
+    /// One of a few strings.
+    Choice {
+        /// The values, in the order the picker lists them.
+        choices: Vec<String>,
+    },
+    /// A list of objects of the same shape (EventBridge's `Entries`), each drawn with `fields`.
+    Entries {
+        /// The fields of each entry.
+        fields: Vec<ServiceField>,
+    },
+    /// What the service receives (`Payload`, `Message`...): the state input, custom JSON or
+    /// nothing.
+    Payload {
+        /// The modes offered, the first being a new field's.
+        modes: Vec<PayloadMode>,
+    },
+}
+
+/// Where a payload-like field's value comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PayloadMode {
+    /// The whole state input (`"Payload.$": "$"`, or `{% $states.input %}` in JSONata).
+    StateInput,
+    /// JSON written out (which may hold paths and placeholders of its own).
+    Custom,
+    /// No field at all.
+    None,
+}
+
+impl PayloadMode {
+    /// Its label on the picker.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::StateInput => "The state input",
+            Self::Custom => "Custom JSON",
+            Self::None => "None",
+        }
+    }
+}
+
+/// One service parameter of an action: what the inspector's form shows for it and what the
+/// validator requires.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceField {
+    /// The API's parameter name, such as `FunctionName`.
+    pub name: String,
+    /// Its label on the form.
+    pub label: String,
+    /// How it is edited.
+    #[serde(flatten)]
+    pub kind: ServiceFieldKind,
+    /// Whether the API requires it (from the service's API reference).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    /// Other parameters that fill the requirement instead (SNS's `TargetArn`, `PhoneNumber`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub either: Vec<String>,
+    /// One or two sentences on what to enter.
+    pub help: String,
+}
+
+/// What a payload template holds for one field.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FieldValue<'v> {
+    /// `Name`: a value written out (a JSONata `{% %}` string counts as one).
+    Literal(&'v Value),
+    /// `Name.$`: a path or intrinsic function evaluated at run time.
+    Path(&'v Value),
+    /// Neither.
+    Missing,
+}
+
+impl<'v> FieldValue<'v> {
+    /// `name` or `name.$` in `payload`.
+    pub fn of(payload: &'v Map<String, Value>, name: &str) -> Self {
+        if let Some(v) = payload.get(&format!("{name}.$")) {
+            Self::Path(v)
+        } else if let Some(v) = payload.get(name) {
+            Self::Literal(v)
+        } else {
+            Self::Missing
+        }
+    }
+
+    /// Whether it gives the service a value: a path, a placeholder or anything but `""`,
+    /// `null`, `{}` and `[]`.
+    pub fn is_filled(self) -> bool {
+        match self {
+            Self::Missing => false,
+            Self::Path(v) | Self::Literal(v) => !is_empty_value(v),
+        }
+    }
+}
+
+fn is_empty_value(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+impl ServiceField {
+    /// Whether `payload` fills the field, itself or through one of its `either` alternatives.
+    pub fn is_filled(&self, payload: &Map<String, Value>) -> bool {
+        std::iter::once(&self.name)
+            .chain(&self.either)
+            .any(|n| FieldValue::of(payload, n).is_filled())
+    }
+
+    /// What is wrong with the field's description, if anything.
+    fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let name = &self.name;
+        if name.is_empty() || name.ends_with(".$") || name.contains(char::is_whitespace) {
+            out.push(format!("field \"{name}\": a parameter name, without .$"));
+        }
+        if self.label.trim().is_empty() || self.help.trim().is_empty() {
+            out.push(format!("field {name}: needs a label and help"));
+        }
+        match &self.kind {
+            ServiceFieldKind::Choice { choices } if choices.is_empty() => {
+                out.push(format!("field {name}: a choice of nothing"));
+            }
+            ServiceFieldKind::Entries { fields } => {
+                if fields.is_empty() {
+                    out.push(format!("field {name}: entries of no fields"));
+                }
+                out.extend(
+                    fields
+                        .iter()
+                        .flat_map(ServiceField::problems)
+                        .map(|p| format!("{name}: {p}")),
+                );
+            }
+            ServiceFieldKind::Payload { modes } => {
+                let mut seen = modes.clone();
+                seen.dedup();
+                if modes.is_empty() || seen.len() != modes.len() {
+                    out.push(format!("field {name}: payload modes empty or repeated"));
+                }
+                if self.required && modes.contains(&PayloadMode::None) {
+                    out.push(format!("field {name}: required, yet \"none\" is offered"));
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
 /// An AWS service integration: what the Actions tab lists.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Action {
@@ -98,6 +265,9 @@ pub struct Action {
     /// The AWS documentation page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_url: Option<String>,
+    /// The service parameters the inspector's form shows, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub form: Vec<ServiceField>,
 }
 
 impl Action {
@@ -160,6 +330,42 @@ impl Action {
         }
         state.insert("End".into(), Value::Bool(true));
         Some(Value::Object(state))
+    }
+
+    /// The parameters template of `pattern`: its own, else the action's.
+    fn template(&self, pattern: Integration) -> Option<&Value> {
+        self.integration(pattern)
+            .and_then(|s| s.parameters.as_ref())
+            .or(self.parameters.as_ref())
+    }
+
+    /// What is wrong with the action's form, if anything: fields well formed and named once,
+    /// and every pattern's default parameters holding each required field (empty, `""`, is
+    /// fine: the validator then asks for it; left out is not).
+    pub fn form_problems(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.form.iter().flat_map(ServiceField::problems).collect();
+        let mut names: Vec<&str> = self.form.iter().map(|f| f.name.as_str()).collect();
+        names.sort_unstable();
+        if names.windows(2).any(|w| w[0] == w[1]) {
+            out.push("a field is listed twice".to_owned());
+        }
+        for spec in &self.integrations {
+            let template = self.template(spec.pattern).and_then(Value::as_object);
+            for field in self.form.iter().filter(|f| f.required) {
+                let present = template.is_some_and(|t| {
+                    std::iter::once(&field.name)
+                        .chain(&field.either)
+                        .any(|n| FieldValue::of(t, n) != FieldValue::Missing)
+                });
+                if !present {
+                    out.push(format!(
+                        "{:?}: the default parameters leave out the required {}",
+                        spec.pattern, field.name
+                    ));
+                }
+            }
+        }
+        out
     }
 
     /// The Task state for the default pattern.
@@ -320,6 +526,12 @@ pub enum CatalogError {
     },
 }
 
+/// The bundled catalog, read once (the validator's required parameters).
+pub fn bundled() -> &'static Catalog {
+    static BUNDLED: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+    BUNDLED.get_or_init(Catalog::bundled)
+}
+
 /// Everything the states browser offers.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct Catalog {
@@ -477,6 +689,16 @@ impl Catalog {
     /// An action by id.
     pub fn action(&self, id: &str) -> Option<&Action> {
         self.actions.iter().find(|a| a.id == id)
+    }
+
+    /// The action one of whose patterns has `resource` as its ARN, and that pattern.
+    pub fn action_for_resource(&self, resource: &str) -> Option<(&Action, Integration)> {
+        self.actions.iter().find_map(|a| {
+            a.integrations
+                .iter()
+                .find(|i| i.resource == resource)
+                .map(|i| (a, i.pattern))
+        })
     }
 
     /// A flow state by id.

@@ -150,6 +150,11 @@ codes! {
     NotAllowedInWorkflowType = "NOT_ALLOWED_IN_WORKFLOW_TYPE", Error;
     /// A Task resource is not a valid ARN.
     InvalidResource = "INVALID_RESOURCE", Error;
+    /// A required parameter of an optimized service integration (Lambda's `FunctionName`,
+    /// DynamoDB's `TableName`...) is missing or empty. AWS's ValidateStateMachineDefinition
+    /// reports a missing one under this code name; an empty one (`""`) only fails at run time,
+    /// and is reported here too so that a new state's blanks are not called valid.
+    RequiredParameter = "SCHEMA_VALIDATION_FAILED", Error;
     /// The definition holds deploy-time `${...}` placeholders (listed once, with their pointers).
     Placeholders = "PLACEHOLDERS", Info;
     /// A substitution value cannot stand where its placeholder is (a bare placeholder whose value

@@ -472,7 +472,7 @@ fn an_http_error_status_is_retried_then_caught() {
         "StartAt": "Call",
         "States": {
             "Call": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
-                "Parameters": {"ApiEndpoint": format!("{base}/fail"), "Method": "GET"},
+                "Parameters": {"ApiEndpoint": format!("{base}/fail"), "Method": "GET", "Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/shop/0000"}},
                 "Retry": [{"ErrorEquals": ["States.Http.StatusCode.500"], "MaxAttempts": 1, "IntervalSeconds": 1}],
                 "Catch": [{"ErrorEquals": ["States.Http.StatusCode.500"], "Next": "Down"}],
                 "End": true},
@@ -494,7 +494,7 @@ fn without_http_allowed_an_http_task_is_not_sent_and_says_how_to_allow_it() {
     let definition = json!({
         "StartAt": "Call",
         "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
-            "Parameters": {"ApiEndpoint": "http://127.0.0.1:9/never", "Method": "GET"}, "End": true}}
+            "Parameters": {"ApiEndpoint": "http://127.0.0.1:9/never", "Method": "GET", "Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/shop/0000"}}, "End": true}}
     });
     let exec = run(&definition, json!({}), &b);
     let Status::Failed { error, cause } = exec.status() else {
@@ -722,7 +722,7 @@ fn an_http_request_nobody_answers_fails_with_a_socket_error() {
     let definition = json!({
         "StartAt": "Call",
         "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
-            "Parameters": {"ApiEndpoint": format!("http://127.0.0.1:{port}/x"), "Method": "GET"},
+            "Parameters": {"ApiEndpoint": format!("http://127.0.0.1:{port}/x"), "Method": "GET", "Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/shop/0000"}},
             "Catch": [{"ErrorEquals": ["States.Http.Socket"], "Next": "Down"}], "End": true},
             "Down": {"Type": "Pass", "End": true}}
     });

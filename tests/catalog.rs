@@ -2,9 +2,9 @@
 //! types, and resource ARNs are well formed.
 
 use serde_json::{Value, json};
-use stepcraft::catalog::{Catalog, Entry, FlowState, Integration, Tab};
+use stepcraft::catalog::{Catalog, Entry, FlowState, Integration, ServiceFieldKind, Tab};
 use stepcraft::edit::{Edit, InsertPoint, StateRef, Via};
-use stepcraft::{Document, Format, validate};
+use stepcraft::{Code, Document, Format, validate};
 
 /// A definition `First -> Last -> end` to insert into.
 fn minimal() -> Value {
@@ -17,12 +17,16 @@ fn minimal() -> Value {
     })
 }
 
-/// The error diagnostics of a definition, rendered for an assertion message.
+/// The error diagnostics of a definition, rendered for an assertion message; a required
+/// parameter a catalog entry leaves visibly blank (`""`, for the user to fill in) is not one.
 fn errors(value: &Value) -> Vec<String> {
     let doc = Document::from_value(value.clone(), Format::Json);
     validate::validate(&doc, &validate::Options::default())
         .into_iter()
         .filter(stepcraft::Diagnostic::is_error)
+        .filter(|d| {
+            !(d.code == Code::RequiredParameter && d.pointer.resolve(value) == Some(&json!("")))
+        })
         .map(|d| format!("{} at {}: {}", d.code.as_str(), d.pointer, d.message))
         .collect()
 }
@@ -302,4 +306,70 @@ fn load_reads_a_user_catalog_and_extends_the_bundled_one() {
     std::fs::write(patterns.join("broken.json"), "{").expect("write");
     assert!(Catalog::load(&dir).is_err());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn every_action_has_a_well_formed_form() {
+    let catalog = Catalog::bundled();
+    for action in &catalog.actions {
+        let custom = action
+            .integrations
+            .iter()
+            .all(|i| !i.resource.starts_with("arn:aws:states:::"));
+        // An activity's parameters are whatever its worker reads: no form.
+        assert_eq!(action.form.is_empty(), custom, "{}", action.id);
+        assert_eq!(
+            action.form_problems(),
+            Vec::<String>::new(),
+            "{}",
+            action.id
+        );
+    }
+    // A form naming a field twice, a required field left out of the defaults and a choice of
+    // nothing are all caught.
+    let mut broken = catalog.action("lambda.invoke").expect("bundled").clone();
+    broken.form.push(broken.form[0].clone());
+    if let Some(Value::Object(p)) = &mut broken.parameters {
+        p.remove("FunctionName");
+    }
+    broken.form[2].kind = ServiceFieldKind::Choice { choices: vec![] };
+    let problems = broken.form_problems().join("\n");
+    for expected in [
+        "listed twice",
+        "leave out the required FunctionName",
+        "InvocationType: a choice of nothing",
+    ] {
+        assert!(problems.contains(expected), "{expected} in {problems}");
+    }
+}
+
+#[test]
+fn a_new_service_state_shows_its_blanks_as_problems() {
+    let catalog = Catalog::bundled();
+    let mut value = minimal();
+    let lambda = catalog.action("lambda.invoke").expect("bundled");
+    Edit::InsertState {
+        at: InsertPoint::edge(StateRef::top("First"), Via::Next),
+        name: "Invoke".into(),
+        state: lambda.default_state_json(),
+    }
+    .apply(&mut value)
+    .expect("inserts");
+    let doc = Document::from_value(value.clone(), Format::Json);
+    let diags = validate::validate(&doc, &validate::Options::default());
+    let blanks: Vec<String> = diags
+        .iter()
+        .filter(|d| d.code == Code::RequiredParameter)
+        .map(|d| d.pointer.to_string())
+        .collect();
+    assert_eq!(blanks, ["/States/Invoke/Parameters/FunctionName"]);
+    // Filled in, it is valid.
+    value["States"]["Invoke"]["Parameters"]["FunctionName"] = json!("work");
+    assert_eq!(errors(&value), Vec::<String>::new());
+    let doc = Document::from_value(value, Format::Json);
+    assert!(
+        validate::validate(&doc, &validate::Options::default())
+            .iter()
+            .all(|d| d.code != Code::RequiredParameter)
+    );
 }

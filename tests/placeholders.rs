@@ -63,7 +63,7 @@ fn rows() -> Vec<Row> {
         // Placeholders where numbers go: quoted, and bare (not JSON until substituted).
         row("quoted number", one_state(r#""Type": "Wait", "Seconds": "${WaitSeconds}", "End": true"#), &["WaitSeconds"]),
         row("bare number", one_state(r#""Type": "Wait", "Seconds": ${WaitSeconds}, "End": true"#), &["WaitSeconds"]),
-        row("bare timeouts are not compared", one_state(&format!(r#"{LAMBDA}, "TimeoutSeconds": ${{Timeout}}, "HeartbeatSeconds": ${{Heartbeat}}, "End": true"#)), &["Timeout", "Heartbeat"]),
+        row("bare timeouts are not compared", one_state(&format!(r#"{LAMBDA}, "Parameters": {{"FunctionName": "f"}}, "TimeoutSeconds": ${{Timeout}}, "HeartbeatSeconds": ${{Heartbeat}}, "End": true"#)), &["Timeout", "Heartbeat"]),
         row("bare MaxConcurrency", one_state(r#""Type": "Map", "MaxConcurrency": ${Concurrency}, "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true"#), &["Concurrency"]),
         row("bare object", one_state(r#""Type": "Pass", "Result": ${Defaults}, "End": true"#), &["Defaults"]),
         // Nested in arrays.
@@ -93,7 +93,7 @@ fn rows() -> Vec<Row> {
         row("substituted number out of range", one_state(r#""Type": "Map", "MaxConcurrency": ${Concurrency}, "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true"#), &["Concurrency"])
             .with(&[("Concurrency", "-1")])
             .expect(&[("INVALID_VALUE", "/States/S/MaxConcurrency")]),
-        row("substituted heartbeat above timeout", one_state(&format!(r#"{LAMBDA}, "TimeoutSeconds": ${{Timeout}}, "HeartbeatSeconds": ${{Heartbeat}}, "End": true"#)), &["Timeout", "Heartbeat"])
+        row("substituted heartbeat above timeout", one_state(&format!(r#"{LAMBDA}, "Parameters": {{"FunctionName": "f"}}, "TimeoutSeconds": ${{Timeout}}, "HeartbeatSeconds": ${{Heartbeat}}, "End": true"#)), &["Timeout", "Heartbeat"])
             .with(&[("Timeout", "10"), ("Heartbeat", "20")])
             .expect(&[("HEARTBEAT_NOT_BELOW_TIMEOUT", "/States/S/HeartbeatSeconds")]),
         row("substituted bad path", one_state(r#""Type": "Pass", "InputPath": "${InputPath}", "End": true"#), &["InputPath"])

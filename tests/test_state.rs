@@ -134,7 +134,9 @@ fn an_error_a_retrier_takes_is_retriable_then_caught_once_retries_run_out() {
 #[test]
 fn an_error_nothing_handles_fails() {
     let machine = json!({"StartAt": "T", "States": {"T": {"Type": "Task",
-        "Resource": "arn:aws:states:::sqs:sendMessage", "End": true}}});
+        "Resource": "arn:aws:states:::sqs:sendMessage",
+        "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody.$": "$"},
+        "End": true}}});
     let mut request = Request::new("T", Val::from(&json!({})));
     request.mock = fails("SQS.QueueDoesNotExist", "no queue");
     let response = test_state(&setup(&machine), &request).expect("runs");

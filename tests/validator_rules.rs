@@ -101,7 +101,9 @@ fn describe(diags: &[Diagnostic]) -> String {
 // Definition builders
 // ------------------------------------------------------------------------------------------------
 
-const LAMBDA: &str = "arn:aws:states:::lambda:invoke";
+/// A Lambda function called directly (not through the optimized integration, whose required
+/// parameters have rows of their own below).
+const LAMBDA: &str = "arn:aws:lambda:us-east-1:123456789012:function:work";
 
 /// `base` with the fields of `extra` added (or replaced).
 fn with(mut base: Value, extra: Value) -> Value {
@@ -143,6 +145,30 @@ fn task(extra: Value) -> Value {
         json!({ "Type": "Task", "Resource": LAMBDA, "End": true }),
         extra,
     )
+}
+
+/// An optimized integration's `Resource` with its required `Parameters` filled in.
+fn svc(resource: &str) -> Value {
+    let action = resource
+        .trim_start_matches("arn:aws:states:::")
+        .split('.')
+        .next()
+        .unwrap_or_default();
+    let parameters = match action {
+        "http:invoke" => json!({ "ApiEndpoint": "https://example.com/", "Method": "GET",
+            "Authentication": { "ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/c/1" } }),
+        "ecs:runTask" => json!({ "TaskDefinition": "worker:1" }),
+        "sqs:sendMessage" => {
+            json!({ "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+            "MessageBody": { "TaskToken.$": "$$.Task.Token" } })
+        }
+        "states:startExecution" => {
+            json!({ "StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child" })
+        }
+        "glue:startJobRun" => json!({ "JobName": "etl" }),
+        _ => json!({}),
+    };
+    json!({ "Resource": resource, "Parameters": parameters })
 }
 
 /// A Pass state that ends, with `extra` fields.
@@ -759,7 +785,7 @@ fn cases() -> Vec<Case> {
         ),
         valid(
             "Resource as an HTTP task",
-            one(task(json!({ "Resource": "arn:aws:states:::http:invoke" }))),
+            one(task(svc("arn:aws:states:::http:invoke"))),
         ),
         case(
             "Resource missing",
@@ -2223,6 +2249,83 @@ fn cases() -> Vec<Case> {
             one(pass(json!({ "Assign": "x" }))),
             &[("WRONG_TYPE", "/States/A/Assign")],
         ),
+        // ==== service.rs ========================================================================
+
+        // ---- required parameters of optimized integrations, from the catalog's forms ----
+        valid(
+            "Lambda Invoke with a FunctionName",
+            one(task(json!({ "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": { "FunctionName": "work", "Payload.$": "$" } }))),
+        ),
+        valid(
+            "Lambda Invoke with FunctionName from the input",
+            one(task(json!({ "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": { "FunctionName.$": "$.fn" } }))),
+        ),
+        valid(
+            "Lambda Invoke with FunctionName from a placeholder",
+            one(task(json!({ "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                "Parameters": { "FunctionName": "${WorkFunction}", "Payload": { "T.$": "$$.Task.Token" } } }))),
+        ),
+        valid(
+            "JSONata Lambda Invoke with FunctionName as an expression",
+            jsonata(json!({ "A": task(json!({ "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": { "FunctionName": "{% $states.input.fn %}" } })) })),
+        ),
+        valid(
+            "JSONata Arguments as one expression are not looked into",
+            jsonata(json!({ "A": task(json!({ "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": "{% $states.input %}" })) })),
+        ),
+        valid(
+            "SNS Publish to a TargetArn instead of a TopicArn",
+            one(task(json!({ "Resource": "arn:aws:states:::sns:publish",
+                "Parameters": { "TargetArn": "arn:aws:sns:us-east-1:123456789012:endpoint/x", "Message.$": "$" } }))),
+        ),
+        valid(
+            "AWS SDK integrations are not checked",
+            one(task(json!({ "Resource": "arn:aws:states:::aws-sdk:dynamodb:query" }))),
+        ),
+        case(
+            "Lambda Invoke without Parameters",
+            one(task(json!({ "Resource": "arn:aws:states:::lambda:invoke" }))),
+            &[("SCHEMA_VALIDATION_FAILED", "/States/A")],
+        ),
+        case(
+            "Lambda Invoke with an empty FunctionName",
+            one(task(json!({ "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": { "FunctionName": "", "Payload.$": "$" } }))),
+            &[("SCHEMA_VALIDATION_FAILED", "/States/A/Parameters/FunctionName")],
+        ),
+        case(
+            "DynamoDB PutItem without an Item, with an empty TableName",
+            one(task(json!({ "Resource": "arn:aws:states:::dynamodb:putItem",
+                "Parameters": { "TableName": "" } }))),
+            &[
+                ("SCHEMA_VALIDATION_FAILED", "/States/A/Parameters"),
+                ("SCHEMA_VALIDATION_FAILED", "/States/A/Parameters/TableName"),
+            ],
+        ),
+        case(
+            "DynamoDB GetItem with an empty Key",
+            one(task(json!({ "Resource": "arn:aws:states:::dynamodb:getItem",
+                "Parameters": { "TableName": "t", "Key": {} } }))),
+            &[("SCHEMA_VALIDATION_FAILED", "/States/A/Parameters/Key")],
+        ),
+        case(
+            "JSONata Lambda Invoke without FunctionName in its Arguments",
+            jsonata(json!({ "A": task(json!({ "Resource": "arn:aws:states:::lambda:invoke",
+                "Arguments": { "Payload": "{% $states.input %}" } })) })),
+            &[("SCHEMA_VALIDATION_FAILED", "/States/A/Arguments")],
+        ),
+        case(
+            "SQS SendMessage in a Map's processor without its MessageBody",
+            one(map(json!({ "ItemProcessor": sm(json!({ "Send": task(json!({
+                "Resource": "arn:aws:states:::sqs:sendMessage",
+                "Parameters": { "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q" } })) })) }))),
+            &[("SCHEMA_VALIDATION_FAILED", "/States/A/ItemProcessor/States/Send/Parameters")],
+        ),
+
         // ==== workflow_type.rs ==================================================================
 
         // ---- Express: request-response only, no activities, no distributed Map, 5 minutes ----
@@ -2236,32 +2339,32 @@ fn cases() -> Vec<Case> {
         .express(),
         valid(
             "no workflow type: .sync is not checked",
-            one(task(json!({ "Resource": "arn:aws:states:::ecs:runTask.sync" }))),
+            one(task(svc("arn:aws:states:::ecs:runTask.sync"))),
         ),
         valid(
             "Standard: .sync, .waitForTaskToken and activities",
             sm(json!({
-                "A": { "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync", "Next": "B" },
-                "B": { "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "Next": "C" },
+                "A": then(task(svc("arn:aws:states:::ecs:runTask.sync")), "B"),
+                "B": then(task(svc("arn:aws:states:::sqs:sendMessage.waitForTaskToken")), "C"),
                 "C": task(json!({ "Resource": "arn:aws:states:us-east-1:123456789012:activity:Approve" }))
             })),
         )
         .standard(),
         case(
             "Express: .sync",
-            one(task(json!({ "Resource": "arn:aws:states:::ecs:runTask.sync" }))),
+            one(task(svc("arn:aws:states:::ecs:runTask.sync"))),
             &[("NOT_ALLOWED_IN_WORKFLOW_TYPE", "/States/A/Resource")],
         )
         .express(),
         case(
             "Express: .sync:2",
-            one(task(json!({ "Resource": "arn:aws:states:::states:startExecution.sync:2" }))),
+            one(task(svc("arn:aws:states:::states:startExecution.sync:2"))),
             &[("NOT_ALLOWED_IN_WORKFLOW_TYPE", "/States/A/Resource")],
         )
         .express(),
         case(
             "Express: .waitForTaskToken",
-            one(task(json!({ "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken" }))),
+            one(task(svc("arn:aws:states:::sqs:sendMessage.waitForTaskToken"))),
             &[("NOT_ALLOWED_IN_WORKFLOW_TYPE", "/States/A/Resource")],
         )
         .express(),
@@ -2292,8 +2395,7 @@ fn cases() -> Vec<Case> {
         case(
             "Express: .waitForTaskToken inside an inline Map and a Parallel branch",
             sm(json!({
-                "M": { "Type": "Map", "Next": "P", "ItemProcessor": sm(json!({ "Item": task(json!({
-                    "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken" })) })) },
+                "M": { "Type": "Map", "Next": "P", "ItemProcessor": sm(json!({ "Item": task(svc("arn:aws:states:::sqs:sendMessage.waitForTaskToken")) })) },
                 "P": parallel(json!([sm(json!({ "X": task(json!({
                     "Resource": "arn:aws:states:us-east-1:123456789012:activity:Approve" })) }))]))
             })),
@@ -2307,7 +2409,7 @@ fn cases() -> Vec<Case> {
         valid(
             "Standard: STANDARD children may use .sync",
             one(dmap(json!({ "ItemProcessor": with(
-                sm(json!({ "Item": task(json!({ "Resource": "arn:aws:states:::glue:startJobRun.sync" })) })),
+                sm(json!({ "Item": task(svc("arn:aws:states:::glue:startJobRun.sync")) })),
                 json!({ "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "STANDARD" } })
             ) }))),
         )
@@ -2315,7 +2417,7 @@ fn cases() -> Vec<Case> {
         case(
             "Standard: EXPRESS children cannot use .sync",
             one(dmap(json!({ "ItemProcessor": with(
-                sm(json!({ "Item": task(json!({ "Resource": "arn:aws:states:::glue:startJobRun.sync" })) })),
+                sm(json!({ "Item": task(svc("arn:aws:states:::glue:startJobRun.sync")) })),
                 json!({ "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" } })
             ) }))),
             &[("NOT_ALLOWED_IN_WORKFLOW_TYPE", "/States/A/ItemProcessor/States/Item/Resource")],
@@ -2554,6 +2656,52 @@ fn duplicate_yaml_key_is_a_warning() {
 }
 
 // ---- line:column ----
+
+#[test]
+fn a_missing_required_parameter_says_which_field_to_fill_and_where() {
+    let text = r#"{
+  "StartAt": "Put",
+  "States": {
+    "Put": {
+      "Type": "Task",
+      "Resource": "arn:aws:states:::dynamodb:putItem",
+      "Parameters": {
+        "TableName": ""
+      },
+      "End": true
+    }
+  }
+}"#;
+    let diags = diagnostics(text, Format::Json, None);
+    let found: Vec<(String, Option<Location>, &str)> = diags
+        .iter()
+        .filter(|d| d.code == Code::RequiredParameter)
+        .map(|d| (d.pointer.to_string(), d.location, d.message.as_str()))
+        .collect();
+    assert_eq!(found.len(), 2, "{}", describe(&diags));
+    // The missing Item at the Parameters object, the empty TableName at its value.
+    assert_eq!(found[0].0, "/States/Put/Parameters");
+    assert_eq!(found[0].1, Some(Location { line: 7, column: 7 }));
+    assert!(
+        found[0].2.starts_with(
+            "The field 'Item' is required by Amazon DynamoDB PutItem but is missing: fill in Item."
+        ),
+        "{}",
+        found[0].2
+    );
+    assert_eq!(found[1].0, "/States/Put/Parameters/TableName");
+    assert_eq!(found[1].1, Some(Location { line: 8, column: 9 }));
+    assert!(
+        found[1].2.contains("'TableName' is required"),
+        "{}",
+        found[1].2
+    );
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.code != Code::RequiredParameter || d.is_error())
+    );
+}
 
 #[test]
 fn json_diagnostics_point_at_the_key_line_and_column() {

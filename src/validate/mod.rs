@@ -1,12 +1,13 @@
 //! The validator: every MUST of the States Language and what AWS enforces on top, as diagnostics.
 //!
 //! Rules are grouped by what they look at: the graph of states ([`structure`]), the fields of each
-//! state ([`fields`]), Choice rules ([`choice`]), expressions ([`expr`]) and the workflow type
-//! ([`workflow_type`]). Each returns every problem it finds; none stops at the first.
+//! state ([`fields`]), Choice rules ([`choice`]), expressions ([`expr`]), the parameters of
+//! service integrations ([`service`]) and the workflow type ([`workflow_type`]). Each returns every problem it finds; none stops at the first.
 
 mod choice;
 mod expr;
 mod fields;
+mod service;
 mod structure;
 pub(crate) mod variables;
 mod workflow_type;
@@ -96,6 +97,7 @@ pub fn check(machine: &StateMachine, options: &Options, diags: &mut Diagnostics)
     fields::check(machine, diags);
     choice::check(machine, diags);
     expr::check(machine, diags);
+    service::check(machine, diags);
     variables::check(machine, diags);
     if let Some(ty) = options.workflow_type {
         workflow_type::check(machine, ty, diags);

@@ -4,6 +4,7 @@
 //! more than a text box are drawn by their own forms.
 
 use super::branches::branches_ui;
+use super::service;
 use super::widgets::names_combo;
 use super::{Frame, Inspector, StateCtx};
 use egui::{RichText, Ui};
@@ -175,7 +176,9 @@ impl Inspector {
     fn own_ui(&mut self, ui: &mut Ui, f: &mut Frame<'_>, s: &StateCtx<'_>, own: Own) {
         match own {
             IntegrationPattern => {
-                if let Some(resource) = s.obj.get("Resource").and_then(Value::as_str) {
+                if let Some(action) = service::action_of(s) {
+                    self.pattern_picker_ui(ui, f, s, action);
+                } else if let Some(resource) = s.obj.get("Resource").and_then(Value::as_str) {
                     let pattern = if resource.ends_with(".waitForTaskToken") {
                         "wait for a callback (.waitForTaskToken)"
                     } else if resource.contains(".sync") {
@@ -191,6 +194,10 @@ impl Inspector {
                 }
             }
             TaskPayload => {
+                if let Some(action) = service::action_of(s) {
+                    self.service_form_ui(ui, f, s, action);
+                    return;
+                }
                 let key = payload_key(s.language);
                 if let Some(spec) = state_field(key) {
                     // Whatever its language calls it, a Task's payload is its arguments.

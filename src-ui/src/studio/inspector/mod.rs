@@ -4,8 +4,8 @@
 //! pointer, which the undo history merges into one step.
 //!
 //! The simple forms are drawn in a loop from the field table of `stepcraft::model::fields`
-//! (`forms`); Choice rules, Retry and Catch, Parallel branches, a Wait's kind and a Map's
-//! processing mode have forms of their own, one file each.
+//! (`forms`); Choice rules, Retry and Catch, Parallel branches, a Wait's kind, a Map's
+//! processing mode and a catalog Task's service fields have forms of their own, one file each.
 
 mod branches;
 mod choice;
@@ -15,6 +15,7 @@ mod field;
 mod forms;
 mod map;
 mod name;
+mod service;
 mod variables;
 mod wait;
 mod widgets;
@@ -76,6 +77,10 @@ pub struct Inspector {
     assign_as_json: bool,
     /// Variable names being typed, by the Assign pointer and the name they had.
     assign_names: HashMap<String, String>,
+    /// A catalog Task's payload shown as raw JSON rather than the action's form.
+    payload_as_json: bool,
+    /// DynamoDB attribute names being typed, by the field's pointer and the name they had.
+    attribute_names: HashMap<String, String>,
 }
 
 /// What the forms of one frame work with.
