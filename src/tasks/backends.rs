@@ -667,7 +667,6 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Backends {
     /// Checks `config` against what the caller allows and reads its template's functions.
     pub fn new(config: BackendsConfig, consent: Consent) -> Result<Self, BackendsError> {
-        }
         let mut refused = Vec::new();
         if config.runs_processes() && !consent.processes {
             refused.extend(

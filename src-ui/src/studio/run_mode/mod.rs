@@ -11,9 +11,9 @@
 //! the texts being typed (input, callback answer, history path, filters) and what is shown,
 //! drawn by `controls`, `details`, `iterations`, `lists`, `table` and `events`.
 
-pub mod consent;
 pub mod compare;
 mod compare_view;
+pub mod consent;
 pub mod controller;
 mod controls;
 mod details;
