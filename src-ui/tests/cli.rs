@@ -66,7 +66,7 @@ fn validate_workflow_type() {
     let dir = TempDir::new("type");
     let def = dir.file(
         "cb.asl.json",
-        r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","End":true}}}"#,
+        r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"QueueUrl":"https://sqs.us-east-1.amazonaws.com/123456789012/q","MessageBody":{"token.$":"$$.Task.Token"}},"End":true}}}"#,
     );
     assert_eq!(stepcraft(&["validate", s(&def)]).status.code(), Some(0));
     let out = stepcraft(&["validate", "--type", "express", s(&def)]);

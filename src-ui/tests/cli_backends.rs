@@ -170,7 +170,8 @@ fn run_allow_http_makes_the_request_and_without_it_none_goes_out() {
     let refused = dir.write(
         "refused.asl.json",
         r#"{"StartAt": "Ping", "States": {"Ping": {"Type": "Task", "Resource": "arn:aws:states:::http:invoke",
-          "Parameters": {"ApiEndpoint": "http://127.0.0.1:9/ping", "Method": "GET"}, "End": true}}}"#,
+          "Parameters": {"ApiEndpoint": "http://127.0.0.1:9/ping", "Method": "GET",
+            "Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/shop/0000"}}, "End": true}}}"#,
     );
     let out = stepcraft(&["run", &refused]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
@@ -186,7 +187,8 @@ fn run_allow_http_makes_the_request_and_without_it_none_goes_out() {
         &json!({"StartAt": "Ping", "States": {"Ping": {"Type": "Task",
             "Resource": "arn:aws:states:::http:invoke",
             "Parameters": {"ApiEndpoint": format!("{base}/ping"), "Method": "GET",
-                "QueryParameters": {"n": "1"}},
+                "QueryParameters": {"n": "1"},
+                "Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/shop/0000"}},
             "ResultSelector": {"code.$": "$.StatusCode", "body.$": "$.ResponseBody"},
             "End": true}}})
         .to_string(),

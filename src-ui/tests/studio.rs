@@ -965,15 +965,15 @@ fn fit_shows_a_300_state_workflow_whole_with_a_minimap_and_zoom_buttons() {
     // With all of it in view there is no minimap.
     assert!(harness.query_by_label("Minimap").is_none());
     // The zoom buttons show the level and step it.
-    harness.get_by_label(&format!("{:.0}%", fitted * 100.0));
-    harness.get_by_label("+").click();
+    harness.get_by_label(&format!("Zoom {:.0}%: click for 100%", fitted * 100.0));
+    harness.get_by_label("Zoom in").click();
     harness.run();
     let zoomed = harness.state().canvas().zoom();
     assert!(
         (zoomed / fitted - 1.25).abs() < 0.01,
         "{fitted} -> {zoomed}"
     );
-    harness.get_by_label("−").click();
+    harness.get_by_label("Zoom out").click();
     harness.run();
     assert!((harness.state().canvas().zoom() - fitted).abs() < 1e-4);
 }

@@ -134,8 +134,10 @@ mod tests {
     use super::*;
     use stepcraft::{Document, Format, validate};
 
+    /// Templates leave the names of the user's own resources (a function, a topic) empty for
+    /// the user to fill in: those are reported as required parameters, and nothing else is.
     #[test]
-    fn every_template_is_a_valid_state_machine() {
+    fn every_template_is_a_valid_state_machine_once_its_resources_are_named() {
         let all = templates(&Catalog::bundled());
         assert!(all.iter().any(|t| t.group == "Examples"));
         assert!(all.iter().any(|t| t.group.starts_with("Patterns")));
@@ -144,6 +146,7 @@ mod tests {
             let errors: Vec<_> = validate::validate(&doc, &validate::Options::default())
                 .into_iter()
                 .filter(|d| d.severity == stepcraft::Severity::Error)
+                .filter(|d| d.code != stepcraft::Code::RequiredParameter)
                 .collect();
             assert!(errors.is_empty(), "{}: {errors:?}", t.name);
         }
