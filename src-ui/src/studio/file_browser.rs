@@ -445,6 +445,7 @@ impl FileBrowser {
                 answer = DialogAnswer::Done(path);
             }
             self.path_row(ui);
+            self.complete_on_tab(ui);
             ui.horizontal_top(|ui| {
                 self.places_ui(ui, recent_files, recent_folders);
                 // Space, not a separator: a vertical separator takes the row's whole height, and
@@ -496,6 +497,14 @@ impl FileBrowser {
         if ui.input_mut(|i| i.consume_key(Modifiers::ALT, Key::ArrowUp)) {
             self.up();
         }
+        None
+    }
+
+    /// Tab in the path field: completion, once the field has taken this frame's typing (a name
+    /// typed quickly arrives in the same frame as the Tab after it, and completing the text as
+    /// it was before would put the last letters after the completion).
+    fn complete_on_tab(&mut self, ui: &Ui) {
+        let field_focused = ui.memory(|m| m.has_focus(field_id()));
         if field_focused && ui.input(|i| i.key_pressed(Key::Tab) && i.modifiers.is_none()) {
             if self.complete() {
                 self.focus = true;
@@ -503,7 +512,6 @@ impl FileBrowser {
                 ui.memory_mut(|m| m.move_focus(egui::FocusDirection::Next));
             }
         }
-        None
     }
 
     fn path_row(&mut self, ui: &mut Ui) {
