@@ -243,28 +243,23 @@ impl Sfn {
 
     /// Every state machine (ListStateMachines, all pages).
     pub fn list_state_machines(&self) -> Result<Vec<StateMachineSummary>, AwsError> {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        every_page(|token| {
             let page = self
                 .block(
                     self.client
                         .list_state_machines()
                         .max_results(1000)
-                        .set_next_token(token.take())
+                        .set_next_token(token)
                         .send(),
                 )
                 .map_err(|e| AwsError::from_sdk("ListStateMachines", &e))?;
-            out.extend(page.state_machines().iter().map(|m| StateMachineSummary {
+            let items = page.state_machines().iter().map(|m| StateMachineSummary {
                 name: m.name().to_owned(),
                 arn: m.state_machine_arn().to_owned(),
                 workflow_type: m.r#type().as_str().to_owned(),
-            }));
-            match page.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-                _ => return Ok(out),
-            }
-        }
+            });
+            Ok((items.collect(), page.next_token().map(str::to_owned)))
+        })
     }
 
     /// The state machine called `name`, if there is one.
@@ -458,9 +453,7 @@ impl Sfn {
         state_machine_arn: &str,
         status: Option<&str>,
     ) -> Result<Vec<ExecutionSummary>, AwsError> {
-        let mut out = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        every_page(|token| {
             let page = self
                 .block(
                     self.client
@@ -470,22 +463,19 @@ impl Sfn {
                             status.map(|s| ExecutionStatus::from(s.to_ascii_uppercase().as_str())),
                         )
                         .max_results(1000)
-                        .set_next_token(token.take())
+                        .set_next_token(token)
                         .send(),
                 )
                 .map_err(|e| AwsError::from_sdk("ListExecutions", &e))?;
-            out.extend(page.executions().iter().map(|e| ExecutionSummary {
+            let items = page.executions().iter().map(|e| ExecutionSummary {
                 arn: e.execution_arn().to_owned(),
                 name: e.name().to_owned(),
                 status: e.status().as_str().to_owned(),
                 start: format_time(e.start_date()),
                 stop: e.stop_date().map(format_time),
-            }));
-            match page.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-                _ => return Ok(out),
-            }
-        }
+            });
+            Ok((items.collect(), page.next_token().map(str::to_owned)))
+        })
     }
 
     /// StopExecution: when it stopped.
@@ -521,9 +511,7 @@ impl Sfn {
     /// RFC 3339 text as the AWS CLI prints them.
     pub fn execution_history(&self, arn: &str) -> Result<Value, AwsError> {
         const OP: &str = "GetExecutionHistory";
-        let mut events = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
+        let events = every_page(|token| {
             let body = RawBody::default();
             let page = self
                 .block(
@@ -531,7 +519,7 @@ impl Sfn {
                         .get_execution_history()
                         .execution_arn(arn)
                         .max_results(1000)
-                        .set_next_token(token.take())
+                        .set_next_token(token)
                         .customize()
                         .interceptor(body.clone())
                         .send(),
@@ -551,14 +539,14 @@ impl Sfn {
                 message: format!("the answer is not JSON: {e}"),
                 hint: String::new(),
             })?;
-            if let Some(Value::Array(page_events)) = value.get("events") {
-                events.extend(page_events.iter().cloned().map(with_text_time));
-            }
-            match page.next_token() {
-                Some(t) if !t.is_empty() => token = Some(t.to_owned()),
-                _ => break,
-            }
-        }
+            let page_events = match value.get("events") {
+                Some(Value::Array(page_events)) => {
+                    page_events.iter().cloned().map(with_text_time).collect()
+                }
+                _ => Vec::new(),
+            };
+            Ok((page_events, page.next_token().map(str::to_owned)))
+        })?;
         Ok(json!({ "events": events }))
     }
 }
@@ -602,5 +590,22 @@ impl Intercept for RawBody {
             *kept = Some(bytes.to_vec());
         }
         Ok(())
+    }
+}
+
+/// Every page of a paginated call: `page` fetches one (given the token the previous page
+/// ended with) and returns its items and the next token; no token, or an empty one, ends it.
+fn every_page<T>(
+    mut page: impl FnMut(Option<String>) -> Result<(Vec<T>, Option<String>), AwsError>,
+) -> Result<Vec<T>, AwsError> {
+    let mut out = Vec::new();
+    let mut token = None;
+    loop {
+        let (items, next) = page(token.take())?;
+        out.extend(items);
+        match next {
+            Some(t) if !t.is_empty() => token = Some(t),
+            _ => return Ok(out),
+        }
     }
 }
