@@ -9,8 +9,7 @@ use std::sync::Arc;
 use stepcraft::tasks::backends::{Backends, BackendsConfig, BackendsError, Consent};
 use stepcraft::testing::Reach;
 
-#[path = "support/local.rs"]
-mod local;
+use crate::support::local;
 
 use local::{TempDir, output, run};
 

@@ -17,8 +17,7 @@ use stepcraft::testing::Reach;
 use stepcraft::value::Val;
 use stepcraft::{Document, Format};
 
-#[path = "support/local.rs"]
-mod local;
+use crate::support::local;
 
 use local::{TempDir, output, run};
 

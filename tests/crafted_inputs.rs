@@ -3,8 +3,7 @@
 //! little stack rather than with huge inputs. Each input stops where its table row says, with a
 //! located diagnostic, or runs. The binary gets the same table in `src-ui/tests/cli_crafted.rs`.
 
-#[path = "support/crafted.rs"]
-mod crafted;
+use crate::support::crafted;
 
 use crafted::{Expect, INPUT};
 use proptest::prelude::*;

@@ -2,7 +2,7 @@
 //! no overlapping rectangles on every example, every corpus file and a generated 500-state
 //! workflow, cycles and dangling transitions.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use stepcraft::graph::{Edge, EdgeKind, NodeId, NodeKind, ScopeGraph, WorkflowGraph};

@@ -14,8 +14,7 @@ use stepcraft::tasks::backends::{Backends, BackendsConfig, BackendsError, Consen
 use stepcraft::testing::Reach;
 use stepcraft::value::Val;
 
-#[path = "support/local.rs"]
-mod local;
+use crate::support::local;
 
 use local::{TempDir, output};
 

@@ -1,7 +1,7 @@
 //! Property tests: no input makes reading, validating or writing panic, and any JSON value
 //! survives writing and reading back in both formats.
 //!
-//! Run longer with `PROPTEST_CASES=100000 cargo test --release --test never_panics`.
+//! Run longer with `PROPTEST_CASES=100000 cargo test --release --test engine never_panics`.
 
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};

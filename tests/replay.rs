@@ -2,8 +2,7 @@
 //! the trip through GetExecutionHistory's JSON, unknown AWS event types are kept, and a replayed
 //! history gives the same state runs as the run it came from.
 
-#[path = "support/exec.rs"]
-mod exec;
+use crate::support::exec;
 
 use exec::{execute, fail, ok};
 use serde_json::{Value, json};

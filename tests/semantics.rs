@@ -9,9 +9,7 @@ use serde_json::{Value, json};
 use stepcraft::interp::Status;
 use stepcraft::tasks::TableResolver;
 
-#[path = "support/exec.rs"]
-#[allow(dead_code)]
-mod exec;
+use crate::support::exec;
 
 /// What a case must end with.
 enum Expect {

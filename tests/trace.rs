@@ -2,8 +2,7 @@
 //! cancelled), retries, Parallel branches and Map iterations, inputs and outputs, and reading
 //! event by event as the studio's Run mode does.
 
-#[path = "support/exec.rs"]
-mod exec;
+use crate::support::exec;
 
 use exec::{execute, fail, ok};
 use serde_json::{Value, json};

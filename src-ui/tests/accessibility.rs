@@ -11,7 +11,7 @@ use stepcraft_studio::app::{BUNDLED_EXAMPLE, Mode, StudioApp};
 use stepcraft_studio::studio::state::Selection;
 use support::harness;
 
-mod support;
+use crate::support;
 
 const FLOW: &str = r#"{"StartAt": "Check", "States": {
   "Check": {"Type": "Choice",

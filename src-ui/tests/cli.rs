@@ -1,6 +1,6 @@
 //! The `stepcraft` command line, run as a user runs it, on real files.
 
-mod support;
+use crate::support;
 
 use support::{TempDir, repo, s, stderr, stdout, stepcraft};
 

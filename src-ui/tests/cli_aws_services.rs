@@ -15,7 +15,7 @@
 //! token from the environment) is checked by botocore's own signer.
 #![allow(clippy::print_stderr)]
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use std::path::Path;

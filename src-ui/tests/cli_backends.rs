@@ -2,7 +2,7 @@
 //! `--allow-http`, and `stepcraft test --allow-backends` / `--backends FILE`; what each refuses
 //! without consent, and the configuration's located errors.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};

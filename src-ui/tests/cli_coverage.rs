@@ -1,6 +1,6 @@
 //! `stepcraft test --coverage` and `--coverage-json`, run as a user runs them.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::{TempDir, repo, s, stdout, stepcraft};

@@ -2,7 +2,7 @@
 //! `render` and `run` each end with an exit status (never a signal or 134, the abort of a stack
 //! overflow), and a file that cannot be read or is not valid is reported at its line:column.
 
-mod support;
+use crate::support;
 
 #[path = "../../tests/support/crafted.rs"]
 mod crafted;

@@ -6,7 +6,7 @@
 //! executing test has its own.
 #![allow(clippy::print_stderr)]
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use std::process::{Command, Output};

@@ -5,7 +5,7 @@ use serde_json::Value;
 use std::process::Command;
 use support::{TempDir, cfn_lint, repo, s, stderr, stdout, stepcraft};
 
-mod support;
+use crate::support;
 
 /// The definitions exported: bare placeholders (the SAM fixture), none (an example), YAML
 /// with plain placeholders (a copy of the corpus's human-task-reminder).

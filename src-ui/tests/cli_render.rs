@@ -1,6 +1,6 @@
 //! `stepcraft render` on real files: the SVG names every state; bad input is located.
 
-mod support;
+use crate::support;
 
 use std::path::PathBuf;
 use support::{TempDir, repo, s, stepcraft};

@@ -1,7 +1,7 @@
 //! `stepcraft run --save-case`: a run written as a test case that `stepcraft test` passes, the
 //! test file created or appended to (the earlier bytes kept).
 
-mod support;
+use crate::support;
 
 use support::{TempDir, repo, stderr, stdout, stepcraft};
 

@@ -1,7 +1,7 @@
 //! Placeholder values on the command line: `--sub`, `--subs`, `--template`, the sidecar file and
 //! template discovery, for `validate`, `run`, `render`, `test` and `fmt`, on real files.
 
-mod support;
+use crate::support;
 
 use support::{fixture, sam_copy, stderr, stdout, stepcraft};
 

@@ -5,7 +5,7 @@
 use serde_json::Value;
 use support::{TempDir, cfn_lint, repo, stderr, stdout, stepcraft};
 
-mod support;
+use crate::support;
 
 /// Copies of the templates in `tests/fixtures/templates/`, to write into.
 fn templates(name: &str) -> TempDir {

@@ -1,6 +1,6 @@
 //! `stepcraft test`, run as a user runs it.
 
-mod support;
+use crate::support;
 
 use support::{TempDir, repo, s, stderr, stdout, stepcraft};
 

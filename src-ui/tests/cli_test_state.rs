@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use support::{TempDir, stderr, stdout, stepcraft};
 
-mod support;
+use crate::support;
 
 const MACHINE: &str = r#"{
   "StartAt": "Charge",

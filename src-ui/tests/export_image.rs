@@ -6,7 +6,7 @@ use egui_kittest::kittest::Queryable;
 use stepcraft_studio::app::StudioApp;
 use support::{TempDir, harness, repo, s, stderr, stepcraft};
 
-mod support;
+use crate::support;
 
 #[test]
 fn the_graph_is_exported_as_the_svg_render_draws() {

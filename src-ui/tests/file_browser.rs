@@ -10,7 +10,7 @@ use std::path::Path;
 use stepcraft_studio::app::{Mode, StudioApp};
 use support::{TempDir, harness};
 
-mod support;
+use crate::support;
 
 const FIELD: &str = "Path of the file (JSON or YAML):";
 

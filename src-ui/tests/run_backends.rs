@@ -12,7 +12,7 @@ use stepcraft::interp::Status;
 use stepcraft_studio::app::StudioApp;
 use support::TempDir;
 
-mod support;
+use crate::support;
 
 const ORDER: &str = r#"{
   "StartAt": "Validate",

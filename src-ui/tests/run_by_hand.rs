@@ -9,7 +9,7 @@ use stepcraft::interp::Status;
 use stepcraft_studio::app::{Mode, StudioApp};
 use support::{TempDir, harness, stderr, stdout, stepcraft};
 
-mod support;
+use crate::support;
 
 const ORDER: &str = r#"{
   "StartAt": "Price",

@@ -10,7 +10,7 @@ use stepcraft_studio::app::{Mode, StudioApp};
 use stepcraft_studio::studio::run_mode::compare::CompareMark;
 use support::{TempDir, harness};
 
-mod support;
+use crate::support;
 
 const SIZES: &str = r#"{
   "StartAt": "Check",

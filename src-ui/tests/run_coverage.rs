@@ -8,7 +8,7 @@ use egui_kittest::kittest::Queryable;
 use stepcraft_studio::app::{Mode, StudioApp};
 use support::{TempDir, harness, repo};
 
-mod support;
+use crate::support;
 
 /// The studio in Run mode on a copy of the hello-world example and its test file.
 fn hello_world(dir: &TempDir) -> Harness<'static, StudioApp> {

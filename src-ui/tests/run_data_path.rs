@@ -8,7 +8,7 @@ use egui_kittest::kittest::Queryable;
 use stepcraft_studio::app::{Mode, StudioApp};
 use support::{TempDir, harness};
 
-mod support;
+use crate::support;
 
 const PATHS: &str = r#"{
   "StartAt": "Charge",

@@ -11,7 +11,7 @@ use stepcraft::trace::RunStatus;
 use stepcraft_studio::app::{BUNDLED_EXAMPLE, Mode, StudioApp};
 use support::{harness, repo};
 
-mod support;
+use crate::support;
 
 fn in_run_mode(app: StudioApp) -> Harness<'static, StudioApp> {
     let mut harness = harness(app);

@@ -11,7 +11,7 @@ use stepcraft::trace::RunStatus;
 use stepcraft_studio::app::{Mode, StudioApp};
 use support::{TempDir, harness};
 
-mod support;
+use crate::support;
 
 /// A Map over three items, one at a time; the Task fails on the second item the first time.
 const FAN_OUT: &str = r#"{

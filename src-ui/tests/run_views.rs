@@ -13,7 +13,7 @@ use stepcraft_studio::studio::file_picker::Picker;
 use stepcraft_studio::studio::run_mode::views::{RowKind, SegmentKind};
 use support::{TempDir, harness};
 
-mod support;
+use crate::support;
 
 /// A Task that fails twice, waits 2 s then 4 s, and succeeds on its third attempt.
 const FLAKY: &str = r#"{

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use stepcraft_studio::app::{BUNDLED_EXAMPLE, StudioApp};
 use support::{TempDir, harness};
 
-mod support;
+use crate::support;
 
 const RESTORE: &str = "Recover unsaved work?";
 const CHANGED: &str = "The file changed on disk";

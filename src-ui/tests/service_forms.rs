@@ -10,8 +10,6 @@ use serde_json::{Value, json};
 use stepcraft::Format;
 use stepcraft_studio::app::StudioApp;
 
-mod support;
-
 /// The studio on `definition`, tall enough for a whole form, with `state` selected.
 fn studio_on(definition: &Value, state: &str) -> Harness<'static, StudioApp> {
     let text = serde_json::to_string_pretty(definition).expect("JSON");

@@ -1,6 +1,6 @@
 //! Image snapshots of the studio on bundled examples, rendered with wgpu (headless: Mesa's
 //! lavapipe Vulkan driver on a machine without a GPU). The images are committed under
-//! `tests/snapshots/`; `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` rewrites them after an
+//! `tests/snapshots/`; `UPDATE_SNAPSHOTS=1 cargo test --test studio snapshots` rewrites them after an
 //! intended change (look at each before committing it). A failing run leaves `NAME.new.png` and
 //! `NAME.diff.png` beside the snapshot.
 

@@ -11,7 +11,7 @@ use stepcraft_studio::studio::state::{DragPayload, Selection};
 use stepcraft_studio::studio::theme;
 use support::harness;
 
-mod support;
+use crate::support;
 
 fn bundled() -> Harness<'static, StudioApp> {
     harness(StudioApp::from_text(

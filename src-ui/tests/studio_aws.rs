@@ -19,7 +19,7 @@ use stepcraft_studio::app::{Mode, StudioApp};
 use support::moto::Moto;
 use support::{TempDir, cfn_lint, harness, stderr, stdout};
 
-mod support;
+use crate::support;
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/stepcraft-test";
 const LOG_GROUP: &str =
@@ -295,8 +295,11 @@ fn with_credentials(test: &str) -> bool {
     if std::env::var_os("STEPCRAFT_TEST_CHILD").is_some() {
         return true;
     }
+    // The test's name as the harness knows it: its module's path without the crate's name.
+    let path = module_path!().split_once("::").map_or("", |(_, m)| m);
+    let name = format!("{path}::{test}");
     let out = Command::new(std::env::current_exe().expect("the test binary"))
-        .args(["--exact", test, "--nocapture", "--test-threads", "1"])
+        .args(["--exact", &name, "--nocapture", "--test-threads", "1"])
         .env("STEPCRAFT_TEST_CHILD", "1")
         .env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")

@@ -9,7 +9,7 @@ use stepcraft::Code;
 use stepcraft_studio::app::StudioApp;
 use support::{harness, sam_copy};
 
-mod support;
+use crate::support;
 
 const DEFINITION: &str = "statemachine/orders.asl.json";
 const SIDECAR: &str = "statemachine/orders.asl.subs.json";

@@ -11,7 +11,7 @@ use stepcraft::{Format, Location};
 use stepcraft_studio::app::StudioApp;
 use support::{TempDir, cfn_lint, harness, repo};
 
-mod support;
+use crate::support;
 
 /// A copy of `tests/fixtures/templates/NAME` in `dir`.
 fn copy(dir: &TempDir, name: &str) -> PathBuf {

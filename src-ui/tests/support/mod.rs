@@ -41,9 +41,12 @@ pub fn s(p: &Path) -> &str {
 pub struct TempDir(pub PathBuf);
 
 impl TempDir {
-    /// `stepcraft-NAME-PID`, empty.
+    /// `stepcraft-NAME-PID-N`, empty: N tells apart folders of the same name made by tests
+    /// running at once in this one process.
     pub fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("stepcraft-{name}-{}", std::process::id()));
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("stepcraft-{name}-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
         Self(dir)
