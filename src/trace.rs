@@ -76,6 +76,43 @@ pub struct StateRun {
     failed_inside: bool,
 }
 
+/// How many of some runs are running and how many failed: what a state's status needs, kept
+/// as runs come and change so that asking costs the same at the 200,000th run as at the first.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tally {
+    running: usize,
+    failed: usize,
+}
+
+impl Tally {
+    fn add(&mut self, status: RunStatus) {
+        match status {
+            RunStatus::Running => self.running += 1,
+            RunStatus::Failed => self.failed += 1,
+            RunStatus::Succeeded | RunStatus::Caught | RunStatus::Cancelled => {}
+        }
+    }
+
+    fn remove(&mut self, status: RunStatus) {
+        match status {
+            RunStatus::Running => self.running -= 1,
+            RunStatus::Failed => self.failed -= 1,
+            RunStatus::Succeeded | RunStatus::Caught | RunStatus::Cancelled => {}
+        }
+    }
+}
+
+/// The runs of one state name.
+#[derive(Clone, Debug, Default)]
+struct NameRuns {
+    /// Their indices, in order.
+    runs: Vec<usize>,
+    /// All of them.
+    all: Tally,
+    /// Those after the last `ExecutionRedriven`.
+    since_redrive: Tally,
+}
+
 /// The state runs of one execution, built event by event.
 #[derive(Clone, Debug, Default)]
 pub struct Trace {
@@ -84,8 +121,8 @@ pub struct Trace {
     owner: HashMap<u64, usize>,
     /// The Map iteration an event opens (`MapIterationStarted`), by event id.
     iteration_start: HashMap<u64, usize>,
-    /// Runs of each state name, in order.
-    by_name: HashMap<Arc<str>, Vec<usize>>,
+    /// Runs of each state name, in order, with their tallies.
+    by_name: HashMap<Arc<str>, NameRuns>,
     /// How the execution ended, once it has.
     ended: Option<RunStatus>,
     /// The runs before the last `ExecutionRedriven` (0 when it was never redriven).
@@ -127,15 +164,20 @@ impl Trace {
         self.by_name
             .get(name)
             .into_iter()
-            .flatten()
+            .flat_map(|n| &n.runs)
             .map(|&i| &self.runs[i])
+    }
+
+    /// The names of the states that ran, each once, in no particular order.
+    pub fn names(&self) -> impl Iterator<Item = &Arc<str>> {
+        self.by_name.keys()
     }
 
     /// The last run of a state.
     pub fn latest_run_of(&self, name: &str) -> Option<&StateRun> {
         self.by_name
             .get(name)
-            .and_then(|v| v.last())
+            .and_then(|n| n.runs.last())
             .map(|&i| &self.runs[i])
     }
 
@@ -143,21 +185,34 @@ impl Trace {
     /// (a Map iteration that failed shows on its states), else how its last run ended. A state
     /// run again after a redrive stands as its runs since then do.
     pub fn status_of(&self, name: &str) -> Option<RunStatus> {
-        let all = self.by_name.get(name)?;
-        let since = all.partition_point(|&i| i < self.before_redrive);
-        let runs = if since < all.len() {
-            &all[since..]
+        let n = self.by_name.get(name)?;
+        let &last = n.runs.last()?;
+        let tally = if last >= self.before_redrive {
+            n.since_redrive
         } else {
-            &all[..]
+            n.all
         };
-        let statuses = || runs.iter().map(|&i| self.runs[i].status);
-        if statuses().any(|s| s == RunStatus::Running) {
-            return Some(RunStatus::Running);
+        Some(if tally.running > 0 {
+            RunStatus::Running
+        } else if tally.failed > 0 {
+            RunStatus::Failed
+        } else {
+            self.runs[last].status
+        })
+    }
+
+    /// Sets a run's status, keeping its state's tallies.
+    fn set_status(&mut self, index: usize, status: RunStatus) {
+        let run = &mut self.runs[index];
+        let was = std::mem::replace(&mut run.status, status);
+        if let Some(n) = self.by_name.get_mut(&run.name) {
+            n.all.remove(was);
+            n.all.add(status);
+            if index >= self.before_redrive {
+                n.since_redrive.remove(was);
+                n.since_redrive.add(status);
+            }
         }
-        if statuses().any(|s| s == RunStatus::Failed) {
-            return Some(RunStatus::Failed);
-        }
-        runs.last().map(|&i| self.runs[i].status)
     }
 
     /// Whether the execution has ended.
@@ -214,7 +269,12 @@ impl Trace {
                     iteration,
                     failed_inside: false,
                 });
-                self.by_name.entry(name.clone()).or_default().push(index);
+                let n = self.by_name.entry(name.clone()).or_default();
+                n.runs.push(index);
+                n.all.add(RunStatus::Running);
+                if index >= self.before_redrive {
+                    n.since_redrive.add(RunStatus::Running);
+                }
                 self.owner.insert(e.id, index);
             }
             EventKind::StateExited {
@@ -231,11 +291,12 @@ impl Trace {
                 run.ended_at = Some(e.timestamp);
                 run.output = Some(output.clone());
                 run.assigned.clone_from(assigned);
-                run.status = if run.error.is_some() {
+                let status = if run.error.is_some() {
                     RunStatus::Caught
                 } else {
                     RunStatus::Succeeded
                 };
+                self.set_status(index, status);
                 self.owner.insert(e.id, index);
             }
             EventKind::StateAborted { name, .. } => {
@@ -247,9 +308,8 @@ impl Trace {
                     self.open_run(e, name)
                 };
                 if let Some(index) = index {
-                    let run = &mut self.runs[index];
-                    run.status = RunStatus::Cancelled;
-                    run.ended_at = Some(e.timestamp);
+                    self.runs[index].ended_at = Some(e.timestamp);
+                    self.set_status(index, RunStatus::Cancelled);
                     self.owner.insert(e.id, index);
                 }
             }
@@ -385,6 +445,9 @@ impl Trace {
             EventKind::ExecutionRedriven { .. } => {
                 self.ended = None;
                 self.before_redrive = self.runs.len();
+                for n in self.by_name.values_mut() {
+                    n.since_redrive = Tally::default();
+                }
             }
             _ => {
                 self.attach(e);
@@ -463,12 +526,13 @@ impl Trace {
             .collect();
         for i in inside {
             let run = &mut self.runs[i];
-            run.status = if Some(i) == culprit || run.error.is_some() {
+            run.ended_at = Some(at);
+            let status = if Some(i) == culprit || run.error.is_some() {
                 RunStatus::Failed
             } else {
                 RunStatus::Cancelled
             };
-            run.ended_at = Some(at);
+            self.set_status(i, status);
         }
     }
 
@@ -486,8 +550,9 @@ impl Trace {
         self.owner_of_previous(e)
             .filter(|&i| &*self.runs[i].name == name && self.runs[i].status == RunStatus::Running)
             .or_else(|| {
-                self.by_name.get(name).and_then(|v| {
-                    v.iter()
+                self.by_name.get(name).and_then(|n| {
+                    n.runs
+                        .iter()
                         .rev()
                         .copied()
                         .find(|&i| self.runs[i].status == RunStatus::Running)
@@ -499,14 +564,16 @@ impl Trace {
     /// that failed; the others were cancelled.
     fn end(&mut self, how: RunStatus, at: Millis) {
         self.ended = Some(how);
-        for run in &mut self.runs {
+        for i in 0..self.runs.len() {
+            let run = &mut self.runs[i];
             if run.status == RunStatus::Running {
-                run.status = if run.error.is_some() {
+                run.ended_at = Some(at);
+                let status = if run.error.is_some() {
                     RunStatus::Failed
                 } else {
                     RunStatus::Cancelled
                 };
-                run.ended_at = Some(at);
+                self.set_status(i, status);
             }
         }
     }

@@ -9,7 +9,7 @@ use stepcraft::interp::compile::Program;
 use stepcraft::interp::{Config, Execution, RedriveRefusal, Status};
 use stepcraft::replay::read_history;
 use stepcraft::tasks::{TableResolver, TaskOutcome};
-use stepcraft::trace::{RunStatus, Trace};
+use stepcraft::trace::RunStatus;
 use stepcraft::validate::WorkflowType;
 use stepcraft::value::Val;
 use stepcraft::{Document, Format};
@@ -133,7 +133,7 @@ fn a_failed_task_runs_again_and_the_history_goes_on() {
     );
 
     // The state runs: the failed run stays failed, the new one succeeded, the execution ended.
-    let trace = Trace::from_events(exec.history());
+    let trace = crate::support::exec::read_checked(exec.history());
     let runs: Vec<RunStatus> = trace.runs_of("Work").map(|r| r.status).collect();
     assert_eq!(runs, vec![RunStatus::Failed, RunStatus::Succeeded]);
     assert!(trace.is_ended());

@@ -4,7 +4,7 @@
 
 use crate::support::exec;
 
-use exec::{execute, fail, ok};
+use exec::{execute, fail, ok, read_checked};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use stepcraft::interp::compile::Program;
@@ -37,7 +37,7 @@ fn a_run_that_succeeds_after_a_retry() {
             .with("Charge", fail("Busy"))
             .with("Charge", ok(json!({"paid": 5}))),
     );
-    let trace = Trace::from_events(exec.history());
+    let trace = read_checked(exec.history());
     assert_eq!(
         statuses(&trace),
         [
@@ -74,7 +74,7 @@ fn a_caught_error_and_an_uncaught_one() {
             .with("Charge", fail("Declined"))
             .with("Refund", fail("Broken")),
     );
-    let trace = Trace::from_events(exec.history());
+    let trace = read_checked(exec.history());
     assert_eq!(
         statuses(&trace),
         [
@@ -105,7 +105,7 @@ fn a_failing_branch_cancels_its_sibling_and_runs_know_their_parent() {
         json!({}),
         TableResolver::new().with("Quick", fail("Boom")),
     );
-    let trace = Trace::from_events(exec.history());
+    let trace = read_checked(exec.history());
     let status = |n: &str| trace.status_of(n);
     assert_eq!(status("Quick"), Some(RunStatus::Failed));
     assert_eq!(status("Slow"), Some(RunStatus::Cancelled));
@@ -145,7 +145,7 @@ fn map_iterations_are_told_apart() {
         json!([{"n": 1}, {"n": 2}, {"n": 3}]),
         TableResolver::new(),
     );
-    let trace = Trace::from_events(exec.history());
+    let trace = read_checked(exec.history());
     let mut keeps: Vec<(Option<usize>, Value)> = trace
         .runs_of("Keep")
         .map(|r| (r.iteration, r.input.to_value()))
@@ -225,7 +225,7 @@ fn a_runtime_error_fails_the_state_that_raised_it() {
     let def = json!({"StartAt": "Ask", "States": {
         "Ask": {"Type": "Pass", "Parameters": {"id.$": "$.requestId"}, "End": true}}});
     let exec = execute(&def, json!({}), TableResolver::new());
-    let trace = Trace::from_events(exec.history());
+    let trace = read_checked(exec.history());
     let ask = trace.latest_run_of("Ask").expect("ran");
     assert_eq!(ask.status, RunStatus::Failed);
     assert_eq!(
@@ -247,7 +247,7 @@ fn a_retried_parallel_starts_a_new_attempt_of_itself() {
             .with("Work", fail("Flaky"))
             .with("Work", ok(json!("done"))),
     );
-    let trace = Trace::from_events(exec.history());
+    let trace = read_checked(exec.history());
     let both = trace.runs().iter().position(|r| &*r.name == "Both");
     let works: Vec<(RunStatus, Option<usize>)> = trace
         .runs_of("Work")
@@ -274,7 +274,7 @@ fn a_caught_branch_failure_ends_the_runs_inside() {
         json!({}),
         TableResolver::new().with("Work", TaskOutcome::Pending),
     );
-    let trace = Trace::from_events(exec.history());
+    let trace = read_checked(exec.history());
     assert_eq!(trace.status_of("Both"), Some(RunStatus::Caught));
     assert_eq!(trace.status_of("Stop"), Some(RunStatus::Failed));
     assert_eq!(trace.status_of("Work"), Some(RunStatus::Cancelled));
@@ -295,7 +295,7 @@ fn nested_maps_fail_outwards_with_the_inner_error() {
         json!([[1]]),
         TableResolver::new().with("Work", fail("Broken")),
     );
-    let trace = Trace::from_events(exec.history());
+    let trace = read_checked(exec.history());
     assert_eq!(trace.status_of("Work"), Some(RunStatus::Failed));
     assert_eq!(trace.status_of("Inner"), Some(RunStatus::Failed));
     assert_eq!(trace.status_of("Outer"), Some(RunStatus::Caught));
@@ -312,7 +312,7 @@ fn parallels_inside_map_iterations_keep_their_own_outputs() {
                 {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": true}}}]},
             "After": {"Type": "Pass", "End": true}}}}}});
     let exec = execute(&def, json!([1, 2]), TableResolver::new());
-    let trace = Trace::from_events(exec.history());
+    let trace = read_checked(exec.history());
     let mut boths: Vec<(Option<usize>, Value, Option<Value>)> = trace
         .runs_of("Both")
         .map(|r| {
@@ -352,7 +352,7 @@ fn a_tolerated_failed_iteration_shows_failed_and_the_map_succeeds() {
             .with("Work", fail("Bad"))
             .with("Work", ok(json!("fine"))),
     );
-    let trace = Trace::from_events(exec.history());
+    let trace = read_checked(exec.history());
     let statuses: Vec<RunStatus> = trace.runs_of("Work").map(|r| r.status).collect();
     assert!(statuses.contains(&RunStatus::Failed), "{statuses:?}");
     assert!(!statuses.contains(&RunStatus::Running), "{statuses:?}");

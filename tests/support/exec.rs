@@ -2,9 +2,11 @@
 //! tests read histories from.
 
 use serde_json::Value;
+use stepcraft::history::{EventKind, HistoryEvent};
 use stepcraft::interp::Execution;
 use stepcraft::run::{RunSetup, Tasks, run_to_end};
 use stepcraft::tasks::{TableResolver, TaskOutcome};
+use stepcraft::trace::{RunStatus, Trace};
 use stepcraft::value::Val;
 use stepcraft::{Document, Format};
 
@@ -29,4 +31,54 @@ pub fn fail(error: &str) -> TaskOutcome {
 /// A task result.
 pub fn ok(v: Value) -> TaskOutcome {
     TaskOutcome::Success(Val::from(v))
+}
+
+/// Reads `events` into a trace one by one, as the studio does, checking after each that every
+/// state's status (kept by tallies as runs come and change) is what its runs say: running if
+/// one is, else failed if one failed, else as its last run; after a redrive only the runs
+/// since it count, once there are some.
+pub fn read_checked(events: &[HistoryEvent]) -> Trace {
+    let mut trace = Trace::new();
+    let mut since_redrive = 0;
+    for e in events {
+        if matches!(e.kind, EventKind::ExecutionRedriven { .. }) {
+            since_redrive = trace.runs().len();
+        }
+        trace.push(e);
+        let names: Vec<String> = trace.names().map(ToString::to_string).collect();
+        for name in names {
+            let all: Vec<(usize, RunStatus)> = trace
+                .runs()
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| *r.name == *name)
+                .map(|(i, r)| (i, r.status))
+                .collect();
+            let after: Vec<RunStatus> = all
+                .iter()
+                .filter(|(i, _)| *i >= since_redrive)
+                .map(|&(_, s)| s)
+                .collect();
+            let counted = if after.is_empty() {
+                all.iter().map(|&(_, s)| s).collect()
+            } else {
+                after
+            };
+            let expected = if counted.contains(&RunStatus::Running) {
+                RunStatus::Running
+            } else if counted.contains(&RunStatus::Failed) {
+                RunStatus::Failed
+            } else {
+                *counted.last().expect("a name has runs")
+            };
+            assert_eq!(
+                trace.status_of(&name),
+                Some(expected),
+                "{name} after event {} ({})",
+                e.id,
+                e.kind.type_name()
+            );
+        }
+    }
+    trace
 }

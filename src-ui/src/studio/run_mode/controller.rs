@@ -300,15 +300,10 @@ impl RunController {
 
     /// Status by state name, for the canvas.
     pub fn statuses(&self) -> HashMap<String, RunStatus> {
-        let mut out = HashMap::new();
-        for run in self.trace.runs() {
-            if !out.contains_key(&*run.name)
-                && let Some(status) = self.trace.status_of(&run.name)
-            {
-                out.insert(run.name.to_string(), status);
-            }
-        }
-        out
+        self.trace
+            .names()
+            .filter_map(|name| Some((name.to_string(), self.trace.status_of(name)?)))
+            .collect()
     }
 
     /// What the canvas draws over the graph: statuses (worked out again only when events came

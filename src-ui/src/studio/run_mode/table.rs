@@ -101,11 +101,22 @@ pub(super) struct TableState {
     pub reveal: Option<RowKind>,
     pub drawn_rows: Vec<DrawnRow>,
     pub drawn_bars: Vec<DrawnBar>,
-    rows: Option<(RowsKey, Arc<Vec<Row>>)>,
+    rows: Option<ListedRows>,
 }
 
-/// What the listed rows were made from.
-type RowsKey = (u64, usize, usize, u64, RowFilter);
+/// The rows listed, with what they were made from.
+#[derive(Debug)]
+struct ListedRows {
+    /// The run, the open rows' version and the filter: when one changes, the rows are listed
+    /// again.
+    shape: (u64, u64, RowFilter),
+    /// The events and runs read then.
+    read: (usize, usize),
+    /// Whether they are the top-level runs only (nothing opened, no filter): then a streaming
+    /// run's new runs are appended instead of the whole table listed again each frame.
+    top_only: bool,
+    rows: Arc<Vec<Row>>,
+}
 
 impl TableState {
     /// Opens a row.
@@ -140,26 +151,45 @@ impl RunMode {
         }
     }
 
-    /// The rows listed now (made again only when the run, the open rows or the filter change).
+    /// The rows listed now: listed again when the run, the open rows or the filter change, or
+    /// runs came in; with nothing opened or filtered, new runs are appended (a run streaming
+    /// 200,000 states would otherwise list them all again every frame).
     fn listed_rows(&mut self) -> Arc<Vec<Row>> {
-        let key = (
+        let shape = (
             self.controller.runs_started(),
-            self.events().len(),
-            self.trace().runs().len(),
             self.table.expanded_version,
             self.table.filter.clone(),
         );
-        if let Some((k, rows)) = &self.table.rows
-            && *k == key
+        let read = (self.events().len(), self.trace().runs().len());
+        let top_only = self.table.expanded.is_empty() && !self.table.filter.is_active();
+        if let Some(listed) = &mut self.table.rows
+            && listed.shape == shape
         {
-            return Arc::clone(rows);
+            if listed.read == read {
+                return Arc::clone(&listed.rows);
+            }
+            if top_only && listed.top_only {
+                let rows = Arc::make_mut(&mut listed.rows);
+                let top = self.index.top();
+                rows.extend(top[rows.len().min(top.len())..].iter().map(|&i| Row {
+                    kind: RowKind::Run(i),
+                    depth: 0,
+                }));
+                listed.read = read;
+                return Arc::clone(&listed.rows);
+            }
         }
         let rows = Arc::new(self.index.rows(
             self.controller.trace(),
             &self.table.expanded,
             &self.table.filter,
         ));
-        self.table.rows = Some((key, Arc::clone(&rows)));
+        self.table.rows = Some(ListedRows {
+            shape,
+            read,
+            top_only,
+            rows: Arc::clone(&rows),
+        });
         rows
     }
 
@@ -257,7 +287,7 @@ impl RunMode {
                 {
                     response.clone().on_hover_text_at_pointer(&line.resource);
                 }
-                if row.expandable {
+                if self.expandable(row) {
                     let open = self.table.expanded.contains(&row.kind);
                     let toggle = Rect::from_min_size(
                         pos2(rect.min.x + row.depth as f32 * INDENT, rect.min.y),
@@ -378,6 +408,11 @@ impl RunMode {
         }
     }
 
+    /// Whether a row opens (a Map, a Parallel, an iteration; a filtered table is flat).
+    fn expandable(&self, row: &Row) -> bool {
+        !self.table.filter.is_active() && self.index.has_rows_under(row.kind)
+    }
+
     /// Paints a row's cells and its bar; returns the bar's pieces.
     #[allow(clippy::too_many_arguments)]
     fn row_ui(
@@ -409,7 +444,7 @@ impl RunMode {
             let p = painter.with_clip_rect(cell);
             match col {
                 0 => {
-                    if row.expandable {
+                    if self.expandable(row) {
                         let open = self.table.expanded.contains(&row.kind);
                         p.text(
                             pos2(x + indent + 2.0, mid),

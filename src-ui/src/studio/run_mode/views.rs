@@ -86,8 +86,6 @@ pub struct Row {
     pub kind: RowKind,
     /// How deep in the tree (0: a top-level state).
     pub depth: usize,
-    /// Whether it has rows under it (a Map, a Parallel, an iteration).
-    pub expandable: bool,
 }
 
 /// What the table lists: every run, or those of one status and whose name holds a text.
@@ -425,8 +423,13 @@ impl RunIndex {
         }
     }
 
+    /// The runs in no Map or Parallel, in order.
+    pub fn top(&self) -> &[usize] {
+        &self.top
+    }
+
     /// Whether a row has rows under it.
-    fn has_rows_under(&self, kind: RowKind) -> bool {
+    pub fn has_rows_under(&self, kind: RowKind) -> bool {
         match kind {
             RowKind::Run(r) => self.iterations.contains_key(&r) || self.children.contains_key(&r),
             RowKind::Iteration { .. } | RowKind::Branch { .. } => true,
@@ -447,7 +450,6 @@ impl RunIndex {
                 .map(|(i, _)| Row {
                     kind: RowKind::Run(i),
                     depth: 0,
-                    expandable: false,
                 })
                 .collect();
         }
@@ -460,13 +462,8 @@ impl RunIndex {
             .map(|&i| (RowKind::Run(i), 0))
             .collect();
         while let Some((kind, depth)) = stack.pop() {
-            let expandable = self.has_rows_under(kind);
-            out.push(Row {
-                kind,
-                depth,
-                expandable,
-            });
-            if expandable && expanded.contains(&kind) {
+            out.push(Row { kind, depth });
+            if self.has_rows_under(kind) && expanded.contains(&kind) {
                 stack.extend(
                     self.rows_under(trace, kind)
                         .into_iter()
