@@ -38,13 +38,14 @@ pub struct Plan {
     pub logging: Option<Logging>,
     /// Tracing, when the Config sets it.
     pub tracing: Option<bool>,
-    /// Tags.
-    pub tags: Vec<(String, String)>,
+    /// The tags it has after the deploy (keys not listed are removed when updating);
+    /// `None`: left as they are.
+    pub tags: Option<Vec<(String, String)>>,
 }
 
 impl Plan {
     /// The plan a Config makes for a definition whose default name is `default_name`. A
-    /// sidecar without a Config leaves logging and tracing as AWS has them.
+    /// sidecar without a Config leaves logging, tracing and tags as AWS has them.
     pub fn from_config(config: &Config, default_name: &str) -> Self {
         let set = !config.is_empty();
         Self {
@@ -58,7 +59,7 @@ impl Plan {
                 .filter(|_| config.publish),
             logging: set.then(|| config.logging.clone()),
             tracing: set.then_some(config.tracing),
-            tags: config.tags.clone(),
+            tags: set.then(|| config.tags.clone()),
         }
     }
 
@@ -193,7 +194,7 @@ pub fn send(
     let sfn = Sfn::connect(aws).map_err(|e| Failure::aws(&e))?;
     on(Event::Started(Stage::Validate));
     match sfn
-        .validate_definition(definition, plan.workflow_type().as_str())
+        .validate_definition(definition, plan.workflow_type())
         .map_err(|e| Failure::aws(&e))?
     {
         Validation::NotImplemented(_) => on(Event::NotValidated),
@@ -215,13 +216,13 @@ pub fn send(
     let spec = DeploySpec {
         name: &plan.name,
         definition,
-        workflow: plan.workflow.map(WorkflowType::as_str),
+        workflow: plan.workflow,
         role: plan.role.as_deref(),
         publish: plan.publish,
         version_description: plan.version_description.as_deref(),
         logging: plan.logging.as_ref(),
         tracing: plan.tracing,
-        tags: &plan.tags,
+        tags: plan.tags.as_deref(),
     };
     let deployed = sfn.deploy(&spec).map_err(|e| Failure::aws(&e))?;
     on(Event::Done(deployed.clone()));
