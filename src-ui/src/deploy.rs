@@ -5,6 +5,7 @@
 //! them while the deploy runs on its own thread.
 
 use std::path::Path;
+use stepcraft::embedded::MachineSettings;
 use stepcraft::sidecar::{Config, Logging};
 use stepcraft::subst::Substitutions;
 use stepcraft::validate::{Options, WorkflowType, validate};
@@ -60,6 +61,24 @@ impl Plan {
             logging: set.then(|| config.logging.clone()),
             tracing: set.then_some(config.tracing),
             tags: set.then(|| config.tags.clone()),
+        }
+    }
+
+    /// Lays the literal settings of a template's state machine resource over the plan (the
+    /// Config's values): its name, type, role and tags. Those written with functions are left
+    /// as the plan has them.
+    pub fn take_literals(&mut self, settings: &MachineSettings) {
+        if let Some(name) = settings.name.literal() {
+            self.name.clone_from(name);
+        }
+        if let Some(&w) = settings.workflow_type.literal() {
+            self.workflow = Some(w);
+        }
+        if let Some(role) = settings.role_arn.literal() {
+            self.role = Some(role.clone());
+        }
+        if let Some(tags) = settings.tags.literal() {
+            self.tags = Some(tags.clone());
         }
     }
 
