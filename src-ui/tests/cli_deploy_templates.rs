@@ -2,7 +2,8 @@
 //! by each test on a free loopback port: a CloudFormation resource (inline Definition with
 //! DefinitionSubstitutions, StateMachineName, RoleArn, Tags as Key/Value) and a SAM one
 //! (DefinitionUri, Name, Type, Role, Tags as a mapping) created and updated; a role written
-//! with `!GetAtt` refused offline at its line:column until `--role-arn` gives one.
+//! with `!GetAtt` refused offline at its line:column until `--role-arn` gives one; `executions`
+//! finding the machine deployed from `TEMPLATE#LogicalId` by the name the template gives it.
 
 use crate::support;
 
@@ -158,6 +159,22 @@ fn a_template_resource_deploys_with_its_properties_and_substitutions_then_update
         moto.tags(&arn),
         pairs(&[("stage", "prod"), ("team", "orders")])
     );
+
+    // `executions` finds the machine by the name the template gives it.
+    let out = aws(&endpoint, &["executions", "start", &target, "--wait"]);
+    let text = ok(&out);
+    let mut lines = text.lines();
+    let execution = lines.next().unwrap_or_default();
+    assert!(
+        execution.contains(":execution:orders-from-template:"),
+        "{text}"
+    );
+    assert_eq!(lines.next(), Some("SUCCEEDED"), "{text}");
+    let output: Value = serde_json::from_str(&lines.collect::<Vec<_>>().join("\n"))
+        .unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(output, json!({"TableName": "orders-prod", "Limit": 25}));
+    let listed = ok(&aws(&endpoint, &["executions", "list", &target]));
+    assert!(listed.contains(execution), "{listed}");
 
     // SAM's names: Name, Type, Role, Tags as a mapping; the definition in DefinitionUri's file.
     let out = aws(&endpoint, &["deploy", &format!("{template}#Reports")]);

@@ -119,11 +119,14 @@ fn unread<T>(
     }
 }
 
-/// The plan: the sidecar's Config, a template resource's literal properties over it, the flags
-/// over both (and STEPCRAFT_ROLE_ARN when none gives a role).
-fn plan(args: &DeployArgs, loaded: &Loaded) -> Result<Plan, Failure> {
-    let config = match args.subst.config_file(loaded) {
-        Some(file) => stepcraft::sidecar::read_config_file(&file)
+/// The plan before the flags: the Config of `config_file`, a template resource's literal
+/// properties over it (the resource's settings come back too).
+fn base_plan(
+    loaded: &Loaded,
+    config_file: Option<&Path>,
+) -> Result<(Plan, Option<MachineSettings>), Failure> {
+    let config = match config_file {
+        Some(file) => stepcraft::sidecar::read_config_file(file)
             .map_err(|e| (Outcome::Invalid, format!("error: {e}")))?,
         None => stepcraft::sidecar::Config::default(),
     };
@@ -132,10 +135,29 @@ fn plan(args: &DeployArgs, loaded: &Loaded) -> Result<Plan, Failure> {
         None => default_name(&loaded.file),
     };
     let mut plan = Plan::from_config(&config, &default);
+    let Some((template, id)) = &loaded.template else {
+        return Ok((plan, None));
+    };
+    let settings = settings(template, id)?;
+    plan.take_literals(&settings);
+    Ok((plan, Some(settings)))
+}
+
+/// The name `stepcraft deploy` gives the state machine `loaded` is without flags: the template
+/// resource's literal name, else the sidecar's Config's, else the logical ID or the file's name
+/// up to its first dot.
+pub fn deployed_name(loaded: &Loaded) -> Result<String, String> {
+    base_plan(loaded, Some(&loaded.sidecar()))
+        .map(|(plan, _)| plan.name)
+        .map_err(|(_, message)| message)
+}
+
+/// The plan: the sidecar's Config, a template resource's literal properties over it, the flags
+/// over both (and STEPCRAFT_ROLE_ARN when none gives a role).
+fn plan(args: &DeployArgs, loaded: &Loaded) -> Result<Plan, Failure> {
+    let (mut plan, settings) = base_plan(loaded, args.subst.config_file(loaded).as_deref())?;
     let mut role_needed = None;
-    if let Some((template, id)) = &loaded.template {
-        let settings = settings(template, id)?;
-        plan.take_literals(&settings);
+    if let (Some((template, _)), Some(settings)) = (&loaded.template, settings) {
         unread(template, &settings.name, args.name.is_some(), || {
             format!("deploying as {} (--name chooses another)", plan.name)
         })?;

@@ -491,10 +491,7 @@ impl AwsUi {
     /// with one and the Config gives none, or a setting cannot be read.
     fn plan(&mut self, session: &Session) -> Result<(Plan, Vec<String>), String> {
         let config = session.parameters().config();
-        let default = session.template().map_or_else(
-            || crate::deploy::default_name(Path::new(session.name())),
-            |t| t.id.clone(),
-        );
+        let default = session.default_machine_name();
         let mut plan = Plan::from_config(config, &default);
         let Some(settings) = self.template_settings(session) else {
             return Ok((plan, Vec::new()));
@@ -534,10 +531,7 @@ impl AwsUi {
     /// Draws the windows that are open.
     pub fn ui(&mut self, ui: &mut Ui, session: &Session, actions: &mut Actions) {
         self.poll(ui.ctx(), actions);
-        let default = session.template().map_or_else(
-            || crate::deploy::default_name(Path::new(session.name())),
-            |t| t.id.clone(),
-        );
+        let default = session.default_machine_name();
         let machine = match self.plan(session) {
             Ok((plan, _)) => plan.name,
             Err(_) => session.parameters().config().name_or(&default).to_owned(),
