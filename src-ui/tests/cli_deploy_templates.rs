@@ -240,9 +240,12 @@ Resources:
       Tags:
         - Key: stage
           Value: !Ref Stage
-      DefinitionString: '{"StartAt": "Go", "States": {"Go": {"Type": "Pass", "Result": "${Greeting}", "End": true}}}'
+      DefinitionString: '{"StartAt": "Go", "States": {"Go": {"Type": "Pass", "Result": {"greeting": "${Greeting}", "topic": "${TopicArn}"}, "End": true}}}'
       DefinitionSubstitutions:
         Greeting: hello
+        TopicArn: !Ref Topic
+  Topic:
+    Type: AWS::SNS::Topic
 "#;
 
 #[test]
@@ -284,7 +287,19 @@ fn a_role_written_with_getatt_is_refused_at_its_line_until_role_arn_gives_one() 
     assert!(err.contains("Tags is written with Ref"), "{err}");
     let (answer, definition) = described(&moto, &arn);
     assert_eq!(answer["roleArn"], ROLE);
-    assert_eq!(definition["States"]["Go"]["Result"], "hello");
+    assert_eq!(definition["States"]["Go"]["Result"]["greeting"], "hello");
+    // The topic's ARN is only known once CloudFormation deploys: its stand-in, said so.
+    let topic = definition["States"]["Go"]["Result"]["topic"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(topic.starts_with("arn:aws:sns:"), "{topic}");
+    assert!(
+        err.contains(&format!(
+            "warning: ${{TopicArn}} is deployed as {topic}, a stand-in"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("--sub TopicArn=VALUE"), "{err}");
     assert!(moto.tags(&arn).is_empty());
 
     // A role in the template's sidecar Config does as well as the flag.

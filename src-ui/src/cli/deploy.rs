@@ -17,6 +17,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use stepcraft::Format;
 use stepcraft::embedded::{MachineSettings, Setting, Template};
+use stepcraft::subst::{Origin, Substitutions};
 use stepcraft::validate::WorkflowType;
 
 #[derive(Debug, Args)]
@@ -219,6 +220,18 @@ fn plan(args: &DeployArgs, loaded: &Loaded) -> Result<Plan, Failure> {
     Ok(plan)
 }
 
+/// The placeholders of `doc` whose values are a template's stand-ins (`!GetAtt Fn.Arn` made up
+/// as a well-formed ARN), with those values.
+fn stand_ins(doc: &stepcraft::Document, substitutions: &Substitutions) -> Vec<(String, String)> {
+    stepcraft::placeholder::names(doc.value())
+        .into_iter()
+        .filter_map(|name| {
+            let s = substitutions.get(&name)?;
+            matches!(s.origin, Origin::Template { stand_in: true, .. }).then(|| (name, s.text()))
+        })
+        .collect()
+}
+
 /// The deploy settings of the template's state machine `id`.
 fn settings(template: &Path, id: &str) -> Result<MachineSettings, Failure> {
     let text = read_text(template).map_err(|e| (Outcome::Unreadable, e))?;
@@ -243,7 +256,7 @@ fn deploy(args: &DeployArgs) -> Result<(), Failure> {
     let (diagnostics, definition) = definition_text(
         Path::new(&loaded.name()),
         &loaded.document,
-        substitutions,
+        substitutions.clone(),
         plan.workflow_type(),
     );
     for d in &diagnostics {
@@ -251,6 +264,11 @@ fn deploy(args: &DeployArgs) -> Result<(), Failure> {
     }
     let definition = definition.map_err(failed)?;
     let shown = loaded.name();
+    for (name, value) in stand_ins(&loaded.document, &substitutions) {
+        eprint(&format!(
+            "{shown}: warning: ${{{name}}} is deployed as {value}, a stand-in for a value only CloudFormation knows\n  hint: give the real one with --sub {name}=VALUE"
+        ));
+    }
     let deployed = send(&args.aws.config(), &plan, &definition, &mut |event| match event {
         Event::NotValidated => eprint(
             "note: the endpoint does not implement ValidateStateMachineDefinition; deploying with our checks only",
