@@ -64,22 +64,49 @@ impl Plan {
         }
     }
 
-    /// Lays the literal settings of a template's state machine resource over the plan (the
-    /// Config's values): its name, type, role and tags. Those written with functions are left
-    /// as the plan has them.
-    pub fn take_literals(&mut self, settings: &MachineSettings) {
+    /// Lays the literal settings of a template's state machine resource over the plan made
+    /// from `config`: its name, type, role and tags. Those written with functions are left as
+    /// the plan has them. Returns which of the Config's values the template's replaced
+    /// (`"name"`, `"type"`, `"role"`, `"tags"`), where the two differ.
+    pub fn take_literals(
+        &mut self,
+        settings: &MachineSettings,
+        config: &Config,
+    ) -> Vec<&'static str> {
+        let mut replaced = Vec::new();
         if let Some(name) = settings.name.literal() {
+            if config
+                .name
+                .as_ref()
+                .is_some_and(|n| !n.is_empty() && n != name)
+            {
+                replaced.push("name");
+            }
             self.name.clone_from(name);
         }
         if let Some(&w) = settings.workflow_type.literal() {
+            if config.workflow_type.is_some_and(|t| t != w) {
+                replaced.push("type");
+            }
             self.workflow = Some(w);
         }
         if let Some(role) = settings.role_arn.literal() {
+            if config
+                .role_arn
+                .as_ref()
+                .is_some_and(|r| !r.is_empty() && r != role)
+            {
+                replaced.push("role");
+            }
             self.role = Some(role.clone());
         }
         if let Some(tags) = settings.tags.literal() {
+            if !config.tags.is_empty() && config.tags != *tags {
+                replaced.push("tags");
+            }
             self.tags = Some(tags.clone());
         }
+        replaced
     }
 
     /// The type our validator checks for.

@@ -196,6 +196,24 @@ fn a_template_resource_deploys_with_its_properties_and_substitutions_then_update
         stderr(&out)
     );
 
+    // The template's literals win over the sidecar's Config, said in a note.
+    std::fs::write(
+        dir.path("template.OrdersStateMachine.subs.json"),
+        json!({"$config": {"name": "orders-by-config", "roleArn": OTHER_ROLE}}).to_string(),
+    )
+    .expect("write the sidecar");
+    let out = aws(&endpoint, &["deploy", &target]);
+    assert_eq!(ok(&out), arn);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "{template}: note: the template's name is used; the one in the sidecar's Config is not"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("the template's role is used"), "{err}");
+    assert_eq!(described(&moto, &arn).0["roleArn"], ROLE);
+
     // Flags win over the template: another name makes another state machine.
     let out = aws(
         &endpoint,

@@ -120,12 +120,15 @@ fn unread<T>(
     }
 }
 
+/// The template resource's settings, and which of the Config's values its literals replaced.
+type FromTemplate = (MachineSettings, Vec<&'static str>);
+
 /// The plan before the flags: the Config of `config_file`, a template resource's literal
-/// properties over it (the resource's settings come back too).
+/// properties over it (what the resource gave comes back too).
 fn base_plan(
     loaded: &Loaded,
     config_file: Option<&Path>,
-) -> Result<(Plan, Option<MachineSettings>), Failure> {
+) -> Result<(Plan, Option<FromTemplate>), Failure> {
     let config = match config_file {
         Some(file) => stepcraft::sidecar::read_config_file(file)
             .map_err(|e| (Outcome::Invalid, format!("error: {e}")))?,
@@ -140,8 +143,8 @@ fn base_plan(
         return Ok((plan, None));
     };
     let settings = settings(template, id)?;
-    plan.take_literals(&settings);
-    Ok((plan, Some(settings)))
+    let replaced = plan.take_literals(&settings, &config);
+    Ok((plan, Some((settings, replaced))))
 }
 
 /// The name `stepcraft deploy` gives the state machine `loaded` is without flags: the template
@@ -158,7 +161,13 @@ pub fn deployed_name(loaded: &Loaded) -> Result<String, String> {
 fn plan(args: &DeployArgs, loaded: &Loaded) -> Result<Plan, Failure> {
     let (mut plan, settings) = base_plan(loaded, args.subst.config_file(loaded).as_deref())?;
     let mut role_needed = None;
-    if let (Some((template, _)), Some(settings)) = (&loaded.template, settings) {
+    if let (Some((template, _)), Some((settings, replaced))) = (&loaded.template, settings) {
+        for field in replaced {
+            eprint(&format!(
+                "{}: note: the template's {field} is used; the one in the sidecar's Config is not",
+                template.display()
+            ));
+        }
         unread(template, &settings.name, args.name.is_some(), || {
             format!("deploying as {} (--name chooses another)", plan.name)
         })?;

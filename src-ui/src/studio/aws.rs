@@ -499,8 +499,11 @@ impl AwsUi {
         let settings = settings
             .as_ref()
             .map_err(|e| format!("The template cannot be read: {e}"))?;
-        plan.take_literals(settings);
-        let mut notes = Vec::new();
+        let mut notes: Vec<String> = plan
+            .take_literals(settings, config)
+            .into_iter()
+            .map(|field| format!("The template's {field} is used; the one in the Config is not"))
+            .collect();
         let deploying = format!(
             "deploying as {} (the Config's name, else the logical ID)",
             plan.name
