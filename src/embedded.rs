@@ -18,6 +18,7 @@ use crate::diag::{Diagnostic, Location};
 use crate::document::Document;
 use crate::pointer::Pointer;
 use crate::source::{self, Format, SourceMap};
+use crate::validate::WorkflowType;
 use serde_json::Value;
 use std::fmt;
 use std::ops::Range;
@@ -90,6 +91,60 @@ pub struct Machine {
     pub location: Option<Location>,
     /// The names its `DefinitionSubstitutions` give values for.
     pub substitutions: Vec<String>,
+}
+
+/// A property of a state machine resource that a deploy takes as its default: written as a
+/// literal, with an intrinsic function (which only CloudFormation resolves), or as a literal
+/// the property cannot take.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Setting<T> {
+    /// Not written.
+    Absent,
+    /// Written as a literal.
+    Literal(T),
+    /// Written with an intrinsic function.
+    Function {
+        /// The property as written (`RoleArn`, `Tags`).
+        property: &'static str,
+        /// Where, in the template.
+        location: Option<Location>,
+        /// The function (`Fn::GetAtt`, `Ref`).
+        function: String,
+    },
+    /// Written as a literal the property cannot take.
+    Invalid {
+        /// The property as written.
+        property: &'static str,
+        /// Where, in the template.
+        location: Option<Location>,
+        /// What it takes.
+        expected: &'static str,
+    },
+}
+
+impl<T> Setting<T> {
+    /// The literal, if it is one.
+    pub fn literal(&self) -> Option<&T> {
+        match self {
+            Self::Literal(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// The settings a state machine resource gives a deploy besides its definition, under
+/// CloudFormation's names (`StateMachineName`, `StateMachineType`, `RoleArn`, `Tags` as a list
+/// of `Key`/`Value`) or SAM's (`Name`, `Type`, `Role`, `Tags` as a mapping).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MachineSettings {
+    /// The state machine's name.
+    pub name: Setting<String>,
+    /// STANDARD or EXPRESS.
+    pub workflow_type: Setting<WorkflowType>,
+    /// The execution role's ARN.
+    pub role_arn: Setting<String>,
+    /// The tags, in the order written (a function anywhere in them makes them all a function).
+    pub tags: Setting<Vec<(String, String)>>,
 }
 
 /// A problem reading a template or a definition inside it, with where it is.
@@ -256,6 +311,115 @@ impl Template {
 
     fn location_of_offset(&self, offset: usize) -> Location {
         self.map.location_of_offset(offset)
+    }
+
+    /// The deploy settings of state machine `id`: its name, type, role and tags as written.
+    pub fn settings(&self, id: &str) -> Result<MachineSettings, EmbedError> {
+        let machine = self.machine(Some(id))?;
+        let sam = machine.resource_type == STATE_MACHINE_TYPES[0];
+        let props = Pointer::root().key("Resources").key(id).key("Properties");
+        let [name, kind, role] = if sam {
+            ["Name", "Type", "Role"]
+        } else {
+            ["StateMachineName", "StateMachineType", "RoleArn"]
+        };
+        let text = |value: &Value| value.as_str().map(str::to_owned);
+        Ok(MachineSettings {
+            name: self.setting(&props, name, "a name", text),
+            workflow_type: self.setting(&props, kind, "STANDARD or EXPRESS", |v| {
+                v.as_str().and_then(WorkflowType::parse)
+            }),
+            role_arn: self.setting(&props, role, "an IAM role ARN", text),
+            tags: self.tags(&props),
+        })
+    }
+
+    /// The property `key` of the resource at `props`, read by `read` when it is a literal.
+    fn setting<T>(
+        &self,
+        props: &Pointer,
+        key: &'static str,
+        expected: &'static str,
+        read: impl Fn(&Value) -> Option<T>,
+    ) -> Setting<T> {
+        let pointer = props.key(key);
+        let Some(value) = pointer.resolve(&self.value) else {
+            return Setting::Absent;
+        };
+        let location = self.map.locate(&pointer);
+        if let Some(function) = function_name(value) {
+            return Setting::Function {
+                property: key,
+                location,
+                function,
+            };
+        }
+        read(value).map_or(
+            Setting::Invalid {
+                property: key,
+                location,
+                expected,
+            },
+            Setting::Literal,
+        )
+    }
+
+    /// `Tags`: a mapping (SAM) or a list of `Key`/`Value` objects (CloudFormation).
+    fn tags(&self, props: &Pointer) -> Setting<Vec<(String, String)>> {
+        const EXPECTED: &str = "a mapping of names to text, or a list of Key and Value";
+        let pointer = props.key("Tags");
+        let Some(value) = pointer.resolve(&self.value) else {
+            return Setting::Absent;
+        };
+        let mut entries = Vec::new();
+        match value {
+            Value::Object(map) if function_name(value).is_none() => {
+                for (k, v) in map {
+                    entries.push((pointer.key(k), Value::String(k.clone()), v));
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let at = pointer.index(i);
+                    match (item.get("Key"), item.get("Value")) {
+                        (Some(k), Some(v)) => entries.push((at.key("Value"), k.clone(), v)),
+                        _ if function_name(item).is_some() => {
+                            entries.push((at, item.clone(), item));
+                        }
+                        _ => {
+                            return Setting::Invalid {
+                                property: "Tags",
+                                location: self.map.locate(&at),
+                                expected: EXPECTED,
+                            };
+                        }
+                    }
+                }
+            }
+            _ => entries.push((pointer.clone(), value.clone(), value)),
+        }
+        let mut tags = Vec::new();
+        for (at, key, value) in entries {
+            let location = self.map.locate(&at);
+            if let Some(function) = function_name(&key).or_else(|| function_name(value)) {
+                return Setting::Function {
+                    property: "Tags",
+                    location,
+                    function,
+                };
+            }
+            match (key.as_str(), tag_text(value)) {
+                (Some(k), Some(v)) => tags.push((k.to_owned(), v)),
+                _ => {
+                    return Setting::Invalid {
+                        property: "Tags",
+                        location,
+                        expected: EXPECTED,
+                    };
+                }
+            }
+        }
+        Setting::Literal(tags)
     }
 
     /// The start of the value at `pointer`, trying the pointer as read with short-form tags
@@ -597,6 +761,23 @@ fn resolve_intrinsics(template: &Value, value: &Value) -> Option<Value> {
 }
 
 /// Where the definition of a resource's properties is.
+/// The intrinsic function `value` is written with (`{"Ref": ..}`, `{"Fn::GetAtt": ..}`), if it is one.
+fn function_name(value: &Value) -> Option<String> {
+    let map = value.as_object()?;
+    let (key, _) = map.iter().next()?;
+    (map.len() == 1 && (key == "Ref" || key.starts_with("Fn::"))).then(|| key.clone())
+}
+
+/// A tag's value as text: a string, or a number or boolean as YAML writes it.
+fn tag_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
 fn place(props: Option<&Value>) -> Place {
     let get = |k: &str| props.and_then(|p| p.get(k));
     if get("Definition").is_some() {

@@ -138,7 +138,7 @@ pub fn new_file(definition: &str, workflow_type: WorkflowType, case: &Value) -> 
     let mut file = Map::new();
     file.insert("definition".into(), Value::from(definition));
     if workflow_type == WorkflowType::Express {
-        file.insert("type".into(), Value::from("EXPRESS"));
+        file.insert("type".into(), Value::from(WorkflowType::Express.as_str()));
     }
     file.insert("cases".into(), Value::Array(vec![case.clone()]));
     format!(

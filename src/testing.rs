@@ -520,10 +520,11 @@ pub fn recorded_case(case: &Value, line: usize) -> TestCase {
         }),
         None => Ok(Mocks::None),
     };
-    let workflow_type = match case.get("state_machine_type").and_then(Value::as_str) {
-        Some("EXPRESS") => WorkflowType::Express,
-        _ => WorkflowType::Standard,
-    };
+    let workflow_type = case
+        .get("state_machine_type")
+        .and_then(Value::as_str)
+        .and_then(WorkflowType::parse)
+        .unwrap_or(WorkflowType::Standard);
     let expected = case.get("expected").cloned().unwrap_or(Value::Null);
     let caveat = case.get("mock_caveat").is_some();
     let status = expected

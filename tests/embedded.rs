@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 use std::path::PathBuf;
-use stepcraft::embedded::{Place, StringForm, Template};
+use stepcraft::embedded::{Place, Setting, StringForm, Template};
 use stepcraft::validate::{Options, validate};
 use stepcraft::{Document, Format, Location};
 
@@ -388,4 +388,99 @@ fn intrinsic_functions_inside_an_inline_definition_are_resolved_for_checks_and_r
     );
     // Unedited, the tag stays byte for byte.
     assert_eq!(e.write_back(text, &e.document).expect("written"), text);
+}
+
+#[test]
+fn a_resource_gives_its_deploy_settings_as_literals_functions_or_invalid() {
+    // The fixture's Refunds: a role written with !GetAtt; Orders (SAM): none of them written.
+    let sam = template("sam-inline.yaml");
+    let refunds = sam.settings("Refunds").expect("Refunds");
+    assert_eq!(
+        refunds.role_arn,
+        Setting::Function {
+            property: "RoleArn",
+            location: Some(Location {
+                line: 54,
+                column: 7
+            }),
+            function: "Fn::GetAtt".to_owned(),
+        }
+    );
+    assert_eq!(refunds.name, Setting::Absent);
+    let orders = sam.settings("Orders").expect("Orders");
+    assert_eq!(orders.role_arn, Setting::Absent);
+    assert_eq!(orders.tags, Setting::Absent);
+    assert!(sam.settings("Nope").is_err());
+
+    // CloudFormation's names and SAM's, literal; a type AWS does not have is invalid.
+    let text = r#"Resources:
+  Cfn:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      StateMachineName: cfn-name
+      StateMachineType: EXPRESS
+      RoleArn: arn:aws:iam::123456789012:role/r
+      Tags:
+        - Key: a
+          Value: "1"
+        - Key: n
+          Value: 2
+      DefinitionString: '{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}'
+  Sam:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Name: sam-name
+      Type: SOMETIMES
+      Role: arn:aws:iam::123456789012:role/s
+      Tags:
+        team: x
+        stage: !Ref Stage
+      DefinitionUri: sm.asl.json
+"#;
+    let t = Template::parse(text, Format::Yaml).expect("reads");
+    let cfn = t.settings("Cfn").expect("Cfn");
+    assert_eq!(cfn.name, Setting::Literal("cfn-name".to_owned()));
+    assert_eq!(
+        cfn.workflow_type,
+        Setting::Literal(stepcraft::validate::WorkflowType::Express)
+    );
+    assert_eq!(
+        cfn.role_arn.literal().map(String::as_str),
+        Some("arn:aws:iam::123456789012:role/r")
+    );
+    assert_eq!(
+        cfn.tags,
+        Setting::Literal(vec![
+            ("a".to_owned(), "1".to_owned()),
+            ("n".to_owned(), "2".to_owned())
+        ])
+    );
+    let sam = t.settings("Sam").expect("Sam");
+    assert_eq!(sam.name, Setting::Literal("sam-name".to_owned()));
+    assert!(
+        matches!(
+            sam.workflow_type,
+            Setting::Invalid {
+                property: "Type",
+                location: Some(Location {
+                    line: 18,
+                    column: 7
+                }),
+                ..
+            }
+        ),
+        "{:?}",
+        sam.workflow_type
+    );
+    assert_eq!(
+        sam.tags,
+        Setting::Function {
+            property: "Tags",
+            location: Some(Location {
+                line: 22,
+                column: 9
+            }),
+            function: "Ref".to_owned(),
+        }
+    );
 }

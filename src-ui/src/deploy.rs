@@ -5,6 +5,7 @@
 //! them while the deploy runs on its own thread.
 
 use std::path::Path;
+use stepcraft::embedded::MachineSettings;
 use stepcraft::sidecar::{Config, Logging};
 use stepcraft::subst::Substitutions;
 use stepcraft::validate::{Options, WorkflowType, validate};
@@ -38,13 +39,14 @@ pub struct Plan {
     pub logging: Option<Logging>,
     /// Tracing, when the Config sets it.
     pub tracing: Option<bool>,
-    /// Tags.
-    pub tags: Vec<(String, String)>,
+    /// The tags it has after the deploy (keys not listed are removed when updating);
+    /// `None`: left as they are.
+    pub tags: Option<Vec<(String, String)>>,
 }
 
 impl Plan {
     /// The plan a Config makes for a definition whose default name is `default_name`. A
-    /// sidecar without a Config leaves logging and tracing as AWS has them.
+    /// sidecar without a Config leaves logging, tracing and tags as AWS has them.
     pub fn from_config(config: &Config, default_name: &str) -> Self {
         let set = !config.is_empty();
         Self {
@@ -58,8 +60,53 @@ impl Plan {
                 .filter(|_| config.publish),
             logging: set.then(|| config.logging.clone()),
             tracing: set.then_some(config.tracing),
-            tags: config.tags.clone(),
+            tags: set.then(|| config.tags.clone()),
         }
+    }
+
+    /// Lays the literal settings of a template's state machine resource over the plan made
+    /// from `config`: its name, type, role and tags. Those written with functions are left as
+    /// the plan has them. Returns which of the Config's values the template's replaced
+    /// (`"name"`, `"type"`, `"role"`, `"tags"`), where the two differ.
+    pub fn take_literals(
+        &mut self,
+        settings: &MachineSettings,
+        config: &Config,
+    ) -> Vec<&'static str> {
+        let mut replaced = Vec::new();
+        if let Some(name) = settings.name.literal() {
+            if config
+                .name
+                .as_ref()
+                .is_some_and(|n| !n.is_empty() && n != name)
+            {
+                replaced.push("name");
+            }
+            self.name.clone_from(name);
+        }
+        if let Some(&w) = settings.workflow_type.literal() {
+            if config.workflow_type.is_some_and(|t| t != w) {
+                replaced.push("type");
+            }
+            self.workflow = Some(w);
+        }
+        if let Some(role) = settings.role_arn.literal() {
+            if config
+                .role_arn
+                .as_ref()
+                .is_some_and(|r| !r.is_empty() && r != role)
+            {
+                replaced.push("role");
+            }
+            self.role = Some(role.clone());
+        }
+        if let Some(tags) = settings.tags.literal() {
+            if !config.tags.is_empty() && config.tags != *tags {
+                replaced.push("tags");
+            }
+            self.tags = Some(tags.clone());
+        }
+        replaced
     }
 
     /// The type our validator checks for.
@@ -193,7 +240,7 @@ pub fn send(
     let sfn = Sfn::connect(aws).map_err(|e| Failure::aws(&e))?;
     on(Event::Started(Stage::Validate));
     match sfn
-        .validate_definition(definition, plan.workflow_type().as_str())
+        .validate_definition(definition, plan.workflow_type())
         .map_err(|e| Failure::aws(&e))?
     {
         Validation::NotImplemented(_) => on(Event::NotValidated),
@@ -215,13 +262,13 @@ pub fn send(
     let spec = DeploySpec {
         name: &plan.name,
         definition,
-        workflow: plan.workflow.map(WorkflowType::as_str),
+        workflow: plan.workflow,
         role: plan.role.as_deref(),
         publish: plan.publish,
         version_description: plan.version_description.as_deref(),
         logging: plan.logging.as_ref(),
         tracing: plan.tracing,
-        tags: &plan.tags,
+        tags: plan.tags.as_deref(),
     };
     let deployed = sfn.deploy(&spec).map_err(|e| Failure::aws(&e))?;
     on(Event::Done(deployed.clone()));

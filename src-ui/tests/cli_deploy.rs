@@ -1,9 +1,9 @@
 //! `stepcraft deploy`, `executions` and `replay --execution` against moto's real server, started
 //! by each test on a free loopback port: create, update (same ARN, new definition), start and
 //! wait, fetch the whole history, replay it, and compare with a local `stepcraft run` of the
-//! same definition and input. Error paths: a closed port, an invalid definition (refused before
-//! any call). moto runs one execution per server (a second start fails inside moto), so each
-//! executing test has its own.
+//! same definition and input; tags a Config no longer lists removed on update. Error paths: a
+//! closed port, an invalid definition (refused before any call). moto runs one execution per
+//! server (a second start fails inside moto), so each executing test has its own.
 #![allow(clippy::print_stderr)]
 
 use crate::support;
@@ -358,4 +358,48 @@ fn no_credentials_say_where_credentials_come_from() {
     assert!(err.contains("no credentials"), "{err}");
     assert!(err.contains("hint: check the credentials"), "{err}");
     assert!(!err.contains("no answer from the endpoint"), "{err}");
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+#[test]
+fn tags_the_config_no_longer_lists_are_removed_on_update() {
+    let moto = Moto::start();
+    let endpoint = moto.endpoint();
+    let dir = TempDir::new("deploy-tags");
+    let file = dir.write(
+        "tagged.asl.json",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#,
+    );
+    let sidecar = dir.path("tagged.asl.subs.json");
+    let config = |tags: Value| {
+        std::fs::write(
+            &sidecar,
+            json!({"$config": {"roleArn": ROLE, "tags": tags}}).to_string(),
+        )
+        .expect("write the sidecar");
+    };
+    config(json!({"a": "1", "b": "2"}));
+    let arn = ok(&aws(&endpoint, &["deploy", &file])).trim().to_owned();
+    assert_eq!(moto.tags(&arn), pairs(&[("a", "1"), ("b", "2")]));
+
+    config(json!({"b": "3", "c": "4"}));
+    assert_eq!(ok(&aws(&endpoint, &["deploy", &file])).trim(), arn);
+    assert_eq!(moto.tags(&arn), pairs(&[("b", "3"), ("c", "4")]));
+
+    // A Config without tags removes them all; no Config at all leaves them as they are.
+    config(json!({}));
+    ok(&aws(&endpoint, &["deploy", &file]));
+    assert!(moto.tags(&arn).is_empty());
+    moto.sfn(
+        "TagResource",
+        &json!({"resourceArn": arn, "tags": [{"key": "outside", "value": "kept"}]}),
+    );
+    std::fs::remove_file(&sidecar).expect("remove the sidecar");
+    ok(&aws(&endpoint, &["deploy", &file]));
+    assert_eq!(moto.tags(&arn), pairs(&[("outside", "kept")]));
 }

@@ -12,6 +12,7 @@ mod cli_backends;
 mod cli_coverage;
 mod cli_crafted;
 mod cli_deploy;
+mod cli_deploy_templates;
 mod cli_export;
 mod cli_render;
 mod cli_save_case;

@@ -453,3 +453,109 @@ fn deploy_from_the_dialog_then_start_list_and_replay_an_execution_from_moto() {
     );
     assert_eq!(stdout(&out).lines().next(), Some(deployed.arn.as_str()));
 }
+
+const TEMPLATE: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Greeter:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      StateMachineName: greeter-from-template
+      RoleArn: arn:aws:iam::123456789012:role/stepcraft-test
+      Tags:
+        - Key: team
+          Value: greeters
+      Definition:
+        StartAt: Greet
+        States:
+          Greet:
+            Type: Pass
+            Parameters:
+              table: ${Table}
+            End: true
+      DefinitionSubstitutions:
+        Table: greetings
+  Computed:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      RoleArn: !GetAtt Role.Arn
+      Definition:
+        StartAt: Done
+        States:
+          Done:
+            Type: Succeed
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: states.amazonaws.com
+            Action: sts:AssumeRole
+"#;
+
+/// Deploys from the dialog of a studio opened on `arg`; the outcome.
+fn deploy_from_dialog(arg: &str, endpoint: &str) -> Result<stepcraft_aws::Deployed, String> {
+    let mut harness = harness(StudioApp::from_path(std::path::Path::new(arg)));
+    harness.state_mut().aws_mut().open_deploy();
+    {
+        let aws = harness.state_mut().aws_mut();
+        aws.connection.endpoint = endpoint.to_owned();
+        aws.connection.region = "us-east-1".to_owned();
+    }
+    harness.run();
+    harness.get_by_label("Deploy").click();
+    harness.step();
+    wait_for(&mut harness, "deploy", |app| {
+        app.aws().deploy_outcome().is_some()
+    });
+    let outcome = harness.state().aws().deploy_outcome().cloned();
+    outcome.expect("ended").map_err(|f| f.message)
+}
+
+#[test]
+fn a_template_state_machine_deploys_from_the_dialog_with_its_name_role_and_tags() {
+    if !with_credentials(
+        "a_template_state_machine_deploys_from_the_dialog_with_its_name_role_and_tags",
+    ) {
+        return;
+    }
+    let moto = Moto::start();
+    let dir = TempDir::new("deploy-dialog-template");
+    let template = dir.write("template.yaml", TEMPLATE);
+    let deployed = deploy_from_dialog(&format!("{template}#Greeter"), &moto.endpoint())
+        .unwrap_or_else(|m| panic!("{m}"));
+    assert!(
+        deployed
+            .arn
+            .ends_with(":stateMachine:greeter-from-template"),
+        "{}",
+        deployed.arn
+    );
+    let described = moto.sfn(
+        "DescribeStateMachine",
+        &json!({"stateMachineArn": deployed.arn}),
+    );
+    assert_eq!(described["roleArn"], ROLE);
+    let definition: Value =
+        serde_json::from_str(described["definition"].as_str().expect("definition")).expect("JSON");
+    assert_eq!(
+        definition["States"]["Greet"]["Parameters"]["table"],
+        "greetings"
+    );
+    let tags = moto.sfn("ListTagsForResource", &json!({"resourceArn": deployed.arn}));
+    assert_eq!(tags["tags"], json!([{"key": "team", "value": "greeters"}]));
+
+    // A role written with !GetAtt and none in the Config: refused, naming where and what to do.
+    let refused = deploy_from_dialog(&format!("{template}#Computed"), &moto.endpoint())
+        .expect_err("no role to deploy with");
+    assert!(
+        refused.contains("RoleArn (at 24:7 in the template) is written with Fn::GetAtt"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("set the role in the Config mode"),
+        "{refused}"
+    );
+}

@@ -18,6 +18,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use stepcraft::sidecar::Logging;
+use stepcraft::validate::WorkflowType;
 use tokio::runtime::Runtime;
 
 /// A Step Functions client with its runtime.
@@ -56,8 +57,8 @@ pub struct StateMachineSummary {
     pub name: String,
     /// Its ARN.
     pub arn: String,
-    /// `STANDARD` or `EXPRESS`.
-    pub workflow_type: String,
+    /// Its type; `None` for one this version does not know.
+    pub workflow_type: Option<WorkflowType>,
 }
 
 /// What a deploy did.
@@ -79,7 +80,7 @@ pub struct DeploySpec<'a> {
     /// The definition's JSON text, placeholders filled.
     pub definition: &'a str,
     /// STANDARD or EXPRESS; `None`: STANDARD when creating, the machine's own when updating.
-    pub workflow: Option<&'a str>,
+    pub workflow: Option<WorkflowType>,
     /// The execution role; needed to create, kept when updating without one.
     pub role: Option<&'a str>,
     /// Publish a version.
@@ -90,8 +91,9 @@ pub struct DeploySpec<'a> {
     pub logging: Option<&'a Logging>,
     /// X-Ray tracing; `None`: off when creating, unchanged when updating.
     pub tracing: Option<bool>,
-    /// Tags to set (added to, or changing, the machine's own when updating).
-    pub tags: &'a [(String, String)],
+    /// The tags it has after the deploy: when updating, keys not listed are removed;
+    /// `None`: none when creating, unchanged when updating.
+    pub tags: Option<&'a [(String, String)]>,
 }
 
 fn logging_configuration(logging: &Logging) -> LoggingConfiguration {
@@ -117,6 +119,15 @@ fn tags(tags: &[(String, String)]) -> Option<Vec<Tag>> {
             .map(|(k, v)| Tag::builder().key(k).value(v).build())
             .collect()
     })
+}
+
+/// The keys of `current` that `wanted` no longer lists.
+fn unwanted(current: &[(String, String)], wanted: &[(String, String)]) -> Vec<String> {
+    current
+        .iter()
+        .filter(|(k, _)| !wanted.iter().any(|(w, _)| w == k))
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 /// An execution in ListExecutions.
@@ -163,8 +174,19 @@ pub fn format_time(t: &DateTime) -> String {
         .map_or_else(|_| t.to_string(), stepcraft::history::format_timestamp)
 }
 
-fn workflow_type(text: &str) -> StateMachineType {
-    StateMachineType::from(text.to_ascii_uppercase().as_str())
+fn sdk_type(workflow: WorkflowType) -> StateMachineType {
+    match workflow {
+        WorkflowType::Standard => StateMachineType::Standard,
+        WorkflowType::Express => StateMachineType::Express,
+    }
+}
+
+fn our_type(sdk: &StateMachineType) -> Option<WorkflowType> {
+    match sdk {
+        StateMachineType::Standard => Some(WorkflowType::Standard),
+        StateMachineType::Express => Some(WorkflowType::Express),
+        _ => None,
+    }
 }
 
 impl Sfn {
@@ -192,14 +214,14 @@ impl Sfn {
     pub fn validate_definition(
         &self,
         definition: &str,
-        workflow: &str,
+        workflow: WorkflowType,
     ) -> Result<Validation, AwsError> {
         const OP: &str = "ValidateStateMachineDefinition";
         let answer = self.block(
             self.client
                 .validate_state_machine_definition()
                 .definition(definition)
-                .r#type(workflow_type(workflow))
+                .r#type(sdk_type(workflow))
                 .customize()
                 .config_override(
                     aws_sdk_sfn::config::Builder::default()
@@ -256,7 +278,7 @@ impl Sfn {
             let items = page.state_machines().iter().map(|m| StateMachineSummary {
                 name: m.name().to_owned(),
                 arn: m.state_machine_arn().to_owned(),
-                workflow_type: m.r#type().as_str().to_owned(),
+                workflow_type: our_type(m.r#type()),
             });
             Ok((items.collect(), page.next_token().map(str::to_owned)))
         })
@@ -283,6 +305,19 @@ impl Sfn {
         Ok(out.definition().to_owned())
     }
 
+    /// A state machine's type (DescribeStateMachine); `None` for one this version does not know.
+    fn type_of(&self, arn: &str) -> Result<Option<WorkflowType>, AwsError> {
+        let out = self
+            .block(
+                self.client
+                    .describe_state_machine()
+                    .state_machine_arn(arn)
+                    .send(),
+            )
+            .map_err(|e| AwsError::from_sdk("DescribeStateMachine", &e))?;
+        Ok(our_type(out.r#type()))
+    }
+
     /// Creates the state machine `name`, or updates the one of that name (same ARN). `role` is
     /// needed to create; an update without one keeps the role it has. A `workflow` type that
     /// differs from the existing machine's is refused: AWS cannot change it.
@@ -301,14 +336,20 @@ impl Sfn {
             .tracing
             .map(|on| TracingConfiguration::builder().enabled(on).build());
         if let Some(existing) = self.find_state_machine(name)? {
-            if let Some(w) = workflow
-                && !w.eq_ignore_ascii_case(&existing.workflow_type)
+            // ListStateMachines may leave the type out (moto does): DescribeStateMachine then.
+            let has = match (workflow, existing.workflow_type) {
+                (None, _) => None,
+                (Some(_), Some(t)) => Some(t),
+                (Some(_), None) => self.type_of(&existing.arn)?,
+            };
+            if let (Some(w), Some(has)) = (workflow, has)
+                && w != has
             {
                 return Err(AwsError::setup(
                     format!(
                         "the state machine {name} is {}; its type cannot change to {}",
-                        existing.workflow_type,
-                        w.to_ascii_uppercase()
+                        has.as_str(),
+                        w.as_str()
                     ),
                     "deploy under another --name, or delete the state machine first",
                 ));
@@ -329,15 +370,8 @@ impl Sfn {
                         .send(),
                 )
                 .map_err(|e| AwsError::from_sdk("UpdateStateMachine", &e))?;
-            if let Some(tags) = tags(spec.tags) {
-                self.block(
-                    self.client
-                        .tag_resource()
-                        .resource_arn(&existing.arn)
-                        .set_tags(Some(tags))
-                        .send(),
-                )
-                .map_err(|e| AwsError::from_sdk("TagResource", &e))?;
+            if let Some(wanted) = spec.tags {
+                self.retag(&existing.arn, wanted)?;
             }
             return Ok(Deployed {
                 arn: existing.arn,
@@ -358,10 +392,10 @@ impl Sfn {
                     .name(name)
                     .definition(definition)
                     .role_arn(role)
-                    .r#type(workflow_type(workflow.unwrap_or("STANDARD")))
+                    .r#type(sdk_type(workflow.unwrap_or(WorkflowType::Standard)))
                     .set_logging_configuration(logging)
                     .set_tracing_configuration(tracing)
-                    .set_tags(tags(spec.tags))
+                    .set_tags(spec.tags.and_then(tags))
                     .publish(publish)
                     .set_version_description(
                         version_description.filter(|_| publish).map(str::to_owned),
@@ -374,6 +408,55 @@ impl Sfn {
             version_arn: out.state_machine_version_arn().map(str::to_owned),
             created: true,
         })
+    }
+
+    /// The tags a resource has (ListTagsForResource), in AWS's order.
+    pub fn tags_of(&self, arn: &str) -> Result<Vec<(String, String)>, AwsError> {
+        let out = self
+            .block(
+                self.client
+                    .list_tags_for_resource()
+                    .resource_arn(arn)
+                    .send(),
+            )
+            .map_err(|e| AwsError::from_sdk("ListTagsForResource", &e))?;
+        Ok(out
+            .tags()
+            .iter()
+            .map(|t| {
+                (
+                    t.key().unwrap_or_default().to_owned(),
+                    t.value().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect())
+    }
+
+    /// Makes `wanted` the resource's tags: UntagResource for the keys it has and `wanted` does
+    /// not list, TagResource for `wanted` (new keys and changed values).
+    fn retag(&self, arn: &str, wanted: &[(String, String)]) -> Result<(), AwsError> {
+        let gone = unwanted(&self.tags_of(arn)?, wanted);
+        if !gone.is_empty() {
+            self.block(
+                self.client
+                    .untag_resource()
+                    .resource_arn(arn)
+                    .set_tag_keys(Some(gone))
+                    .send(),
+            )
+            .map_err(|e| AwsError::from_sdk("UntagResource", &e))?;
+        }
+        if let Some(tags) = tags(wanted) {
+            self.block(
+                self.client
+                    .tag_resource()
+                    .resource_arn(arn)
+                    .set_tags(Some(tags))
+                    .send(),
+            )
+            .map_err(|e| AwsError::from_sdk("TagResource", &e))?;
+        }
+        Ok(())
     }
 
     /// StartExecution: the execution's ARN.
@@ -606,6 +689,34 @@ fn every_page<T>(
         match next {
             Some(t) if !t.is_empty() => token = Some(t),
             _ => return Ok(out),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn only_keys_no_longer_wanted_are_untagged() {
+        let current = pairs(&[("a", "1"), ("b", "2")]);
+        let wanted = pairs(&[("b", "3"), ("c", "4")]);
+        assert_eq!(unwanted(&current, &wanted), ["a"]);
+        assert!(unwanted(&current, &current).is_empty());
+        assert_eq!(unwanted(&current, &[]), ["a", "b"]);
+    }
+
+    #[test]
+    fn both_workflow_types_map_to_the_sdk_and_back() {
+        for w in [WorkflowType::Standard, WorkflowType::Express] {
+            assert_eq!(our_type(&sdk_type(w)), Some(w));
+            assert_eq!(sdk_type(w).as_str(), w.as_str());
         }
     }
 }

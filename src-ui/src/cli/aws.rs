@@ -43,18 +43,20 @@ pub fn message(e: &AwsError) -> String {
 }
 
 /// A state machine's ARN: `target` itself when it is one, else the state machine deployed from
-/// the file `target` (found by its default name).
+/// the definition `target` names (a file or `TEMPLATE#LogicalId`), found by the name
+/// `stepcraft deploy` gives it.
 pub fn state_machine_arn(sfn: &Sfn, target: &str) -> Result<String, String> {
     if target.starts_with("arn:") {
         return Ok(target.to_owned());
     }
     let path = Path::new(target);
-    if !path.is_file() {
+    if !super::definition::split(path).0.is_file() {
         return Err(format!(
             "error: {target} is neither an ARN (arn:aws:states:...) nor a definition file"
         ));
     }
-    let name = default_name(path);
+    let loaded = super::definition::load(path).map_err(|f| f.message)?;
+    let name = super::deploy::deployed_name(&loaded)?;
     match sfn.find_state_machine(&name).map_err(|e| message(&e))? {
         Some(machine) => Ok(machine.arn),
         None => Err(format!(

@@ -19,7 +19,8 @@ enum ExecutionsCommand {
     /// Start an execution; prints its ARN. With --wait, waits for it to end and prints its
     /// status and output (exit 1 when it did not succeed, with its error and cause).
     Start {
-        /// A state machine ARN, or a definition file deployed with `stepcraft deploy`.
+        /// A state machine ARN, or a definition file (or TEMPLATE#LogicalId) deployed with
+        /// `stepcraft deploy`.
         #[arg(value_name = "ARN_OR_FILE")]
         target: String,
         /// The input: JSON text, or @FILE (default {}).
@@ -36,7 +37,8 @@ enum ExecutionsCommand {
     },
     /// List a state machine's executions, newest first: status, start, name, ARN.
     List {
-        /// A state machine ARN, or a definition file deployed with `stepcraft deploy`.
+        /// A state machine ARN, or a definition file (or TEMPLATE#LogicalId) deployed with
+        /// `stepcraft deploy`.
         #[arg(value_name = "ARN_OR_FILE")]
         target: String,
         /// Only executions with this status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED,

@@ -50,11 +50,12 @@ impl SubstArgs {
     }
 
     /// The file the state machine's Config is read from: `--subs FILE` (the same shape), else
-    /// the definition's sidecar (unless `--no-discovery`).
-    pub fn config_file(&self, definition: &Path) -> Option<PathBuf> {
+    /// the definition's sidecar, beside the template for one inside a template (unless
+    /// `--no-discovery`).
+    pub fn config_file(&self, loaded: &super::definition::Loaded) -> Option<PathBuf> {
         self.subs
             .clone()
-            .or_else(|| (!self.no_discovery).then(|| stepcraft::run::beside(definition).sidecar))
+            .or_else(|| (!self.no_discovery).then(|| loaded.sidecar()))
     }
 
     /// Whether `--no-discovery` was given.

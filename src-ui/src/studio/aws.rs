@@ -13,6 +13,7 @@ use crate::deploy::{Event, Failure, Plan, Stage};
 use egui::{RichText, Ui};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use stepcraft::embedded::{MachineSettings, Setting, Template};
 use stepcraft::history::HistoryEvent;
 use stepcraft_aws::{AwsError, ClientConfig, Deployed, ExecutionSummary, Sfn};
 
@@ -55,6 +56,40 @@ pub enum DeployLine {
     },
     /// A note.
     Note(String),
+}
+
+/// " (line:column of the template)", when known.
+fn at(location: Option<stepcraft::Location>) -> String {
+    location
+        .map(|l| format!(" (at {l} in the template)"))
+        .unwrap_or_default()
+}
+
+/// A note for a template setting written with a function (`instead` says what is used), or
+/// the refusal of one written as a literal it cannot take.
+fn unread<T>(setting: &Setting<T>, instead: &str, notes: &mut Vec<String>) -> Result<(), String> {
+    match setting {
+        Setting::Function {
+            property,
+            location,
+            function,
+        } => {
+            notes.push(format!(
+                "The template's {property}{} is written with {function}, which only CloudFormation resolves; {instead}",
+                at(*location)
+            ));
+            Ok(())
+        }
+        Setting::Invalid {
+            property,
+            location,
+            expected,
+        } => Err(format!(
+            "The template's {property}{} is not {expected}: fix the template",
+            at(*location)
+        )),
+        Setting::Absent | Setting::Literal(_) => Ok(()),
+    }
 }
 
 /// A job's messages: a deploy's events, then its end.
@@ -118,6 +153,9 @@ pub struct AwsUi {
     replayed: Option<String>,
     /// List the executions at the next frame (the panel was opened).
     refresh_due: bool,
+    /// The deploy settings of the template's state machine, read once per template text:
+    /// the text, the logical ID, and the settings (or why they cannot be read).
+    template_settings: Option<(String, String, Result<MachineSettings, String>)>,
 }
 
 impl std::fmt::Debug for AwsUi {
@@ -194,9 +232,20 @@ impl AwsUi {
         self.lines.clear();
         self.outcome = None;
         let name = Path::new(session.name());
-        let default = crate::deploy::default_name(name);
         let config = session.parameters().config();
-        let plan = Plan::from_config(config, &default);
+        let plan = match self.plan(session) {
+            Ok((plan, notes)) => {
+                self.lines.extend(notes.into_iter().map(DeployLine::Note));
+                plan
+            }
+            Err(message) => {
+                self.outcome = Some(Err(Failure {
+                    refused: true,
+                    message,
+                }));
+                return;
+            }
+        };
         if let Some(p) = config.problems().first() {
             self.outcome = Some(Err(Failure {
                 refused: true,
@@ -420,11 +469,76 @@ impl AwsUi {
         });
     }
 
+    /// The settings of the template's state machine the session edits, if it edits one.
+    fn template_settings(&mut self, session: &Session) -> Option<&Result<MachineSettings, String>> {
+        let t = session.template()?;
+        let fresh = self
+            .template_settings
+            .as_ref()
+            .is_some_and(|(text, id, _)| *text == t.text && *id == t.id);
+        if !fresh {
+            let settings = Template::parse(&t.text, stepcraft::Format::sniff(&t.text))
+                .map_err(|d| d.message)
+                .and_then(|template| template.settings(&t.id).map_err(|e| e.to_string()));
+            self.template_settings = Some((t.text.clone(), t.id.clone(), settings));
+        }
+        self.template_settings.as_ref().map(|(_, _, s)| s)
+    }
+
+    /// The plan the Config makes, under the literal settings of the template's state machine
+    /// when the session edits one (its logical ID the default name), and a note for each
+    /// setting the template writes with a function. `Err` when the template's role is written
+    /// with one and the Config gives none, or a setting cannot be read.
+    fn plan(&mut self, session: &Session) -> Result<(Plan, Vec<String>), String> {
+        let config = session.parameters().config();
+        let default = session.default_machine_name();
+        let mut plan = Plan::from_config(config, &default);
+        let Some(settings) = self.template_settings(session) else {
+            return Ok((plan, Vec::new()));
+        };
+        let settings = settings
+            .as_ref()
+            .map_err(|e| format!("The template cannot be read: {e}"))?;
+        let mut notes: Vec<String> = plan
+            .take_literals(settings, config)
+            .into_iter()
+            .map(|field| format!("The template's {field} is used; the one in the Config is not"))
+            .collect();
+        let deploying = format!(
+            "deploying as {} (the Config's name, else the logical ID)",
+            plan.name
+        );
+        unread(&settings.name, &deploying, &mut notes)?;
+        let type_note = format!(
+            "deploying as {} (the Config's type)",
+            plan.workflow_type().as_str()
+        );
+        unread(&settings.workflow_type, &type_note, &mut notes)?;
+        unread(&settings.tags, "the tags are the Config's", &mut notes)?;
+        unread(&settings.role_arn, "the role is the Config's", &mut notes)?;
+        if let Setting::Function {
+            property,
+            location,
+            function,
+        } = &settings.role_arn
+            && plan.role.is_none()
+        {
+            return Err(format!(
+                "The template's {property}{} is written with {function}, which only CloudFormation resolves, so the role to deploy with is not known here: set the role in the Config mode",
+                at(*location)
+            ));
+        }
+        Ok((plan, notes))
+    }
+
     /// Draws the windows that are open.
     pub fn ui(&mut self, ui: &mut Ui, session: &Session, actions: &mut Actions) {
         self.poll(ui.ctx(), actions);
-        let default = crate::deploy::default_name(Path::new(session.name()));
-        let machine = session.parameters().config().name_or(&default).to_owned();
+        let default = session.default_machine_name();
+        let machine = match self.plan(session) {
+            Ok((plan, _)) => plan.name,
+            Err(_) => session.parameters().config().name_or(&default).to_owned(),
+        };
         // Renamed in the Config: the machine known so far is another one.
         if self
             .machine_arn

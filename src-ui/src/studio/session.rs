@@ -195,6 +195,15 @@ impl Session {
         &self.name
     }
 
+    /// The state machine's name when neither the Config nor the template gives one: the
+    /// logical ID of a template's state machine, else the file's name up to its first dot.
+    pub fn default_machine_name(&self) -> String {
+        self.in_template.as_ref().map_or_else(
+            || crate::deploy::default_name(Path::new(&self.name)),
+            |t| t.id.clone(),
+        )
+    }
+
     /// The typed view.
     pub fn machine(&self) -> &StateMachine {
         &self.machine

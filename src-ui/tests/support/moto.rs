@@ -113,6 +113,29 @@ impl Moto {
     }
 }
 
+impl Moto {
+    /// ListTagsForResource, straight to moto: the resource's tags sorted by key.
+    pub fn tags(&self, arn: &str) -> Vec<(String, String)> {
+        let answer = self.sfn(
+            "ListTagsForResource",
+            &serde_json::json!({ "resourceArn": arn }),
+        );
+        let mut tags: Vec<(String, String)> = answer["tags"]
+            .as_array()
+            .expect("tags")
+            .iter()
+            .map(|t| {
+                (
+                    t["key"].as_str().unwrap_or_default().to_owned(),
+                    t["value"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        tags.sort();
+        tags
+    }
+}
+
 impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -52,8 +52,7 @@ impl StudioApp {
             Mode::Run => self.run_ui(ui, window, &mut actions),
             Mode::Config => {
                 egui::CentralPanel::default().show(ui, |ui| {
-                    let default =
-                        crate::deploy::default_name(std::path::Path::new(self.session.name()));
+                    let default = self.session.default_machine_name();
                     let parameters = self.session.parameters();
                     let ctx = ConfigCtx {
                         config: parameters.config(),
