@@ -102,6 +102,34 @@ impl Tally {
     }
 }
 
+/// The run each event belongs to, by event id. Ids count up from 1 in a history (AWS's and
+/// ours), so a list indexed by id holds them: a hash map of 400,000 entries cost a hash per
+/// event read and, at each growth, a frame of hundreds of milliseconds in a streaming run.
+#[derive(Clone, Debug, Default)]
+struct Owners(Vec<usize>);
+
+impl Owners {
+    /// Marks "no run" in the list.
+    const NONE: usize = usize::MAX;
+
+    fn get(&self, id: u64) -> Option<usize> {
+        let at = usize::try_from(id).ok()?;
+        self.0.get(at).copied().filter(|&i| i != Self::NONE)
+    }
+
+    fn set(&mut self, id: u64, run: usize) {
+        // An id far beyond the events read (a crafted history) is not worth the memory.
+        let Ok(at) = usize::try_from(id) else { return };
+        if at >= self.0.len() {
+            if at > self.0.len() + (1 << 20) {
+                return;
+            }
+            self.0.resize(at + 1, Self::NONE);
+        }
+        self.0[at] = run;
+    }
+}
+
 /// The runs of one state name.
 #[derive(Clone, Debug, Default)]
 struct NameRuns {
@@ -118,7 +146,7 @@ struct NameRuns {
 pub struct Trace {
     runs: Vec<StateRun>,
     /// The run each event belongs to, by event id.
-    owner: HashMap<u64, usize>,
+    owner: Owners,
     /// The Map iteration an event opens (`MapIterationStarted`), by event id.
     iteration_start: HashMap<u64, usize>,
     /// Runs of each state name, in order, with their tallies.
@@ -156,7 +184,7 @@ impl Trace {
 
     /// The run an event belongs to.
     pub fn run_of_event(&self, id: u64) -> Option<usize> {
-        self.owner.get(&id).copied()
+        self.owner.get(id)
     }
 
     /// The runs of one state, in order.
@@ -222,7 +250,7 @@ impl Trace {
 
     /// The run the event before this one (in its branch) belongs to.
     fn owner_of_previous(&self, e: &HistoryEvent) -> Option<usize> {
-        self.owner.get(&e.previous_event_id).copied()
+        self.owner.get(e.previous_event_id)
     }
 
     /// Reads one event.
@@ -275,7 +303,7 @@ impl Trace {
                 if index >= self.before_redrive {
                     n.since_redrive.add(RunStatus::Running);
                 }
-                self.owner.insert(e.id, index);
+                self.owner.set(e.id, index);
             }
             EventKind::StateExited {
                 name,
@@ -297,7 +325,7 @@ impl Trace {
                     RunStatus::Succeeded
                 };
                 self.set_status(index, status);
-                self.owner.insert(e.id, index);
+                self.owner.set(e.id, index);
             }
             EventKind::StateAborted { name, .. } => {
                 // AWS writes no details for an aborted state: its name may be unknown.
@@ -310,7 +338,7 @@ impl Trace {
                 if let Some(index) = index {
                     self.runs[index].ended_at = Some(e.timestamp);
                     self.set_status(index, RunStatus::Cancelled);
-                    self.owner.insert(e.id, index);
+                    self.owner.set(e.id, index);
                 }
             }
             EventKind::TaskScheduled { .. } => {
@@ -458,7 +486,7 @@ impl Trace {
     /// Gives an event to the run of the event before it; returns that run.
     fn attach(&mut self, e: &HistoryEvent) -> Option<usize> {
         let index = self.owner_of_previous(e)?;
-        self.owner.insert(e.id, index);
+        self.owner.set(e.id, index);
         Some(index)
     }
 
@@ -473,7 +501,7 @@ impl Trace {
                 && run.status == RunStatus::Running
                 && !run.failed_inside
             {
-                self.owner.insert(e.id, i);
+                self.owner.set(e.id, i);
                 return Some(i);
             }
             at = run.parent;
@@ -487,7 +515,7 @@ impl Trace {
         while let Some(i) = at {
             let run = &self.runs[i];
             if run.state_type == state_type && run.status == RunStatus::Running {
-                self.owner.insert(e.id, i);
+                self.owner.set(e.id, i);
                 return Some(i);
             }
             at = run.parent;

@@ -1,6 +1,6 @@
 //! The studio's frame while an Express loop of 200,000 state transitions streams at instant
 //! speed (`support/stream.rs`): each measured frame takes the run's next events (the
-//! controller's budget, at most 12 ms of interpreting), reads them into the trace and the views,
+//! controller's budget, at most 8 ms of interpreting), reads them into the trace and the views,
 //! and draws the whole studio (graph, table with its timeline, status line) and tessellates it.
 //! A run that ends is started again (F5), so every sample streams. Target: under 16 ms.
 //! The slowest frame seen is printed at the end.
