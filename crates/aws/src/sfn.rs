@@ -292,30 +292,29 @@ impl Sfn {
             .find(|m| m.name == name))
     }
 
-    /// The definition a state machine has now (DescribeStateMachine).
-    pub fn definition_of(&self, arn: &str) -> Result<String, AwsError> {
-        let out = self
-            .block(
-                self.client
-                    .describe_state_machine()
-                    .state_machine_arn(arn)
-                    .send(),
-            )
-            .map_err(|e| AwsError::from_sdk("DescribeStateMachine", &e))?;
-        Ok(out.definition().to_owned())
+    /// DescribeStateMachine.
+    fn describe(
+        &self,
+        arn: &str,
+    ) -> Result<aws_sdk_sfn::operation::describe_state_machine::DescribeStateMachineOutput, AwsError>
+    {
+        self.block(
+            self.client
+                .describe_state_machine()
+                .state_machine_arn(arn)
+                .send(),
+        )
+        .map_err(|e| AwsError::from_sdk("DescribeStateMachine", &e))
     }
 
-    /// A state machine's type (DescribeStateMachine); `None` for one this version does not know.
+    /// The definition a state machine has now.
+    pub fn definition_of(&self, arn: &str) -> Result<String, AwsError> {
+        Ok(self.describe(arn)?.definition().to_owned())
+    }
+
+    /// A state machine's type; `None` for one this version does not know.
     fn type_of(&self, arn: &str) -> Result<Option<WorkflowType>, AwsError> {
-        let out = self
-            .block(
-                self.client
-                    .describe_state_machine()
-                    .state_machine_arn(arn)
-                    .send(),
-            )
-            .map_err(|e| AwsError::from_sdk("DescribeStateMachine", &e))?;
-        Ok(our_type(out.r#type()))
+        Ok(our_type(self.describe(arn)?.r#type()))
     }
 
     /// Creates the state machine `name`, or updates the one of that name (same ARN). `role` is
