@@ -5,7 +5,7 @@
 //! them while the deploy runs on its own thread.
 
 use std::path::Path;
-use stepcraft::embedded::MachineSettings;
+use stepcraft::embedded::{MachineSettings, Setting};
 use stepcraft::sidecar::{Config, Logging};
 use stepcraft::subst::Substitutions;
 use stepcraft::validate::{Options, WorkflowType, validate};
@@ -61,6 +61,23 @@ impl Plan {
             logging: set.then(|| config.logging.clone()),
             tracing: set.then_some(config.tracing),
             tags: set.then(|| config.tags.clone()),
+        }
+    }
+
+    /// The template's role when it is written with a function (`!GetAtt Role.Arn`) that only
+    /// CloudFormation resolves and nothing else gives one: its property, where it is written,
+    /// and the function. Deploying cannot create the state machine then.
+    pub fn unresolved_role<'a>(
+        &self,
+        settings: &'a MachineSettings,
+    ) -> Option<(&'static str, Option<stepcraft::diag::Location>, &'a str)> {
+        match &settings.role_arn {
+            Setting::Function {
+                property,
+                location,
+                function,
+            } if self.role.is_none() => Some((property, *location, function)),
+            _ => None,
         }
     }
 

@@ -186,16 +186,10 @@ fn plan(args: &DeployArgs, loaded: &Loaded) -> Result<Plan, Failure> {
             "the tags come from the sidecar's Config instead".to_owned()
         })?;
         unread(template, &settings.role_arn, true, String::new)?;
-        if let Setting::Function {
-            property,
-            location,
-            function,
-        } = &settings.role_arn
-            && plan.role.is_none()
-        {
+        if let Some((property, location, function)) = plan.unresolved_role(&settings) {
             role_needed = Some(format!(
                 "{}: error: {property} is written with {function}, which only CloudFormation resolves, so the role to deploy with is not known here\n  hint: pass --role-arn arn:aws:iam::ACCOUNT:role/NAME (or set the role in the Config of {})",
-                place(template, *location),
+                place(template, location),
                 loaded.sidecar().display()
             ));
         }

@@ -516,16 +516,10 @@ impl AwsUi {
         unread(&settings.workflow_type, &type_note, &mut notes)?;
         unread(&settings.tags, "the tags are the Config's", &mut notes)?;
         unread(&settings.role_arn, "the role is the Config's", &mut notes)?;
-        if let Setting::Function {
-            property,
-            location,
-            function,
-        } = &settings.role_arn
-            && plan.role.is_none()
-        {
+        if let Some((property, location, function)) = plan.unresolved_role(settings) {
             return Err(format!(
                 "The template's {property}{} is written with {function}, which only CloudFormation resolves, so the role to deploy with is not known here: set the role in the Config mode",
-                at(*location)
+                at(location)
             ));
         }
         Ok((plan, notes))
