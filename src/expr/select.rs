@@ -144,6 +144,23 @@ fn set_at(
             node.set_field(name, value).map_err(|_| fail(node))
         }
         Segment::Child(name) => {
+            if let Some(map) = node.as_object()
+                && !map.contains_key(name.as_str())
+                && let Some(step) = tail.iter().find(|s| !matches!(s, Segment::Child(_)))
+            {
+                // A missing key is created as an empty object, and the path then fails at its
+                // first step that is not a name. That failure is reported from here, before
+                // anything is created: a failed write leaves the value as it was, so the state
+                // input it was written into is still the state input (for Catch and redrive).
+                return Err(match step {
+                    Segment::Index(i) => WriteFailure {
+                        message: format!("Unable to apply step \"{i}\" to input {{}}"),
+                    },
+                    _ => WriteFailure {
+                        message: format!("ResultPath {} must name a single node", normalized(all)),
+                    },
+                });
+            }
             let Some(map) = node.object_mut() else {
                 return Err(fail(node));
             };
@@ -349,5 +366,27 @@ mod tests {
             .set(&mut root, Val::int(9))
             .unwrap();
         assert_eq!(root.to_value(), json!(9));
+    }
+
+    #[test]
+    fn a_failed_result_path_write_leaves_the_value_as_it_was() {
+        // Each path fails below a missing key (which a write would create as `{}`) or at an
+        // existing value of the wrong type; the message is the one the write fails with.
+        for (path, message) in [
+            ("$.x.y[0]", "Unable to apply step \"0\" to input {}"),
+            ("$.x[2]", "Unable to apply step \"2\" to input {}"),
+            ("$.a.b", "Unable to apply step \"b\" to input 1"),
+            ("$.l[5].z", "Unable to apply step \"5\" to input [{}]"),
+            ("$.l[0].q[1]", "Unable to apply step \"1\" to input {}"),
+        ] {
+            let before = json!({"a": 1, "l": [{}]});
+            let mut doc = v(before.clone());
+            let e = Path::parse(path)
+                .unwrap()
+                .set(&mut doc, Val::int(2))
+                .unwrap_err();
+            assert_eq!(e.message, message, "{path}");
+            assert_eq!(doc.to_value(), before, "{path}");
+        }
     }
 }

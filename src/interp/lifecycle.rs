@@ -11,7 +11,7 @@
 //!
 //! An error anywhere goes to [`Execution::recovery`], which decides once: retry, catch or fail.
 
-use super::compile::{CState, Kind, Next, Processing};
+use super::compile::{CState, Kind, Next, Processing, Program};
 use super::error::{Recovery, StateError};
 use super::frame::{Role, Step};
 use super::inspect::InspectedError;
@@ -25,9 +25,10 @@ use crate::value::Val;
 use std::sync::Arc;
 
 impl Execution {
-    /// Performs one action of a frame (at most a few events, usually one).
-    pub(super) fn advance(&mut self, fid: FrameId) {
-        let program = self.program.clone();
+    /// Performs one action of a frame (at most a few events, usually one). `program` is the
+    /// execution's own (`self.program`), handed in by the caller so that the states can be
+    /// borrowed while `self` changes without touching its reference count on every action.
+    pub(super) fn advance(&mut self, program: &Program, fid: FrameId) {
         let step = std::mem::replace(&mut self.frames[fid].step, Step::Done);
         let frame = &self.frames[fid];
         let state = &program.scopes[frame.scope].states[frame.state];
@@ -55,7 +56,7 @@ impl Execution {
             }
             Step::Sleeping(next) => {
                 self.frames[fid].step = *next;
-                self.advance(fid);
+                self.advance(program, fid);
             }
             Step::Done => {}
         }

@@ -473,6 +473,7 @@ impl Execution {
     fn step_inner(&mut self, budget: usize) -> Option<HistoryEvent> {
         self.busy = false;
         let mut actions = 0usize;
+        let program = self.program.clone();
         loop {
             if let Some(e) = self.out.pop_front() {
                 return Some(e);
@@ -540,7 +541,7 @@ impl Execution {
             if self.skip_breakpoint == Some(fid) {
                 self.skip_breakpoint = None;
             }
-            self.advance(fid);
+            self.advance(&program, fid);
             if self.frames[fid].runs_on() {
                 self.ready.push_back(fid);
             }

@@ -110,11 +110,17 @@ impl Execution {
         rule: Option<usize>,
     ) -> Result<Processed, StateError> {
         let ctx = self.ctx_for(fid, state);
-        let effective = self.frames[fid].effective.clone();
         let assign = rule
             .and_then(|r| io.rules.get(r).and_then(Option::as_ref))
             .or(io.assign.as_ref());
         let Some(result) = result else {
+            // The effective input goes on. Only a Retry runs the state's work again on it, so
+            // without Retry rules it moves out of the frame instead of being shared.
+            let effective = if state.retry.is_empty() {
+                std::mem::take(&mut self.frames[fid].effective)
+            } else {
+                self.frames[fid].effective.clone()
+            };
             let assigned = self.eval_assign(fid, state, assign, &effective, &ctx)?;
             let output = self.output_path(fid, state, io, effective, &ctx)?;
             return Ok((output, assigned));
@@ -125,9 +131,8 @@ impl Execution {
             None => result,
         };
         let assigned = self.eval_assign(fid, state, assign, &result, &ctx)?;
-        let input = self.frames[fid].input.clone();
         let selected = self.config.inspect.then(|| result.clone());
-        let combined = self.result_path(fid, state, &io.result_path, input, result)?;
+        let combined = self.result_path(fid, state, &io.result_path, result)?;
         if self.config.inspect {
             let placed = combined.clone();
             self.inspect(fid, |i| {
@@ -157,8 +162,7 @@ impl Execution {
                     .map_or((&None, None), |c| (&c.result_path, c.assign.as_ref()));
                 let ctx = self.ctx_for(fid, state);
                 let assigned = self.eval_assign(fid, state, assign, &error_output, &ctx)?;
-                let input = self.frames[fid].input.clone();
-                let output = self.result_path(fid, state, result_path, input, error_output)?;
+                let output = self.result_path(fid, state, result_path, error_output)?;
                 Ok((output, assigned))
             }
             Processing::Jsonata(j) => {
@@ -207,25 +211,39 @@ impl Execution {
     /// ResultPath: the result replaces the input (absent), is discarded (`null`), or is written
     /// into a copy of the input at the path.
     fn result_path(
-        &self,
+        &mut self,
         fid: FrameId,
         state: &CState,
         path: &Option<Option<Path>>,
-        input: Val,
         result: Val,
     ) -> Result<Val, StateError> {
         match path {
             None => Ok(result),
-            Some(None) => Ok(input),
+            Some(None) => Ok(self.frames[fid].input.clone()),
             Some(Some(p)) => {
-                let mut base = input;
-                p.set(&mut base, result).map_err(|e| {
-                    StateError::new(
-                        ErrorName::ResultPathMatchFailure,
-                        Some(self.runtime_cause(&self.frames[fid], state, &e.message)),
-                    )
-                })?;
-                Ok(base)
+                // The result is written into the state input. When nothing can read that input
+                // again (no Retry runs the work on it, no Catch places an error in it), it moves
+                // out of the frame, with the effective input that shares it, so that a value
+                // nobody else holds is written in place rather than copied first.
+                let frame = &mut self.frames[fid];
+                let mut base = if state.retry.is_empty() && state.catch.is_empty() {
+                    frame.effective = Val::Null;
+                    std::mem::take(&mut frame.input)
+                } else {
+                    frame.input.clone()
+                };
+                match p.set(&mut base, result) {
+                    Ok(()) => Ok(base),
+                    Err(e) => {
+                        // A failed write leaves `base` as it was: the state input again.
+                        let cause = self.runtime_cause(&self.frames[fid], state, &e.message);
+                        self.frames[fid].input = base;
+                        Err(StateError::new(
+                            ErrorName::ResultPathMatchFailure,
+                            Some(cause),
+                        ))
+                    }
+                }
             }
         }
     }
