@@ -306,6 +306,17 @@ impl Val {
         let Self::Object(o) = self else {
             return Err(value);
         };
+        if Arc::get_mut(o).is_none() && !o.map.contains_key(key) {
+            // A shared object is copied before it changes: copy it with room for the new
+            // member, rather than copying it full and growing the copy at once.
+            let mut map = ObjectMap::with_capacity_and_hasher(o.map.len() + 1, Hasher::default());
+            map.extend(o.map.iter().map(|(k, v)| (k.clone(), v.clone())));
+            *o = Arc::new(ObjectNode {
+                map,
+                size: o.size.get().map_or_else(Cached::new, Cached::known),
+                depth: o.depth.get().map_or_else(Cached::new, Cached::known),
+            });
+        }
         let node = Arc::make_mut(o);
         let (size, depth) = (node.size.get(), node.depth.get());
         let (new_size, new_depth) = (value.json_size(), value.depth());

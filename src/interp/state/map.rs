@@ -278,6 +278,13 @@ impl Execution {
         let Kind::Map(m) = &state.kind else {
             return;
         };
+        if let Some(kids) = self.frames[fid].kids.as_ref() {
+            // Room for the iterations this call may start, so that thousands of them do not
+            // grow (and copy) the frame list over and over.
+            let room = kids.limit.saturating_sub(kids.running);
+            let room = room.min(kids.items.len().saturating_sub(kids.started) + kids.redo.len());
+            self.frames.reserve(room);
+        }
         loop {
             let Some(kids) = self.frames[fid].kids.as_ref() else {
                 return;
