@@ -186,14 +186,18 @@ pub fn states_object(
     result: Option<&Val>,
     error_output: Option<&Val>,
 ) -> Val {
+    // Built for every JSONata field a state evaluates: its member names are made once.
+    static NAMES: std::sync::LazyLock<[Arc<str>; 4]> =
+        std::sync::LazyLock::new(|| ["input", "context", "result", "errorOutput"].map(Arc::from));
+    let [input_key, context_key, result_key, error_key] = &*NAMES;
     let mut m = ObjectMap::with_capacity_and_hasher(4, Default::default());
-    m.insert("input".into(), input.clone());
-    m.insert("context".into(), context.clone());
+    m.insert(input_key.clone(), input.clone());
+    m.insert(context_key.clone(), context.clone());
     if let Some(r) = result {
-        m.insert("result".into(), r.clone());
+        m.insert(result_key.clone(), r.clone());
     }
     if let Some(e) = error_output {
-        m.insert("errorOutput".into(), e.clone());
+        m.insert(error_key.clone(), e.clone());
     }
     Val::object(m)
 }
