@@ -165,8 +165,9 @@ pub(super) struct Frame {
     pub timeout_deadline: Option<Millis>,
     /// Its events stay out of the history (a distributed Map's child executions).
     pub silent: bool,
-    /// The Parallel/Map failure event, emitted unless a retry takes over.
-    pub failed_event: Option<EventKind>,
+    /// The Parallel/Map failure event, emitted unless a retry takes over (boxed: it is rare,
+    /// and a Map has a frame per iteration).
+    pub failed_event: Option<Box<EventKind>>,
     /// A redriven Parallel's or Map's children from the attempt before: the state keeps the
     /// succeeded ones' results and runs the others again.
     pub prior: Option<Box<Kids>>,

@@ -305,7 +305,7 @@ impl Execution {
         if !matches!(recovery, Recovery::Retry { .. })
             && let Some(event) = failed_event
         {
-            self.emit(fid, event);
+            self.emit(fid, *event);
         }
         match recovery {
             Recovery::Retry { rule, at } => {

@@ -127,11 +127,11 @@ impl Execution {
                     },
                 );
             }
-            self.frames[fid].failed_event = Some(if map {
+            self.frames[fid].failed_event = Some(Box::new(if map {
                 EventKind::MapStateFailed
             } else {
                 EventKind::ParallelStateFailed
-            });
+            }));
             let error = if tolerated {
                 StateError::new(
                     ErrorName::ExceedToleratedFailureThreshold,
@@ -176,7 +176,7 @@ impl Execution {
                             },
                         );
                     }
-                    self.frames[fid].failed_event = Some(EventKind::MapStateFailed);
+                    self.frames[fid].failed_event = Some(Box::new(EventKind::MapStateFailed));
                     return self.fail_with(fid, e);
                 }
             },

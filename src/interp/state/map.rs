@@ -26,7 +26,7 @@ impl Execution {
         };
         if let Err((error, owes_event)) = self.map_prepare(fid, state, m) {
             if owes_event {
-                self.frames[fid].failed_event = Some(EventKind::MapStateFailed);
+                self.frames[fid].failed_event = Some(Box::new(EventKind::MapStateFailed));
             }
             self.fail_with(fid, error);
         }
