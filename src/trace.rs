@@ -177,6 +177,17 @@ impl Trace {
         }
     }
 
+    /// How many runs came before the last `ExecutionRedriven` (0 when it was never redriven):
+    /// runs from this index on are of the latest attempt.
+    pub fn runs_before_redrive(&self) -> usize {
+        self.before_redrive
+    }
+
+    /// The indexes of a state's runs, in order.
+    pub fn run_indexes_of(&self, name: &str) -> &[usize] {
+        self.by_name.get(name).map_or(&[], |n| n.runs.as_slice())
+    }
+
     /// Every run, in the order the states were entered.
     pub fn runs(&self) -> &[StateRun] {
         &self.runs

@@ -9,6 +9,7 @@ use stepcraft::history::EventKind;
 use stepcraft::interp::Status;
 use stepcraft::trace::RunStatus;
 use stepcraft_studio::app::{Mode, StudioApp};
+use stepcraft_studio::studio::run_mode::views::RowKind;
 use support::{TempDir, harness};
 
 use crate::support;
@@ -112,6 +113,9 @@ fn a_failed_run_is_redriven_from_where_it_failed() {
     );
     assert_eq!(canvas_status(&harness, "Fan Out"), Some(RunStatus::Failed));
     assert_eq!(trace_status(&harness, "Work"), Some(RunStatus::Failed));
+    // Counts on the Map node: the first item succeeded, the second failed, the third never ran.
+    let overlay = harness.state_mut().run_mode_mut().overlay();
+    assert_eq!(overlay.map_counts.get("Fan Out"), Some(&(1, 1, 0)));
     let before = harness.state().run_mode().events().len();
 
     press(&mut harness, "⟳ Redrive");
@@ -143,6 +147,43 @@ fn a_failed_run_is_redriven_from_where_it_failed() {
             serde_json::json!([{"done": 1}, {"done": 2}, {"done": 3}])
         );
     }
+    // The redriven Map counts the iteration it kept with the two it ran again, and its rows
+    // list all three; the kept one opens on its run from the attempt before.
+    let overlay = harness.state_mut().run_mode_mut().overlay();
+    assert_eq!(overlay.map_counts.get("Fan Out"), Some(&(3, 0, 0)));
+    let latest_map = harness
+        .state()
+        .run_mode()
+        .table_rows()
+        .iter()
+        .filter(|r| r.name == "Fan Out")
+        .count();
+    assert_eq!(latest_map, 2, "the Map's first attempt and its redrive");
+    let redriven = *harness
+        .state()
+        .run_mode()
+        .trace()
+        .run_indexes_of("Fan Out")
+        .last()
+        .expect("the Map ran");
+    harness
+        .state_mut()
+        .run_mode_mut()
+        .toggle_row(RowKind::Run(redriven));
+    harness.run();
+    let names: Vec<String> = harness
+        .state()
+        .run_mode()
+        .table_rows()
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
+    assert!(
+        names
+            .windows(4)
+            .any(|w| w == ["Fan Out", "Iteration 0", "Iteration 1", "Iteration 2"]),
+        "{names:?}"
+    );
     // The graph shows how the states stand now; the button is gone with nothing to redrive.
     assert_eq!(trace_status(&harness, "Work"), Some(RunStatus::Succeeded));
     assert_eq!(

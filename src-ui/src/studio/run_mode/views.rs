@@ -182,6 +182,9 @@ pub struct RunIndex {
     attempts: HashMap<usize, Vec<Attempt>>,
     resources: HashMap<usize, Arc<str>>,
     maps: BTreeMap<usize, MapProgress>,
+    /// A redriven Map's run, and the run of the attempt before whose succeeded iterations it
+    /// keeps (they do not run again, so their runs are under that one).
+    carried: HashMap<usize, usize>,
     /// Every event type seen, for the events filter.
     event_types: std::collections::BTreeSet<String>,
     /// The branch each state of a Parallel is in, by name (names are unique in a definition),
@@ -242,8 +245,22 @@ impl RunIndex {
             EventKind::ParallelStateStarted => self.start_attempt(run, e.timestamp),
             EventKind::MapStateStarted { .. } => {
                 self.start_attempt(run, e.timestamp);
-                // A Map retried as a whole starts its iterations again.
-                self.maps.insert(run, MapProgress::default());
+                // A Map retried as a whole starts its iterations again; a Map redriven keeps
+                // the iterations that succeeded in the attempt before.
+                let kept = self.redriven_from(trace, run);
+                let mut progress = MapProgress::default();
+                if let Some(before) = kept.and_then(|b| self.maps.get(&b)) {
+                    for (&index, &status) in &before.iterations {
+                        if status == RunStatus::Succeeded {
+                            progress.iterations.insert(index, status);
+                            progress.succeeded += 1;
+                        }
+                    }
+                }
+                if let Some(before) = kept {
+                    self.carried.insert(run, before);
+                }
+                self.maps.insert(run, progress);
             }
             EventKind::TaskFailed { .. }
             | EventKind::TaskTimedOut { .. }
@@ -280,6 +297,31 @@ impl RunIndex {
             }
             _ => {}
         }
+    }
+
+    /// For a Map run entered after the last redrive: the run of the same state before the
+    /// redrive that did not succeed (in the same place: at the top, or under a run of the same
+    /// state), which this run goes on from.
+    fn redriven_from(&self, trace: &Trace, run: usize) -> Option<usize> {
+        let boundary = trace.runs_before_redrive();
+        let runs = trace.runs();
+        let this = runs.get(run)?;
+        if boundary == 0 || run < boundary {
+            return None;
+        }
+        let parent_name = |r: &StateRun| r.parent.and_then(|p| runs.get(p)).map(|p| p.name.clone());
+        trace
+            .run_indexes_of(&this.name)
+            .iter()
+            .rev()
+            .copied()
+            .filter(|&i| i < boundary)
+            .find(|&i| {
+                let before = &runs[i];
+                before.status != RunStatus::Succeeded
+                    && before.iteration == this.iteration
+                    && parent_name(before) == parent_name(this)
+            })
     }
 
     fn start_attempt(&mut self, run: usize, at: Millis) {
@@ -367,18 +409,35 @@ impl RunIndex {
 
     /// The runs of one iteration of a Map run (its states at the top of the iteration).
     pub fn iteration_runs(&self, map: usize, index: usize) -> &[usize] {
-        self.iterations
-            .get(&map)
-            .and_then(|its| its.get(&index))
-            .map_or(&[], Vec::as_slice)
+        let own = self.iterations.get(&map).and_then(|its| its.get(&index));
+        match own {
+            Some(runs) => runs,
+            // An iteration a redriven Map kept: its runs are under the attempt before.
+            None => match self.carried.get(&map) {
+                Some(&before) if before != map => self.iteration_runs(before, index),
+                _ => &[],
+            },
+        }
     }
 
     /// The iteration indexes a Map run has runs in.
     pub fn iteration_indexes(&self, map: usize) -> impl Iterator<Item = usize> + '_ {
-        self.iterations
+        let own = self
+            .iterations
             .get(&map)
             .into_iter()
-            .flat_map(|its| its.keys().copied())
+            .flat_map(|its| its.keys().copied());
+        // A redriven Map's kept iterations come first in index order with its own.
+        let kept = self
+            .carried
+            .contains_key(&map)
+            .then(|| self.maps.get(&map))
+            .flatten()
+            .into_iter()
+            .flat_map(|p| p.iterations.keys().copied());
+        own.chain(kept)
+            .collect::<std::collections::BTreeSet<usize>>()
+            .into_iter()
     }
 
     /// The rows directly under a row: a Map's iterations, a Parallel's branches (states whose
