@@ -37,7 +37,8 @@ use crate::history::{EventKind, HistoryEvent, format_timestamp};
 use crate::interp::compile::{CState, Kind as CKind, Processing, Program, Test};
 use crate::interp::jsonata::states_object;
 use crate::interp::rules;
-use crate::model::{StateKind, StateMachine, StateType, Transition};
+use crate::model::error_name::RESERVED_PREFIX;
+use crate::model::{ErrorName, StateKind, StateMachine, StateType, Transition};
 use crate::pointer::Pointer;
 use crate::trace::{RunStatus, Trace};
 use crate::value::{ObjectMap, Val};
@@ -712,14 +713,18 @@ fn context(name: &str, exec_input: &Val, entered_at: i64) -> Val {
 /// excepted). A history does not say where a Task's error came from: errors named `States.*`
 /// (other than those a resource raises) are taken as the interpreter's own.
 fn covers(names: &[String], error: &str, task: bool) -> bool {
+    let known = ErrorName::from_name(error);
     let from_task = task
-        && (!error.starts_with("States.")
-            || matches!(error, "States.TaskFailed" | "States.Permissions"));
+        && (!error.starts_with(RESERVED_PREFIX)
+            || matches!(known, Some(ErrorName::TaskFailed | ErrorName::Permissions)));
     names.iter().any(|n| {
         n == error
-            || n == "States.ALL"
-            || (n == "States.TaskFailed"
+            || n == ErrorName::All.as_str()
+            || (n == ErrorName::TaskFailed.as_str()
                 && from_task
-                && !matches!(error, "States.Timeout" | "States.HeartbeatTimeout"))
+                && !matches!(
+                    known,
+                    Some(ErrorName::Timeout | ErrorName::HeartbeatTimeout)
+                ))
     })
 }

@@ -30,7 +30,7 @@ use crate::diag::Diagnostics;
 use crate::history::HistoryEvent;
 use crate::interp::compile::{CompileError, Program};
 use crate::interp::{Config, Execution, Status};
-use crate::model::StateMachine;
+use crate::model::{ErrorName, StateMachine};
 use crate::subst::Substitutions;
 use crate::tasks::backends::{BackendResolver, Backends};
 use crate::tasks::mock::{MockError, MockResolver};
@@ -133,7 +133,7 @@ impl TaskResolver for Callbacks {
             cause.push_str(&self.hint);
         }
         TaskOutcome::Failure {
-            error: "States.TaskFailed".into(),
+            error: ErrorName::TaskFailed.as_str().into(),
             cause,
         }
     }

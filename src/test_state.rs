@@ -27,7 +27,7 @@
 use crate::history::EventKind;
 use crate::interp::inspect::{Inspection, StateTest, StateTestError};
 use crate::interp::{Execution, Status};
-use crate::model::StateType;
+use crate::model::{ErrorName, StateType};
 use crate::run::{RunSetup, SetupError};
 use crate::tasks::{TableResolver, TaskOutcome};
 use crate::value::{ObjectMap, Val};
@@ -220,7 +220,7 @@ pub fn test_state(setup: &RunSetup, request: &Request) -> Result<Response, TestS
         End::Retry | End::Stuck => (
             TestStatus::Failed,
             None,
-            Some(Arc::from("States.Runtime")),
+            Some(Arc::from(ErrorName::Runtime.as_str())),
             Some(Arc::from(
                 "The state did not finish: it waits for a callback or an answer nobody gave (give its result or error as a mock).",
             )),

@@ -54,6 +54,15 @@ impl std::fmt::Display for ErrorName {
     }
 }
 
+/// What every name Step Functions reserves for its own errors starts with.
+pub const RESERVED_PREFIX: &str = "States.";
+
+/// The error an HTTP Task raises for a response with a status outside 2xx
+/// (`States.Http.StatusCode.404`).
+pub fn http_status_error(code: u16) -> String {
+    format!("{RESERVED_PREFIX}Http.StatusCode.{code}")
+}
+
 /// An error's name as raised at run time: one Step Functions defines, or any other (a task's
 /// own error, a Fail state's `Error`, a callback's failure). Names are compared as written, so
 /// a task that throws `"States.Timeout"` raises [`ErrorName::Timeout`] itself.

@@ -21,6 +21,7 @@
 //! `States.HeartbeatTimeout`.
 
 use super::TaskOutcome;
+use crate::model::ErrorName;
 use crate::value::Val;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -209,14 +210,14 @@ pub fn run(command: &Command<'_>, input: &Val) -> (TaskOutcome, String) {
                 ),
             ),
             (Kind::Activity { .. }, Stopped::Timeout) => failure(
-                "States.Timeout",
+                ErrorName::Timeout.as_str(),
                 format!(
                     "the activity worker `{shown}` ran longer than the state's TimeoutSeconds ({:.2} seconds) and was stopped",
                     command.timeout.as_secs_f64()
                 ),
             ),
             (Kind::Activity { heartbeat }, Stopped::Heartbeat) => failure(
-                "States.HeartbeatTimeout",
+                ErrorName::HeartbeatTimeout.as_str(),
                 format!(
                     "the activity worker `{shown}` sent no heartbeat for {:.2} seconds (HeartbeatSeconds) and was stopped",
                     heartbeat.unwrap_or_default().as_secs_f64()

@@ -21,6 +21,8 @@
 
 use super::TaskOutcome;
 use super::backends::{ConfigError, matches};
+use crate::model::ErrorName;
+use crate::model::error_name::http_status_error;
 use crate::value::Val;
 use serde_json::{Map, Value, json};
 use std::time::Duration;
@@ -181,7 +183,7 @@ fn fail(error: &str, cause: String) -> TaskOutcome {
 }
 
 fn runtime(cause: String) -> TaskOutcome {
-    fail("States.Runtime", cause)
+    fail(ErrorName::Runtime.as_str(), cause)
 }
 
 /// Makes the request an HTTP Task's parameters describe.
@@ -277,7 +279,10 @@ pub fn invoke(agent: &Agent, connections: &[(String, HttpAuth)], input: &Val) ->
     let mut response = match sent {
         Err(e) => return runtime(format!("The HTTP Task's request cannot be made: {e}")),
         Ok(Err(e)) => {
-            return fail("States.Http.Socket", format!("{method} {url}: {e}"));
+            return fail(
+                ErrorName::HttpSocket.as_str(),
+                format!("{method} {url}: {e}"),
+            );
         }
         Ok(Ok(r)) => r,
     };
@@ -296,7 +301,7 @@ pub fn invoke(agent: &Agent, connections: &[(String, HttpAuth)], input: &Val) ->
         Ok(t) => t,
         Err(e) => {
             return fail(
-                "States.Http.Socket",
+                ErrorName::HttpSocket.as_str(),
                 format!("{method} {url}: the response cannot be read: {e}"),
             );
         }
@@ -311,10 +316,7 @@ pub fn invoke(agent: &Agent, connections: &[(String, HttpAuth)], input: &Val) ->
     if status.is_success() {
         TaskOutcome::Success(Val::from(result))
     } else {
-        fail(
-            &format!("States.Http.StatusCode.{}", status.as_u16()),
-            result.to_string(),
-        )
+        fail(&http_status_error(status.as_u16()), result.to_string())
     }
 }
 

@@ -5,6 +5,7 @@ use crate::diag::{Code, Diagnostics};
 use crate::expr::jsonata;
 use crate::history::is_timestamp;
 use crate::model::dataset::{CsvDelimiter, HeaderLocation, InputType, OutputType, Transformation};
+use crate::model::error_name::RESERVED_PREFIX;
 use crate::model::fields::state_field;
 use crate::model::map::ProcessorMode;
 use crate::model::read::{as_uint, type_name};
@@ -505,7 +506,7 @@ pub(super) fn check_error_equals(
         );
     }
     for (i, name) in names.iter().enumerate() {
-        if name.starts_with("States.") && ErrorName::from_name(name).is_none() {
+        if name.starts_with(RESERVED_PREFIX) && ErrorName::from_name(name).is_none() {
             diags.push(
                 Code::UnknownStatesError,
                 at.index(i),
