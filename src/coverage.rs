@@ -407,7 +407,7 @@ impl Coverage {
 
     /// Adds the run of one history (of an execution of this definition). States the definition
     /// does not have are passed over.
-    pub fn add_history(&mut self, events: &[HistoryEvent]) {
+    pub fn add_history<'a>(&mut self, events: impl IntoIterator<Item = &'a HistoryEvent>) {
         self.runs += 1;
         let mut trace = Trace::new();
         let mut vars = Vars::default();

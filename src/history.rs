@@ -523,9 +523,9 @@ pub fn parse_timestamp(s: &str) -> Option<Millis> {
 }
 
 /// A history exported as AWS's GetExecutionHistory response: `{"events": [...]}`.
-pub fn to_aws_json(events: &[HistoryEvent]) -> Value {
+pub fn to_aws_json<'a>(events: impl IntoIterator<Item = &'a HistoryEvent>) -> Value {
     let events: Vec<Value> = events
-        .iter()
+        .into_iter()
         .map(|e| {
             let mut m = Map::new();
             m.insert("timestamp".into(), json!(format_timestamp(e.timestamp)));

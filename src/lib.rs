@@ -46,6 +46,7 @@ pub mod diag;
 pub mod document;
 pub mod edit;
 pub mod embedded;
+pub mod event_log;
 pub mod export;
 pub mod expr;
 pub mod graph;

@@ -36,7 +36,9 @@ pub enum SaveError {
 }
 
 /// The inline `mocks` of a case: each Task state's answers, in the order it was invoked.
-pub fn mocks_from_history(events: &[HistoryEvent]) -> Map<String, Value> {
+pub fn mocks_from_history<'a>(
+    events: impl IntoIterator<Item = &'a HistoryEvent>,
+) -> Map<String, Value> {
     let mut trace = Trace::new();
     let mut answers: Vec<(String, Vec<Option<Value>>)> = Vec::new();
     // The slot of a run's pending invocation: state index in `answers`, call index.
@@ -115,10 +117,10 @@ pub fn expect_from_status(status: &Status) -> Result<Value, SaveError> {
 }
 
 /// A whole case: its name, input, Task answers (when any Task ran) and expected outcome.
-pub fn case_value(
+pub fn case_value<'a>(
     name: &str,
     input: &Value,
-    events: &[HistoryEvent],
+    events: impl IntoIterator<Item = &'a HistoryEvent>,
     status: &Status,
 ) -> Result<Value, SaveError> {
     let mut case = Map::new();

@@ -1310,7 +1310,7 @@ fn check(
     let mut execution = prepared.start_with(Val::from(&case.input), resolver);
     let status = run_to_end(&mut execution).clone();
     if let Some(history) = history {
-        history.extend_from_slice(execution.history());
+        history.extend(execution.history().iter().cloned());
     }
     let expect = &case.expect;
     let got_status = status_name(&status);

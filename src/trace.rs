@@ -164,14 +164,14 @@ impl Trace {
     }
 
     /// The runs of a whole history.
-    pub fn from_events(events: &[HistoryEvent]) -> Self {
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a HistoryEvent>) -> Self {
         let mut trace = Self::new();
         trace.extend(events);
         trace
     }
 
     /// Reads more events, in order.
-    pub fn extend(&mut self, events: &[HistoryEvent]) {
+    pub fn extend<'a>(&mut self, events: impl IntoIterator<Item = &'a HistoryEvent>) {
         for e in events {
             self.push(e);
         }

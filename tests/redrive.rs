@@ -32,8 +32,8 @@ fn ok(v: Value) -> TaskOutcome {
     TaskOutcome::Success(Val::from(v))
 }
 
-fn types(events: &[HistoryEvent]) -> Vec<String> {
-    events.iter().map(|e| e.kind.type_name()).collect()
+fn types<'a>(events: impl IntoIterator<Item = &'a HistoryEvent>) -> Vec<String> {
+    events.into_iter().map(|e| e.kind.type_name()).collect()
 }
 
 fn count(exec: &Execution, type_name: &str) -> usize {

@@ -6,7 +6,7 @@ use crate::files::{read_text, write_atomic};
 use serde_json::Value;
 use std::path::{Component, Path, PathBuf};
 use stepcraft::Format;
-use stepcraft::history::HistoryEvent;
+use stepcraft::event_log::EventLog;
 use stepcraft::interp::Status;
 use stepcraft::save_case;
 use stepcraft::validate::WorkflowType;
@@ -19,7 +19,7 @@ pub struct Run<'a> {
     /// The execution input.
     pub input: &'a Value,
     /// Its history.
-    pub events: &'a [HistoryEvent],
+    pub events: &'a EventLog,
     /// How it ended.
     pub status: &'a Status,
     /// Standard or Express (written in a new file).

@@ -543,7 +543,7 @@ fn the_history_is_exported_as_aws_json() {
     let text = std::fs::read_to_string(&target).expect("the history is written");
     let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     let events = stepcraft::replay::read_history(&value).expect("a history AWS's shape");
-    assert_eq!(events, harness.state().run_mode().events());
+    assert_eq!(events, harness.state().run_mode().events().to_vec());
 }
 
 #[test]
@@ -805,7 +805,7 @@ fn the_history_is_exported_through_the_in_app_dialog() {
     let text = std::fs::read_to_string(&suggested).expect("the history is written");
     let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
     let events = stepcraft::replay::read_history(&value).expect("AWS's shape");
-    assert_eq!(events, harness.state().run_mode().events());
+    assert_eq!(events, harness.state().run_mode().events().to_vec());
     assert!(
         harness
             .query_by_label_contains("Exported the run's history to")

@@ -37,7 +37,7 @@ pub fn ok(v: Value) -> TaskOutcome {
 /// state's status (kept by tallies as runs come and change) is what its runs say: running if
 /// one is, else failed if one failed, else as its last run; after a redrive only the runs
 /// since it count, once there are some.
-pub fn read_checked(events: &[HistoryEvent]) -> Trace {
+pub fn read_checked<'a>(events: impl IntoIterator<Item = &'a HistoryEvent>) -> Trace {
     let mut trace = Trace::new();
     let mut since_redrive = 0;
     for e in events {

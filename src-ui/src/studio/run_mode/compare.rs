@@ -25,11 +25,13 @@ pub struct PinnedRun {
 
 impl PinnedRun {
     /// Pins a run from its events.
-    pub fn new(name: String, events: &[HistoryEvent]) -> Self {
+    pub fn new<'a>(name: String, events: impl IntoIterator<Item = &'a HistoryEvent>) -> Self {
+        let mut count = 0;
+        let trace = Trace::from_events(events.into_iter().inspect(|_| count += 1));
         Self {
             name,
-            trace: Arc::new(Trace::from_events(events)),
-            events: events.len(),
+            trace: Arc::new(trace),
+            events: count,
         }
     }
 }

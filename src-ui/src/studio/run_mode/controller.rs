@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 use stepcraft::coverage::Coverage;
+use stepcraft::event_log::EventLog;
 use stepcraft::history::HistoryEvent;
 use stepcraft::interp::Stepped;
 use stepcraft::interp::{Execution, Status};
@@ -45,15 +46,16 @@ pub struct Replay {
     /// Where it came from.
     pub name: String,
     events: Vec<HistoryEvent>,
-    shown: usize,
+    /// The events shown so far (the first ones of `events`), read as a run's history is.
+    shown: EventLog,
     /// The state whose breakpoint stopped the replay before its entered event.
     paused_at: Option<String>,
 }
 
 impl Replay {
     /// The events shown so far.
-    pub fn shown(&self) -> &[HistoryEvent] {
-        &self.events[..self.shown]
+    pub fn shown(&self) -> &EventLog {
+        &self.shown
     }
 
     /// How many events the history has.
@@ -220,11 +222,12 @@ impl RunController {
     }
 
     /// The events so far (of the run, or of the history replayed).
-    pub fn events(&self) -> &[HistoryEvent] {
+    pub fn events(&self) -> &EventLog {
+        static NONE: EventLog = EventLog::new();
         if let Some(r) = &self.replay {
             return r.shown();
         }
-        self.exec.as_ref().map_or(&[], |e| e.history())
+        self.exec.as_ref().map_or(&NONE, |e| e.history())
     }
 
     /// How many runs and replays were started (or the controller reset): a new number means
@@ -580,7 +583,7 @@ impl RunController {
         self.replay = Some(Replay {
             name,
             events,
-            shown: 0,
+            shown: EventLog::new(),
             paused_at: None,
         });
         self.started(self.started_from);
@@ -656,7 +659,7 @@ impl RunController {
     /// Whether there is more to play: a run not ended, or a replay not at its last event.
     pub fn can_go_on(&self) -> bool {
         match (&self.replay, &self.exec) {
-            (Some(r), _) => r.shown < r.events.len(),
+            (Some(r), _) => r.shown.len() < r.events.len(),
             (None, Some(e)) => !e.status().is_final(),
             (None, None) => false,
         }
@@ -758,7 +761,7 @@ impl RunController {
             // first event after a stop is taken, so Continue and Step move on.
             let resuming = r.paused_at.take().is_some();
             for taken in 0..n {
-                let Some(e) = r.events.get(r.shown) else {
+                let Some(e) = r.events.get(r.shown.len()) else {
                     self.playing = false;
                     break;
                 };
@@ -772,10 +775,10 @@ impl RunController {
                     break;
                 }
                 self.trace.push(e);
-                r.shown += 1;
+                r.shown.push(e.clone());
             }
-            self.read = r.shown;
-            if r.shown == r.events.len() {
+            self.read = r.shown.len();
+            if r.shown.len() == r.events.len() {
                 self.playing = false;
             }
             return;
@@ -827,7 +830,7 @@ impl RunController {
         }
         let Some(exec) = &self.exec else { return };
         let events = exec.history();
-        self.trace.extend(&events[self.read..]);
+        self.trace.extend(events.iter_from(self.read));
         self.read = events.len();
     }
 

@@ -43,6 +43,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
+use stepcraft::event_log::EventLog;
 use stepcraft::history::HistoryEvent;
 use stepcraft::interp::Status;
 use stepcraft::model::StateType;
@@ -267,7 +268,7 @@ impl RunMode {
     }
 
     /// The events so far (of the run, or of the history replayed).
-    pub fn events(&self) -> &[HistoryEvent] {
+    pub fn events(&self) -> &EventLog {
         self.controller.events()
     }
 

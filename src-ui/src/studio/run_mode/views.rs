@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
+use stepcraft::event_log::EventLog;
 use stepcraft::history::{EventKind, HistoryEvent, Millis};
 use stepcraft::model::{StateMachine, StateType};
 use stepcraft::trace::{RunStatus, StateRun, Trace};
@@ -195,7 +196,7 @@ pub struct RunIndex {
 impl RunIndex {
     /// Reads what is new: the runs and events added since the last call (everything again for
     /// another run, or a history that got shorter).
-    pub fn update(&mut self, run_key: u64, trace: &Trace, events: &[HistoryEvent]) {
+    pub fn update(&mut self, run_key: u64, trace: &Trace, events: &EventLog) {
         if run_key != self.run_key
             || events.len() < self.events_read
             || trace.runs().len() < self.runs_read
@@ -220,7 +221,7 @@ impl RunIndex {
             }
         }
         self.runs_read = trace.runs().len();
-        for e in &events[self.events_read..] {
+        for e in events.iter_from(self.events_read) {
             self.read_event(trace, e);
         }
         self.events_read = events.len();
