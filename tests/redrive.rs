@@ -387,3 +387,38 @@ fn refusals_name_aws_error() {
     assert!(failed(&exec));
     assert_eq!(count(&exec, "ExecutionFailed"), 2);
 }
+
+/// A state that fails after its ResultPath was written (here its OutputPath matches nothing) is
+/// entered again by the redrive with the input it had, not with the result written into it.
+#[test]
+fn a_state_failing_after_its_result_path_is_redriven_with_its_own_input() {
+    let def = json!({"StartAt": "Shape", "States": {
+        "Shape": {"Type": "Pass", "Result": {"n": 1}, "ResultPath": "$.shaped",
+                  "OutputPath": "$.missing", "End": true}
+    }});
+    for workflow_type in [WorkflowType::Standard, WorkflowType::Express] {
+        let config = Config {
+            workflow_type,
+            ..Config::default()
+        };
+        let mut exec = execution(&def, json!({"id": 7}), TableResolver::new(), config);
+        exec.run();
+        assert!(failed(&exec), "{workflow_type:?}");
+        if workflow_type == WorkflowType::Express {
+            assert!(exec.redrive().is_err(), "an Express run is not redriven");
+            continue;
+        }
+        assert_eq!(exec.redrive(), Ok(1));
+        exec.run();
+        assert!(failed(&exec));
+        let inputs: Vec<Value> = exec
+            .history()
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EventKind::StateEntered { input, .. } => Some(input.to_value()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(inputs, [json!({"id": 7}), json!({"id": 7})]);
+    }
+}

@@ -12,6 +12,7 @@ use crate::expr::env::Env;
 use crate::expr::path::Path;
 use crate::history::EventKind;
 use crate::model::ErrorName;
+use crate::validate::WorkflowType;
 use crate::value::{ObjectMap, Val};
 use std::sync::Arc;
 
@@ -222,11 +223,15 @@ impl Execution {
             Some(None) => Ok(self.frames[fid].input.clone()),
             Some(Some(p)) => {
                 // The result is written into the state input. When nothing can read that input
-                // again (no Retry runs the work on it, no Catch places an error in it), it moves
-                // out of the frame, with the effective input that shares it, so that a value
-                // nobody else holds is written in place rather than copied first.
+                // again (no Retry runs the work on it, no Catch places an error in it, and no
+                // redrive enters the state with it again should it still fail: Express runs are
+                // not redriven), it moves out of the frame, with the effective input that shares
+                // it, so that a value nobody else holds is written in place rather than copied.
                 let frame = &mut self.frames[fid];
-                let mut base = if state.retry.is_empty() && state.catch.is_empty() {
+                let nothing_reads_it_again = state.retry.is_empty()
+                    && state.catch.is_empty()
+                    && self.config.workflow_type == WorkflowType::Express;
+                let mut base = if nothing_reads_it_again {
                     frame.effective = Val::Null;
                     std::mem::take(&mut frame.input)
                 } else {
