@@ -136,7 +136,8 @@ pub struct RunOverlay {
     /// The coverage of the definition by its test cases: shown instead of the statuses,
     /// covered states and edges marked, the others faded and outlined.
     pub coverage: Option<Arc<Coverage>>,
-    /// Each Map state's iterations (of its latest run): succeeded, failed, running.
+    /// Each Map state's iterations (of its latest run, with those a redrive kept): succeeded,
+    /// failed, running.
     pub map_counts: Arc<HashMap<String, (usize, usize, usize)>>,
     /// The state the view keeps in sight: the running one while a run plays (Follow), else
     /// the one whose run is shown.

@@ -656,7 +656,8 @@ impl RunIndex {
         out
     }
 
-    /// Each Map state's iteration counts, of its latest run: succeeded, failed, running.
+    /// Each Map state's iteration counts, of its latest run (with the iterations a redrive
+    /// kept from the attempt before): succeeded, failed, running.
     pub fn map_counts(&self, trace: &Trace) -> HashMap<String, (usize, usize, usize)> {
         let mut out = HashMap::new();
         for (run, p) in self.maps() {
