@@ -320,13 +320,10 @@ impl Execution {
                 distributed,
             };
             if !distributed {
-                self.emit(
-                    fid,
-                    EventKind::MapIterationStarted {
-                        name: state.name.clone(),
-                        index,
-                    },
-                );
+                self.emit_with(fid, |_| EventKind::MapIterationStarted {
+                    name: state.name.clone(),
+                    index,
+                });
             }
             let name = recorded.then(|| crate::expr::functions::uuid(&mut self.rng));
             let child = self.spawn(
