@@ -1,6 +1,7 @@
 //! A warm local Lambda invocation (target: under 5 ms): the request written to the function's
-//! process, the handler called, its answer read back, in Python and Node.js; and a whole
-//! one-Task run through the run set-up, for scale.
+//! process, the handler called, its answer read back, in Python and Node.js; a whole one-Task
+//! run through the run set-up, for scale; and a distributed Map over 10,000 items whose
+//! ItemProcessor calls the Python handler, with MaxConcurrency 10.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::json;
@@ -24,6 +25,11 @@ fn backends(dir: &PathBuf) -> Arc<Backends> {
     )
     .expect("write");
     std::fs::write(
+        dir.join("ident.py"),
+        "def handler(event, context):\n    return event['id']\n",
+    )
+    .expect("write");
+    std::fs::write(
         dir.join("echo.js"),
         "exports.handler = async (event) => ({ seen: event });\n",
     )
@@ -31,6 +37,7 @@ fn backends(dir: &PathBuf) -> Arc<Backends> {
     let value = json!({"functions": {
         "py": {"handler": "echo.py:handler", "runtime": "python3.12"},
         "js": {"handler": "echo.js:handler", "runtime": "nodejs20.x"},
+        "ident": {"handler": "ident.py:handler", "runtime": "python3.12"},
     }});
     let reach = Reach::of(&dir.join("backends.yaml"), false);
     let config = BackendsConfig::parse(&value, "", dir, &reach).expect("config");
@@ -74,8 +81,51 @@ fn bench(c: &mut Criterion) {
         });
     });
     drop(prepared);
+    distributed_map(c, &b);
     drop(b);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A distributed Map over 10,000 items, MaxConcurrency 10, each child execution one Task
+/// calling the Python function `ident` (it returns the item's id). One sample is a whole run.
+fn distributed_map(c: &mut Criterion, b: &Arc<Backends>) {
+    const ITEMS: usize = 10_000;
+    let definition = json!({"StartAt": "Fan", "States": {"Fan": {
+        "Type": "Map",
+        "ItemsPath": "$.items",
+        "MaxConcurrency": 10,
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+            "StartAt": "Call",
+            "States": {"Call": {"Type": "Task", "Resource": format!("{ARN}ident"), "End": true}}
+        },
+        "End": true
+    }}});
+    let mut setup = RunSetup::new(Document::from_value(definition, Format::Json));
+    setup.tasks = Tasks::Backends {
+        backends: Arc::clone(b),
+        fallback: Box::new(Tasks::None),
+    };
+    let prepared = setup.prepare().expect("prepares");
+    let items: Vec<serde_json::Value> = (0..ITEMS).map(|i| json!({"id": i})).collect();
+    let input = Val::from(json!({ "items": items }));
+    let run = || {
+        let mut exec = prepared.start(input.clone()).expect("starts");
+        run_to_end(&mut exec).clone()
+    };
+    match run() {
+        stepcraft::interp::Status::Succeeded(out) => {
+            assert_eq!(out.as_array().map(<[Val]>::len), Some(ITEMS));
+        }
+        other => panic!("the Map run did not succeed: {other:?}"),
+    }
+    let mut group = c.benchmark_group("distributed map");
+    group.sample_size(10);
+    group.bench_function(
+        "10,000 items, MaxConcurrency 10, one local python lambda call each",
+        |bench| bench.iter(run),
+    );
+    group.finish();
 }
 
 criterion_group!(benches, bench);

@@ -669,3 +669,39 @@ fn history_exports_in_get_execution_history_shape() {
         assert!(e["timestamp"].as_str().is_some_and(|s| s.ends_with('Z')));
     }
 }
+
+/// A distributed Map's child executions have histories of their own (AWS writes only the Map
+/// Run's events in the parent's): 6,000 children of three states each would be about 30,000
+/// events, more than a Standard history's 25,000, yet the parent runs to its end and its own
+/// events are numbered one after another.
+#[test]
+fn a_distributed_maps_children_do_not_count_toward_the_parents_history_limit() {
+    let def = json!({"StartAt": "Fan", "States": {"Fan": {
+        "Type": "Map",
+        "ItemsPath": "$.items",
+        "MaxConcurrency": 10,
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+            "StartAt": "One",
+            "States": {
+                "One": {"Type": "Pass", "Next": "Two"},
+                "Two": {"Type": "Pass", "Next": "Three"},
+                "Three": {"Type": "Pass", "OutputPath": "$.id", "End": true}
+            }
+        },
+        "End": true
+    }}});
+    let items: Vec<Value> = (0..6000).map(|i| json!({"id": i})).collect();
+    let mut exec = execution(
+        &def,
+        json!({ "items": items }),
+        Box::new(TableResolver::new()),
+    );
+    let status = exec.run().clone();
+    let out = output(&status);
+    assert_eq!(out.as_array().map(Vec::len), Some(6000));
+    assert_eq!(out[5999], json!(5999));
+    let ids: Vec<u64> = exec.history().iter().map(|e| e.id).collect();
+    assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>());
+    assert!(ids.len() < 20, "{:?}", types(&exec));
+}

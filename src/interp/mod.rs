@@ -635,11 +635,13 @@ impl Execution {
         if self.ended {
             return;
         }
-        let id = self.next_id;
-        self.next_id += 1;
         if fid != EXECUTION_TIMER && self.frames[fid].silent {
+            // A distributed Map's child executions have histories of their own: their events
+            // take no id here and do not count toward this history's 25,000.
             return;
         }
+        let id = self.next_id;
+        self.next_id += 1;
         let previous = if fid == EXECUTION_TIMER {
             id - 1
         } else {
