@@ -7,6 +7,7 @@ mod support;
 mod activities;
 mod backends;
 mod catalog;
+mod concurrency;
 mod coverage;
 mod crafted_inputs;
 mod edit_commands;

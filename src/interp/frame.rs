@@ -35,6 +35,9 @@ pub(super) enum Step {
     TaskSubmit(TaskOutcome),
     /// A Task waits for its callback (or its timeout).
     TaskAwait,
+    /// A Task's backend runs it in the background ([`crate::tasks::TaskResolver::start`]);
+    /// the scheduler takes its outcome when it ends.
+    TaskRunning,
     /// A Task has its outcome.
     TaskResult(TaskOutcome),
     /// A Task ran out of time (`heartbeat`: its heartbeat, else its whole timeout).
@@ -209,7 +212,12 @@ impl Frame {
         self.alive
             && !matches!(
                 self.step,
-                Step::WaitExit | Step::TaskAwait | Step::Children | Step::Sleeping(_) | Step::Done
+                Step::WaitExit
+                    | Step::TaskAwait
+                    | Step::TaskRunning
+                    | Step::Children
+                    | Step::Sleeping(_)
+                    | Step::Done
             )
     }
 }

@@ -93,6 +93,12 @@ pub struct Config {
     /// never built: `step` returns only when the execution pauses, waits or ends. For runs that
     /// need only the outcome (`stepcraft bench`).
     pub hand_out_events: bool,
+    /// Let tasks whose backend can run them in the background ([`TaskResolver::start`]: local
+    /// functions) overlap, as the iterations of a Map and the branches of a Parallel do on AWS.
+    /// On by default; the studio turns it off (it ties what a function printed to the step
+    /// that called it, and steps one event at a time). Either way a task takes no virtual time:
+    /// while some run, no timer fires, and their results come back in the order they end.
+    pub concurrent_tasks: bool,
 }
 
 impl Default for Config {
@@ -109,6 +115,7 @@ impl Default for Config {
             max_transitions: Some(DEFAULT_MAX_TRANSITIONS),
             inspect: false,
             hand_out_events: true,
+            concurrent_tasks: true,
         }
     }
 }
@@ -210,6 +217,9 @@ pub struct Execution {
     /// How many states were entered.
     transitions: u64,
     deadline: Millis,
+    /// Tasks running in the background ([`Config::concurrent_tasks`]): the frame each ticket
+    /// answers.
+    running_tasks: HashMap<u64, FrameId>,
     /// Each state run's data path, by the id of its entered event (with `Config::inspect`).
     /// A B-tree, not a hash map: ids only grow, and a hash map of 200,000 inspections stalled
     /// the studio for 50 ms each time it doubled and moved them all.
@@ -319,6 +329,7 @@ impl Execution {
             ended: false,
             closing: false,
             transitions: 0,
+            running_tasks: HashMap::new(),
             inspections: BTreeMap::new(),
             first_state_mock: None,
             retry_preset: None,
@@ -555,6 +566,28 @@ impl Execution {
         loop {
             if let Some(fid) = self.ready.pop_front() {
                 if self.frames[fid].alive {
+                    return Some(fid);
+                }
+                continue;
+            }
+            // Tasks running in the background take no virtual time: their outcomes come in
+            // before any timer fires.
+            if !self.running_tasks.is_empty() {
+                let Some((ticket, outcome)) = self.resolver.wait() else {
+                    self.running_tasks.clear();
+                    continue;
+                };
+                let Some(fid) = self.running_tasks.remove(&ticket) else {
+                    continue;
+                };
+                let frame = &self.frames[fid];
+                if !frame.alive || !matches!(frame.step, Step::TaskRunning) {
+                    continue;
+                }
+                let program = self.program.clone();
+                let state = &program.scopes[frame.scope].states[frame.state];
+                self.task_answered(fid, state, outcome);
+                if self.frames[fid].runs_on() {
                     return Some(fid);
                 }
                 continue;

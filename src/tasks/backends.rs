@@ -44,6 +44,7 @@ use crate::testing::Reach;
 use serde_json::Value;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -782,9 +783,45 @@ impl Backends {
         lock(&self.pool).len()
     }
 
+    /// Runs one invocation of a local function on an idle warm process of it (or a new one),
+    /// outside the pool's lock: invocations from several threads overlap.
+    fn invoke_function(&self, spec: &FunctionSpec, call: &lambda::Call) -> (TaskOutcome, String) {
+        let invocation = lock(&self.pool).take(spec);
+        let (outcome, log, warm) = invocation.run(spec, call);
+        if let Some(w) = warm {
+            lock(&self.pool).put(spec, w);
+        }
+        (outcome, log)
+    }
+
+    /// The local function (and its call) that would answer `request`, when no command or
+    /// activity worker is bound to it first and it is not a callback task: what can run in
+    /// the background.
+    fn background_call(&self, request: &TaskRequest<'_>) -> Option<(FunctionSpec, lambda::Call)> {
+        let bound_first = self
+            .config
+            .commands
+            .iter()
+            .any(|c| matches(&c.key, request.state_name) || matches(&c.key, request.resource))
+            || request.resource.contains(":activity:");
+        if bound_first {
+            return None;
+        }
+        let call = lambda::call_of(request).filter(|c| !c.callback)?;
+        let spec = self
+            .functions
+            .iter()
+            .find(|f| f.name == lambda::function_name(&call.function))?;
+        Some((spec.clone(), call))
+    }
+
     /// Keeps an invocation's log (nothing when it printed nothing); past [`MAX_LOGS`], the
     /// oldest go.
     fn record(&self, request: &TaskRequest<'_>, text: String) {
+        self.record_for(request.state_name, request.attempt, text);
+    }
+
+    fn record_for(&self, state: &str, attempt: u32, text: String) {
         if text.is_empty() {
             return;
         }
@@ -793,8 +830,8 @@ impl Backends {
             logs.drain(..MAX_LOGS / 2);
         }
         logs.push(InvocationLog {
-            state: request.state_name.to_owned(),
-            attempt: request.attempt,
+            state: state.to_owned(),
+            attempt,
             text,
         });
     }
@@ -848,7 +885,7 @@ impl Backends {
                 .iter()
                 .find(|f| f.name == lambda::function_name(&call.function))
         {
-            let (outcome, log) = lock(&self.pool).invoke(spec, &call);
+            let (outcome, log) = self.invoke_function(spec, &call);
             self.record(request, log);
             return Some(outcome);
         }
@@ -919,11 +956,24 @@ pub fn matches(key: &str, text: &str) -> bool {
     left.ends_with(last)
 }
 
+/// How many local function invocations one execution runs at once, at most, whatever a
+/// Map's MaxConcurrency allows (0 is no limit there): each is a process of its own. A task past
+/// this number runs when it is reached, as invocations did before they could overlap.
+pub const MAX_IN_FLIGHT: usize = 32;
+
 /// Answers with the bound backends first, then with `fallback`.
 pub struct BackendResolver {
     backends: Arc<Backends>,
     fallback: Box<dyn TaskResolver>,
+    /// Invocations running in the background: the next ticket, how many run, where they end.
+    next_ticket: u64,
+    in_flight: usize,
+    ended_tx: Sender<Ended>,
+    ended_rx: Receiver<Ended>,
 }
+
+/// A background invocation's ticket and outcome.
+type Ended = (u64, TaskOutcome);
 
 impl fmt::Debug for BackendResolver {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -936,11 +986,47 @@ impl fmt::Debug for BackendResolver {
 impl BackendResolver {
     /// Backends over another resolver.
     pub fn new(backends: Arc<Backends>, fallback: Box<dyn TaskResolver>) -> Self {
-        Self { backends, fallback }
+        let (ended_tx, ended_rx) = std::sync::mpsc::channel();
+        Self {
+            backends,
+            fallback,
+            next_ticket: 0,
+            in_flight: 0,
+            ended_tx,
+            ended_rx,
+        }
     }
 }
 
 impl TaskResolver for BackendResolver {
+    fn start(&mut self, request: &TaskRequest<'_>) -> Option<u64> {
+        if self.in_flight >= MAX_IN_FLIGHT || nested::pattern(request.resource).is_some() {
+            return None;
+        }
+        let (spec, call) = self.backends.background_call(request)?;
+        self.next_ticket += 1;
+        let ticket = self.next_ticket;
+        let backends = Arc::clone(&self.backends);
+        let ended = self.ended_tx.clone();
+        let (state, attempt) = (request.state_name.to_owned(), request.attempt);
+        std::thread::spawn(move || {
+            let (outcome, log) = backends.invoke_function(&spec, &call);
+            backends.record_for(&state, attempt, log);
+            let _ = ended.send((ticket, outcome));
+        });
+        self.in_flight += 1;
+        Some(ticket)
+    }
+
+    fn wait(&mut self) -> Option<(u64, TaskOutcome)> {
+        if self.in_flight == 0 {
+            return None;
+        }
+        let ended = self.ended_rx.recv().ok()?;
+        self.in_flight -= 1;
+        Some(ended)
+    }
+
     fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome {
         if let Some(pattern) = nested::pattern(request.resource) {
             let arn = request.input.to_value();

@@ -323,29 +323,72 @@ impl Drop for Worker {
     }
 }
 
-/// The warm processes of a run, one per function; dropping it ends them.
+/// The warm processes of a run, by function; dropping it ends them. A process handles one
+/// invocation at a time, as a Lambda execution environment does: invocations that overlap
+/// (iterations of a Map, branches of a Parallel) each take an idle process of the function, or
+/// start one.
 #[derive(Debug, Default)]
 pub struct Pool {
-    workers: HashMap<String, Worker>,
+    idle: HashMap<String, Vec<Worker>>,
     invocations: u64,
 }
 
+/// An invocation taken out of the pool: its request ID and an idle warm process, if there is
+/// one. Run it with [`Invocation::run`] (outside any lock), then give the process back with
+/// [`Pool::put`].
+#[derive(Debug)]
+pub struct Invocation {
+    request_id: String,
+    worker: Option<Worker>,
+}
+
+/// A process that answered and can take the next invocation.
+#[derive(Debug)]
+pub struct Warm(Worker);
+
 impl Pool {
-    /// How many processes are running.
+    /// How many processes are idle and warm.
     pub fn len(&self) -> usize {
-        self.workers.len()
+        self.idle.values().map(Vec::len).sum()
     }
 
     /// Whether none is.
     pub fn is_empty(&self) -> bool {
-        self.workers.is_empty()
+        self.len() == 0
     }
 
-    /// Invokes `spec` for `call`: the outcome and what the function printed.
-    pub fn invoke(&mut self, spec: &FunctionSpec, call: &Call) -> (TaskOutcome, String) {
+    /// Starts an invocation of `spec`: the next request ID and an idle process of it.
+    pub fn take(&mut self, spec: &FunctionSpec) -> Invocation {
         self.invocations += 1;
-        let request_id = format!("00000000-0000-4000-8000-{:012x}", self.invocations);
-        let (outcome, log) = self.run(spec, call, &request_id);
+        Invocation {
+            request_id: format!("00000000-0000-4000-8000-{:012x}", self.invocations),
+            worker: self.idle.get_mut(&spec.name).and_then(Vec::pop),
+        }
+    }
+
+    /// Gives a process back after its invocation.
+    pub fn put(&mut self, spec: &FunctionSpec, warm: Warm) {
+        self.idle.entry(spec.name.clone()).or_default().push(warm.0);
+    }
+
+    /// Invokes `spec` for `call` on one of its processes: the outcome and what the function
+    /// printed.
+    pub fn invoke(&mut self, spec: &FunctionSpec, call: &Call) -> (TaskOutcome, String) {
+        let (outcome, log, warm) = self.take(spec).run(spec, call);
+        if let Some(w) = warm {
+            self.put(spec, w);
+        }
+        (outcome, log)
+    }
+}
+
+impl Invocation {
+    /// Runs the invocation (starting a process when none was idle): the outcome, what the
+    /// function printed, and the process when it can take the next invocation (not after a
+    /// timeout or an exit).
+    pub fn run(self, spec: &FunctionSpec, call: &Call) -> (TaskOutcome, String, Option<Warm>) {
+        let request_id = self.request_id;
+        let (outcome, log, worker) = run_on(self.worker, spec, call, &request_id);
         let outcome = match outcome {
             Answer::Value(v) if call.callback => {
                 let _ = v;
@@ -357,84 +400,88 @@ impl Pool {
             Answer::Value(v) => TaskOutcome::Success(Val::from(v)),
             Answer::Error { error, cause } => TaskOutcome::Failure { error, cause },
         };
-        (outcome, log)
+        (outcome, log, worker.map(Warm))
     }
+}
 
-    fn run(&mut self, spec: &FunctionSpec, call: &Call, request_id: &str) -> (Answer, String) {
-        let exit = |message: String| Answer::Error {
-            error: "Runtime.ExitError".to_owned(),
-            cause: json!({
-                "errorType": "Runtime.ExitError",
-                "errorMessage": format!("RequestId: {request_id} Error: {message}"),
-            })
-            .to_string(),
-        };
-        if !self.workers.contains_key(&spec.name) {
-            match Worker::start(spec) {
-                Ok(w) => {
-                    self.workers.insert(spec.name.clone(), w);
+fn run_on(
+    worker: Option<Worker>,
+    spec: &FunctionSpec,
+    call: &Call,
+    request_id: &str,
+) -> (Answer, String, Option<Worker>) {
+    let exit = |message: String| Answer::Error {
+        error: "Runtime.ExitError".to_owned(),
+        cause: json!({
+            "errorType": "Runtime.ExitError",
+            "errorMessage": format!("RequestId: {request_id} Error: {message}"),
+        })
+        .to_string(),
+    };
+    let mut worker = match worker {
+        Some(w) => w,
+        None => match Worker::start(spec) {
+            Ok(w) => w,
+            Err(e) => return (exit(e), String::new(), None),
+        },
+    };
+    let timeout = Duration::from_secs_f64(spec.timeout);
+    let mut log = std::mem::take(&mut worker.init_log);
+    let request = json!({
+        "requestId": request_id,
+        "event": call.event,
+        "timeoutMs": (spec.timeout * 1000.0).round() as u64,
+    });
+    let sent = writeln!(worker.stdin, "{request}").and_then(|()| worker.stdin.flush());
+    if let Err(e) = sent {
+        log.push_str(&worker.stderr_text());
+        return (exit(format!("Runtime exited: {e}")), log, None);
+    }
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match worker.lines.recv_timeout(left) {
+            Ok(line) => {
+                let Some(framed) = line.strip_prefix(FRAME) else {
+                    log.push_str(&line);
+                    continue;
+                };
+                let answer: Value = serde_json::from_str(framed).unwrap_or(Value::Null);
+                if let Some(text) = answer.get("logs").and_then(Value::as_str) {
+                    log.push_str(text);
                 }
-                Err(e) => return (exit(e), String::new()),
+                log.push_str(&worker.stderr_text());
+                return (
+                    answer_of(&answer, spec.runtime, request_id),
+                    log,
+                    Some(worker),
+                );
             }
-        }
-        let Some(worker) = self.workers.get_mut(&spec.name) else {
-            return (exit("no process".to_owned()), String::new());
-        };
-        let timeout = Duration::from_secs_f64(spec.timeout);
-        let mut log = std::mem::take(&mut worker.init_log);
-        let request = json!({
-            "requestId": request_id,
-            "event": call.event,
-            "timeoutMs": (spec.timeout * 1000.0).round() as u64,
-        });
-        let sent = writeln!(worker.stdin, "{request}").and_then(|()| worker.stdin.flush());
-        if let Err(e) = sent {
-            log.push_str(&worker.stderr_text());
-            self.workers.remove(&spec.name);
-            return (exit(format!("Runtime exited: {e}")), log);
-        }
-        let deadline = std::time::Instant::now() + timeout;
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match worker.lines.recv_timeout(left) {
-                Ok(line) => {
-                    let Some(framed) = line.strip_prefix(FRAME) else {
-                        log.push_str(&line);
-                        continue;
-                    };
-                    let answer: Value = serde_json::from_str(framed).unwrap_or(Value::Null);
-                    if let Some(text) = answer.get("logs").and_then(Value::as_str) {
-                        log.push_str(text);
-                    }
-                    log.push_str(&worker.stderr_text());
-                    return (answer_of(&answer, spec.runtime, request_id), log);
-                }
-                Err(RecvTimeoutError::Timeout) => {
-                    log.push_str(&worker.stderr_text());
-                    self.workers.remove(&spec.name);
-                    let message = format!(
-                        "RequestId: {request_id} Error: Task timed out after {:.2} seconds",
-                        spec.timeout
-                    );
-                    return (
-                        Answer::Error {
-                            error: "Sandbox.Timedout".to_owned(),
-                            cause:
-                                json!({"errorType": "Sandbox.Timedout", "errorMessage": message})
-                                    .to_string(),
-                        },
-                        log,
-                    );
-                }
-                Err(RecvTimeoutError::Disconnected) => {
-                    let status = worker.child.wait();
-                    // The last of stderr arrives once its pipe closes.
-                    std::thread::sleep(Duration::from_millis(20));
-                    log.push_str(&worker.stderr_text());
-                    self.workers.remove(&spec.name);
-                    let status = status.map_or_else(|e| e.to_string(), |s| s.to_string());
-                    return (exit(format!("Runtime exited with error: {status}")), log);
-                }
+            Err(RecvTimeoutError::Timeout) => {
+                // The process is killed as it is dropped; the next invocation starts another.
+                log.push_str(&worker.stderr_text());
+                let message = format!(
+                    "RequestId: {request_id} Error: Task timed out after {:.2} seconds",
+                    spec.timeout
+                );
+                let answer = Answer::Error {
+                    error: "Sandbox.Timedout".to_owned(),
+                    cause: json!({"errorType": "Sandbox.Timedout", "errorMessage": message})
+                        .to_string(),
+                };
+                return (answer, log, None);
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                let status = worker.child.wait();
+                // The last of stderr arrives once its pipe closes.
+                std::thread::sleep(Duration::from_millis(20));
+                log.push_str(&worker.stderr_text());
+                let status = status.map_or_else(|e| e.to_string(), |s| s.to_string());
+                return (
+                    exit(format!("Runtime exited with error: {status}")),
+                    log,
+                    None,
+                );
             }
         }
     }

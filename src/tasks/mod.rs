@@ -56,6 +56,20 @@ pub enum TaskOutcome {
 pub trait TaskResolver {
     /// Runs (or looks up) the task.
     fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome;
+
+    /// Starts the task in the background when this resolver can (a local function), so that
+    /// the execution can start others meanwhile: a ticket its outcome comes back with from
+    /// [`TaskResolver::wait`]. `None`: the task is run with [`TaskResolver::invoke`].
+    fn start(&mut self, request: &TaskRequest<'_>) -> Option<u64> {
+        let _ = request;
+        None
+    }
+
+    /// Waits for one of the tasks started with [`TaskResolver::start`] to end: its ticket and
+    /// outcome (`None` when none is running).
+    fn wait(&mut self) -> Option<(u64, TaskOutcome)> {
+        None
+    }
 }
 
 /// The cause of a Task state that nothing answers: "No result was given for the Task state 'X'."

@@ -74,13 +74,13 @@ impl Execution {
         self.frames[fid].step = Step::TaskStart;
     }
 
-    /// `TaskStarted`; the resolver answers now (or later, through a callback).
+    /// `TaskStarted`; the resolver answers now, in the background (local functions, with
+    /// [`crate::interp::Config::concurrent_tasks`]), or later through a callback.
     pub(in crate::interp) fn task_start(&mut self, fid: FrameId, state: &CState) {
         let Kind::Task {
             family,
             event_resource,
             resource,
-            pattern,
             ..
         } = &state.kind
         else {
@@ -102,7 +102,31 @@ impl Execution {
             timeout: frame.timeout_deadline.map(|d| d.saturating_sub(self.clock)),
             heartbeat: frame.heartbeat,
         };
+        if self.config.concurrent_tasks
+            && let Some(ticket) = self.resolver.start(&request)
+        {
+            self.running_tasks.insert(ticket, fid);
+            self.frames[fid].step = Step::TaskRunning;
+            return;
+        }
         let outcome = self.resolver.invoke(&request);
+        self.task_answered(fid, state, outcome);
+    }
+
+    /// A Task's outcome from its backend: `TaskSubmitted` first for a service task that runs
+    /// on, the wait for a callback, or the result.
+    pub(in crate::interp) fn task_answered(
+        &mut self,
+        fid: FrameId,
+        state: &CState,
+        outcome: TaskOutcome,
+    ) {
+        let Kind::Task {
+            family, pattern, ..
+        } = &state.kind
+        else {
+            return;
+        };
         self.frames[fid].step = match pattern {
             IntegrationPattern::WaitForTaskToken | IntegrationPattern::Sync
                 if *family == TaskFamily::Service =>

@@ -93,6 +93,9 @@ pub(super) fn new_execution(
     };
     // Each state run's data path, for the details' "Data path".
     prepared.config.inspect = true;
+    // A local function's output is shown with the step that called it, and a run steps one
+    // event at a time: tasks run one after another here.
+    prepared.config.concurrent_tasks = false;
     prepared.config.workflow_type = scenario.map_or(WorkflowType::Standard, |s| s.workflow_type);
     // What the run writes (a ResultWriter's files) stays in memory.
     prepared.config.objects = match scenario.map(|s| &s.objects) {
