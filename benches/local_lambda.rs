@@ -1,7 +1,7 @@
 //! A warm local Lambda invocation (target: under 5 ms): the request written to the function's
 //! process, the handler called, its answer read back, in Python and Node.js; a whole one-Task
 //! run through the run set-up, for scale; and a distributed Map over 10,000 items whose
-//! ItemProcessor calls the Python handler, with MaxConcurrency 10.
+//! ItemProcessor calls the Python handler, with MaxConcurrency 10 and 1 side by side.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::json;
@@ -86,45 +86,48 @@ fn bench(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A distributed Map over 10,000 items, MaxConcurrency 10, each child execution one Task
-/// calling the Python function `ident` (it returns the item's id). One sample is a whole run.
+/// A distributed Map over 10,000 items, each child execution one Task calling the Python
+/// function `ident` (it returns the item's id), with MaxConcurrency 10 and, side by side, 1.
+/// One sample is a whole run.
 fn distributed_map(c: &mut Criterion, b: &Arc<Backends>) {
     const ITEMS: usize = 10_000;
-    let definition = json!({"StartAt": "Fan", "States": {"Fan": {
-        "Type": "Map",
-        "ItemsPath": "$.items",
-        "MaxConcurrency": 10,
-        "ItemProcessor": {
-            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
-            "StartAt": "Call",
-            "States": {"Call": {"Type": "Task", "Resource": format!("{ARN}ident"), "End": true}}
-        },
-        "End": true
-    }}});
-    let mut setup = RunSetup::new(Document::from_value(definition, Format::Json));
-    setup.tasks = Tasks::Backends {
-        backends: Arc::clone(b),
-        fallback: Box::new(Tasks::None),
-    };
-    let prepared = setup.prepare().expect("prepares");
     let items: Vec<serde_json::Value> = (0..ITEMS).map(|i| json!({"id": i})).collect();
     let input = Val::from(json!({ "items": items }));
-    let run = || {
-        let mut exec = prepared.start(input.clone()).expect("starts");
-        run_to_end(&mut exec).clone()
-    };
-    match run() {
-        stepcraft::interp::Status::Succeeded(out) => {
-            assert_eq!(out.as_array().map(<[Val]>::len), Some(ITEMS));
-        }
-        other => panic!("the Map run did not succeed: {other:?}"),
-    }
     let mut group = c.benchmark_group("distributed map");
     group.sample_size(10);
-    group.bench_function(
-        "10,000 items, MaxConcurrency 10, one local python lambda call each",
-        |bench| bench.iter(run),
-    );
+    for limit in [10, 1] {
+        let definition = json!({"StartAt": "Fan", "States": {"Fan": {
+            "Type": "Map",
+            "ItemsPath": "$.items",
+            "MaxConcurrency": limit,
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                "StartAt": "Call",
+                "States": {"Call": {"Type": "Task", "Resource": format!("{ARN}ident"), "End": true}}
+            },
+            "End": true
+        }}});
+        let mut setup = RunSetup::new(Document::from_value(definition, Format::Json));
+        setup.tasks = Tasks::Backends {
+            backends: Arc::clone(b),
+            fallback: Box::new(Tasks::None),
+        };
+        let prepared = setup.prepare().expect("prepares");
+        let run = || {
+            let mut exec = prepared.start(input.clone()).expect("starts");
+            run_to_end(&mut exec).clone()
+        };
+        match run() {
+            stepcraft::interp::Status::Succeeded(out) => {
+                assert_eq!(out.as_array().map(<[Val]>::len), Some(ITEMS));
+            }
+            other => panic!("the Map run did not succeed: {other:?}"),
+        }
+        group.bench_function(
+            format!("10,000 items, MaxConcurrency {limit}, one local python lambda call each"),
+            |bench| bench.iter(run),
+        );
+    }
     group.finish();
 }
 

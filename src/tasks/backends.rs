@@ -970,10 +970,18 @@ pub struct BackendResolver {
     in_flight: usize,
     ended_tx: Sender<Ended>,
     ended_rx: Receiver<Ended>,
+    /// The threads invocations run on, kept for the next ones (a thread started per
+    /// invocation cost as much as a warm invocation): where jobs go, and how many there are.
+    jobs: Sender<Job>,
+    queue: Arc<Mutex<Receiver<Job>>>,
+    threads: usize,
 }
 
 /// A background invocation's ticket and outcome.
 type Ended = (u64, TaskOutcome);
+
+/// An invocation for a thread to run.
+type Job = Box<dyn FnOnce() + Send>;
 
 impl fmt::Debug for BackendResolver {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -987,6 +995,7 @@ impl BackendResolver {
     /// Backends over another resolver.
     pub fn new(backends: Arc<Backends>, fallback: Box<dyn TaskResolver>) -> Self {
         let (ended_tx, ended_rx) = std::sync::mpsc::channel();
+        let (jobs, queue) = std::sync::mpsc::channel();
         Self {
             backends,
             fallback,
@@ -994,7 +1003,27 @@ impl BackendResolver {
             in_flight: 0,
             ended_tx,
             ended_rx,
+            jobs,
+            queue: Arc::new(Mutex::new(queue)),
+            threads: 0,
         }
+    }
+}
+
+impl BackendResolver {
+    /// One more thread taking jobs; they end when the resolver goes.
+    fn add_thread(&mut self) {
+        let queue = Arc::clone(&self.queue);
+        std::thread::spawn(move || {
+            loop {
+                let job = lock(&queue).recv();
+                match job {
+                    Ok(job) => job(),
+                    Err(_) => break,
+                }
+            }
+        });
+        self.threads += 1;
     }
 }
 
@@ -1009,11 +1038,17 @@ impl TaskResolver for BackendResolver {
         let backends = Arc::clone(&self.backends);
         let ended = self.ended_tx.clone();
         let (state, attempt) = (request.state_name.to_owned(), request.attempt);
-        std::thread::spawn(move || {
+        let job: Job = Box::new(move || {
             let (outcome, log) = backends.invoke_function(&spec, &call);
             backends.record_for(&state, attempt, log);
             let _ = ended.send((ticket, outcome));
         });
+        if self.in_flight >= self.threads {
+            self.add_thread();
+        }
+        if self.jobs.send(job).is_err() {
+            return None;
+        }
         self.in_flight += 1;
         Some(ticket)
     }

@@ -102,7 +102,11 @@ impl Execution {
             timeout: frame.timeout_deadline.map(|d| d.saturating_sub(self.clock)),
             heartbeat: frame.heartbeat,
         };
+        // In the background only when something else could run meanwhile (other frames ready,
+        // or tasks already running): a task alone would be waited for at once.
+        let others = !self.ready.is_empty() || !self.running_tasks.is_empty();
         if self.config.concurrent_tasks
+            && others
             && let Some(ticket) = self.resolver.start(&request)
         {
             self.running_tasks.insert(ticket, fid);
