@@ -1,12 +1,18 @@
 //! Local functions called by overlapping tasks (a Map's iterations) run at once, each on a warm
 //! process of its own, up to the Map's MaxConcurrency: real Python processes report their
-//! process id and the times they ran, and the tests check the overlap from those.
+//! process id and the times they ran, and the tests check the overlap from those. Commands
+//! overlap too (two that wait for each other end), and with `TaskCalls::Background` a step
+//! never waits for a task.
 
 use serde_json::{Value, json};
 use std::path::Path;
 use std::sync::Arc;
+use stepcraft::interp::{Execution, Status, Stepped, TaskCalls};
+use stepcraft::run::{RunSetup, Tasks, run_to_end};
 use stepcraft::tasks::backends::{Backends, BackendsConfig, Consent};
 use stepcraft::testing::Reach;
+use stepcraft::value::Val;
+use stepcraft::{Document, Format};
 
 use crate::support::local::{TempDir, output, run};
 
@@ -127,4 +133,134 @@ fn an_exception_and_a_timeout_among_overlapping_calls_are_caught() {
     let cause: Value =
         serde_json::from_str(out[2]["Cause"].as_str().expect("a cause")).expect("JSON");
     assert_eq!(cause["errorType"], json!("Sandbox.Timedout"));
+}
+
+/// Waits until the file named by argv[1] exists (its own name made first, when given as
+/// argv[2]), then echoes its input; gives up after argv[3] seconds (10 unless given) with an
+/// error, so a test whose calls do not overlap fails instead of hanging.
+const PY_RENDEZVOUS: &str = r#"
+import json, os, sys, time
+event = json.load(sys.stdin)
+here = os.path.dirname(os.path.abspath(__file__))
+if len(sys.argv) > 2 and sys.argv[2]:
+    open(os.path.join(here, sys.argv[2]), "w").close()
+print("waiting for " + sys.argv[1], file=sys.stderr)
+deadline = time.time() + (float(sys.argv[3]) if len(sys.argv) > 3 else 10)
+while not os.path.exists(os.path.join(here, sys.argv[1])):
+    if time.time() > deadline:
+        print(json.dumps({"errorType": "NeverReleased", "errorMessage": sys.argv[1]}))
+        sys.exit(0)
+    time.sleep(0.01)
+print(json.dumps({"seen": sys.argv[1], "input": event}))
+"#;
+
+fn commands(dir: &Path, commands: &Value) -> Arc<Backends> {
+    let value = json!({ "commands": commands });
+    let reach = Reach::of(&dir.join("backends.yaml"), false);
+    let config = BackendsConfig::parse(&value, "/backends", dir, &reach).expect("reads");
+    Arc::new(Backends::new(config, Consent::ALL).expect("backends set up"))
+}
+
+fn start_calling(definition: &Value, b: &Arc<Backends>, calls: TaskCalls) -> Execution {
+    let mut setup = RunSetup::new(Document::from_value(definition.clone(), Format::Json));
+    setup.tasks = Tasks::Backends {
+        backends: Arc::clone(b),
+        fallback: Box::new(Tasks::None),
+    };
+    let mut prepared = setup.prepare().expect("prepares");
+    prepared.config.task_calls = calls;
+    prepared.start(Val::from(json!({"n": 1}))).expect("starts")
+}
+
+#[test]
+fn commands_in_parallel_branches_run_at_once() {
+    // Each branch's command waits for the file the other one makes: they end only if both run
+    // at the same time.
+    let dir = TempDir::new("concurrency", "rendezvous");
+    dir.write("meet.py", PY_RENDEZVOUS);
+    let meet = |deadline: &str| {
+        commands(
+            &dir.0,
+            &json!({"Left": ["python3", "meet.py", "right.flag", "left.flag", deadline],
+                   "Right": ["python3", "meet.py", "left.flag", "right.flag", deadline]}),
+        )
+    };
+    let b = meet("10");
+    let branch = |name: &str| {
+        json!({"StartAt": name, "States": {name: {"Type": "Task",
+        "Resource": "arn:aws:states:::local:meet", "End": true}}})
+    };
+    let definition = json!({"StartAt": "Both", "States": {"Both": {"Type": "Parallel",
+        "Branches": [branch("Left"), branch("Right")], "End": true}}});
+    let out = output(&run(&definition, json!({"n": 1}), &b));
+    assert_eq!(out[0]["seen"], json!("right.flag"), "{out}");
+    assert_eq!(out[1]["seen"], json!("left.flag"), "{out}");
+
+    // One after another, the first would wait for a file nobody makes.
+    let _ = std::fs::remove_file(dir.0.join("left.flag"));
+    let _ = std::fs::remove_file(dir.0.join("right.flag"));
+    let mut exec = start_calling(&definition, &meet("0.5"), TaskCalls::InPlace);
+    run_to_end(&mut exec);
+    let Status::Failed { error, .. } = exec.status() else {
+        panic!("{:?}", exec.status());
+    };
+    assert_eq!(&**error, "NeverReleased");
+}
+
+#[test]
+fn in_the_background_a_step_never_waits_for_a_task() {
+    let dir = TempDir::new("concurrency", "background");
+    dir.write("meet.py", PY_RENDEZVOUS);
+    let b = commands(&dir.0, &json!({"Call": ["python3", "meet.py", "go.flag"]}));
+    let definition = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task",
+        "Resource": "arn:aws:states:::local:call", "Next": "Done"},
+        "Done": {"Type": "Pass", "End": true}}});
+    let mut exec = start_calling(&definition, &b, TaskCalls::Background);
+    let mut types = Vec::new();
+    // Until the task is released, each step comes back at once with Waiting.
+    let mut waited = 0;
+    while waited < 20 {
+        match exec.step_within(1_000) {
+            Stepped::Event(e) => types.push(e.kind.type_name()),
+            Stepped::Waiting => {
+                waited += 1;
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            other => panic!("{other:?} after {types:?}"),
+        }
+    }
+    assert_eq!(
+        types.last().map(String::as_str),
+        Some("TaskStarted"),
+        "{types:?}"
+    );
+    assert_eq!(exec.tasks_running(), 1);
+    assert_eq!(exec.status(), &Status::Running);
+    dir.write("go.flag", "");
+    loop {
+        match exec.step_within(1_000) {
+            Stepped::Event(e) => types.push(e.kind.type_name()),
+            Stepped::Waiting => std::thread::sleep(std::time::Duration::from_millis(5)),
+            Stepped::Busy => {}
+            Stepped::Still => break,
+        }
+    }
+    assert_eq!(exec.tasks_running(), 0);
+    let out = output(&exec);
+    assert_eq!(out["seen"], json!("go.flag"), "{out}");
+    assert!(types.contains(&"TaskSucceeded".to_owned()), "{types:?}");
+}
+
+#[test]
+fn in_the_background_a_plain_step_still_waits() {
+    let dir = TempDir::new("concurrency", "plain-step");
+    let b = commands(
+        &dir.0,
+        &json!({"Call": ["python3", "-c", "import json, sys, time; time.sleep(0.2); print(json.dumps(json.load(sys.stdin)))"]}),
+    );
+    let definition = json!({"StartAt": "Call", "States": {"Call": {"Type": "Task",
+        "Resource": "arn:aws:states:::local:call", "End": true}}});
+    let mut exec = start_calling(&definition, &b, TaskCalls::Background);
+    run_to_end(&mut exec);
+    assert_eq!(output(&exec), json!({"n": 1}));
 }

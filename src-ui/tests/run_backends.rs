@@ -2,7 +2,7 @@
 //! asked before they first run (naming each handler and command line), Allow running them and
 //! Deny answering from the mocks, the answer remembered beside the definition and asked again
 //! once revoked or once the configuration changes; what a Python handler printed shown in the
-//! step details' Logs.
+//! step details' Logs; the window live (Pause, Stop) while a handler takes its time.
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -90,6 +90,7 @@ fn press(harness: &mut Harness<'static, StudioApp>, label: &str) {
         harness.step();
     }
     harness.run();
+    support::until_the_run_rests(harness);
 }
 
 fn output(harness: &Harness<'static, StudioApp>) -> serde_json::Value {
@@ -307,4 +308,93 @@ fn a_child_execution_opens_from_the_parents_step_details() {
         .map(|r| r.name.to_string())
         .collect();
     assert_eq!(names, ["Double", "Done"]);
+}
+
+/// Waits (up to 20 s) for `release` beside it before answering, printing first.
+const SLOW_PY: &str = r#"
+import os, time
+
+def handler(event, context):
+    print("waiting for the release of", event["sku"])
+    release = os.path.join(os.path.dirname(os.path.abspath(__file__)), "release")
+    deadline = time.time() + 20
+    while not os.path.exists(release):
+        if time.time() > deadline:
+            raise TimeoutError("never released")
+        time.sleep(0.01)
+    return {"ok": "released"}
+"#;
+
+/// The project's handler made [`SLOW_PY`], with time enough (Lambda's default is 3 s).
+fn slow(dir: &TempDir) {
+    dir.write("validate.py", SLOW_PY);
+    let tests = TESTS.replace("runtime: python3.12}", "runtime: python3.12, timeout: 30}");
+    assert_ne!(tests, TESTS);
+    dir.write("order.test.yaml", &tests);
+}
+
+/// Draws a few frames, each of which must come back while the handler still runs.
+fn frames(harness: &mut Harness<'static, StudioApp>, n: usize) {
+    for _ in 0..n {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        harness.step();
+    }
+}
+
+#[test]
+fn the_window_stays_live_while_a_handler_runs_and_its_logs_arrive_with_its_result() {
+    let dir = project("live-window");
+    slow(&dir);
+    let mut harness = open(&dir);
+    press(&mut harness, "▶ Start");
+    harness
+        .get_by_role_and_label(Role::Button, "Allow")
+        .click_accesskit();
+    frames(&mut harness, 20);
+    // The handler waits for its release: the frames go on, and the run says what it waits for.
+    let controller = harness.state().run_mode().controller();
+    assert!(controller.is_playing());
+    assert_eq!(controller.tasks_waited_for(), 1);
+    assert!(shown(&harness, "Running: waiting for a task's backend"));
+    assert_eq!(harness.state().run_mode().status(), Some(&Status::Running));
+
+    // Pause holds the run while the call goes on; Continue takes its result once it ends.
+    harness
+        .get_by_role_and_label(Role::Button, "⏸ Pause")
+        .click_accesskit();
+    frames(&mut harness, 4);
+    assert!(!harness.state().run_mode().controller().is_playing());
+    dir.write("release", "");
+    frames(&mut harness, 10);
+    assert_eq!(harness.state().run_mode().status(), Some(&Status::Running));
+    press(&mut harness, "▶ Continue");
+    assert_eq!(output(&harness)["validated"], json!({"ok": "released"}));
+    harness
+        .get_by_role_and_label(Role::Row, "Validate")
+        .click_accesskit();
+    harness.run();
+    assert!(shown(&harness, "waiting for the release of A-1"), "its log");
+}
+
+#[test]
+fn stop_ends_the_run_at_once_while_a_handler_runs() {
+    let dir = project("stop-while-running");
+    slow(&dir);
+    let mut harness = open(&dir);
+    press(&mut harness, "▶ Start");
+    harness
+        .get_by_role_and_label(Role::Button, "Allow")
+        .click_accesskit();
+    frames(&mut harness, 20);
+    assert_eq!(
+        harness.state().run_mode().controller().tasks_waited_for(),
+        1
+    );
+    press(&mut harness, "⏹ Stop");
+    assert_eq!(harness.state().run_mode().status(), Some(&Status::Aborted));
+    assert!(shown(&harness, "Stopped"));
+    // The next run gets a fresh call once the handler is released.
+    dir.write("release", "");
+    press(&mut harness, "⟲ Restart");
+    assert_eq!(output(&harness)["validated"], json!({"ok": "released"}));
 }

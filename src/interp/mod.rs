@@ -32,7 +32,7 @@ use crate::expr::functions::SplitMix;
 use crate::history::{EventKind, HistoryEvent, Millis};
 use crate::model::ErrorName;
 use crate::tasks::objects::ObjectStore;
-use crate::tasks::{TaskOutcome, TaskResolver};
+use crate::tasks::{Finished, TaskOutcome, TaskResolver};
 use crate::validate::WorkflowType;
 use crate::value::{ObjectMap, Val};
 use compile::{CState, Program};
@@ -40,6 +40,7 @@ use frame::{Frame, FrameId, Role, Step};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
+use std::task::Poll;
 use vars::Vars;
 
 /// The largest payload AWS accepts: state and execution input and output, in UTF-8 bytes.
@@ -93,12 +94,10 @@ pub struct Config {
     /// never built: `step` returns only when the execution pauses, waits or ends. For runs that
     /// need only the outcome (`stepcraft bench`).
     pub hand_out_events: bool,
-    /// Let tasks whose backend can run them in the background ([`TaskResolver::start`]: local
-    /// functions) overlap, as the iterations of a Map and the branches of a Parallel do on AWS.
-    /// On by default; the studio turns it off (it ties what a function printed to the step
-    /// that called it, and steps one event at a time). Either way a task takes no virtual time:
+    /// Where tasks whose backend can run them in the background ([`TaskResolver::start`]: a
+    /// local function, a command, a request) run. Either way a task takes no virtual time:
     /// while some run, no timer fires, and their results come back in the order they end.
-    pub concurrent_tasks: bool,
+    pub task_calls: TaskCalls,
 }
 
 impl Default for Config {
@@ -115,9 +114,25 @@ impl Default for Config {
             max_transitions: Some(DEFAULT_MAX_TRANSITIONS),
             inspect: false,
             hand_out_events: true,
-            concurrent_tasks: true,
+            task_calls: TaskCalls::Overlapping,
         }
     }
+}
+
+/// Where an execution's backend calls run ([`Config::task_calls`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TaskCalls {
+    /// Each call in turn, on the caller's thread: the step that starts a task returns when
+    /// it is answered.
+    InPlace,
+    /// In the background when something else could run meanwhile, as the iterations of a Map
+    /// and the branches of a Parallel overlap on AWS; a task alone runs in place (the default).
+    #[default]
+    Overlapping,
+    /// Always in the background, and [`Execution::step_within`] never waits for them: it
+    /// returns [`Stepped::Waiting`] while only running tasks are left. For a caller that must
+    /// stay responsive (the studio); [`Execution::step`] still waits.
+    Background,
 }
 
 /// What [`Execution::step_within`] did.
@@ -130,6 +145,9 @@ pub enum Stepped {
     /// Nothing more happens now: the execution ended, waits for a callback, or stopped at a
     /// breakpoint (see [`Execution::status`]).
     Still,
+    /// Tasks run in the background ([`TaskCalls::Background`]) and nothing else can go on
+    /// until one ends: call again later ([`Execution::tasks_running`] says how many).
+    Waiting,
 }
 
 /// Where an execution is.
@@ -217,7 +235,7 @@ pub struct Execution {
     /// How many states were entered.
     transitions: u64,
     deadline: Millis,
-    /// Tasks running in the background ([`Config::concurrent_tasks`]): the frame each ticket
+    /// Tasks running in the background ([`Config::task_calls`]): the frame each ticket
     /// answers.
     running_tasks: HashMap<u64, FrameId>,
     /// Each state run's data path, by the id of its entered event (with `Config::inspect`).
@@ -229,8 +247,9 @@ pub struct Execution {
     first_state_mock: Option<TaskOutcome>,
     /// The retries the first state has already had (TestState's `retrierRetryCount`).
     retry_preset: Option<u32>,
-    /// The last step ran out of its budget of actions (see [`Execution::step_within`]).
-    busy: bool,
+    /// Why the last step returned no event, when it was not for its status (see
+    /// [`Execution::step_within`]).
+    held: Held,
     /// How many times it was redriven.
     redrive_count: u32,
 }
@@ -243,6 +262,17 @@ impl std::fmt::Debug for Execution {
             .field("events", &self.next_id.saturating_sub(1))
             .finish_non_exhaustive()
     }
+}
+
+/// Why a step returned no event though the execution goes on ([`Execution::step_within`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Held {
+    /// It did not hold back: see the status.
+    No,
+    /// Its budget of actions ran out.
+    Budget,
+    /// Only tasks running in the background are left, and it did not wait for them.
+    Tasks,
 }
 
 /// A point on the virtual clock at which a frame wakes up. Ordered by time, then by when it
@@ -333,7 +363,7 @@ impl Execution {
             inspections: BTreeMap::new(),
             first_state_mock: None,
             retry_preset: None,
-            busy: false,
+            held: Held::No,
             redrive_count: 0,
             config,
         }
@@ -469,23 +499,34 @@ impl Execution {
     /// Advances to the next history event and returns it; `None` when the execution has ended,
     /// waits for a callback, or (for the first call after reaching one) stopped at a breakpoint.
     pub fn step(&mut self) -> Option<HistoryEvent> {
-        self.step_inner(usize::MAX)
+        self.step_inner(usize::MAX, true)
     }
 
     /// Like [`step`](Self::step), but returns [`Stepped::Busy`] after `budget` actions that wrote
     /// no event, so a caller that must stay responsive (the studio) gets control back while a
-    /// distributed Map's child executions, which write to their own histories, run on.
+    /// distributed Map's child executions, which write to their own histories, run on; and,
+    /// with [`TaskCalls::Background`], [`Stepped::Waiting`] instead of waiting for tasks.
     pub fn step_within(&mut self, budget: usize) -> Stepped {
-        match self.step_inner(budget) {
+        let wait = self.config.task_calls != TaskCalls::Background;
+        match self.step_inner(budget, wait) {
             Some(e) => Stepped::Event(e),
-            None if self.busy => Stepped::Busy,
-            None => Stepped::Still,
+            None => match self.held {
+                Held::Budget => Stepped::Busy,
+                Held::Tasks => Stepped::Waiting,
+                Held::No => Stepped::Still,
+            },
         }
     }
 
-    /// The next event, or `None` (with `busy` set when the budget ran out first).
-    fn step_inner(&mut self, budget: usize) -> Option<HistoryEvent> {
-        self.busy = false;
+    /// How many tasks run in the background now.
+    pub fn tasks_running(&self) -> usize {
+        self.running_tasks.len()
+    }
+
+    /// The next event, or `None` (with `held` set when the budget ran out first, or when tasks
+    /// run and `wait` is off).
+    fn step_inner(&mut self, budget: usize, wait: bool) -> Option<HistoryEvent> {
+        self.held = Held::No;
         let mut actions = 0usize;
         let program = self.program.clone();
         loop {
@@ -493,7 +534,7 @@ impl Execution {
                 return Some(e);
             }
             if actions >= budget {
-                self.busy = true;
+                self.held = Held::Budget;
                 return None;
             }
             actions += 1;
@@ -523,7 +564,10 @@ impl Execution {
                 self.push_timer(deadline, EXECUTION_TIMER, 0, true);
                 continue;
             }
-            let Some(fid) = self.next_runnable() else {
+            let Some(fid) = self.next_runnable(wait) else {
+                if self.held == Held::Tasks {
+                    return None;
+                }
                 if !self.ended {
                     self.status = Status::WaitingForCallback;
                 }
@@ -562,7 +606,9 @@ impl Execution {
         }
     }
 
-    fn next_runnable(&mut self) -> Option<FrameId> {
+    /// The next frame to move on: a ready one, one whose task ended, or one whose timer fires.
+    /// With `wait` off, `None` with `held` set while tasks run and none has ended.
+    fn next_runnable(&mut self, wait: bool) -> Option<FrameId> {
         loop {
             if let Some(fid) = self.ready.pop_front() {
                 if self.frames[fid].alive {
@@ -573,7 +619,21 @@ impl Execution {
             // Tasks running in the background take no virtual time: their outcomes come in
             // before any timer fires.
             if !self.running_tasks.is_empty() {
-                let Some((ticket, outcome)) = self.resolver.wait() else {
+                let ended = if wait {
+                    self.resolver.wait()
+                } else {
+                    match self.resolver.try_wait() {
+                        Poll::Ready(ended) => ended,
+                        Poll::Pending => {
+                            self.held = Held::Tasks;
+                            return None;
+                        }
+                    }
+                };
+                let Some(Finished {
+                    ticket, outcome, ..
+                }) = ended
+                else {
                     self.running_tasks.clear();
                     continue;
                 };

@@ -38,14 +38,15 @@ use super::http::{self, HttpAuth};
 use super::lambda::{self, FunctionSpec, Pool, Runtime};
 use super::nested::{self, Child, Machine};
 use super::service::{self, AwsClient, AwsConfig, AwsConnector};
-use super::{TaskOutcome, TaskRequest, TaskResolver};
+use super::{Finished, OwnedRequest, TaskOutcome, TaskRequest, TaskResolver};
 use crate::model::ErrorName;
 use crate::testing::Reach;
 use serde_json::Value;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::Poll;
 use std::time::Duration;
 
 /// The default time a local Lambda function may run, in seconds (Lambda's own default).
@@ -661,6 +662,16 @@ pub struct InvocationLog {
     pub text: String,
 }
 
+/// The backend bound to a task ([`Backends::binding`]).
+enum Binding<'a> {
+    Command(&'a CommandSpec),
+    Activity(&'a CommandSpec),
+    Function(&'a FunctionSpec, lambda::Call),
+    Http,
+    /// An AWS service call (the request's resource names the service task).
+    Aws(&'a dyn AwsClient),
+}
+
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
@@ -794,34 +805,9 @@ impl Backends {
         (outcome, log)
     }
 
-    /// The local function (and its call) that would answer `request`, when no command or
-    /// activity worker is bound to it first and it is not a callback task: what can run in
-    /// the background.
-    fn background_call(&self, request: &TaskRequest<'_>) -> Option<(FunctionSpec, lambda::Call)> {
-        let bound_first = self
-            .config
-            .commands
-            .iter()
-            .any(|c| matches(&c.key, request.state_name) || matches(&c.key, request.resource))
-            || request.resource.contains(":activity:");
-        if bound_first {
-            return None;
-        }
-        let call = lambda::call_of(request).filter(|c| !c.callback)?;
-        let spec = self
-            .functions
-            .iter()
-            .find(|f| f.name == lambda::function_name(&call.function))?;
-        Some((spec.clone(), call))
-    }
-
     /// Keeps an invocation's log (nothing when it printed nothing); past [`MAX_LOGS`], the
     /// oldest go.
-    fn record(&self, request: &TaskRequest<'_>, text: String) {
-        self.record_for(request.state_name, request.attempt, text);
-    }
-
-    fn record_for(&self, state: &str, attempt: u32, text: String) {
+    fn record(&self, state: &str, attempt: u32, text: &str) {
         if text.is_empty() {
             return;
         }
@@ -832,27 +818,16 @@ impl Backends {
         logs.push(InvocationLog {
             state: state.to_owned(),
             attempt,
-            text,
+            text: text.to_owned(),
         });
     }
 
-    /// Answers `request` when a backend is bound to it; `None` otherwise.
-    pub fn answer(&self, request: &TaskRequest<'_>) -> Option<TaskOutcome> {
-        if let Some(c) = self
-            .config
-            .commands
-            .iter()
-            .find(|c| matches(&c.key, request.state_name) || matches(&c.key, request.resource))
-        {
-            let run = Command {
-                argv: &c.argv,
-                dir: &c.dir,
-                timeout: Duration::from_secs_f64(c.timeout),
-                kind: command::Kind::Command,
-            };
-            let (outcome, log) = command::run(&run, request.input);
-            self.record(request, log);
-            return Some(outcome);
+    /// The backend bound to `request`, if any: a command first, then an activity's worker, a
+    /// local function, an HTTP request, an AWS service call.
+    fn binding(&self, request: &TaskRequest<'_>) -> Option<Binding<'_>> {
+        let bound = |key: &str| matches(key, request.state_name) || matches(key, request.resource);
+        if let Some(c) = self.config.commands.iter().find(|c| bound(&c.key)) {
+            return Some(Binding::Command(c));
         }
         if request.resource.contains(":activity:")
             && let Some(a) = self
@@ -861,23 +836,7 @@ impl Backends {
                 .iter()
                 .find(|a| matches(&a.key, request.resource))
         {
-            // The state's TimeoutSeconds (AWS's default: 99999999 seconds) and HeartbeatSeconds.
-            let timeout = request
-                .timeout
-                .map_or(Duration::from_secs_f64(MAX_COMMAND_TIMEOUT), |ms| {
-                    Duration::from_millis(u64::try_from(ms).unwrap_or(0))
-                });
-            let run = Command {
-                argv: &a.argv,
-                dir: &a.dir,
-                timeout,
-                kind: command::Kind::Activity {
-                    heartbeat: request.heartbeat.map(Duration::from_secs),
-                },
-            };
-            let (outcome, log) = command::run(&run, request.input);
-            self.record(request, log);
-            return Some(outcome);
+            return Some(Binding::Activity(a));
         }
         if let Some(call) = lambda::call_of(request)
             && let Some(spec) = self
@@ -885,23 +844,76 @@ impl Backends {
                 .iter()
                 .find(|f| f.name == lambda::function_name(&call.function))
         {
-            let (outcome, log) = self.invoke_function(spec, &call);
-            self.record(request, log);
-            return Some(outcome);
+            return Some(Binding::Function(spec, call));
         }
         if self.config.http.allow && http::is_http_task(request.resource) {
-            return Some(http::invoke(
-                &self.agent,
-                &self.config.http.connections,
-                request.input,
-            ));
+            return Some(Binding::Http);
         }
         if let Some(client) = &self.aws
-            && let Some(task) = service::service_task(request.resource)
+            && service::service_task(request.resource).is_some_and(|t| service::is_sent(&t))
         {
-            return service::call(client.as_ref(), &task, request.resource, request.input);
+            return Some(Binding::Aws(client.as_ref()));
         }
         None
+    }
+
+    /// Runs `binding` for `request`: its outcome and what it printed, kept in the log.
+    fn run(
+        &self,
+        binding: Binding<'_>,
+        request: &TaskRequest<'_>,
+    ) -> Option<(TaskOutcome, String)> {
+        let (outcome, printed) = match binding {
+            Binding::Command(c) => {
+                let run = Command {
+                    argv: &c.argv,
+                    dir: &c.dir,
+                    timeout: Duration::from_secs_f64(c.timeout),
+                    kind: command::Kind::Command,
+                };
+                command::run(&run, request.input)
+            }
+            Binding::Activity(a) => {
+                // The state's TimeoutSeconds (AWS's default: 99999999 seconds) and
+                // HeartbeatSeconds.
+                let timeout = request
+                    .timeout
+                    .map_or(Duration::from_secs_f64(MAX_COMMAND_TIMEOUT), |ms| {
+                        Duration::from_millis(u64::try_from(ms).unwrap_or(0))
+                    });
+                let run = Command {
+                    argv: &a.argv,
+                    dir: &a.dir,
+                    timeout,
+                    kind: command::Kind::Activity {
+                        heartbeat: request.heartbeat.map(Duration::from_secs),
+                    },
+                };
+                command::run(&run, request.input)
+            }
+            Binding::Function(spec, call) => self.invoke_function(spec, &call),
+            Binding::Http => (
+                http::invoke(&self.agent, &self.config.http.connections, request.input),
+                String::new(),
+            ),
+            Binding::Aws(client) => (
+                service::call(
+                    client,
+                    &service::service_task(request.resource)?,
+                    request.resource,
+                    request.input,
+                )?,
+                String::new(),
+            ),
+        };
+        self.record(request.state_name, request.attempt, &printed);
+        Some((outcome, printed))
+    }
+
+    /// Answers `request` when a backend is bound to it; `None` otherwise.
+    pub fn answer(&self, request: &TaskRequest<'_>) -> Option<TaskOutcome> {
+        let binding = self.binding(request)?;
+        self.run(binding, request).map(|(outcome, _)| outcome)
     }
 
     /// Why a service task the run sends to AWS cannot be sent, when it is one.
@@ -956,29 +968,27 @@ pub fn matches(key: &str, text: &str) -> bool {
     left.ends_with(last)
 }
 
-/// How many local function invocations one execution runs at once, at most, whatever a
-/// Map's MaxConcurrency allows (0 is no limit there): each is a process of its own. A task past
-/// this number runs when it is reached, as invocations did before they could overlap.
+/// How many backend calls one execution runs at once, at most, whatever a Map's MaxConcurrency
+/// allows (0 is no limit there): a local function's is a process of its own. A task past this
+/// number waits for one of them to end.
 pub const MAX_IN_FLIGHT: usize = 32;
 
 /// Answers with the bound backends first, then with `fallback`.
 pub struct BackendResolver {
     backends: Arc<Backends>,
     fallback: Box<dyn TaskResolver>,
-    /// Invocations running in the background: the next ticket, how many run, where they end.
+    /// Calls in the background: the next ticket, how many run (or wait for a thread), where
+    /// they end.
     next_ticket: u64,
     in_flight: usize,
-    ended_tx: Sender<Ended>,
-    ended_rx: Receiver<Ended>,
+    ended_tx: Sender<Finished>,
+    ended_rx: Receiver<Finished>,
     /// The threads invocations run on, kept for the next ones (a thread started per
     /// invocation cost as much as a warm invocation): where jobs go, and how many there are.
     jobs: Sender<Job>,
     queue: Arc<Mutex<Receiver<Job>>>,
     threads: usize,
 }
-
-/// A background invocation's ticket and outcome.
-type Ended = (u64, TaskOutcome);
 
 /// An invocation for a thread to run.
 type Job = Box<dyn FnOnce() + Send>;
@@ -1029,21 +1039,51 @@ impl BackendResolver {
 
 impl TaskResolver for BackendResolver {
     fn start(&mut self, request: &TaskRequest<'_>) -> Option<u64> {
-        if self.in_flight >= MAX_IN_FLIGHT || nested::pattern(request.resource).is_some() {
+        // A nested execution runs in place: its depth is counted on this thread.
+        if nested::pattern(request.resource).is_some() {
             return None;
         }
-        let (spec, call) = self.backends.background_call(request)?;
+        self.backends.binding(request)?;
         self.next_ticket += 1;
         let ticket = self.next_ticket;
         let backends = Arc::clone(&self.backends);
         let ended = self.ended_tx.clone();
-        let (state, attempt) = (request.state_name.to_owned(), request.attempt);
+        let request = OwnedRequest::of(request);
         let job: Job = Box::new(move || {
-            let (outcome, log) = backends.invoke_function(&spec, &call);
-            backends.record_for(&state, attempt, log);
-            let _ = ended.send((ticket, outcome));
+            let request = request.request();
+            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let binding = backends.binding(&request)?;
+                backends.run(binding, &request)
+            }));
+            let (outcome, printed) = match ran {
+                Ok(Some(ran)) => ran,
+                // Bound when started, so not reached: the binding cannot change.
+                Ok(None) => (
+                    TaskOutcome::Failure {
+                        error: ErrorName::TaskFailed.as_str().to_owned(),
+                        cause: super::no_result_cause(request.state_name),
+                    },
+                    String::new(),
+                ),
+                Err(_) => (
+                    TaskOutcome::Failure {
+                        error: ErrorName::TaskFailed.as_str().to_owned(),
+                        cause: format!(
+                            "The local backend of the Task state '{}' stopped unexpectedly (a bug in Stepcraft: please report it).",
+                            request.state_name
+                        ),
+                    },
+                    String::new(),
+                ),
+            };
+            let _ = ended.send(Finished {
+                ticket,
+                outcome,
+                printed,
+            });
         });
-        if self.in_flight >= self.threads {
+        // Past MAX_IN_FLIGHT, a task waits in the queue for a thread.
+        if self.in_flight >= self.threads && self.threads < MAX_IN_FLIGHT {
             self.add_thread();
         }
         if self.jobs.send(job).is_err() {
@@ -1053,13 +1093,27 @@ impl TaskResolver for BackendResolver {
         Some(ticket)
     }
 
-    fn wait(&mut self) -> Option<(u64, TaskOutcome)> {
+    fn wait(&mut self) -> Option<Finished> {
         if self.in_flight == 0 {
             return None;
         }
         let ended = self.ended_rx.recv().ok()?;
         self.in_flight -= 1;
         Some(ended)
+    }
+
+    fn try_wait(&mut self) -> Poll<Option<Finished>> {
+        if self.in_flight == 0 {
+            return Poll::Ready(None);
+        }
+        match self.ended_rx.try_recv() {
+            Ok(ended) => {
+                self.in_flight -= 1;
+                Poll::Ready(Some(ended))
+            }
+            Err(TryRecvError::Empty) => Poll::Pending,
+            Err(TryRecvError::Disconnected) => Poll::Ready(None),
+        }
     }
 
     fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome {

@@ -14,6 +14,7 @@ pub mod service;
 use crate::model::ErrorName;
 use crate::value::Val;
 use std::collections::HashMap;
+use std::task::Poll;
 
 /// What the interpreter asks a backend to do.
 #[derive(Debug, Clone)]
@@ -57,18 +58,80 @@ pub trait TaskResolver {
     /// Runs (or looks up) the task.
     fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome;
 
-    /// Starts the task in the background when this resolver can (a local function), so that
-    /// the execution can start others meanwhile: a ticket its outcome comes back with from
-    /// [`TaskResolver::wait`]. `None`: the task is run with [`TaskResolver::invoke`].
+    /// Starts the task in the background when this resolver can (a backend that runs
+    /// something: a local function, a command, a request), so that the execution can go on
+    /// meanwhile: a ticket its outcome comes back with from [`TaskResolver::wait`] or
+    /// [`TaskResolver::try_wait`]. `None`: the task is run with [`TaskResolver::invoke`].
     fn start(&mut self, request: &TaskRequest<'_>) -> Option<u64> {
         let _ = request;
         None
     }
 
-    /// Waits for one of the tasks started with [`TaskResolver::start`] to end: its ticket and
-    /// outcome (`None` when none is running).
-    fn wait(&mut self) -> Option<(u64, TaskOutcome)> {
+    /// Waits for one of the tasks started with [`TaskResolver::start`] to end (`None` when
+    /// none is running).
+    fn wait(&mut self) -> Option<Finished> {
         None
+    }
+
+    /// A task started with [`TaskResolver::start`] that already ended, without waiting:
+    /// `Ready(None)` when none is running, `Pending` while they all still run.
+    fn try_wait(&mut self) -> Poll<Option<Finished>> {
+        Poll::Ready(None)
+    }
+}
+
+/// A task started in the background that ended.
+#[derive(Debug)]
+pub struct Finished {
+    /// The ticket [`TaskResolver::start`] gave it.
+    pub ticket: u64,
+    /// Its outcome.
+    pub outcome: TaskOutcome,
+    /// What the call printed (a local function's or a command's output and errors), empty
+    /// when it printed nothing.
+    pub printed: String,
+}
+
+/// A [`TaskRequest`] that owns its parts: a task handed to another thread.
+#[derive(Debug, Clone)]
+pub struct OwnedRequest {
+    state_name: String,
+    resource: String,
+    input: Val,
+    task_token: Option<String>,
+    attempt: u32,
+    clock: crate::history::Millis,
+    timeout: Option<crate::history::Millis>,
+    heartbeat: Option<u64>,
+}
+
+impl OwnedRequest {
+    /// A copy of `request` (its input is shared, not copied).
+    pub fn of(request: &TaskRequest<'_>) -> Self {
+        Self {
+            state_name: request.state_name.to_owned(),
+            resource: request.resource.to_owned(),
+            input: request.input.clone(),
+            task_token: request.task_token.map(str::to_owned),
+            attempt: request.attempt,
+            clock: request.clock,
+            timeout: request.timeout,
+            heartbeat: request.heartbeat,
+        }
+    }
+
+    /// The request it holds.
+    pub fn request(&self) -> TaskRequest<'_> {
+        TaskRequest {
+            state_name: &self.state_name,
+            resource: &self.resource,
+            input: &self.input,
+            task_token: self.task_token.as_deref(),
+            attempt: self.attempt,
+            clock: self.clock,
+            timeout: self.timeout,
+            heartbeat: self.heartbeat,
+        }
     }
 }
 

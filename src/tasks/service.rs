@@ -465,15 +465,27 @@ pub fn unsupported(task: &ServiceTask<'_>) -> Option<String> {
     })
 }
 
+/// Whether [`call`] sends `task` (`.sync` is not; [`unsupported`] says why others are not).
+pub fn is_sent(task: &ServiceTask<'_>) -> bool {
+    if task.pattern == Pattern::Sync {
+        return false;
+    }
+    if task.sdk {
+        return json_service(task.service).is_some();
+    }
+    Optimized::of(task)
+        .is_some_and(|o| matches!(o, Optimized::Lambda | Optimized::Sns) || o.json().is_some())
+}
+
 /// Runs a service task through `client`: its result, or its failure named as Step Functions
-/// names it. `None` when it is not sent locally ([`unsupported`] says why).
+/// names it. `None` when it is not sent locally ([`is_sent`]).
 pub fn call(
     client: &dyn AwsClient,
     task: &ServiceTask<'_>,
     resource: &str,
     input: &Val,
 ) -> Option<TaskOutcome> {
-    if task.pattern == Pattern::Sync {
+    if !is_sent(task) {
         return None;
     }
     let input = input.to_value();

@@ -106,7 +106,6 @@ pub fn sam_copy(name: &str) -> TempDir {
     dir
 }
 
-/// The studio, headless, at 1400×900, after its first frame.
 /// The studio on `app` in the Run mode with its only test case chosen, playing at instant speed.
 pub fn run_mode_on_its_case(app: StudioApp) -> Harness<'static, StudioApp> {
     let mut harness = harness(app);
@@ -121,6 +120,23 @@ pub fn run_mode_on_its_case(app: StudioApp) -> Harness<'static, StudioApp> {
     harness
 }
 
+/// Draws frames until the run stops playing: its tasks' backends run in the background, on
+/// real processes, while the window goes on. Panics after 30 s.
+pub fn until_the_run_rests(harness: &mut Harness<'static, StudioApp>) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while harness.state().run_mode().controller().is_playing() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the run still plays after 30 s: {:?}",
+            harness.state().run_mode().status()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        harness.step();
+    }
+    harness.run();
+}
+
+/// The studio, headless, at 1400×900, after its first frame.
 pub fn harness(app: StudioApp) -> Harness<'static, StudioApp> {
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))

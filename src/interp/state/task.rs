@@ -5,7 +5,9 @@ use crate::history::{EventKind, TaskFamily};
 use crate::interp::compile::{CState, Kind};
 use crate::interp::error::StateError;
 use crate::interp::frame::Step;
-use crate::interp::{DEFAULT_TASK_TIMEOUT_SECONDS, Execution, FrameId, MAX_PAYLOAD_BYTES, secs};
+use crate::interp::{
+    DEFAULT_TASK_TIMEOUT_SECONDS, Execution, FrameId, MAX_PAYLOAD_BYTES, TaskCalls, secs,
+};
 use crate::model::task::IntegrationPattern;
 use crate::model::{AnyErrorName, ErrorName};
 use crate::tasks::{TaskOutcome, TaskRequest};
@@ -74,8 +76,8 @@ impl Execution {
         self.frames[fid].step = Step::TaskStart;
     }
 
-    /// `TaskStarted`; the resolver answers now, in the background (local functions, with
-    /// [`crate::interp::Config::concurrent_tasks`]), or later through a callback.
+    /// `TaskStarted`; the resolver answers now, in the background (see
+    /// [`crate::interp::Config::task_calls`]), or later through a callback.
     pub(in crate::interp) fn task_start(&mut self, fid: FrameId, state: &CState) {
         let Kind::Task {
             family,
@@ -102,13 +104,14 @@ impl Execution {
             timeout: frame.timeout_deadline.map(|d| d.saturating_sub(self.clock)),
             heartbeat: frame.heartbeat,
         };
-        // In the background only when something else could run meanwhile (other frames ready,
-        // or tasks already running): a task alone would be waited for at once.
-        let others = !self.ready.is_empty() || !self.running_tasks.is_empty();
-        if self.config.concurrent_tasks
-            && others
-            && let Some(ticket) = self.resolver.start(&request)
-        {
+        // Overlapping: in the background only when something else could run meanwhile (other
+        // frames ready, or tasks already running): a task alone would be waited for at once.
+        let background = match self.config.task_calls {
+            TaskCalls::InPlace => false,
+            TaskCalls::Overlapping => !self.ready.is_empty() || !self.running_tasks.is_empty(),
+            TaskCalls::Background => true,
+        };
+        if background && let Some(ticket) = self.resolver.start(&request) {
             self.running_tasks.insert(ticket, fid);
             self.frames[fid].step = Step::TaskRunning;
             return;

@@ -37,6 +37,9 @@ const FRAME_WORK: Duration = Duration::from_millis(8);
 /// How many actions the execution takes between looks at the clock when they write no event.
 const ACTIONS_PER_CHECK: usize = 2_000;
 
+/// How often a run looks for the end of the tasks it waits for (they run in the background).
+const TASK_POLL: Duration = Duration::from_millis(15);
+
 /// The speed a run plays at unless told otherwise, in events per second.
 pub const DEFAULT_SPEED: f32 = 12.0;
 
@@ -108,6 +111,8 @@ pub struct RunController {
     playing: bool,
     /// A single step is still running across frames (playing until its event comes).
     step_pending: bool,
+    /// The last frame found nothing to do but wait for tasks running in the background.
+    waiting_for_tasks: bool,
     /// Events per second while playing; 0 runs as fast as it can.
     speed: f32,
     carry: f64,
@@ -132,7 +137,7 @@ pub struct RunController {
     warm: Option<(Vec<String>, Arc<Backends>)>,
     /// Where what the current run's backends print arrives.
     printed: Option<Printed>,
-    /// What each task's invocation printed, by its `TaskStarted` event.
+    /// What each task's invocation printed, by the task's event it arrived with.
     logs: BTreeMap<u64, String>,
     /// The child executions each nested task ran, by its `TaskStarted` event.
     children: BTreeMap<u64, Vec<Arc<Child>>>,
@@ -165,6 +170,7 @@ impl Default for RunController {
             read: 0,
             playing: false,
             step_pending: false,
+            waiting_for_tasks: false,
             speed: DEFAULT_SPEED,
             carry: 0.0,
             last_time: None,
@@ -259,6 +265,15 @@ impl RunController {
     /// Whether the run is playing on its own.
     pub fn is_playing(&self) -> bool {
         self.playing
+    }
+
+    /// How many of the run's tasks are running in the background (a local function, a
+    /// command, a request), when it has to wait for them to go on: 0 otherwise.
+    pub fn tasks_waited_for(&self) -> usize {
+        match &self.exec {
+            Some(exec) if self.waiting_for_tasks && self.replay.is_none() => exec.tasks_running(),
+            _ => 0,
+        }
     }
 
     /// The states with a breakpoint.
@@ -493,7 +508,7 @@ impl RunController {
     }
 
     /// What each invocation of a local function or command printed during `run`'s task, by
-    /// its `TaskStarted` event (one per attempt).
+    /// the task's event it arrived with (one per attempt).
     pub fn logs_of_run(&self, run: usize) -> Vec<(u64, &str)> {
         self.logs
             .iter()
@@ -788,11 +803,13 @@ impl RunController {
         // events here, and a long run at instant speed must leave Stop (and the window) working.
         let started = Instant::now();
         let mut taken = 0;
+        self.waiting_for_tasks = false;
         while taken < n {
             match exec.step_within(ACTIONS_PER_CHECK) {
                 Stepped::Event(e) => {
                     taken += 1;
-                    // A task calls its backend in the step that writes its `TaskStarted`.
+                    // What a backend printed arrives in the step that called it (in place), or
+                    // in the one that took its outcome (in the background): the task's event.
                     if let Some(printed) = &self.printed {
                         let mut p = printed.lock().unwrap_or_else(PoisonError::into_inner);
                         for text in p.logs.drain(..) {
@@ -804,6 +821,11 @@ impl RunController {
                     }
                 }
                 Stepped::Busy => {}
+                Stepped::Waiting => {
+                    // Only tasks in the background are left: look again in a moment.
+                    self.waiting_for_tasks = true;
+                    break;
+                }
                 Stepped::Still => {
                     // Ended, waiting for a callback, or stopped at a breakpoint.
                     self.playing = false;
@@ -863,13 +885,19 @@ impl RunController {
         if due > 0 {
             self.advance(due);
         }
-        // The next frame is wanted when the next event is due, not at the screen's rate.
-        Some(if self.speed <= 0.0 {
-            NextFrame::Now
-        } else {
-            let wait = ((1.0 - self.carry).max(0.0) / f64::from(self.speed)).min(1.0);
-            NextFrame::After(Duration::from_secs_f64(wait))
-        })
+        // The next frame is wanted when the next event is due, not at the screen's rate; while
+        // the run (or a step) waits for tasks in the background, when it is time to look for
+        // their ends again.
+        Some(
+            if self.waiting_for_tasks && (self.speed <= 0.0 || self.step_pending) {
+                NextFrame::After(TASK_POLL)
+            } else if self.speed <= 0.0 {
+                NextFrame::Now
+            } else {
+                let wait = ((1.0 - self.carry).max(0.0) / f64::from(self.speed)).min(1.0);
+                NextFrame::After(Duration::from_secs_f64(wait))
+            },
+        )
     }
 }
 

@@ -334,7 +334,12 @@ impl RunMode {
         };
         let (text, color) = match exec.status() {
             Status::Running if self.controller.is_playing() => {
-                ("Running".to_owned(), theme::run_color(RunStatus::Running))
+                let text = match self.controller.tasks_waited_for() {
+                    0 => "Running".to_owned(),
+                    1 => "Running: waiting for a task's backend".to_owned(),
+                    n => format!("Running: waiting for {n} tasks' backends"),
+                };
+                (text, theme::run_color(RunStatus::Running))
             }
             Status::Running => ("Paused".to_owned(), theme::run_color(RunStatus::Running)),
             Status::Paused { state } => (

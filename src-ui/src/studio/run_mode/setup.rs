@@ -9,12 +9,13 @@ use crate::studio::session::Session;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, PoisonError};
-use stepcraft::interp::Execution;
+use std::task::Poll;
+use stepcraft::interp::{Execution, TaskCalls};
 use stepcraft::run::{RunSetup, SetupError, Tasks};
 use stepcraft::tasks::backends::{Backends, Consent, Lambdas};
 use stepcraft::tasks::nested::Child;
 use stepcraft::tasks::objects::ObjectStore;
-use stepcraft::tasks::{TaskOutcome, TaskRequest, TaskResolver};
+use stepcraft::tasks::{Finished, TaskOutcome, TaskRequest, TaskResolver};
 use stepcraft::testing::{self, Mocks};
 use stepcraft::validate::WorkflowType;
 use stepcraft::value::Val;
@@ -93,9 +94,9 @@ pub(super) fn new_execution(
     };
     // Each state run's data path, for the details' "Data path".
     prepared.config.inspect = true;
-    // A local function's output is shown with the step that called it, and a run steps one
-    // event at a time: tasks run one after another here.
-    prepared.config.concurrent_tasks = false;
+    // Backend calls run in the background, and the Run mode polls them: the window stays
+    // live (Pause, Stop, the views) while a function or a request takes its time.
+    prepared.config.task_calls = TaskCalls::Background;
     prepared.config.workflow_type = scenario.map_or(WorkflowType::Standard, |s| s.workflow_type);
     // What the run writes (a ResultWriter's files) stays in memory.
     prepared.config.objects = match scenario.map(|s| &s.objects) {
@@ -131,28 +132,57 @@ pub(super) fn new_execution(
     Ok(Started { exec, printed })
 }
 
-/// Answers through the backends and hands on what each invocation printed.
+/// Answers through the backends and hands on what each invocation printed: a call in place
+/// when it is answered, one in the background when it ends.
 struct Tap {
     backends: Arc<Backends>,
     inner: Box<dyn TaskResolver>,
     printed: Printed,
 }
 
+impl Tap {
+    fn tapped(&self) -> std::sync::MutexGuard<'_, Tapped> {
+        self.printed.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn hand_on(&self, finished: Option<Finished>) -> Option<Finished> {
+        if let Some(f) = &finished
+            && !f.printed.is_empty()
+        {
+            self.tapped().logs.push(f.printed.clone());
+        }
+        finished
+    }
+}
+
 impl TaskResolver for Tap {
     fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome {
+        // In place: a nested execution (its child's calls are the child's), and the mocks.
         let (logs, children) = (self.backends.log_count(), self.backends.child_count());
         let outcome = self.inner.invoke(request);
-        let mut tapped = self.printed.lock().unwrap_or_else(PoisonError::into_inner);
-        if self.backends.log_count() != logs
-            && let Some(log) = self.backends.latest_log()
-        {
-            tapped.logs.push(log.text);
-        }
-        if self.backends.child_count() != children
-            && let Some(child) = self.backends.latest_child()
-        {
-            tapped.children.push(child);
-        }
+        let latest = (self.backends.log_count() != logs)
+            .then(|| self.backends.latest_log())
+            .flatten()
+            .filter(|l| l.state == request.state_name && l.attempt == request.attempt);
+        let child = (self.backends.child_count() != children)
+            .then(|| self.backends.latest_child())
+            .flatten();
+        let mut tapped = self.tapped();
+        tapped.logs.extend(latest.map(|l| l.text));
+        tapped.children.extend(child);
         outcome
+    }
+
+    fn start(&mut self, request: &TaskRequest<'_>) -> Option<u64> {
+        self.inner.start(request)
+    }
+
+    fn wait(&mut self) -> Option<Finished> {
+        let finished = self.inner.wait();
+        self.hand_on(finished)
+    }
+
+    fn try_wait(&mut self) -> Poll<Option<Finished>> {
+        self.inner.try_wait().map(|f| self.hand_on(f))
     }
 }
