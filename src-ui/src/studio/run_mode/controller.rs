@@ -641,6 +641,8 @@ impl RunController {
         self.read = 0;
         self.status_cache = None;
         self.playing = true;
+        self.step_pending = false;
+        self.waiting_for_tasks = false;
         self.carry = 0.0;
         self.last_time = None;
         self.started_from = generation;
@@ -803,6 +805,7 @@ impl RunController {
         // events here, and a long run at instant speed must leave Stop (and the window) working.
         let started = Instant::now();
         let mut taken = 0;
+        let mut still = false;
         self.waiting_for_tasks = false;
         while taken < n {
             match exec.step_within(ACTIONS_PER_CHECK) {
@@ -830,6 +833,7 @@ impl RunController {
                     // Ended, waiting for a callback, or stopped at a breakpoint.
                     self.playing = false;
                     self.step_pending = false;
+                    still = true;
                     break;
                 }
             }
@@ -841,12 +845,10 @@ impl RunController {
             // A step that took more than one frame has its event: pause again.
             self.step_pending = false;
             self.playing = false;
-        } else if taken < n
-            && self.exec.as_ref().is_some_and(|e| !e.status().is_final())
-            && !self.playing
-            && n == 1
-        {
-            // A single step still working when the frame's time ran out: go on next frame.
+        } else if taken < n && !still && !self.playing && n == 1 {
+            // A single step still working when the frame's time ran out (or waiting for tasks
+            // in the background): go on next frame. One that met a breakpoint, a wait for an
+            // answer or the end stays where it is.
             self.step_pending = true;
             self.playing = true;
         }

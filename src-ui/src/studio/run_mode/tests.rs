@@ -131,6 +131,49 @@ fn a_breakpoint_pauses_before_its_state_and_resume_finishes() {
 }
 
 #[test]
+fn at_a_slow_speed_a_breakpoint_holds_and_a_wait_for_an_answer_stops_playing() {
+    // One event a frame: the frame that meets the breakpoint (or the wait) takes none.
+    let example = bundled();
+    let (mut run, input) = wallet(&example);
+    run.set_speed(10.0);
+    run.toggle_breakpoint("Route Order");
+    run.start(&example, input);
+    for frame in 0..300 {
+        run.tick(f64::from(frame) * 0.1);
+    }
+    assert_eq!(run.paused_at(), Some("Route Order"));
+    assert_eq!(run.trace().status_of("Route Order"), None, "not entered");
+    assert!(!run.is_playing());
+    assert_eq!(run.tick(31.0), None, "no frame wanted while paused");
+
+    let text = include_str!("../../../../assets/examples/callback-approval.asl.json");
+    let approval = session("callback-approval.asl.json", text);
+    let mut run = RunController::new();
+    run.set_speed(10.0);
+    let input =
+        json!({"requestId": "r-1", "requester": "ana", "amount": 250, "description": "laptop"});
+    run.start(&approval, input);
+    for frame in 0..300 {
+        run.tick(f64::from(frame) * 0.1);
+    }
+    assert_eq!(run.status(), Some(&Status::WaitingForCallback));
+    assert!(!run.is_playing(), "waiting for an answer is not playing");
+    assert_eq!(run.tick(31.0), None);
+
+    // A step begun while a run waited does not pause the next run after its first event.
+    run.step();
+    run.start(
+        &approval,
+        json!({"requestId": "r-2", "requester": "bo", "amount": 5, "description": "pen"}),
+    );
+    for frame in 0..5 {
+        run.tick(40.0 + f64::from(frame) * 0.1);
+    }
+    assert!(run.is_playing(), "the new run plays on");
+    assert!(run.events().len() > 1);
+}
+
+#[test]
 fn stop_aborts_the_run_and_nothing_stays_running() {
     let session = bundled();
     let (mut run, input) = wallet(&session);
