@@ -70,6 +70,10 @@ pub enum Tasks {
     /// ([`Execution::send_task_success`] or [`Execution::send_task_failure`]), as a callback
     /// does: the studio's runs with no test case, where the user types each task's result.
     ByHand,
+    /// `first` answers; a Task state it gives no result for (a test case that mocks some
+    /// states only) waits for its answer as with [`Tasks::ByHand`], instead of failing: the
+    /// studio's runs of a test case, where the user types what the mocks do not say.
+    OrByHand(Box<Tasks>),
     /// Local backends ([`crate::tasks::backends`]) answer the Task states bound to them; the
     /// others go to `fallback`. The backends are shared by every execution started from this
     /// (local functions stay warm), and their processes end when the last copy is dropped.
@@ -98,6 +102,7 @@ impl Tasks {
             )?),
             Self::Callbacks { hint } => Box::new(Callbacks { hint: hint.clone() }),
             Self::ByHand => Box::new(ByHand),
+            Self::OrByHand(first) => Box::new(OrByHand(first.resolver()?)),
             Self::Backends { backends, fallback } => Box::new(BackendResolver::new(
                 Arc::clone(backends),
                 fallback.resolver()?,
@@ -113,6 +118,23 @@ struct ByHand;
 impl TaskResolver for ByHand {
     fn invoke(&mut self, _request: &TaskRequest<'_>) -> TaskOutcome {
         TaskOutcome::Pending
+    }
+}
+
+/// [`Tasks::OrByHand`].
+struct OrByHand(Box<dyn TaskResolver>);
+
+impl TaskResolver for OrByHand {
+    fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome {
+        match self.0.invoke(request) {
+            TaskOutcome::Failure { error, cause }
+                if error == ErrorName::TaskFailed.as_str()
+                    && crate::tasks::is_no_result_cause(&cause) =>
+            {
+                TaskOutcome::Pending
+            }
+            other => other,
+        }
     }
 }
 

@@ -8,11 +8,9 @@ use serde_json::{Value, json};
 use std::path::Path;
 use std::sync::Arc;
 use stepcraft::interp::{Execution, Status, Stepped, TaskCalls};
-use stepcraft::run::{RunSetup, Tasks, run_to_end};
+use stepcraft::run::run_to_end;
 use stepcraft::tasks::backends::{Backends, BackendsConfig, Consent};
 use stepcraft::testing::Reach;
-use stepcraft::value::Val;
-use stepcraft::{Document, Format};
 
 use crate::support::local::{TempDir, output, run};
 
@@ -162,14 +160,7 @@ fn commands(dir: &Path, commands: &Value) -> Arc<Backends> {
 }
 
 fn start_calling(definition: &Value, b: &Arc<Backends>, calls: TaskCalls) -> Execution {
-    let mut setup = RunSetup::new(Document::from_value(definition.clone(), Format::Json));
-    setup.tasks = Tasks::Backends {
-        backends: Arc::clone(b),
-        fallback: Box::new(Tasks::None),
-    };
-    let mut prepared = setup.prepare().expect("prepares");
-    prepared.config.task_calls = calls;
-    prepared.start(Val::from(json!({"n": 1}))).expect("starts")
+    crate::support::local::start_calling(definition, json!({"n": 1}), b, calls)
 }
 
 #[test]
@@ -263,4 +254,181 @@ fn in_the_background_a_plain_step_still_waits() {
     let mut exec = start_calling(&definition, &b, TaskCalls::Background);
     run_to_end(&mut exec);
     assert_eq!(output(&exec), json!({"n": 1}));
+}
+
+/// Appends its process id to `pids` (argv[1]), then holds until the file argv[2] exists
+/// (30 seconds at most) and prints which call it was (`{"call": n}`, n counted in `pids`).
+const PY_HOLD: &str = r#"
+import json, os, sys, time
+here = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(here, sys.argv[1]), "a") as f:
+    f.write("%d\n" % os.getpid())
+with open(os.path.join(here, sys.argv[1])) as f:
+    n = len(f.read().split())
+deadline = time.time() + 30
+while not os.path.exists(os.path.join(here, sys.argv[2])) and time.time() < deadline:
+    time.sleep(0.01)
+print(json.dumps({"call": n}))
+"#;
+
+/// Waits until the file argv[1] exists, then fails with `Boom`.
+const PY_BOOM: &str = r#"
+import json, os, sys, time
+here = os.path.dirname(os.path.abspath(__file__))
+deadline = time.time() + 30
+while not os.path.exists(os.path.join(here, sys.argv[1])) and time.time() < deadline:
+    time.sleep(0.01)
+print(json.dumps({"errorType": "Boom", "errorMessage": "the other branch fails"}))
+"#;
+
+/// The process ids written to `pids`, in order.
+fn pids_in(dir: &Path, file: &str) -> Vec<u32> {
+    std::fs::read_to_string(dir.join(file))
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(|p| p.parse().expect("a pid"))
+        .collect()
+}
+
+/// Whether the process `pid` ends within 10 seconds (it was stopped, not left to run).
+fn ends(pid: u32) -> bool {
+    let proc = format!("/proc/{pid}");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::time::Instant::now() < until {
+        // Gone, or a zombie nobody waits for any more.
+        let state = std::fs::read_to_string(format!("{proc}/stat")).unwrap_or_default();
+        if state.is_empty() || state.split_whitespace().nth(2) == Some("Z") {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    false
+}
+
+/// Steps until the execution rests (ended, paused or waiting for a callback), polling the
+/// tasks in the background.
+fn step_until_still(exec: &mut Execution) {
+    loop {
+        match exec.step_within(1_000) {
+            Stepped::Event(_) | Stepped::Busy => {}
+            Stepped::Waiting => std::thread::sleep(std::time::Duration::from_millis(5)),
+            Stepped::Still => return,
+        }
+    }
+}
+
+#[test]
+fn a_call_in_a_cancelled_branch_is_stopped_and_not_waited_for() {
+    // One branch holds for 30 s; the other fails once it started, so the Parallel cancels the
+    // first and its Catch goes on to a Wait: the run must end at once (not after the hold),
+    // and the held program must be stopped.
+    let dir = TempDir::new("concurrency", "cancelled-branch");
+    dir.write("hold.py", PY_HOLD);
+    dir.write("boom.py", PY_BOOM);
+    let b = commands(
+        &dir.0,
+        &json!({"Hold": ["python3", "hold.py", "pids", "never.flag"],
+               "Boom": ["python3", "boom.py", "pids"]}),
+    );
+    let branch = |name: &str| {
+        json!({"StartAt": name, "States": {name: {"Type": "Task",
+        "Resource": "arn:aws:states:::local:x", "End": true}}})
+    };
+    let definition = json!({"StartAt": "Both", "States": {
+        "Both": {"Type": "Parallel", "Branches": [branch("Hold"), branch("Boom")],
+            "Catch": [{"ErrorEquals": ["Boom"], "Next": "Later"}], "Next": "Later"},
+        "Later": {"Type": "Wait", "Seconds": 5, "Next": "Done"},
+        "Done": {"Type": "Pass", "End": true}}});
+    for calls in [TaskCalls::Overlapping, TaskCalls::Background] {
+        let _ = std::fs::remove_file(dir.0.join("pids"));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (d, b2) = (definition.clone(), Arc::clone(&b));
+        std::thread::spawn(move || {
+            let mut exec = start_calling(&d, &b2, calls);
+            run_to_end(&mut exec);
+            let _ = tx.send(exec.status().clone());
+        });
+        let status = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("{calls:?}: the run waited for the cancelled branch"));
+        assert!(
+            matches!(status, Status::Succeeded(_)),
+            "{calls:?}: {status:?}"
+        );
+        let pids = pids_in(&dir.0, "pids");
+        assert_eq!(pids.len(), 1, "{calls:?}: {pids:?}");
+        assert!(ends(pids[0]), "{calls:?}: the held program still runs");
+    }
+}
+
+#[test]
+fn a_redriven_run_takes_its_new_calls_outcome_and_the_stopped_call_ends() {
+    let dir = TempDir::new("concurrency", "redrive");
+    dir.write("hold.py", PY_HOLD);
+    let b = commands(
+        &dir.0,
+        &json!({"Hold": ["python3", "hold.py", "pids", "go.flag"]}),
+    );
+    let definition = json!({"StartAt": "Hold", "States": {"Hold": {"Type": "Task",
+        "Resource": "arn:aws:states:::local:hold", "End": true}}});
+    let mut exec = start_calling(&definition, &b, TaskCalls::Background);
+    let until_called = |exec: &mut Execution, n: usize| {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while pids_in(&dir.0, "pids").len() < n {
+            assert!(std::time::Instant::now() < until, "call {n} never started");
+            assert!(!matches!(exec.step_within(1_000), Stepped::Still));
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    };
+    until_called(&mut exec, 1);
+    // Stopped while its call runs: the call is stopped too.
+    exec.cancel(None, None);
+    step_until_still(&mut exec);
+    assert_eq!(exec.status(), &Status::Aborted);
+    assert_eq!(exec.tasks_running(), 0);
+    assert!(
+        ends(pids_in(&dir.0, "pids")[0]),
+        "the stopped call still runs"
+    );
+
+    exec.redrive().expect("an aborted run redrives");
+    until_called(&mut exec, 2);
+    dir.write("go.flag", "");
+    step_until_still(&mut exec);
+    assert_eq!(output(&exec), json!({"call": 2}));
+}
+
+#[test]
+fn a_local_function_in_a_cancelled_branch_is_stopped() {
+    let dir = TempDir::new("concurrency", "cancelled-function");
+    dir.write(
+        "src/hold.py",
+        "import os, time\n\ndef handler(event, context):\n    with open(os.path.join(os.path.dirname(__file__), '..', 'pids'), 'a') as f:\n        f.write('%d\\n' % os.getpid())\n    time.sleep(30)\n    return {}\n",
+    );
+    dir.write("boom.py", PY_BOOM);
+    let value = json!({
+        "functions": {"hold": {"handler": "src/hold.py:handler", "runtime": "python3.12", "timeout": 60}},
+        "commands": {"Boom": ["python3", "boom.py", "pids"]}});
+    let reach = Reach::of(&dir.0.join("backends.yaml"), false);
+    let config = BackendsConfig::parse(&value, "/backends", &dir.0, &reach).expect("reads");
+    let b = Arc::new(Backends::new(config, Consent::ALL).expect("backends set up"));
+    let definition = json!({"StartAt": "Both", "States": {
+        "Both": {"Type": "Parallel", "Branches": [
+            {"StartAt": "Hold", "States": {"Hold": {"Type": "Task", "Resource": format!("{ARN}hold"), "End": true}}},
+            {"StartAt": "Boom", "States": {"Boom": {"Type": "Task", "Resource": "arn:aws:states:::local:x", "End": true}}}],
+            "Catch": [{"ErrorEquals": ["Boom"], "Next": "Done"}], "End": true},
+        "Done": {"Type": "Pass", "End": true}}});
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut exec = start_calling(&definition, &b, TaskCalls::Background);
+        run_to_end(&mut exec);
+        let _ = tx.send(exec.status().clone());
+    });
+    let status = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the run did not wait for the cancelled branch");
+    assert!(matches!(status, Status::Succeeded(_)), "{status:?}");
+    let pids = pids_in(&dir.0, "pids");
+    assert_eq!(pids.len(), 1, "{pids:?}");
+    assert!(ends(pids[0]), "the function's process still runs");
 }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use std::path::Path;
 use std::sync::Arc;
 use stepcraft::history::EventKind;
-use stepcraft::interp::{Execution, Status};
+use stepcraft::interp::{Execution, Status, Stepped, TaskCalls};
 use stepcraft::run::run_to_end;
 use stepcraft::tasks::backends::{Backends, BackendsConfig, BackendsError, Consent};
 use stepcraft::testing::Reach;
@@ -276,4 +276,32 @@ fn a_machine_not_bound_is_answered_as_before_and_a_bad_definition_is_refused() {
     )
     .expect_err("a number is no file");
     assert_eq!(err.pointer, "/backends/stateMachines/child");
+}
+
+#[test]
+fn in_the_background_a_local_child_still_runs_in_place() {
+    // The studio calls backends in the background; a nested execution of a local definition
+    // runs in place all the same (its depth is counted on the thread that runs it).
+    let dir = TempDir::new("nested", "in-place");
+    let b = backends(&dir);
+    let definition = parent(
+        "arn:aws:states:::states:startExecution.sync:2",
+        &json!({"order": 3}),
+    );
+    let mut exec = local::start_calling(&definition, json!({}), &b, TaskCalls::Background);
+    let mut running_when_started = None;
+    loop {
+        match exec.step_within(1_000) {
+            Stepped::Event(e) => {
+                if e.kind.type_name() == "TaskStarted" {
+                    running_when_started = Some(exec.tasks_running());
+                }
+            }
+            Stepped::Busy => {}
+            Stepped::Waiting => std::thread::sleep(std::time::Duration::from_millis(5)),
+            Stepped::Still => break,
+        }
+    }
+    assert_eq!(running_when_started, Some(0));
+    assert_eq!(output(&exec)["Output"]["got"], json!({"order": 3}));
 }

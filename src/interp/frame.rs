@@ -35,9 +35,9 @@ pub(super) enum Step {
     TaskSubmit(TaskOutcome),
     /// A Task waits for its callback (or its timeout).
     TaskAwait,
-    /// A Task's backend runs it in the background ([`crate::tasks::TaskResolver::start`]);
-    /// the scheduler takes its outcome when it ends.
-    TaskRunning,
+    /// A Task's backend runs it in the background ([`crate::tasks::TaskResolver::start`])
+    /// with this ticket; the scheduler takes its outcome when it ends.
+    TaskRunning(u64),
     /// A Task has its outcome.
     TaskResult(TaskOutcome),
     /// A Task ran out of time (`heartbeat`: its heartbeat, else its whole timeout).
@@ -214,7 +214,7 @@ impl Frame {
                 self.step,
                 Step::WaitExit
                     | Step::TaskAwait
-                    | Step::TaskRunning
+                    | Step::TaskRunning(_)
                     | Step::Children
                     | Step::Sleeping(_)
                     | Step::Done

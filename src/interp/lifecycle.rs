@@ -44,7 +44,7 @@ impl Execution {
             Step::TaskStart => self.task_start(fid, state),
             Step::TaskSubmit(outcome) => self.task_submit(fid, state, outcome),
             Step::TaskAwait => self.task_awaited_too_long(fid),
-            Step::TaskRunning => self.frames[fid].step = Step::TaskRunning,
+            Step::TaskRunning(ticket) => self.frames[fid].step = Step::TaskRunning(ticket),
             Step::TaskResult(outcome) => self.task_result(fid, state, outcome),
             Step::TaskTimeout { heartbeat } => self.task_timed_out(fid, state, heartbeat),
             Step::WaitExit => self.finish_with(fid, state, None),

@@ -238,6 +238,8 @@ pub struct Execution {
     /// Tasks running in the background ([`Config::task_calls`]): the frame each ticket
     /// answers.
     running_tasks: HashMap<u64, FrameId>,
+    /// What the calls taken from the background printed, until the caller takes it.
+    task_logs: Vec<String>,
     /// Each state run's data path, by the id of its entered event (with `Config::inspect`).
     /// A B-tree, not a hash map: ids only grow, and a hash map of 200,000 inspections stalled
     /// the studio for 50 ms each time it doubled and moved them all.
@@ -360,6 +362,7 @@ impl Execution {
             closing: false,
             transitions: 0,
             running_tasks: HashMap::new(),
+            task_logs: Vec::new(),
             inspections: BTreeMap::new(),
             first_state_mock: None,
             retry_preset: None,
@@ -523,6 +526,13 @@ impl Execution {
         self.running_tasks.len()
     }
 
+    /// What the calls run in the background printed (a local function's or a command's
+    /// output), each as the task's outcome was taken, since the last call: what arrived with
+    /// the event just handed out. A call the execution abandoned is not here.
+    pub fn take_task_logs(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.task_logs)
+    }
+
     /// The next event, or `None` (with `held` set when the budget ran out first, or when tasks
     /// run and `wait` is off).
     fn step_inner(&mut self, budget: usize, wait: bool) -> Option<HistoryEvent> {
@@ -631,18 +641,25 @@ impl Execution {
                     }
                 };
                 let Some(Finished {
-                    ticket, outcome, ..
+                    ticket,
+                    outcome,
+                    printed,
                 }) = ended
                 else {
                     self.running_tasks.clear();
                     continue;
                 };
+                // A call abandoned (its branch was cancelled, or an earlier run of a redriven
+                // execution ended) is no longer here.
                 let Some(fid) = self.running_tasks.remove(&ticket) else {
                     continue;
                 };
                 let frame = &self.frames[fid];
-                if !frame.alive || !matches!(frame.step, Step::TaskRunning) {
+                if !frame.alive || !matches!(frame.step, Step::TaskRunning(t) if t == ticket) {
                     continue;
+                }
+                if !printed.is_empty() {
+                    self.task_logs.push(printed);
                 }
                 let program = self.program.clone();
                 let state = &program.scopes[frame.scope].states[frame.state];
@@ -794,6 +811,9 @@ impl Execution {
         self.ready.clear();
         self.timers.clear();
         self.tokens.clear();
+        for (ticket, _) in self.running_tasks.drain() {
+            self.resolver.abandon(ticket);
+        }
     }
 }
 

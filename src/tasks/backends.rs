@@ -38,10 +38,11 @@ use super::http::{self, HttpAuth};
 use super::lambda::{self, FunctionSpec, Pool, Runtime};
 use super::nested::{self, Child, Machine};
 use super::service::{self, AwsClient, AwsConfig, AwsConnector};
-use super::{Finished, OwnedRequest, TaskOutcome, TaskRequest, TaskResolver};
+use super::{Cancel, Finished, OwnedRequest, TaskOutcome, TaskRequest, TaskResolver};
 use crate::model::ErrorName;
 use crate::testing::Reach;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError};
@@ -796,9 +797,14 @@ impl Backends {
 
     /// Runs one invocation of a local function on an idle warm process of it (or a new one),
     /// outside the pool's lock: invocations from several threads overlap.
-    fn invoke_function(&self, spec: &FunctionSpec, call: &lambda::Call) -> (TaskOutcome, String) {
+    fn invoke_function(
+        &self,
+        spec: &FunctionSpec,
+        call: &lambda::Call,
+        cancel: &Cancel,
+    ) -> (TaskOutcome, String) {
         let invocation = lock(&self.pool).take(spec);
-        let (outcome, log, warm) = invocation.run(spec, call);
+        let (outcome, log, warm) = invocation.run(spec, call, cancel);
         if let Some(w) = warm {
             lock(&self.pool).put(spec, w);
         }
@@ -857,11 +863,14 @@ impl Backends {
         None
     }
 
-    /// Runs `binding` for `request`: its outcome and what it printed, kept in the log.
+    /// Runs `binding` for `request`: its outcome and what it printed, kept in the log. Raising
+    /// `cancel` stops a program or a local function that runs (a request or a service call
+    /// ends by its own timeout).
     fn run(
         &self,
         binding: Binding<'_>,
         request: &TaskRequest<'_>,
+        cancel: &Cancel,
     ) -> Option<(TaskOutcome, String)> {
         let (outcome, printed) = match binding {
             Binding::Command(c) => {
@@ -870,6 +879,7 @@ impl Backends {
                     dir: &c.dir,
                     timeout: Duration::from_secs_f64(c.timeout),
                     kind: command::Kind::Command,
+                    cancel,
                 };
                 command::run(&run, request.input)
             }
@@ -888,10 +898,11 @@ impl Backends {
                     kind: command::Kind::Activity {
                         heartbeat: request.heartbeat.map(Duration::from_secs),
                     },
+                    cancel,
                 };
                 command::run(&run, request.input)
             }
-            Binding::Function(spec, call) => self.invoke_function(spec, &call),
+            Binding::Function(spec, call) => self.invoke_function(spec, &call, cancel),
             Binding::Http => (
                 http::invoke(&self.agent, &self.config.http.connections, request.input),
                 String::new(),
@@ -913,7 +924,8 @@ impl Backends {
     /// Answers `request` when a backend is bound to it; `None` otherwise.
     pub fn answer(&self, request: &TaskRequest<'_>) -> Option<TaskOutcome> {
         let binding = self.binding(request)?;
-        self.run(binding, request).map(|(outcome, _)| outcome)
+        self.run(binding, request, &Cancel::new())
+            .map(|(outcome, _)| outcome)
     }
 
     /// Why a service task the run sends to AWS cannot be sent, when it is one.
@@ -988,6 +1000,9 @@ pub struct BackendResolver {
     jobs: Sender<Job>,
     queue: Arc<Mutex<Receiver<Job>>>,
     threads: usize,
+    /// The flag of each call in the background, by ticket: raised when the execution
+    /// abandons it, and for all of them when the resolver goes (a stopped run).
+    cancels: HashMap<u64, Cancel>,
 }
 
 /// An invocation for a thread to run.
@@ -1016,12 +1031,14 @@ impl BackendResolver {
             jobs,
             queue: Arc::new(Mutex::new(queue)),
             threads: 0,
+            cancels: HashMap::new(),
         }
     }
 }
 
 impl BackendResolver {
-    /// One more thread taking jobs; they end when the resolver goes.
+    /// One more thread taking jobs; it ends when the resolver goes, after the job it runs
+    /// (which stops early: its call was cancelled).
     fn add_thread(&mut self) {
         let queue = Arc::clone(&self.queue);
         std::thread::spawn(move || {
@@ -1037,23 +1054,59 @@ impl BackendResolver {
     }
 }
 
+impl BackendResolver {
+    /// The local definition a nested execution's task runs, and how it waits for it.
+    fn local_machine(&self, request: &TaskRequest<'_>) -> Option<(&Machine, nested::Pattern)> {
+        let pattern = nested::pattern(request.resource)?;
+        let input = request.input.to_value();
+        let arn = input
+            .get("StateMachineArn")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let machine = self.backends.machines.iter().find(|m| m.is_named_by(arn))?;
+        Some((machine, pattern))
+    }
+}
+
+impl Drop for BackendResolver {
+    fn drop(&mut self) {
+        // A stopped run: the calls it started stop too.
+        for cancel in self.cancels.values() {
+            cancel.cancel();
+        }
+    }
+}
+
 impl TaskResolver for BackendResolver {
     fn start(&mut self, request: &TaskRequest<'_>) -> Option<u64> {
-        // A nested execution runs in place: its depth is counted on this thread.
-        if nested::pattern(request.resource).is_some() {
+        // A nested execution of a local definition runs in place: its depth is counted on this
+        // thread. (One sent to an AWS endpoint is a service call like any other.)
+        if self.local_machine(request).is_some() {
             return None;
         }
+        // A callback task (`.waitForTaskToken`) too: its function runs here, and the task
+        // waits for its token once the call ended, as it does in place.
         self.backends.binding(request)?;
         self.next_ticket += 1;
         let ticket = self.next_ticket;
         let backends = Arc::clone(&self.backends);
         let ended = self.ended_tx.clone();
         let request = OwnedRequest::of(request);
+        let cancel = Cancel::new();
+        self.cancels.insert(ticket, cancel.clone());
         let job: Job = Box::new(move || {
             let request = request.request();
+            if cancel.is_cancelled() {
+                let _ = ended.send(Finished {
+                    ticket,
+                    outcome: super::cancelled(),
+                    printed: String::new(),
+                });
+                return;
+            }
             let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let binding = backends.binding(&request)?;
-                backends.run(binding, &request)
+                backends.run(binding, &request, &cancel)
             }));
             let (outcome, printed) = match ran {
                 Ok(Some(ran)) => ran,
@@ -1087,6 +1140,7 @@ impl TaskResolver for BackendResolver {
             self.add_thread();
         }
         if self.jobs.send(job).is_err() {
+            self.cancels.remove(&ticket);
             return None;
         }
         self.in_flight += 1;
@@ -1099,6 +1153,7 @@ impl TaskResolver for BackendResolver {
         }
         let ended = self.ended_rx.recv().ok()?;
         self.in_flight -= 1;
+        self.cancels.remove(&ended.ticket);
         Some(ended)
     }
 
@@ -1109,6 +1164,7 @@ impl TaskResolver for BackendResolver {
         match self.ended_rx.try_recv() {
             Ok(ended) => {
                 self.in_flight -= 1;
+                self.cancels.remove(&ended.ticket);
                 Poll::Ready(Some(ended))
             }
             Err(TryRecvError::Empty) => Poll::Pending,
@@ -1116,24 +1172,23 @@ impl TaskResolver for BackendResolver {
         }
     }
 
+    fn abandon(&mut self, ticket: u64) {
+        if let Some(cancel) = self.cancels.get(&ticket) {
+            cancel.cancel();
+        }
+    }
+
     fn invoke(&mut self, request: &TaskRequest<'_>) -> TaskOutcome {
-        if let Some(pattern) = nested::pattern(request.resource) {
-            let arn = request.input.to_value();
-            let arn = arn
-                .get("StateMachineArn")
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            if let Some(machine) = self.backends.machines.iter().find(|m| m.is_named_by(arn)) {
-                let (outcome, child) = nested::run(&self.backends, machine, pattern, request);
-                if let Some(child) = child {
-                    let mut children = lock(&self.backends.children);
-                    if children.len() >= MAX_LOGS {
-                        children.drain(..MAX_LOGS / 2);
-                    }
-                    children.push(child);
+        if let Some((machine, pattern)) = self.local_machine(request) {
+            let (outcome, child) = nested::run(&self.backends, machine, pattern, request);
+            if let Some(child) = child {
+                let mut children = lock(&self.backends.children);
+                if children.len() >= MAX_LOGS {
+                    children.drain(..MAX_LOGS / 2);
                 }
-                return outcome;
+                children.push(child);
             }
+            return outcome;
         }
         if let Some(outcome) = self.backends.answer(request) {
             return outcome;

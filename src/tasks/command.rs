@@ -20,7 +20,7 @@
 //! that between heartbeats (from the start, then from the last one) fails it with
 //! `States.HeartbeatTimeout`.
 
-use super::TaskOutcome;
+use super::{Cancel, TaskOutcome};
 use crate::model::ErrorName;
 use crate::value::Val;
 use serde_json::Value;
@@ -56,6 +56,8 @@ pub struct Command<'a> {
     pub timeout: Duration,
     /// A command, or an activity's worker.
     pub kind: Kind,
+    /// Raised when the execution no longer waits for the outcome: the program is stopped.
+    pub cancel: &'a Cancel,
 }
 
 fn failure(error: &str, cause: String) -> TaskOutcome {
@@ -83,6 +85,7 @@ fn tail(text: &str, n: usize) -> &str {
 enum Stopped {
     Timeout,
     Heartbeat,
+    Cancelled,
 }
 
 /// Runs `command` on `input`: the outcome and its log (stderr).
@@ -176,10 +179,13 @@ pub fn run(command: &Command<'_>, input: &Val) -> (TaskOutcome, String) {
             Kind::Activity { heartbeat: Some(h) } => silent >= h,
             _ => false,
         };
+        let cancelled = command.cancel.is_cancelled();
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() >= command.timeout || late => {
-                if late && started.elapsed() < command.timeout {
+            Ok(None) if started.elapsed() >= command.timeout || late || cancelled => {
+                if cancelled {
+                    stopped = Stopped::Cancelled;
+                } else if late && started.elapsed() < command.timeout {
                     stopped = Stopped::Heartbeat;
                 }
                 let _ = child.kill();
@@ -202,6 +208,7 @@ pub fn run(command: &Command<'_>, input: &Val) -> (TaskOutcome, String) {
     let log = stderr.join().unwrap_or_default();
     let Some(status) = status else {
         let outcome = match (command.kind, stopped) {
+            (_, Stopped::Cancelled) => super::cancelled(),
             (Kind::Command, _) => failure(
                 "Command.Timedout",
                 format!(

@@ -32,8 +32,7 @@
 //! - the handler cannot be loaded: `Runtime.ImportModuleError`; a result that is not JSON:
 //!   `Runtime.MarshalError`; the process ended (or could not start): `Runtime.ExitError`.
 
-use super::TaskOutcome;
-use super::TaskRequest;
+use super::{Cancel, TaskOutcome, TaskRequest};
 use crate::subst::cfn::{ACCOUNT, PARTITION, REGION};
 use crate::value::Val;
 use serde_json::{Value, json};
@@ -268,6 +267,7 @@ impl Worker {
             match worker.lines.recv_timeout(left) {
                 Ok(line) if line.starts_with(FRAME) => return Ok(worker),
                 Ok(line) => worker.init_log.push_str(&line),
+                Err(RecvTimeoutError::Timeout) if left > CANCEL_POLL => {}
                 Err(RecvTimeoutError::Timeout) => {
                     return Err(format!(
                         "{} did not start the function {} within {} seconds",
@@ -374,7 +374,7 @@ impl Pool {
     /// Invokes `spec` for `call` on one of its processes: the outcome and what the function
     /// printed.
     pub fn invoke(&mut self, spec: &FunctionSpec, call: &Call) -> (TaskOutcome, String) {
-        let (outcome, log, warm) = self.take(spec).run(spec, call);
+        let (outcome, log, warm) = self.take(spec).run(spec, call, &Cancel::new());
         if let Some(w) = warm {
             self.put(spec, w);
         }
@@ -385,10 +385,16 @@ impl Pool {
 impl Invocation {
     /// Runs the invocation (starting a process when none was idle): the outcome, what the
     /// function printed, and the process when it can take the next invocation (not after a
-    /// timeout or an exit).
-    pub fn run(self, spec: &FunctionSpec, call: &Call) -> (TaskOutcome, String, Option<Warm>) {
+    /// timeout or an exit). Raising `cancel` stops the process (the next invocation starts
+    /// another).
+    pub fn run(
+        self,
+        spec: &FunctionSpec,
+        call: &Call,
+        cancel: &Cancel,
+    ) -> (TaskOutcome, String, Option<Warm>) {
         let request_id = self.request_id;
-        let (outcome, log, worker) = run_on(self.worker, spec, call, &request_id);
+        let (outcome, log, worker) = run_on(self.worker, spec, call, &request_id, cancel);
         let outcome = match outcome {
             Answer::Value(v) if call.callback => {
                 let _ = v;
@@ -399,6 +405,7 @@ impl Invocation {
             }
             Answer::Value(v) => TaskOutcome::Success(Val::from(v)),
             Answer::Error { error, cause } => TaskOutcome::Failure { error, cause },
+            Answer::Cancelled => super::cancelled(),
         };
         (outcome, log, worker.map(Warm))
     }
@@ -409,6 +416,7 @@ fn run_on(
     spec: &FunctionSpec,
     call: &Call,
     request_id: &str,
+    cancel: &Cancel,
 ) -> (Answer, String, Option<Worker>) {
     let exit = |message: String| Answer::Error {
         error: "Runtime.ExitError".to_owned(),
@@ -439,8 +447,12 @@ fn run_on(
     }
     let deadline = std::time::Instant::now() + timeout;
     loop {
+        if cancel.is_cancelled() {
+            // The process is killed as it is dropped.
+            return (Answer::Cancelled, log, None);
+        }
         let left = deadline.saturating_duration_since(std::time::Instant::now());
-        match worker.lines.recv_timeout(left) {
+        match worker.lines.recv_timeout(left.min(CANCEL_POLL)) {
             Ok(line) => {
                 let Some(framed) = line.strip_prefix(FRAME) else {
                     log.push_str(&line);
@@ -457,6 +469,7 @@ fn run_on(
                     Some(worker),
                 );
             }
+            Err(RecvTimeoutError::Timeout) if left > CANCEL_POLL => {}
             Err(RecvTimeoutError::Timeout) => {
                 // The process is killed as it is dropped; the next invocation starts another.
                 log.push_str(&worker.stderr_text());
@@ -489,8 +502,16 @@ fn run_on(
 
 enum Answer {
     Value(Value),
-    Error { error: String, cause: String },
+    Error {
+        error: String,
+        cause: String,
+    },
+    /// The execution no longer waits for it.
+    Cancelled,
 }
+
+/// How often a running invocation looks whether it was abandoned.
+const CANCEL_POLL: Duration = Duration::from_millis(50);
 
 fn answer_of(answer: &Value, runtime: Runtime, request_id: &str) -> Answer {
     if let Some(ok) = answer.get("ok") {

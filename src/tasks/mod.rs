@@ -14,6 +14,8 @@ pub mod service;
 use crate::model::ErrorName;
 use crate::value::Val;
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::Poll;
 
 /// What the interpreter asks a backend to do.
@@ -77,6 +79,42 @@ pub trait TaskResolver {
     /// `Ready(None)` when none is running, `Pending` while they all still run.
     fn try_wait(&mut self) -> Poll<Option<Finished>> {
         Poll::Ready(None)
+    }
+
+    /// The execution no longer wants the outcome of the task started with `ticket` (its
+    /// branch was cancelled, or the execution ended): a call that has not begun is skipped, a
+    /// running program or local function is stopped. Its [`Finished`] may still arrive.
+    fn abandon(&mut self, ticket: u64) {
+        let _ = ticket;
+    }
+}
+
+/// Tells a call running on another thread that its outcome is no longer wanted.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    /// A flag not yet raised.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Raises it.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether it was raised.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// The outcome a call that was abandoned ends with (nobody reads it).
+pub fn cancelled() -> TaskOutcome {
+    TaskOutcome::Failure {
+        error: ErrorName::TaskFailed.as_str().to_owned(),
+        cause: "The call was abandoned: the execution no longer waited for its outcome.".to_owned(),
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use stepcraft::interp::{Execution, Status};
+use stepcraft::interp::{Execution, Status, TaskCalls};
 use stepcraft::run::{RunSetup, Tasks, run_to_end};
 use stepcraft::tasks::backends::Backends;
 use stepcraft::value::Val;
@@ -48,12 +48,24 @@ impl Drop for TempDir {
 
 /// Starts `definition` on `input` with `backends` (nothing runs until stepped).
 pub fn start(definition: &Value, input: Value, backends: &Arc<Backends>) -> Execution {
+    start_calling(definition, input, backends, TaskCalls::default())
+}
+
+/// [`start`], its backends called as `calls` says.
+pub fn start_calling(
+    definition: &Value,
+    input: Value,
+    backends: &Arc<Backends>,
+    calls: TaskCalls,
+) -> Execution {
     let mut setup = RunSetup::new(Document::from_value(definition.clone(), Format::Json));
     setup.tasks = Tasks::Backends {
         backends: Arc::clone(backends),
         fallback: Box::new(Tasks::None),
     };
-    setup.start(Val::from(input)).expect("starts")
+    let mut prepared = setup.prepare().expect("prepares");
+    prepared.config.task_calls = calls;
+    prepared.start(Val::from(input)).expect("starts")
 }
 
 /// Runs `definition` on `input` with `backends` as far as it goes.

@@ -75,9 +75,14 @@ impl Execution {
             }
             let c = &mut self.frames[child];
             c.alive = false;
-            c.step = Step::Done;
+            let step = std::mem::replace(&mut c.step, Step::Done);
             if let Some(token) = c.token.take() {
                 self.tokens.remove(&token);
+            }
+            // A call its backend still runs is not waited for (nor held against the timers).
+            if let Step::TaskRunning(ticket) = step {
+                self.running_tasks.remove(&ticket);
+                self.resolver.abandon(ticket);
             }
             // Children of the child (nested Parallel/Map) stop with it.
             if self.frames[child].kids.is_some() {

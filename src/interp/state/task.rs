@@ -113,7 +113,7 @@ impl Execution {
         };
         if background && let Some(ticket) = self.resolver.start(&request) {
             self.running_tasks.insert(ticket, fid);
-            self.frames[fid].step = Step::TaskRunning;
+            self.frames[fid].step = Step::TaskRunning(ticket);
             return;
         }
         let outcome = self.resolver.invoke(&request);

@@ -813,6 +813,9 @@ impl RunController {
                     taken += 1;
                     // What a backend printed arrives in the step that called it (in place), or
                     // in the one that took its outcome (in the background): the task's event.
+                    for text in exec.take_task_logs() {
+                        self.logs.entry(e.id).or_default().push_str(&text);
+                    }
                     if let Some(printed) = &self.printed {
                         let mut p = printed.lock().unwrap_or_else(PoisonError::into_inner);
                         for text in p.logs.drain(..) {

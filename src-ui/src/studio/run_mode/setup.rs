@@ -88,7 +88,8 @@ pub(super) fn new_execution(
         e => format!("The definition cannot run: {e}"),
     })?;
     prepared.tasks = match scenario.map(|s| &s.mocks) {
-        Some(Ok(mocks @ Mocks::Config { .. })) => mocks.tasks(),
+        // What the test case does not mock, the user answers.
+        Some(Ok(mocks @ Mocks::Config { .. })) => Tasks::OrByHand(Box::new(mocks.tasks())),
         Some(Err(e)) => return Err(format!("The mocks cannot be used: {e}")),
         Some(Ok(Mocks::None)) | None => Tasks::ByHand,
     };
@@ -132,8 +133,9 @@ pub(super) fn new_execution(
     Ok(Started { exec, printed })
 }
 
-/// Answers through the backends and hands on what each invocation printed: a call in place
-/// when it is answered, one in the background when it ends.
+/// Answers through the backends and hands on what each call in place printed (what a call in
+/// the background printed comes with its outcome: [`Execution::take_task_logs`]), and the
+/// child executions nested tasks ran.
 struct Tap {
     backends: Arc<Backends>,
     inner: Box<dyn TaskResolver>,
@@ -143,15 +145,6 @@ struct Tap {
 impl Tap {
     fn tapped(&self) -> std::sync::MutexGuard<'_, Tapped> {
         self.printed.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn hand_on(&self, finished: Option<Finished>) -> Option<Finished> {
-        if let Some(f) = &finished
-            && !f.printed.is_empty()
-        {
-            self.tapped().logs.push(f.printed.clone());
-        }
-        finished
     }
 }
 
@@ -178,11 +171,14 @@ impl TaskResolver for Tap {
     }
 
     fn wait(&mut self) -> Option<Finished> {
-        let finished = self.inner.wait();
-        self.hand_on(finished)
+        self.inner.wait()
     }
 
     fn try_wait(&mut self) -> Poll<Option<Finished>> {
-        self.inner.try_wait().map(|f| self.hand_on(f))
+        self.inner.try_wait()
+    }
+
+    fn abandon(&mut self, ticket: u64) {
+        self.inner.abandon(ticket);
     }
 }

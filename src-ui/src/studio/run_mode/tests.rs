@@ -399,3 +399,46 @@ fn work_without_events_leaves_each_frame_and_stop_in_control() {
     assert_eq!(run.status(), Some(&Status::Aborted));
     assert!(!run.can_go_on());
 }
+
+#[test]
+fn a_task_the_test_case_does_not_mock_waits_for_its_answer() {
+    let dir = std::env::temp_dir().join(format!("stepcraft-partial-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a folder");
+    let definition = r#"{"StartAt": "Mocked", "States": {
+        "Mocked": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "a"}, "OutputPath": "$.Payload", "Next": "Asked"},
+        "Asked": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "b", "Payload.$": "$"}, "ResultSelector": {"got.$": "$.Payload"}, "End": true}}}"#;
+    let path = dir.join("partial.asl.json");
+    std::fs::write(&path, definition).expect("written");
+    std::fs::write(
+        dir.join("partial.test.yaml"),
+        "definition: partial.asl.json\ncases:\n  - name: only the first is mocked\n    input: {}\n    mocks:\n      Mocked: {Return: {Payload: {n: 1}}}\n    expect: {status: SUCCEEDED}\n",
+    )
+    .expect("written");
+    let doc = Document::parse(definition, Format::Json).expect("parses");
+    let session = Session::new(doc, "partial.asl.json", Some(path));
+    let mut run = RunController::new();
+    run.set_speed(0.0);
+    run.load_scenarios(&session);
+    let input = run.choose(Some(0)).cloned().expect("the case's input");
+    run.start(&session, input);
+    run.tick(0.0);
+    assert_eq!(run.message(), None);
+    assert_eq!(run.status(), Some(&Status::WaitingForCallback));
+    assert_eq!(run.trace().status_of("Mocked"), Some(RunStatus::Succeeded));
+    let pending = run.execution().expect("started").pending_callbacks();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!(&*pending[0].state, "Asked");
+    let token = pending[0].token.to_string();
+    run.answer(
+        &token,
+        CallbackAnswer::Success(json!({"Payload": {"m": 2}})),
+    );
+    run.tick(1.0);
+    match run.status() {
+        Some(Status::Succeeded(out)) => assert_eq!(out.to_value(), json!({"got": {"m": 2}})),
+        other => panic!("{other:?}"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
