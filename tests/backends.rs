@@ -772,5 +772,130 @@ fn a_function_that_cannot_answer_fails_with_lambdas_runtime_errors() {
         assert_eq!(got.as_ref(), error, "{function}");
         let cause = cause.as_deref().unwrap_or_default();
         assert!(cause.contains(says), "{function}: {cause}");
+        // A Catch takes each by its name, as on AWS.
+        let mut definition = definition;
+        definition["States"]["F"]["Catch"] = json!([{"ErrorEquals": [error], "Next": "Caught"}]);
+        definition["States"]["Caught"] = json!({"Type": "Pass", "End": true});
+        let out = output(&run(&definition, json!({}), &b));
+        assert_eq!(out["Error"], json!(error), "{function}");
+    }
+}
+
+/// A CloudFormation template whose functions have inline code (`Code.ZipFile` in Python,
+/// SAM's `InlineCode` in Node.js), one with its code in S3 and one in Java.
+const INLINE_TEMPLATE: &str = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Inline:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Timeout: 1
+      Role: arn:aws:iam::123456789012:role/fn
+      Code:
+        ZipFile: |
+          import time
+          def handler(event, context):
+              if event.get("sleep"):
+                  time.sleep(event["sleep"])
+              return {"left": context.get_remaining_time_in_millis(), "got": event}
+  InNode:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: "exports.handler = async (event) => ({ node: event });"
+  FromS3:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: {S3Bucket: artifacts, S3Key: fn.zip}
+  InJava:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: java21
+      Handler: example.Handler::handleRequest
+      CodeUri: java/
+"#;
+
+#[test]
+fn a_templates_inline_functions_run_with_its_timeout_and_the_others_say_why_they_cannot() {
+    let dir = TempDir::new("backends", "inline-template");
+    let template = dir.write("template.yaml", INLINE_TEMPLATE);
+    let b = backends(
+        &dir.0,
+        &json!({"lambdas": {"template": template.to_string_lossy()}}),
+    );
+    let mut names: Vec<&str> = b.functions().map(|f| f.name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["InNode", "Inline"]);
+    let invoke = |function: &str, payload: Value, next: &str| {
+        json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": function, "Payload": payload},
+            "ResultSelector": {"p.$": "$.Payload"}, "ResultPath": format!("$.{function}"),
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": format!("$.{function}"), "Next": next}],
+            "Next": next})
+    };
+    let mut slow = invoke("Inline", json!({"sleep": 2}), "S3");
+    slow["ResultPath"] = json!("$.slow");
+    slow["Catch"][0]["ResultPath"] = json!("$.slow");
+    let definition = json!({"StartAt": "Inline", "States": {
+        "Inline": invoke("Inline", json!({"n": 1}), "Node"),
+        "Node": invoke("InNode", json!({"n": 2}), "Slow"),
+        "Slow": slow,
+        "S3": invoke("FromS3", json!({}), "Java"),
+        "Java": invoke("InJava", json!({}), "Done"),
+        "Done": {"Type": "Pass", "End": true}}});
+    let out = output(&run(&definition, json!({}), &b));
+    assert_eq!(out["Inline"]["p"]["got"], json!({"n": 1}), "{out}");
+    let left = out["Inline"]["p"]["left"].as_i64().expect("remaining time");
+    assert!(
+        (1..=1000).contains(&left),
+        "the template's Timeout (1 s): {left}"
+    );
+    assert_eq!(out["InNode"]["p"], json!({"node": {"n": 2}}), "{out}");
+    // 2 s is within the default 3 s: only the template's Timeout of 1 s stops it.
+    assert_eq!(out["slow"]["Error"], "Sandbox.Timedout", "{out}");
+    for (function, says) in [
+        ("FromS3", "its code is given as S3Bucket/S3Key"),
+        ("InJava", "its Runtime java21 is neither Python nor Node.js"),
+    ] {
+        assert_eq!(out[function]["Error"], "States.TaskFailed", "{out}");
+        let cause = out[function]["Cause"].as_str().unwrap_or_default();
+        assert!(
+            cause.contains(&format!(
+                "The template's function {function} cannot run locally: {says}"
+            )),
+            "{cause}"
+        );
+    }
+}
+
+#[test]
+fn a_command_past_its_timeout_or_that_cannot_start_is_caught_by_name() {
+    let dir = TempDir::new("backends", "command-failures");
+    let b = backends(
+        &dir.0,
+        &json!({"commands": {
+            "Slow": {"run": ["python3", "-c", "import time; time.sleep(5)"], "timeout": 0.5},
+            "Missing": ["./no-such-program"],
+        }}),
+    );
+    for (state, error, says) in [
+        ("Slow", "Command.Timedout", "ran longer than 0.50 seconds"),
+        ("Missing", "Command.StartFailed", "cannot start"),
+    ] {
+        let definition = json!({"StartAt": state, "States": {
+            state: {"Type": "Task", "Resource": "arn:aws:states:::local:x",
+                "Catch": [{"ErrorEquals": [error], "Next": "Caught"}], "End": true},
+            "Caught": {"Type": "Pass", "End": true}}});
+        let out = output(&run(&definition, json!({}), &b));
+        assert_eq!(out["Error"], json!(error), "{state}: {out}");
+        let cause = out["Cause"].as_str().unwrap_or_default();
+        assert!(cause.contains(says), "{state}: {cause}");
     }
 }

@@ -54,6 +54,27 @@ fn run_local_lambdas_without_a_template_says_how_to_give_one() {
         err.contains("need a template") && err.contains("--template FILE"),
         "{err}"
     );
+
+    // The definition away from its template: --template names it.
+    let text = std::fs::read_to_string(repo("assets/examples/sam-local/order.asl.json"))
+        .expect("the example");
+    let def = dir.write("order.asl.json", &text);
+    let template = repo("assets/examples/sam-local/template.yaml");
+    let input = r#"{"id": "o-9", "items": [{"sku": "apple", "qty": 1}]}"#;
+    let out = stepcraft(&[
+        "run",
+        &def,
+        "--input",
+        input,
+        "--local-lambdas",
+        "--template",
+        s(&template),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let got = json_out(&stdout(&out));
+    assert_eq!(got["valid"], true, "{got}");
+    assert_eq!(got["price"]["status"], 200, "{got}");
+    assert!(stderr(&out).contains("order o-9 is valid (ValidateFunction)"));
 }
 
 const CHARGE: &str = r#"{"StartAt": "Charge Payment", "States": {
@@ -122,7 +143,8 @@ fn run_backends_file_errors_are_located_and_unavailable_backends_named() {
     );
 }
 
-/// A server on 127.0.0.1 answering one request with 200 and `{"pong": TARGET}`.
+/// A server on 127.0.0.1 answering one request with 200 and `{"pong": TARGET, "headers":
+/// {name: value} (names in lower case), "body": TEXT}`.
 fn serve_once() -> (String, std::thread::JoinHandle<()>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let addr = listener.local_addr().expect("address");
@@ -139,19 +161,25 @@ fn serve_once() -> (String, std::thread::JoinHandle<()>) {
             .unwrap_or_default()
             .to_owned();
         let mut length = 0;
+        let mut headers = serde_json::Map::new();
         loop {
             let mut header = String::new();
             reader.read_line(&mut header).expect("header");
             if header.trim().is_empty() {
                 break;
             }
-            if let Some(v) = header.to_ascii_lowercase().strip_prefix("content-length:") {
-                length = v.trim().parse().unwrap_or(0);
+            let (name, value) = header.split_once(':').unwrap_or((&header, ""));
+            let (name, value) = (name.trim().to_ascii_lowercase(), value.trim());
+            if name == "content-length" {
+                length = value.parse().unwrap_or(0);
             }
+            headers.insert(name, json!(value));
         }
         let mut body = vec![0; length];
         reader.read_exact(&mut body).expect("body");
-        let text = json!({"pong": target}).to_string();
+        let text = json!({"pong": target, "headers": headers,
+            "body": String::from_utf8_lossy(&body)})
+        .to_string();
         let mut stream = reader.into_inner();
         let _ = write!(
             stream,
@@ -196,10 +224,62 @@ fn run_allow_http_makes_the_request_and_without_it_none_goes_out() {
     let out = stepcraft(&["run", &def, "--allow-http"]);
     server.join().expect("server");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(
-        json_out(&stdout(&out)),
-        json!({"code": "200", "body": {"pong": "/ping?n=1"}})
+    let got = json_out(&stdout(&out));
+    assert_eq!(got["code"], "200");
+    assert_eq!(got["body"]["pong"], "/ping?n=1");
+}
+
+#[test]
+fn http_credentials_come_from_the_environment_and_the_definition_sends_its_headers_and_json() {
+    let dir = TempDir::new("backends-http-env");
+    let backends = dir.write(
+        "backends.yaml",
+        "backends:\n  http:\n    allow: true\n    connections:\n      \"arn:aws:events:*:connection/shop/*\":\n        headers: {Authorization: \"env:SHOP_TOKEN\"}\n        queryParameters: {key: \"env:SHOP_KEY\"}\n",
     );
+    let (base, server) = serve_once();
+    let def = dir.write(
+        "order.asl.json",
+        &json!({"StartAt": "Send", "States": {"Send": {"Type": "Task",
+            "Resource": "arn:aws:states:::http:invoke",
+            "Parameters": {"ApiEndpoint": format!("{base}/orders"), "Method": "POST",
+                "Headers": {"X-Trace": "t-1"},
+                "RequestBody": {"items": [1, 2], "who": "Ann"},
+                "Authentication": {"ConnectionArn": "arn:aws:events:us-east-1:123456789012:connection/shop/0000"}},
+            "ResultSelector": {"body.$": "$.ResponseBody"},
+            "End": true}}})
+        .to_string(),
+    );
+    let run = |env: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_stepcraft"));
+        command
+            .args(["run", &def, "--backends", &backends])
+            .env_remove("SHOP_TOKEN")
+            .env_remove("SHOP_KEY");
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        command.output().expect("the binary runs")
+    };
+    // Not set: refused before any request, at the value's place.
+    let out = run(&[("SHOP_KEY", "k-1")]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("/headers/Authorization") && err.contains("SHOP_TOKEN, which is not set"),
+        "{err}"
+    );
+
+    let out = run(&[("SHOP_TOKEN", "Bearer s3cret"), ("SHOP_KEY", "k-1")]);
+    server.join().expect("server");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let got = &json_out(&stdout(&out))["body"];
+    assert_eq!(got["pong"], "/orders?key=k-1");
+    let headers = &got["headers"];
+    assert_eq!(headers["authorization"], "Bearer s3cret");
+    assert_eq!(headers["x-trace"], "t-1");
+    assert_eq!(headers["content-type"], "application/json");
+    let body: Value = serde_json::from_str(got["body"].as_str().expect("text")).expect("JSON");
+    assert_eq!(body, json!({"items": [1, 2], "who": "Ann"}));
 }
 
 fn test_file(dir: &TempDir) -> String {

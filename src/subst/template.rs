@@ -269,6 +269,21 @@ pub fn find_for(definition: &Path) -> Option<PathBuf> {
         })
 }
 
+/// Where a template's function has its code.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FunctionCode {
+    /// A local folder (`CodeUri`, or `Code` written as a path, before `sam package` or
+    /// `aws cloudformation package` uploads it), resolved against the template's folder.
+    Dir(PathBuf),
+    /// The source itself (`Code.ZipFile`, or SAM's `InlineCode`): CloudFormation makes it the
+    /// file `index.py` or `index.js`.
+    Inline(String),
+    /// Somewhere a local run cannot read: what it is (`Code.S3Bucket`, `Code.ImageUri`...).
+    Elsewhere(String),
+    /// The template gives none.
+    Missing,
+}
+
 /// The function resource types a template's functions are read from.
 const FUNCTION_TYPES: &[&str] = &["AWS::Serverless::Function", "AWS::Lambda::Function"];
 
@@ -280,8 +295,8 @@ pub struct TemplateFunction {
     /// Its name: `FunctionName` when the template writes it, else the logical ID (the name
     /// [`super::cfn`]'s stand-in ARNs use).
     pub name: String,
-    /// Its code folder (`CodeUri`, or `Code` when it is a local path), relative to the template.
-    pub code: Option<PathBuf>,
+    /// Where its code is.
+    pub code: FunctionCode,
     /// `Handler`, such as `app.handler`.
     pub handler: Option<String>,
     /// `Runtime`, such as `python3.12`.
@@ -290,6 +305,30 @@ pub struct TemplateFunction {
     pub timeout: Option<f64>,
     /// `Environment.Variables`, intrinsic functions resolved to stand-ins.
     pub environment: Vec<(String, String)>,
+}
+
+/// Where a function's code is, from its `CodeUri`/`Code` and SAM's `InlineCode`.
+fn code_of(code: Option<Value>, inline: Option<Value>, dir: &Path) -> FunctionCode {
+    if let Some(Value::String(source)) = inline {
+        return FunctionCode::Inline(source);
+    }
+    match code {
+        Some(Value::String(path)) if !path.starts_with("s3://") => {
+            FunctionCode::Dir(dir.join(path))
+        }
+        Some(Value::String(uri)) => FunctionCode::Elsewhere(format!("its code is at {uri}")),
+        Some(Value::Object(map)) => {
+            if let Some(Value::String(source)) = map.get("ZipFile") {
+                return FunctionCode::Inline(source.clone());
+            }
+            let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+            FunctionCode::Elsewhere(format!(
+                "its code is given as {} (a local run needs a local folder or inline code)",
+                keys.join("/")
+            ))
+        }
+        Some(_) | None => FunctionCode::Missing,
+    }
 }
 
 /// The Lambda functions of the template at `path` (`AWS::Serverless::Function`, with
@@ -325,8 +364,11 @@ pub fn functions(path: &Path) -> Result<Vec<TemplateFunction>, String> {
             .ok()
             .and_then(|r| r.value.as_str().map(str::to_owned))
             .unwrap_or_else(|| id.clone());
-        let code = get(if serverless { "CodeUri" } else { "Code" })
-            .and_then(|v| v.as_str().map(|s| dir.join(s)));
+        let code = code_of(
+            get(if serverless { "CodeUri" } else { "Code" }),
+            get("InlineCode").filter(|_| serverless),
+            dir,
+        );
         let environment = get("Environment")
             .and_then(|e| e.get("Variables").and_then(Value::as_object).cloned())
             .map(|vars| {

@@ -647,6 +647,8 @@ pub struct Backends {
     pool: Mutex<Pool>,
     logs: Mutex<Vec<InvocationLog>>,
     agent: http::Agent,
+    /// The template's functions that cannot run here, and why.
+    not_runnable: Vec<(String, String)>,
     machines: Vec<Machine>,
     children: Mutex<Vec<Child>>,
     aws: Option<Arc<dyn AwsClient>>,
@@ -700,17 +702,20 @@ impl Backends {
         }
         let mut functions: Vec<FunctionSpec> =
             config.functions.iter().map(|(_, f)| f.clone()).collect();
+        let mut not_runnable = Vec::new();
         if let Some(Lambdas::Template(template)) = &config.lambdas {
             let path = template.as_ref().ok_or_else(|| {
                 BackendsError::Template(
                     "\"lambdas: template\" needs a template: give one (--template FILE, or \"template\" in the test file) or put template.yaml beside the definition".to_owned(),
                 )
             })?;
-            for f in lambda::template_functions(path).map_err(BackendsError::Template)? {
+            let found = lambda::template_functions(path).map_err(BackendsError::Template)?;
+            for f in found.runnable {
                 if !functions.iter().any(|g| g.name == f.name) {
                     functions.push(f);
                 }
             }
+            not_runnable = found.not_runnable;
         }
         let machines = config
             .state_machines
@@ -721,6 +726,7 @@ impl Backends {
         Ok(Self {
             config,
             functions,
+            not_runnable,
             pool: Mutex::new(Pool::default()),
             logs: Mutex::new(Vec::new()),
             agent: http::agent(),
@@ -936,15 +942,22 @@ impl Backends {
 
     /// What the run could do with a Task no backend took, when the caller allowed it: a hint
     /// for the "no result" message.
-    fn hint(&self, request: &TaskRequest<'_>) -> Option<&'static str> {
-        if http::is_http_task(request.resource) && !self.config.http.allow {
+    fn hint(&self, request: &TaskRequest<'_>) -> Option<std::borrow::Cow<'static, str>> {
+        let call = lambda::call_of(request);
+        let not_runnable = call.as_ref().and_then(|c| {
+            let name = lambda::function_name(&c.function);
+            self.not_runnable.iter().find(|(n, _)| n == name)
+        });
+        if let Some((name, why)) = not_runnable {
+            return Some(format!(
+                "The template's function {name} cannot run locally: {why}. Bind it under \"functions\" to a local handler, or to a command under \"commands\"."
+            ).into());
+        }
+        let hint = if http::is_http_task(request.resource) && !self.config.http.allow {
             Some(
                 "It is an HTTP Task: pass --allow-http (stepcraft run), or \"http: allow\" in its backends, to make the request.",
             )
-        } else if lambda::call_of(request).is_some()
-            && self.functions.is_empty()
-            && self.aws.is_none()
-        {
+        } else if call.is_some() && self.functions.is_empty() && self.aws.is_none() {
             Some(
                 "It invokes a Lambda function: pass --local-lambdas (stepcraft run) to run the template's functions locally, --aws-endpoint URL to invoke it there, or bind it in \"backends\".",
             )
@@ -954,7 +967,8 @@ impl Backends {
             )
         } else {
             None
-        }
+        };
+        hint.map(std::borrow::Cow::Borrowed)
     }
 }
 
@@ -1212,7 +1226,7 @@ impl TaskResolver for BackendResolver {
                 let mut cause = cause;
                 if let Some(hint) = self.backends.hint(request) {
                     cause.push(' ');
-                    cause.push_str(hint);
+                    cause.push_str(&hint);
                 }
                 TaskOutcome::Failure { error, cause }
             }

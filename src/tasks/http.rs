@@ -53,7 +53,7 @@ pub struct HttpAuth {
 }
 
 /// Reads `{headers: {...}, queryParameters: {...}}`; a value `env:NAME` is read from the
-/// environment when the request is made.
+/// environment when the request is made (and must be set when the configuration is read).
 pub fn parse_auth(value: &Value, at: &str) -> Result<HttpAuth, ConfigError> {
     let bad = |at: &str, m: &str| ConfigError {
         pointer: at.to_owned(),
@@ -76,6 +76,20 @@ pub fn parse_auth(value: &Value, at: &str) -> Result<HttpAuth, ConfigError> {
                     .collect::<Option<Vec<_>>>()
             })
             .ok_or_else(|| bad(&here, "an object of names to strings"))?;
+        // A credential read from the environment must be there when the run starts, not
+        // found missing by the server.
+        for (name, text) in &pairs {
+            if let Some(var) = text.strip_prefix("env:")
+                && std::env::var_os(var).is_none()
+            {
+                return Err(bad(
+                    &format!("{here}/{}", name.replace('~', "~0").replace('/', "~1")),
+                    &format!(
+                        "\"{text}\" reads the environment variable {var}, which is not set: set it before the run (or write the value here)"
+                    ),
+                ));
+            }
+        }
         match k.as_str() {
             "headers" => out.headers = pairs,
             "queryParameters" => out.query = pairs,

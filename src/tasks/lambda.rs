@@ -120,31 +120,103 @@ impl FunctionSpec {
     }
 }
 
-/// The functions of a SAM or CloudFormation template that can run locally (Python and Node.js
-/// functions with a local code folder and a handler).
-pub fn template_functions(path: &Path) -> Result<Vec<FunctionSpec>, String> {
-    let functions = crate::subst::template::functions(path)?;
-    Ok(functions
-        .into_iter()
-        .filter_map(|f| {
-            let runtime = Runtime::parse(f.runtime.as_deref()?)?;
-            let handler = f.handler?;
-            let (module, function) = handler.rsplit_once('.')?;
-            Some(FunctionSpec {
-                name: f.name,
-                code_dir: f.code?,
-                module: module.to_owned(),
-                function: function.to_owned(),
-                runtime,
-                // Lambda takes 1 to 900 seconds; anything else runs with the default.
-                timeout: f
-                    .timeout
-                    .filter(|t| *t > 0.0 && *t <= 900.0)
-                    .unwrap_or(super::backends::DEFAULT_FUNCTION_TIMEOUT),
-                environment: f.environment,
-            })
+/// A template's functions: those that run locally, and why each of the others cannot.
+#[derive(Debug, Default)]
+pub struct TemplateFunctions {
+    /// Python and Node.js functions with their code in a local folder or inline, and a
+    /// handler.
+    pub runnable: Vec<FunctionSpec>,
+    /// The others: the function's name, and why it cannot run here.
+    pub not_runnable: Vec<(String, String)>,
+}
+
+/// The functions of the SAM or CloudFormation template at `path`. Inline code (`ZipFile`,
+/// `InlineCode`) is written to `index.py`/`index.js` in a folder of its own under the temporary
+/// folder, as Lambda would unpack it.
+pub fn template_functions(path: &Path) -> Result<TemplateFunctions, String> {
+    use crate::subst::template::FunctionCode;
+    let mut out = TemplateFunctions::default();
+    for f in crate::subst::template::functions(path)? {
+        let runtime = match f.runtime.as_deref() {
+            None => {
+                Err("it has no Runtime (a container image function cannot run here)".to_owned())
+            }
+            Some(r) => Runtime::parse(r)
+                .ok_or_else(|| format!("its Runtime {r} is neither Python nor Node.js")),
+        };
+        let handler = f
+            .handler
+            .as_deref()
+            .and_then(|h| h.rsplit_once('.'))
+            .ok_or_else(|| "it has no Handler of the form module.function".to_owned());
+        let code_dir = match (&f.code, &runtime) {
+            (FunctionCode::Dir(dir), _) => Ok(dir.clone()),
+            (FunctionCode::Inline(source), Ok(runtime)) => inline_code(&f.name, source, *runtime),
+            (FunctionCode::Inline(_), Err(e)) => Err(e.clone()),
+            (FunctionCode::Elsewhere(why), _) => Err(why.clone()),
+            (FunctionCode::Missing, _) => Err("it has no CodeUri, Code or InlineCode".to_owned()),
+        };
+        match (runtime, handler, code_dir) {
+            (Ok(runtime), Ok((module, function)), Ok(code_dir)) => {
+                out.runnable.push(FunctionSpec {
+                    module: module.to_owned(),
+                    function: function.to_owned(),
+                    name: f.name,
+                    code_dir,
+                    runtime,
+                    // Lambda takes 1 to 900 seconds; anything else runs with the default.
+                    timeout: f
+                        .timeout
+                        .filter(|t| *t > 0.0 && *t <= 900.0)
+                        .unwrap_or(super::backends::DEFAULT_FUNCTION_TIMEOUT),
+                    environment: f.environment,
+                });
+            }
+            (Err(why), _, _) | (_, Err(why), _) | (_, _, Err(why)) => {
+                out.not_runnable.push((f.name, why));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes a function's inline source where its process can load it: its folder.
+fn inline_code(name: &str, source: &str, runtime: Runtime) -> Result<PathBuf, String> {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    source.hash(&mut hasher);
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
         })
-        .collect())
+        .collect();
+    let dir = std::env::temp_dir()
+        .join("stepcraft-inline-code")
+        .join(format!("{safe}-{:016x}", hasher.finish()));
+    let file = dir.join(match runtime {
+        Runtime::Python => "index.py",
+        Runtime::Node => "index.js",
+    });
+    if std::fs::read_to_string(&file).is_ok_and(|t| t == source) {
+        return Ok(dir);
+    }
+    // Written beside, then renamed: a run that reads it meanwhile never sees half of it.
+    let partial = dir.join(format!(".partial-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(&partial, source))
+        .and_then(|()| std::fs::rename(&partial, &file))
+        .map_err(|e| {
+            format!(
+                "its inline code cannot be written to {}: {e}",
+                file.display()
+            )
+        })?;
+    Ok(dir)
 }
 
 /// The function name in a name, a partial ARN or a full ARN, without a version or alias:
