@@ -5,8 +5,9 @@
 //! EventBridge event each read back from a queue with a plain request to moto; service errors
 //! (`DynamoDB.ConditionalCheckFailedException` retried then caught; `Lambda.ResourceNotFoundException`,
 //! `SNS.NotFoundException`, `EventBridge.FailedEntry` and `DynamoDb.ResourceNotFoundException`
-//! caught). moto cannot run Lambda functions without
-//! Docker, so Lambda Invoke is checked as far as its function-not-found error. Refusals: a
+//! caught). moto runs no Lambda function without Docker: Lambda Invoke is checked with moto's
+//! Docker-less Lambda, which answers from a queue of results, and for a function-not-found
+//! error. Refusals: a
 //! service Task with no `aws` names `--aws-endpoint`, a test file's `aws` without consent names
 //! `--allow-backends`; bad `aws` values are located; an `aws-sdk:` call of a protocol that is
 //! not sent ends the run with `States.Runtime` that no Catch takes; a closed port fails as
@@ -431,6 +432,58 @@ fn md5_of(text: &str) -> u128 {
         .output()
         .expect("python3 runs");
     u128::from_str_radix(stdout(&out).trim(), 16).expect("hex")
+}
+
+#[test]
+fn lambda_invoke_through_the_endpoint_returns_the_functions_answer() {
+    // moto's Lambda without Docker answers invocations from a queue of results, in order.
+    let moto = Moto::start();
+    let (status, text) = moto
+        .post(
+            "/moto-api/config",
+            &[],
+            r#"{"lambda": {"use_docker": false}}"#,
+        )
+        .expect("moto answers");
+    assert!(status < 300, "{text}");
+    let results = json!({"region": "us-east-1",
+        "results": [json!({"total": 5}).to_string(), json!({"ok": true}).to_string()]});
+    let (status, text) = moto
+        .post(
+            "/moto-api/static/lambda-simple/response",
+            &[],
+            &results.to_string(),
+        )
+        .expect("moto answers");
+    assert!(status < 300, "{text}");
+    let dir = TempDir::new("aws-lambda-invoke");
+    let file = write(
+        &dir,
+        "price.asl.json",
+        &json!({"StartAt": "Price", "States": {
+            "Price": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "price", "Payload": {"n": 1}},
+                "ResultPath": "$.price", "Next": "Notify"},
+            "Notify": {"Type": "Task",
+                "Resource": "arn:aws:lambda:us-east-1:123456789012:function:notify",
+                "ResultPath": "$.notified", "End": true}}}),
+    );
+    let out = stepcraft(&[
+        "run",
+        &file,
+        "--input",
+        r#"{"id": "o-1"}"#,
+        "--aws-endpoint",
+        &moto.endpoint(),
+    ]);
+    let output = output_of(&out);
+    // lambda:invoke: Lambda's Invoke response, the function's answer as JSON in Payload.
+    assert_eq!(output["price"]["Payload"], json!({"total": 5}), "{output}");
+    assert_eq!(output["price"]["StatusCode"], 200, "{output}");
+    assert_eq!(output["price"]["SdkHttpMetadata"]["HttpStatusCode"], 200);
+    // A function's ARN as the resource: the answer itself.
+    assert_eq!(output["notified"], json!({"ok": true}), "{output}");
+    assert_eq!(output["id"], "o-1");
 }
 
 #[test]
