@@ -136,6 +136,22 @@ impl TaskResolver for OrByHand {
             other => other,
         }
     }
+
+    fn start(&mut self, request: &TaskRequest<'_>) -> Option<u64> {
+        self.0.start(request)
+    }
+
+    fn wait(&mut self) -> Option<crate::tasks::Finished> {
+        self.0.wait()
+    }
+
+    fn try_wait(&mut self) -> std::task::Poll<Option<crate::tasks::Finished>> {
+        self.0.try_wait()
+    }
+
+    fn abandon(&mut self, ticket: u64) {
+        self.0.abandon(ticket);
+    }
 }
 
 /// [`Tasks::Callbacks`].

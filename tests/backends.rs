@@ -899,3 +899,36 @@ fn a_command_past_its_timeout_or_that_cannot_start_is_caught_by_name() {
         assert!(cause.contains(says), "{state}: {cause}");
     }
 }
+
+#[test]
+fn a_command_that_leaves_a_program_running_ends_and_the_program_is_stopped() {
+    // The shell answers at once but leaves `sleep` running with its output: the call ends all
+    // the same, and the sleep is stopped.
+    let dir = TempDir::new("backends", "lingering");
+    let b = backends(
+        &dir.0,
+        &json!({"commands": {"Step": ["sh", "-c", "sleep 30 & echo $! > sleeper; echo '{\"done\": true}'"]}}),
+    );
+    let definition = json!({"StartAt": "Step", "States": {"Step": {"Type": "Task",
+        "Resource": "arn:aws:states:::local:x", "End": true}}});
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let exec = run(&definition, json!({}), &b);
+        let _ = tx.send(output(&exec));
+    });
+    let out = rx
+        .recv_timeout(std::time::Duration::from_secs(15))
+        .expect("the call ended although its child kept the output open");
+    assert_eq!(out, json!({"done": true}));
+    let pid = std::fs::read_to_string(dir.0.join("sleeper")).expect("the sleeper's pid");
+    let stat = format!("/proc/{}/stat", pid.trim());
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let state = std::fs::read_to_string(&stat).unwrap_or_default();
+        if state.is_empty() || state.split_whitespace().nth(2) == Some("Z") {
+            break;
+        }
+        assert!(std::time::Instant::now() < until, "the sleeper still runs");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

@@ -327,7 +327,8 @@ fn a_call_in_a_cancelled_branch_is_stopped_and_not_waited_for() {
     dir.write("boom.py", PY_BOOM);
     let b = commands(
         &dir.0,
-        &json!({"Hold": ["python3", "hold.py", "pids", "never.flag"],
+        // Through a shell, so that the program to stop is the shell's child.
+        &json!({"Hold": ["sh", "-c", "python3 hold.py pids never.flag; true"],
                "Boom": ["python3", "boom.py", "pids"]}),
     );
     let branch = |name: &str| {

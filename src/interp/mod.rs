@@ -526,9 +526,11 @@ impl Execution {
         self.running_tasks.len()
     }
 
-    /// What the calls run in the background printed (a local function's or a command's
-    /// output), each as the task's outcome was taken, since the last call: what arrived with
-    /// the event just handed out. A call the execution abandoned is not here.
+    /// With [`TaskCalls::Background`], what the calls run in the background printed (a local
+    /// function's or a command's output), each as its outcome was taken, since the last call:
+    /// usually with the task's own event, the one just handed out (a call whose task then
+    /// waits for a callback, or one in a distributed Map's child execution, which writes no
+    /// event here, comes with a later one). A call the execution abandoned is not here.
     pub fn take_task_logs(&mut self) -> Vec<String> {
         std::mem::take(&mut self.task_logs)
     }
@@ -658,7 +660,9 @@ impl Execution {
                 if !frame.alive || !matches!(frame.step, Step::TaskRunning(t) if t == ticket) {
                     continue;
                 }
-                if !printed.is_empty() {
+                // Kept for a caller that runs its calls in the background (the studio);
+                // other runs have the backends' own log.
+                if !printed.is_empty() && self.config.task_calls == TaskCalls::Background {
                     self.task_logs.push(printed);
                 }
                 let program = self.program.clone();

@@ -1052,7 +1052,8 @@ impl BackendResolver {
 
 impl BackendResolver {
     /// One more thread taking jobs; it ends when the resolver goes, after the job it runs
-    /// (which stops early: its call was cancelled).
+    /// (cut short when that is a program or a local function: its call was cancelled; a
+    /// request or an AWS call ends by its own timeout).
     fn add_thread(&mut self) {
         let queue = Arc::clone(&self.queue);
         std::thread::spawn(move || {
@@ -1187,7 +1188,7 @@ impl TaskResolver for BackendResolver {
     }
 
     fn abandon(&mut self, ticket: u64) {
-        if let Some(cancel) = self.cancels.get(&ticket) {
+        if let Some(cancel) = self.cancels.remove(&ticket) {
             cancel.cancel();
         }
     }

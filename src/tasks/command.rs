@@ -80,6 +80,10 @@ fn tail(text: &str, n: usize) -> &str {
     cut.find('\n').map_or(cut, |i| &cut[i + 1..]).trim_end()
 }
 
+/// How long the output of a program that ended may stay open (held by a process it started)
+/// before that process group is stopped.
+const LINGER: Duration = Duration::from_millis(500);
+
 /// Why a program was stopped.
 #[derive(Clone, Copy)]
 enum Stopped {
@@ -103,7 +107,9 @@ pub fn run(command: &Command<'_>, input: &Val) -> (TaskOutcome, String) {
     } else {
         program.into()
     };
-    let spawned = Process::new(&program)
+    let mut process = Process::new(&program);
+    super::process::own_group(&mut process);
+    let spawned = process
         .args(args)
         .current_dir(command.dir)
         .stdin(Stdio::piped())
@@ -188,8 +194,7 @@ pub fn run(command: &Command<'_>, input: &Val) -> (TaskOutcome, String) {
                 } else if late && started.elapsed() < command.timeout {
                     stopped = Stopped::Heartbeat;
                 }
-                let _ = child.kill();
-                let _ = child.wait();
+                super::process::kill_group(&mut child);
                 break None;
             }
             Ok(None) => {
@@ -197,12 +202,21 @@ pub fn run(command: &Command<'_>, input: &Val) -> (TaskOutcome, String) {
                 pause = (pause * 2).min(Duration::from_millis(20));
             }
             Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
+                super::process::kill_group(&mut child);
                 break None;
             }
         }
     };
+    if status.is_some() {
+        // It ended; what it started and left running (holding its output open) ends too.
+        let until = Instant::now() + LINGER;
+        while !(stdout.is_finished() && stderr.is_finished()) && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if !(stdout.is_finished() && stderr.is_finished()) {
+            super::process::signal_group(child.id());
+        }
+    }
     let _ = writer.join();
     let out = stdout.join().unwrap_or_default();
     let log = stderr.join().unwrap_or_default();

@@ -283,12 +283,13 @@ struct Worker {
 }
 
 impl Worker {
-    fn start(spec: &FunctionSpec) -> Result<Self, String> {
+    fn start(spec: &FunctionSpec, cancel: &Cancel) -> Result<Self, String> {
         let (flag, script) = match spec.runtime {
             Runtime::Python => ("-c", PYTHON_BOOTSTRAP),
             Runtime::Node => ("-e", NODE_BOOTSTRAP),
         };
         let mut command = Command::new(spec.runtime.program());
+        super::process::own_group(&mut command);
         if spec.runtime == Runtime::Python {
             command.arg("-u");
         }
@@ -335,8 +336,12 @@ impl Worker {
         // Starting (the interpreter, the handler's imports) is not the invocation's time.
         let deadline = std::time::Instant::now() + INIT_TIMEOUT;
         loop {
+            if cancel.is_cancelled() {
+                // Dropped, so killed: nobody waits for it.
+                return Err("the call was abandoned as its process started".to_owned());
+            }
             let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match worker.lines.recv_timeout(left) {
+            match worker.lines.recv_timeout(left.min(CANCEL_POLL)) {
                 Ok(line) if line.starts_with(FRAME) => return Ok(worker),
                 Ok(line) => worker.init_log.push_str(&line),
                 Err(RecvTimeoutError::Timeout) if left > CANCEL_POLL => {}
@@ -390,8 +395,7 @@ fn pump(from: impl std::io::Read + Send + 'static) -> Receiver<String> {
 
 impl Drop for Worker {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        super::process::kill_group(&mut self.child);
     }
 }
 
@@ -500,11 +504,17 @@ fn run_on(
     };
     let mut worker = match worker {
         Some(w) => w,
-        None => match Worker::start(spec) {
+        None => match Worker::start(spec, cancel) {
             Ok(w) => w,
+            Err(_) if cancel.is_cancelled() => return (Answer::Cancelled, String::new(), None),
             Err(e) => return (exit(e), String::new(), None),
         },
     };
+    if cancel.is_cancelled() {
+        // Abandoned before it began: the process stays idle and warm for the next call.
+        let log = std::mem::take(&mut worker.init_log);
+        return (Answer::Cancelled, log, Some(worker));
+    }
     let timeout = Duration::from_secs_f64(spec.timeout);
     let mut log = std::mem::take(&mut worker.init_log);
     let request = json!({

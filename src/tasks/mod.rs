@@ -9,6 +9,7 @@ pub mod lambda;
 pub mod mock;
 pub mod nested;
 pub mod objects;
+pub mod process;
 pub mod service;
 
 use crate::model::ErrorName;

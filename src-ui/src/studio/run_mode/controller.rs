@@ -407,7 +407,14 @@ impl RunController {
                 }
             };
             let input = scenario.input.clone();
-            match setup::new_execution(session, Some(scenario), input, &none, backends) {
+            match setup::new_execution(
+                session,
+                Some(scenario),
+                input,
+                &none,
+                backends,
+                setup::Asking::Nobody,
+            ) {
                 Ok(mut started) => {
                     stepcraft::run::run_to_end(&mut started.exec);
                     coverage.add_history(started.exec.history());
@@ -572,14 +579,20 @@ impl RunController {
                 }
             },
         };
-        let started =
-            match setup::new_execution(session, scenario, input, &self.breakpoints, backends) {
-                Ok(started) => started,
-                Err(message) => {
-                    self.message = Some(message);
-                    return;
-                }
-            };
+        let started = match setup::new_execution(
+            session,
+            scenario,
+            input,
+            &self.breakpoints,
+            backends,
+            setup::Asking::User,
+        ) {
+            Ok(started) => started,
+            Err(message) => {
+                self.message = Some(message);
+                return;
+            }
+        };
         self.exec = Some(started.exec);
         self.printed = started.printed;
         self.replay = None;

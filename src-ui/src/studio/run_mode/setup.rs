@@ -66,16 +66,27 @@ pub(super) fn bound_backends(
     Ok(Some((Arc::new(backends), runs)))
 }
 
+/// Whether the user is there to answer a Task nothing else answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Asking {
+    /// A run the user watches: a Task neither the backends nor the test case answer waits for
+    /// its result, typed in the panel.
+    User,
+    /// A run nobody watches (coverage): such a Task fails as `stepcraft test` would fail it.
+    Nobody,
+}
+
 /// A new execution of the session's definition, with its parameter values, on `input`; Task
-/// states answered by `backends` (allowed by the user) first, then by `scenario`'s mocks
-/// (`None`: by hand: every task waits for the result, or the callback, typed in the panel).
-/// The error says why it cannot run.
+/// states answered by `backends` (allowed by the user) first, then by `scenario`'s mocks, then
+/// (when `asking` the user) by hand: the task waits for the result, or the callback, typed in
+/// the panel (with no scenario, every task). The error says why it cannot run.
 pub(super) fn new_execution(
     session: &Session,
     scenario: Option<&Scenario>,
     input: Value,
     breakpoints: &BTreeSet<String>,
     backends: Option<Arc<Backends>>,
+    asking: Asking,
 ) -> Result<Started, String> {
     let mut setup = RunSetup::new(session.document().clone());
     setup.substitutions = session.parameters().effective();
@@ -88,8 +99,7 @@ pub(super) fn new_execution(
         e => format!("The definition cannot run: {e}"),
     })?;
     prepared.tasks = match scenario.map(|s| &s.mocks) {
-        // What the test case does not mock, the user answers.
-        Some(Ok(mocks @ Mocks::Config { .. })) => Tasks::OrByHand(Box::new(mocks.tasks())),
+        Some(Ok(mocks @ Mocks::Config { .. })) => mocks.tasks(),
         Some(Err(e)) => return Err(format!("The mocks cannot be used: {e}")),
         Some(Ok(Mocks::None)) | None => Tasks::ByHand,
     };
@@ -112,6 +122,12 @@ pub(super) fn new_execution(
             fallback: Box::new(prepared.tasks.clone()),
         },
         None => prepared.tasks.clone(),
+    };
+    // What neither the backends nor the test case answer, the user does. (The backends have
+    // their say first: a service call they cannot send still ends the run, saying why.)
+    let tasks = match (asking, scenario) {
+        (Asking::User, Some(_)) => Tasks::OrByHand(Box::new(tasks)),
+        _ => tasks,
     };
     let inner = tasks
         .resolver()

@@ -408,7 +408,9 @@ fn a_task_the_test_case_does_not_mock_waits_for_its_answer() {
         "Mocked": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
             "Parameters": {"FunctionName": "a"}, "OutputPath": "$.Payload", "Next": "Asked"},
         "Asked": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
-            "Parameters": {"FunctionName": "b", "Payload.$": "$"}, "ResultSelector": {"got.$": "$.Payload"}, "End": true}}}"#;
+            "Parameters": {"FunctionName": "b", "Payload.$": "$"}, "ResultSelector": {"got.$": "$.Payload"},
+            "Catch": [{"ErrorEquals": ["States.TaskFailed"], "Next": "Unanswered"}], "End": true},
+        "Unanswered": {"Type": "Pass", "End": true}}}"#;
     let path = dir.join("partial.asl.json");
     std::fs::write(&path, definition).expect("written");
     std::fs::write(
@@ -440,5 +442,16 @@ fn a_task_the_test_case_does_not_mock_waits_for_its_answer() {
         Some(Status::Succeeded(out)) => assert_eq!(out.to_value(), json!({"got": {"m": 2}})),
         other => panic!("{other:?}"),
     }
+    // Coverage runs with nobody to answer: the task fails as `stepcraft test` fails it, and
+    // its Catch is taken.
+    run.run_coverage(&session);
+    let coverage = &run.coverage().expect("the coverage").coverage;
+    let unanswered = coverage
+        .item(
+            stepcraft::coverage::ItemKind::State,
+            &stepcraft::Pointer::root().key("States").key("Unanswered"),
+        )
+        .expect("the state's item");
+    assert!(unanswered.covered(), "{unanswered:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
