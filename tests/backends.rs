@@ -921,14 +921,6 @@ fn a_command_that_leaves_a_program_running_ends_and_the_program_is_stopped() {
         .expect("the call ended although its child kept the output open");
     assert_eq!(out, json!({"done": true}));
     let pid = std::fs::read_to_string(dir.0.join("sleeper")).expect("the sleeper's pid");
-    let stat = format!("/proc/{}/stat", pid.trim());
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let state = std::fs::read_to_string(&stat).unwrap_or_default();
-        if state.is_empty() || state.split_whitespace().nth(2) == Some("Z") {
-            break;
-        }
-        assert!(std::time::Instant::now() < until, "the sleeper still runs");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    let pid = pid.trim().parse().expect("a pid");
+    assert!(local::ends(pid), "the sleeper still runs");
 }

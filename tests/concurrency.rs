@@ -12,7 +12,7 @@ use stepcraft::run::run_to_end;
 use stepcraft::tasks::backends::{Backends, BackendsConfig, Consent};
 use stepcraft::testing::Reach;
 
-use crate::support::local::{TempDir, output, run};
+use crate::support::local::{TempDir, ends, output, run};
 
 const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:";
 
@@ -288,21 +288,6 @@ fn pids_in(dir: &Path, file: &str) -> Vec<u32> {
         .split_whitespace()
         .map(|p| p.parse().expect("a pid"))
         .collect()
-}
-
-/// Whether the process `pid` ends within 10 seconds (it was stopped, not left to run).
-fn ends(pid: u32) -> bool {
-    let proc = format!("/proc/{pid}");
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while std::time::Instant::now() < until {
-        // Gone, or a zombie nobody waits for any more.
-        let state = std::fs::read_to_string(format!("{proc}/stat")).unwrap_or_default();
-        if state.is_empty() || state.split_whitespace().nth(2) == Some("Z") {
-            return true;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    false
 }
 
 /// Steps until the execution rests (ended, paused or waiting for a callback), polling the

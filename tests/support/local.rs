@@ -82,3 +82,18 @@ pub fn output(exec: &Execution) -> Value {
         other => panic!("the run did not succeed: {other:?}"),
     }
 }
+
+/// Whether the process `pid` ends within 10 seconds (it was stopped, not left to run): gone,
+/// or a zombie nobody waits for any more.
+pub fn ends(pid: u32) -> bool {
+    let stat = format!("/proc/{pid}/stat");
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::time::Instant::now() < until {
+        let state = std::fs::read_to_string(&stat).unwrap_or_default();
+        if state.is_empty() || state.split_whitespace().nth(2) == Some("Z") {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    false
+}
