@@ -44,6 +44,10 @@ impl RunMode {
                 }
             })
             .response
+            .on_hover_text(
+                "A test case's mocks, and its local backends once allowed, answer its Task \
+                 states; a task neither answers waits for its result, typed here.",
+            )
             .accessible_name("Task results");
         if let Some(p) = pick {
             actions.push(Action::Run(RunAction::Choose(p)));
