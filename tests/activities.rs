@@ -1,8 +1,8 @@
 //! Activities through `activities`: real worker processes get the task's input on stdin and
 //! answer on stdout (as GetActivityTask and SendTaskSuccess/SendTaskFailure would), `heartbeat`
 //! lines keep a task with HeartbeatSeconds alive, TimeoutSeconds and HeartbeatSeconds stop a
-//! worker (`States.Timeout`, `States.HeartbeatTimeout`), and a worker's failure or non-zero exit
-//! fails the task for Retry and Catch.
+//! worker (`States.Timeout`, `States.HeartbeatTimeout`), and a worker's failure, non-zero exit
+//! or output that is not JSON fails the task for Retry and Catch.
 
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -26,7 +26,9 @@ for _ in range(task.get("beats", 0)):
 time.sleep(task.get("sleep", 0))
 if task.get("exit"):
     sys.exit(task["exit"])
-if task.get("reject"):
+if task.get("garble"):
+    print("approved, I think")
+elif task.get("reject"):
     print(json.dumps({"errorType": "Rejected", "errorMessage": "not this one"}))
 else:
     print(json.dumps({"approved": True, "id": task.get("id")}))
@@ -83,6 +85,15 @@ fn a_workers_failure_and_exit_status_fail_the_task() {
         caught["Cause"]
             .as_str()
             .is_some_and(|c| c.contains("exited with exit status: 3")),
+        "{caught}"
+    );
+    let exec = run(&definition(None, None), json!({"garble": true}), &b);
+    let caught = &output(&exec)["caught"];
+    assert_eq!(caught["Error"], "Command.InvalidOutput");
+    assert!(
+        caught["Cause"]
+            .as_str()
+            .is_some_and(|c| c.contains("approved, I think")),
         "{caught}"
     );
 }

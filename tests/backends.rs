@@ -782,7 +782,8 @@ fn a_function_that_cannot_answer_fails_with_lambdas_runtime_errors() {
 }
 
 /// A CloudFormation template whose functions have inline code (`Code.ZipFile` in Python,
-/// SAM's `InlineCode` in Node.js), one with its code in S3 and one in Java.
+/// SAM's `InlineCode` in Node.js), their code in a local folder (`Code` as a path, before
+/// packaging), in S3, and one in Java.
 const INLINE_TEMPLATE: &str = r#"
 AWSTemplateFormatVersion: "2010-09-09"
 Transform: AWS::Serverless-2016-10-31
@@ -807,6 +808,15 @@ Resources:
       Runtime: nodejs20.x
       Handler: index.handler
       InlineCode: "exports.handler = async (event) => ({ node: event });"
+  InFolder:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code: folder/
+      Environment:
+        Variables: {STAGE: test}
   FromS3:
     Type: AWS::Lambda::Function
     Properties:
@@ -826,13 +836,17 @@ Resources:
 fn a_templates_inline_functions_run_with_its_timeout_and_the_others_say_why_they_cannot() {
     let dir = TempDir::new("backends", "inline-template");
     let template = dir.write("template.yaml", INLINE_TEMPLATE);
+    dir.write(
+        "folder/app.py",
+        "import os\n\ndef handler(event, context):\n    return {'stage': os.environ['STAGE'], 'name': context.function_name}\n",
+    );
     let b = backends(
         &dir.0,
         &json!({"lambdas": {"template": template.to_string_lossy()}}),
     );
     let mut names: Vec<&str> = b.functions().map(|f| f.name.as_str()).collect();
     names.sort_unstable();
-    assert_eq!(names, ["InNode", "Inline"]);
+    assert_eq!(names, ["InFolder", "InNode", "Inline"]);
     let invoke = |function: &str, payload: Value, next: &str| {
         json!({"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
             "Parameters": {"FunctionName": function, "Payload": payload},
@@ -845,7 +859,8 @@ fn a_templates_inline_functions_run_with_its_timeout_and_the_others_say_why_they
     slow["Catch"][0]["ResultPath"] = json!("$.slow");
     let definition = json!({"StartAt": "Inline", "States": {
         "Inline": invoke("Inline", json!({"n": 1}), "Node"),
-        "Node": invoke("InNode", json!({"n": 2}), "Slow"),
+        "Node": invoke("InNode", json!({"n": 2}), "Folder"),
+        "Folder": invoke("InFolder", json!({}), "Slow"),
         "Slow": slow,
         "S3": invoke("FromS3", json!({}), "Java"),
         "Java": invoke("InJava", json!({}), "Done"),
@@ -858,6 +873,11 @@ fn a_templates_inline_functions_run_with_its_timeout_and_the_others_say_why_they
         "the template's Timeout (1 s): {left}"
     );
     assert_eq!(out["InNode"]["p"], json!({"node": {"n": 2}}), "{out}");
+    assert_eq!(
+        out["InFolder"]["p"],
+        json!({"stage": "test", "name": "InFolder"}),
+        "{out}"
+    );
     // 2 s is within the default 3 s: only the template's Timeout of 1 s stops it.
     assert_eq!(out["slow"]["Error"], "Sandbox.Timedout", "{out}");
     for (function, says) in [

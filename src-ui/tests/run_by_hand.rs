@@ -127,6 +127,11 @@ fn each_task_asks_for_its_result_and_the_run_is_saved_as_a_case() {
         tests.is_file(),
         "the test file is created beside the definition"
     );
+    // Every answer given is in the case: the failure the Retry took, then the two results.
+    let written = std::fs::read_to_string(&tests).expect("the test file");
+    for answer in ["Busy", "total: 42", "m-1"] {
+        assert!(written.contains(answer), "{answer} in:\n{written}");
+    }
     assert_eq!(
         harness.state().run_mode().scenarios().len(),
         1,
