@@ -334,6 +334,19 @@ fn slow(dir: &TempDir) {
 }
 
 /// Draws a few frames, each of which must come back while the handler still runs.
+/// The project's case run with [`slow`]'s handler, allowed, 20 frames on: the handler waits
+/// for its release.
+fn started_on_the_slow_handler(dir: &TempDir) -> Harness<'static, StudioApp> {
+    slow(dir);
+    let mut harness = open(dir);
+    press(&mut harness, "▶ Start");
+    harness
+        .get_by_role_and_label(Role::Button, "Allow")
+        .click_accesskit();
+    frames(&mut harness, 20);
+    harness
+}
+
 fn frames(harness: &mut Harness<'static, StudioApp>, n: usize) {
     for _ in 0..n {
         std::thread::sleep(std::time::Duration::from_millis(5));
@@ -344,13 +357,7 @@ fn frames(harness: &mut Harness<'static, StudioApp>, n: usize) {
 #[test]
 fn the_window_stays_live_while_a_handler_runs_and_its_logs_arrive_with_its_result() {
     let dir = project("live-window");
-    slow(&dir);
-    let mut harness = open(&dir);
-    press(&mut harness, "▶ Start");
-    harness
-        .get_by_role_and_label(Role::Button, "Allow")
-        .click_accesskit();
-    frames(&mut harness, 20);
+    let mut harness = started_on_the_slow_handler(&dir);
     // The handler waits for its release: the frames go on, and the run says what it waits for.
     let controller = harness.state().run_mode().controller();
     assert!(controller.is_playing());
@@ -379,13 +386,7 @@ fn the_window_stays_live_while_a_handler_runs_and_its_logs_arrive_with_its_resul
 #[test]
 fn stop_ends_the_run_at_once_while_a_handler_runs() {
     let dir = project("stop-while-running");
-    slow(&dir);
-    let mut harness = open(&dir);
-    press(&mut harness, "▶ Start");
-    harness
-        .get_by_role_and_label(Role::Button, "Allow")
-        .click_accesskit();
-    frames(&mut harness, 20);
+    let mut harness = started_on_the_slow_handler(&dir);
     assert_eq!(
         harness.state().run_mode().controller().tasks_waited_for(),
         1
